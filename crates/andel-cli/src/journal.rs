@@ -1,0 +1,566 @@
+//! `andel journal …`: append to, verify, redact and prove journal files.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use andel::journal::file::FileError;
+use andel::journal::merkle::{ConsistencyProof, Frontier, InclusionProof, MerkleTree};
+use andel::journal::{
+    AuthorId, Digest, Draft, Entry, Kind, Payload, Redaction, StreamHead, StreamId, Summary,
+    Timestamp,
+};
+use anyhow::{Context, Result, anyhow, bail};
+use serde::{Deserialize, Serialize};
+
+use crate::Outcome;
+use crate::files;
+
+/// The largest proof file `check-proof` reads.
+const MAX_PROOF_BYTES: u64 = 1 << 20;
+
+#[derive(Debug, clap::Subcommand)]
+pub(crate) enum Command {
+    /// Append one entry (creates the file if it does not exist).
+    Append {
+        /// The journal file.
+        file: PathBuf,
+        /// The stream to append to.
+        #[arg(long)]
+        stream: StreamId,
+        /// What the entry records, e.g. `member.admitted`.
+        #[arg(long)]
+        kind: Kind,
+        /// The payload, as JSON.
+        #[arg(long)]
+        payload: String,
+        /// Who records it.
+        #[arg(long)]
+        author: Option<AuthorId>,
+        /// When it is recorded (RFC 3339); now if not given.
+        #[arg(long)]
+        at: Option<Timestamp>,
+    },
+    /// Verify every entry from genesis; exit 1 naming the first bad one.
+    Verify {
+        /// The journal file.
+        file: PathBuf,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Erase an entry's payload, keeping the chain verifiable, and record why.
+    Redact {
+        /// The journal file.
+        file: PathBuf,
+        /// The entry's stream.
+        #[arg(long)]
+        stream: StreamId,
+        /// The entry's sequence number.
+        #[arg(long)]
+        seq: u64,
+        /// Why it is erased (recorded for good: no personal data here).
+        #[arg(long)]
+        reason: String,
+        /// Who redacts.
+        #[arg(long)]
+        author: Option<AuthorId>,
+        /// When (RFC 3339); now if not given.
+        #[arg(long)]
+        at: Option<Timestamp>,
+    },
+    /// Print a stream's size and Merkle root.
+    Root {
+        /// The journal file.
+        file: PathBuf,
+        /// The stream (needed when the file holds several).
+        #[arg(long)]
+        stream: Option<StreamId>,
+        /// The root of the stream's first N entries (all if not given).
+        #[arg(long)]
+        size: Option<u64>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print an inclusion proof for one entry, as JSON.
+    Prove {
+        /// The journal file.
+        file: PathBuf,
+        /// The entry's stream.
+        #[arg(long)]
+        stream: StreamId,
+        /// The entry's sequence number.
+        #[arg(long)]
+        seq: u64,
+        /// Prove against the root of the first N entries (all if not given).
+        #[arg(long)]
+        size: Option<u64>,
+    },
+    /// Check an inclusion proof against a root; exit 1 if it does not hold.
+    CheckProof {
+        /// The proof file written by `prove`.
+        proof: PathBuf,
+        /// The root the proof must lead to, in hex.
+        #[arg(long)]
+        root: Digest,
+    },
+    /// Print a consistency proof between two sizes of a stream, as JSON.
+    Consistency {
+        /// The journal file.
+        file: PathBuf,
+        /// The stream (needed when the file holds several).
+        #[arg(long)]
+        stream: Option<StreamId>,
+        /// The older, smaller size.
+        #[arg(long)]
+        old_size: u64,
+        /// The newer size (the whole stream if not given).
+        #[arg(long)]
+        new_size: Option<u64>,
+    },
+    /// Check a consistency proof between two roots; exit 1 if it does not hold.
+    CheckConsistency {
+        /// The proof file written by `consistency`.
+        proof: PathBuf,
+        /// The root at the older size, in hex.
+        #[arg(long)]
+        old_root: Digest,
+        /// The root at the newer size, in hex.
+        #[arg(long)]
+        new_root: Digest,
+    },
+}
+
+pub(crate) fn run(command: Command) -> Result<Outcome> {
+    match command {
+        Command::Append {
+            file,
+            stream,
+            kind,
+            payload,
+            author,
+            at,
+        } => {
+            let payload = Payload::from_json_str(&payload).context("invalid --payload")?;
+            let mut draft = Draft::new(kind, payload, at.map_or_else(now, Ok)?);
+            if let Some(author) = author {
+                draft = draft.by(author);
+            }
+            let entry = append(&file, &stream, draft)?;
+            println!(
+                "appended `{}` seq {} to {}\nhash {}",
+                entry.stream(),
+                entry.seq(),
+                file.display(),
+                entry.hash()
+            );
+            Ok(Outcome::Ok)
+        }
+        Command::Verify { file, json } => Ok(report(&file, verify(&file)?, json)),
+        Command::Redact {
+            file,
+            stream,
+            seq,
+            reason,
+            author,
+            at,
+        } => {
+            let redaction = Redaction {
+                reason,
+                recorded_at: at.map_or_else(now, Ok)?,
+                author,
+            };
+            let record = redact(&file, &stream, seq, redaction)?;
+            println!(
+                "redacted `{stream}` seq {seq}; the redaction is recorded as seq {}",
+                record.seq()
+            );
+            Ok(Outcome::Ok)
+        }
+        Command::Root {
+            file,
+            stream,
+            size,
+            json,
+        } => {
+            let root = root(&file, stream.as_ref(), size)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&root)?);
+            } else {
+                println!(
+                    "stream {}\nsize {}\nroot {}",
+                    root.stream, root.size, root.root
+                );
+            }
+            Ok(Outcome::Ok)
+        }
+        Command::Prove {
+            file,
+            stream,
+            seq,
+            size,
+        } => {
+            let (proof, root) = prove(&file, &stream, seq, size)?;
+            println!("{}", serde_json::to_string_pretty(&proof)?);
+            eprintln!("root {root} (size {})", proof.proof.tree_size());
+            Ok(Outcome::Ok)
+        }
+        Command::CheckProof { proof, root } => {
+            let proof: InclusionProofFile = read_proof(&proof)?;
+            Ok(match check_inclusion(&proof, &root) {
+                Ok(()) => {
+                    println!(
+                        "ok: `{}` seq {} is entry {} of the {} whose root is {root}",
+                        proof.stream,
+                        proof.seq,
+                        proof.proof.leaf_index(),
+                        plural(proof.proof.tree_size(), "entry", "entries"),
+                    );
+                    Outcome::Ok
+                }
+                Err(err) => {
+                    eprintln!("proof does not hold: {err:#}");
+                    Outcome::Invalid
+                }
+            })
+        }
+        Command::Consistency {
+            file,
+            stream,
+            old_size,
+            new_size,
+        } => {
+            let (proof, old_root, new_root) =
+                consistency(&file, stream.as_ref(), old_size, new_size)?;
+            println!("{}", serde_json::to_string_pretty(&proof)?);
+            eprintln!(
+                "old root {old_root} (size {old_size})\nnew root {new_root} (size {})",
+                proof.proof.new_size()
+            );
+            Ok(Outcome::Ok)
+        }
+        Command::CheckConsistency {
+            proof,
+            old_root,
+            new_root,
+        } => {
+            let proof: ConsistencyProofFile = read_proof(&proof)?;
+            check_format(&proof.format, CONSISTENCY_FORMAT)?;
+            Ok(match proof.proof.verify(&old_root, &new_root) {
+                Ok(()) => {
+                    println!(
+                        "ok: `{}` at size {} only appended to its first {}",
+                        proof.stream,
+                        proof.proof.new_size(),
+                        plural(proof.proof.old_size(), "entry", "entries")
+                    );
+                    Outcome::Ok
+                }
+                Err(err) => {
+                    eprintln!("proof does not hold: {err}");
+                    Outcome::Invalid
+                }
+            })
+        }
+    }
+}
+
+fn now() -> Result<Timestamp> {
+    Timestamp::new(chrono::Utc::now()).map_err(|err| anyhow!("the clock is off: {err}"))
+}
+
+fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Verifies `path`; `Err` only when it cannot be read at all.
+pub(crate) fn verify(path: &Path) -> Result<Result<Summary, FileError>> {
+    let mut input = files::open(path)?;
+    Ok(andel::journal::file::verify_file(&mut input))
+}
+
+/// Prints the outcome of a verification and says whether it passed.
+pub(crate) fn report(path: &Path, result: Result<Summary, FileError>, json: bool) -> Outcome {
+    match result {
+        Ok(summary) if json => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&summary).unwrap_or_default()
+            );
+            Outcome::Ok
+        }
+        Ok(summary) => {
+            println!("ok: {}: {summary}", path.display());
+            Outcome::Ok
+        }
+        Err(err) => {
+            eprintln!("invalid: {}: {err}", path.display());
+            Outcome::Invalid
+        }
+    }
+}
+
+fn refuse(path: &Path, err: FileError) -> anyhow::Error {
+    anyhow!(
+        "`{}` does not verify, so it was left unchanged: {err}",
+        path.display()
+    )
+}
+
+/// Appends `draft` to `stream` of the journal at `path`, creating the file if needed.
+pub(crate) fn append(path: &Path, stream: &StreamId, draft: Draft) -> Result<Entry> {
+    let exists = path.exists();
+    files::rewrite(path, |writer| {
+        let mut head = StreamHead::new(stream.clone());
+        if exists {
+            files::scan(path, |entry| {
+                if entry.stream() == stream {
+                    head.advance(entry);
+                }
+                writer.write(entry).context("cannot write the new journal")
+            })?
+            .map_err(|err| refuse(path, err))?;
+        }
+        let entry = head.seal(head.next_seq(), draft)?;
+        writer
+            .write(&entry)
+            .context("cannot write the new journal")?;
+        Ok(entry)
+    })
+}
+
+/// Erases the payload of `stream` seq `seq` and appends the redaction record.
+pub(crate) fn redact(
+    path: &Path,
+    stream: &StreamId,
+    seq: u64,
+    redaction: Redaction,
+) -> Result<Entry> {
+    let mut head = StreamHead::new(stream.clone());
+    let mut target = None;
+    files::scan(path, |entry| {
+        if entry.stream() == stream {
+            head.advance(entry);
+            if entry.seq() == seq {
+                target = Some(entry.clone());
+            }
+        }
+        Ok(())
+    })?
+    .map_err(|err| refuse(path, err))?;
+    let target = target.ok_or_else(|| anyhow!("`{stream}` has no entry with seq {seq}"))?;
+    let record = head.seal_redaction(&target, redaction)?;
+    files::rewrite(path, |writer| {
+        files::scan(path, |entry| {
+            let write = if entry.stream() == stream && entry.seq() == seq {
+                writer.write(&entry.clone().redacted())
+            } else {
+                writer.write(entry)
+            };
+            write.context("cannot write the new journal")
+        })?
+        .map_err(|err| refuse(path, err))?;
+        writer
+            .write(&record)
+            .context("cannot write the new journal")
+    })?;
+    Ok(record)
+}
+
+/// A stream's size and root.
+#[derive(Debug, Serialize)]
+pub(crate) struct Root {
+    pub(crate) stream: StreamId,
+    pub(crate) size: u64,
+    pub(crate) root: Digest,
+}
+
+/// The root of the first `size` entries of `stream` (or of the only stream).
+pub(crate) fn root(path: &Path, stream: Option<&StreamId>, size: Option<u64>) -> Result<Root> {
+    let mut frontiers: HashMap<StreamId, Frontier> = HashMap::new();
+    let summary = files::scan(path, |entry| {
+        if stream.is_none_or(|s| s == entry.stream()) {
+            let frontier = frontiers.entry(entry.stream().clone()).or_default();
+            if size.is_none_or(|size| frontier.size() < size) {
+                frontier.push(entry.hash());
+            }
+        }
+        Ok(())
+    })?
+    .map_err(|err| refuse(path, err))?;
+    let stream = pick_stream(stream, &summary)?;
+    let frontier = frontiers.remove(&stream).unwrap_or_default();
+    if let Some(size) = size {
+        if frontier.size() < size {
+            bail!(
+                "`{stream}` has {}; cannot take the root of {size}",
+                plural(frontier.size(), "entry", "entries")
+            );
+        }
+    }
+    Ok(Root {
+        size: frontier.size(),
+        root: frontier.root(),
+        stream,
+    })
+}
+
+fn pick_stream(stream: Option<&StreamId>, summary: &Summary) -> Result<StreamId> {
+    match (stream, summary.streams.as_slice()) {
+        (Some(stream), _) => {
+            if summary.stream(stream).is_none() {
+                bail!("the journal has no stream `{stream}`");
+            }
+            Ok(stream.clone())
+        }
+        (None, [only]) => Ok(only.stream.clone()),
+        (None, []) => bail!("the journal is empty"),
+        (None, many) => bail!(
+            "the journal holds {} streams; choose one with --stream: {}",
+            many.len(),
+            many.iter()
+                .map(|s| format!("`{}`", s.stream))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// The entry hashes of one stream, in order.
+fn stream_hashes(path: &Path, stream: Option<&StreamId>) -> Result<(StreamId, MerkleTree)> {
+    let mut trees: HashMap<StreamId, MerkleTree> = HashMap::new();
+    let summary = files::scan(path, |entry| {
+        if stream.is_none_or(|s| s == entry.stream()) {
+            trees
+                .entry(entry.stream().clone())
+                .or_default()
+                .push(entry.hash());
+        }
+        Ok(())
+    })?
+    .map_err(|err| refuse(path, err))?;
+    let stream = pick_stream(stream, &summary)?;
+    let tree = trees.remove(&stream).unwrap_or_default();
+    Ok((stream, tree))
+}
+
+const INCLUSION_FORMAT: &str = "andel.inclusion-proof.v1";
+const CONSISTENCY_FORMAT: &str = "andel.consistency-proof.v1";
+
+/// An inclusion proof as `prove` writes it.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct InclusionProofFile {
+    pub(crate) format: String,
+    pub(crate) stream: StreamId,
+    pub(crate) seq: u64,
+    pub(crate) entry_hash: Digest,
+    #[serde(flatten)]
+    pub(crate) proof: InclusionProof,
+}
+
+/// A consistency proof as `consistency` writes it.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ConsistencyProofFile {
+    pub(crate) format: String,
+    pub(crate) stream: StreamId,
+    #[serde(flatten)]
+    pub(crate) proof: ConsistencyProof,
+}
+
+/// Proves that `stream` seq `seq` is in the stream's tree of `size` entries.
+pub(crate) fn prove(
+    path: &Path,
+    stream: &StreamId,
+    seq: u64,
+    size: Option<u64>,
+) -> Result<(InclusionProofFile, Digest)> {
+    let mut tree = MerkleTree::default();
+    let mut entry_hash = None;
+    files::scan(path, |entry| {
+        if entry.stream() == stream {
+            tree.push(entry.hash());
+            if entry.seq() == seq {
+                entry_hash = Some(*entry.hash());
+            }
+        }
+        Ok(())
+    })?
+    .map_err(|err| refuse(path, err))?;
+    let entry_hash = entry_hash.ok_or_else(|| anyhow!("`{stream}` has no entry with seq {seq}"))?;
+    let size = size.unwrap_or(tree.size());
+    let proof = tree.inclusion_proof(seq, size)?;
+    let root = tree.root_at(size)?;
+    Ok((
+        InclusionProofFile {
+            format: INCLUSION_FORMAT.into(),
+            stream: stream.clone(),
+            seq,
+            entry_hash,
+            proof,
+        },
+        root,
+    ))
+}
+
+/// Checks an inclusion proof file against `root`.
+pub(crate) fn check_inclusion(proof: &InclusionProofFile, root: &Digest) -> Result<()> {
+    check_format(&proof.format, INCLUSION_FORMAT)?;
+    if proof.proof.leaf_index() != proof.seq {
+        bail!(
+            "the proof is for leaf {} but names seq {}",
+            proof.proof.leaf_index(),
+            proof.seq
+        );
+    }
+    proof.proof.verify(&proof.entry_hash, root)?;
+    Ok(())
+}
+
+/// Proves that `stream` at `new_size` only appended to its first `old_size` entries.
+fn consistency(
+    path: &Path,
+    stream: Option<&StreamId>,
+    old_size: u64,
+    new_size: Option<u64>,
+) -> Result<(ConsistencyProofFile, Digest, Digest)> {
+    let (stream, tree) = stream_hashes(path, stream)?;
+    let new_size = new_size.unwrap_or(tree.size());
+    let proof = tree.consistency_proof(old_size, new_size)?;
+    let old_root = tree.root_at(old_size)?;
+    let new_root = tree.root_at(new_size)?;
+    Ok((
+        ConsistencyProofFile {
+            format: CONSISTENCY_FORMAT.into(),
+            stream,
+            proof,
+        },
+        old_root,
+        new_root,
+    ))
+}
+
+fn check_format(found: &str, expected: &str) -> Result<()> {
+    if found != expected {
+        bail!("the proof's format is `{found}`, expected `{expected}`");
+    }
+    Ok(())
+}
+
+fn read_proof<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T> {
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot open `{}`", path.display()))?;
+    let mut text = String::new();
+    file.take(MAX_PROOF_BYTES + 1)
+        .read_to_string(&mut text)
+        .with_context(|| format!("cannot read `{}`", path.display()))?;
+    if text.len() as u64 > MAX_PROOF_BYTES {
+        bail!(
+            "`{}` is larger than {MAX_PROOF_BYTES} bytes: not a proof",
+            path.display()
+        );
+    }
+    serde_json::from_str(&text).with_context(|| format!("`{}` is not a proof file", path.display()))
+}

@@ -1,0 +1,248 @@
+//! SHA-256 digests and payload salts, written as lowercase hex.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A SHA-256 digest: an entry hash, a payload commitment or a Merkle node.
+///
+/// Written as 64 lowercase hex digits; parsing accepts nothing else, so one digest has
+/// exactly one spelling (a journal file cannot be altered without changing a value).
+///
+/// ```
+/// use andel_journal::Digest;
+///
+/// let d = Digest::of(b"abc");
+/// assert_eq!(
+///     d.to_string(),
+///     "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+/// );
+/// assert_eq!(d.to_string().parse::<Digest>().unwrap(), d);
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Digest([u8; 32]);
+
+impl Digest {
+    /// The all-zero digest: the `prev` of the first entry of every stream.
+    pub const ZERO: Digest = Digest([0; 32]);
+
+    /// Wraps 32 raw bytes.
+    pub const fn from_bytes(bytes: [u8; 32]) -> Self {
+        Digest(bytes)
+    }
+
+    /// The raw bytes.
+    pub const fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    /// SHA-256 of `bytes`.
+    pub fn of(bytes: &[u8]) -> Self {
+        use sha2::Digest as _;
+        Digest(sha2::Sha256::digest(bytes).into())
+    }
+}
+
+impl fmt::Display for Digest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&hex_encode(&self.0))
+    }
+}
+
+impl fmt::Debug for Digest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Digest({self})")
+    }
+}
+
+impl FromStr for Digest {
+    type Err = HexError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        hex_decode_32(s).map(Digest)
+    }
+}
+
+impl Serialize for Digest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for Digest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// The random salt mixed into a payload's commitment.
+///
+/// Without it, a redacted entry's commitment would let anyone confirm a guess of a
+/// low-entropy payload (a `yes` vote, a birth date) by hashing candidates. With 32
+/// random bytes the commitment reveals nothing once the salt is erased with the payload.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Salt([u8; 32]);
+
+impl Salt {
+    /// A fresh salt from the operating system's random number generator.
+    ///
+    /// # Errors
+    ///
+    /// Fails only when the operating system has no randomness to give.
+    pub fn random() -> Result<Self, getrandom::Error> {
+        let mut bytes = [0; 32];
+        getrandom::fill(&mut bytes)?;
+        Ok(Salt(bytes))
+    }
+
+    /// Wraps 32 chosen bytes: for tests and golden vectors, never for real entries.
+    pub const fn from_bytes(bytes: [u8; 32]) -> Self {
+        Salt(bytes)
+    }
+
+    /// The raw bytes.
+    pub const fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+}
+
+impl fmt::Display for Salt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&hex_encode(&self.0))
+    }
+}
+
+impl fmt::Debug for Salt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A salt is secret until erased: keep it out of logs.
+        f.write_str("Salt(..)")
+    }
+}
+
+impl FromStr for Salt {
+    type Err = HexError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        hex_decode_32(s).map(Salt)
+    }
+}
+
+impl Serialize for Salt {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for Salt {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// A string that is not 64 lowercase hex digits.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum HexError {
+    /// The string does not have 64 characters.
+    #[error("expected 64 lowercase hex digits, found {found} characters")]
+    Length {
+        /// How many characters the string has.
+        found: usize,
+    },
+    /// A character is not one of `0-9a-f`.
+    #[error("character {position} is `{found}`, not a lowercase hex digit")]
+    Character {
+        /// Its position, from 0.
+        position: usize,
+        /// The character.
+        found: char,
+    },
+}
+
+const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
+
+pub(crate) fn hex_encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        out.push(char::from(HEX_DIGITS[usize::from(byte >> 4)]));
+        out.push(char::from(HEX_DIGITS[usize::from(byte & 0x0f)]));
+    }
+    out
+}
+
+fn hex_decode_32(s: &str) -> Result<[u8; 32], HexError> {
+    let chars = s.as_bytes();
+    if chars.len() != 64 {
+        return Err(HexError::Length {
+            found: s.chars().count(),
+        });
+    }
+    let mut out = [0u8; 32];
+    for (i, pair) in chars.chunks_exact(2).enumerate() {
+        let high = hex_value(pair[0]).ok_or_else(|| bad_char(s, 2 * i))?;
+        let low = hex_value(pair[1]).ok_or_else(|| bad_char(s, 2 * i + 1))?;
+        out[i] = high << 4 | low;
+    }
+    Ok(out)
+}
+
+fn hex_value(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        _ => None,
+    }
+}
+
+fn bad_char(s: &str, byte_index: usize) -> HexError {
+    // The input may hold multi-byte characters; report the character, not a byte.
+    let (position, found) = s
+        .char_indices()
+        .enumerate()
+        .take_while(|(_, (at, _))| *at <= byte_index)
+        .last()
+        .map(|(position, (_, c))| (position, c))
+        .unwrap_or((0, '?'));
+    HexError::Character { position, found }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_round_trips_and_rejects_other_spellings() {
+        let d = Digest::of(b"");
+        assert_eq!(
+            d.to_string(),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        assert_eq!(d.to_string().parse::<Digest>(), Ok(d));
+        let upper = d.to_string().to_uppercase();
+        assert_eq!(
+            upper.parse::<Digest>(),
+            Err(HexError::Character {
+                position: 0,
+                found: 'E'
+            })
+        );
+        assert_eq!("ab".parse::<Digest>(), Err(HexError::Length { found: 2 }));
+        let mut wide = "0".repeat(62);
+        wide.push('é');
+        assert_eq!(
+            wide.parse::<Digest>(),
+            Err(HexError::Character {
+                position: 62,
+                found: 'é'
+            })
+        );
+    }
+
+    #[test]
+    fn salt_debug_hides_the_bytes() {
+        assert_eq!(format!("{:?}", Salt::from_bytes([7; 32])), "Salt(..)");
+    }
+}

@@ -1,0 +1,292 @@
+//! Validated names: stream ids, author ids and entry kinds.
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// The longest stream or author id, in bytes.
+pub const MAX_ID_LEN: usize = 128;
+/// The longest entry kind, in bytes.
+pub const MAX_KIND_LEN: usize = 64;
+/// Kinds that start with this prefix are recorded by the journal itself (redactions);
+/// callers cannot append them.
+pub const RESERVED_KIND_PREFIX: &str = "andel.";
+
+/// A name that breaks the rules for stream ids, author ids or kinds.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum NameError {
+    /// The name is empty.
+    #[error("{what} is empty")]
+    Empty {
+        /// Which name: `stream id`, `author id` or `kind`.
+        what: &'static str,
+    },
+    /// The name is longer than allowed.
+    #[error("{what} `{name}` is {len} bytes long; at most {max} are allowed")]
+    TooLong {
+        /// Which name.
+        what: &'static str,
+        /// The name.
+        name: String,
+        /// Its length in bytes.
+        len: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// The name holds a character outside its alphabet.
+    #[error("{what} `{name}` contains {found:?}; allowed are {allowed}")]
+    Character {
+        /// Which name.
+        what: &'static str,
+        /// The name.
+        name: String,
+        /// The first character outside the alphabet.
+        found: char,
+        /// The alphabet, in words.
+        allowed: &'static str,
+    },
+}
+
+const ID_ALPHABET: &str = "printable ASCII except space, `\"` and `\\`";
+const KIND_ALPHABET: &str = "`a-z`, `0-9`, `_`, `-` and `.` between words";
+
+fn check(
+    what: &'static str,
+    name: &str,
+    max: usize,
+    allowed: &'static str,
+    ok: impl Fn(char) -> bool,
+) -> Result<(), NameError> {
+    if name.is_empty() {
+        return Err(NameError::Empty { what });
+    }
+    if name.len() > max {
+        return Err(NameError::TooLong {
+            what,
+            name: name.to_owned(),
+            len: name.len(),
+            max,
+        });
+    }
+    match name.chars().find(|c| !ok(*c)) {
+        Some(found) => Err(NameError::Character {
+            what,
+            name: name.to_owned(),
+            found,
+            allowed,
+        }),
+        None => Ok(()),
+    }
+}
+
+fn id_char(c: char) -> bool {
+    c.is_ascii_graphic() && c != '"' && c != '\\'
+}
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident, $what:literal) => {
+        $(#[$doc])*
+        #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            /// Checks `name` against the rules and wraps it.
+            ///
+            /// # Errors
+            ///
+            /// When the name is empty, longer than [`MAX_ID_LEN`] bytes, or holds a
+            /// character that is not printable ASCII (space, `"` and `\` are refused too).
+            pub fn new(name: impl Into<String>) -> Result<Self, NameError> {
+                let name = name.into();
+                check($what, &name, MAX_ID_LEN, ID_ALPHABET, id_char)?;
+                Ok(Self(name))
+            }
+
+            /// The name as text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{:?}", self.0)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = NameError;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Self::new(s)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                Self::new(String::deserialize(deserializer)?).map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// Names one stream of a journal: a sequence of entries with its own hash chain,
+    /// its own gapless numbering from 0 and its own Merkle tree (`members`,
+    /// `coop-7/ballots`).
+    ///
+    /// 1 to 128 bytes of printable ASCII, without space, `"` or `\`.
+    ///
+    /// ```
+    /// use andel_journal::StreamId;
+    ///
+    /// assert!(StreamId::new("coop-7/members").is_ok());
+    /// assert!(StreamId::new("has space").is_err());
+    /// ```
+    StreamId,
+    "stream id"
+);
+
+id_type!(
+    /// Names who recorded an entry: a member id, an officer, a service account.
+    ///
+    /// Same alphabet as [`StreamId`]. Store an opaque id here, never a person's name:
+    /// the author is part of the hashed header and survives redaction.
+    AuthorId,
+    "author id"
+);
+
+/// What an entry records, such as `member.admitted` or `ballot.cast`.
+///
+/// Lowercase words of `a-z`, `0-9`, `_` and `-`, joined by single dots; at most 64 bytes.
+/// Kinds starting with `andel.` are the journal's own (see [`Kind::REDACTION`]).
+///
+/// ```
+/// use andel_journal::Kind;
+///
+/// assert!(Kind::new("member.admitted").is_ok());
+/// assert!(Kind::new("Member.Admitted").is_err());
+/// assert!(Kind::new("member..admitted").is_err());
+/// assert!(Kind::REDACTION.is_reserved());
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct Kind(std::borrow::Cow<'static, str>);
+
+impl Kind {
+    /// The kind of the entry that records a redaction.
+    pub const REDACTION: Kind = Kind(std::borrow::Cow::Borrowed("andel.redaction"));
+
+    /// Checks `kind` against the rules and wraps it.
+    ///
+    /// # Errors
+    ///
+    /// When the kind is empty, too long, holds a character outside `a-z 0-9 _ - .`,
+    /// or has an empty word (a leading, trailing or doubled dot).
+    pub fn new(kind: impl Into<String>) -> Result<Self, NameError> {
+        let kind = kind.into();
+        check("kind", &kind, MAX_KIND_LEN, KIND_ALPHABET, |c| {
+            c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '-' | '.')
+        })?;
+        if kind.split('.').any(str::is_empty) {
+            return Err(NameError::Character {
+                what: "kind",
+                name: kind,
+                found: '.',
+                allowed: KIND_ALPHABET,
+            });
+        }
+        Ok(Kind(std::borrow::Cow::Owned(kind)))
+    }
+
+    /// The kind as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether the journal reserves this kind for itself.
+    pub fn is_reserved(&self) -> bool {
+        self.0.starts_with(RESERVED_KIND_PREFIX)
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.0)
+    }
+}
+
+impl std::str::FromStr for Kind {
+    type Err = NameError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::new(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Kind {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::new(String::deserialize(deserializer)?).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_follow_their_alphabet() {
+        assert!(StreamId::new("coop-7/members:2026").is_ok());
+        assert_eq!(
+            StreamId::new(""),
+            Err(NameError::Empty { what: "stream id" })
+        );
+        let long = "x".repeat(MAX_ID_LEN + 1);
+        assert!(matches!(
+            AuthorId::new(long),
+            Err(NameError::TooLong { len: 129, .. })
+        ));
+        for bad in ["a b", "a\"b", "a\\b", "é", "a\nb"] {
+            assert!(StreamId::new(bad).is_err(), "{bad:?} accepted");
+        }
+        let err = StreamId::new("tab\there").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "stream id `tab\there` contains '\\t'; allowed are printable ASCII except space, `\"` and `\\`"
+        );
+    }
+
+    #[test]
+    fn kinds_are_dotted_lowercase_words() {
+        for good in ["a", "member.admitted", "ballot-box.v2", "x_y.z9"] {
+            assert!(Kind::new(good).is_ok(), "{good:?} refused");
+        }
+        for bad in [".a", "a.", "a..b", "A", "a b", "a/b"] {
+            assert!(Kind::new(bad).is_err(), "{bad:?} accepted");
+        }
+        assert!(!Kind::new("member.admitted").unwrap().is_reserved());
+        assert!(Kind::new("andel.redaction").unwrap().is_reserved());
+        assert_eq!(Kind::new("andel.redaction").unwrap(), Kind::REDACTION);
+    }
+
+    #[test]
+    fn deserializing_checks_the_rules() {
+        assert!(serde_json::from_str::<StreamId>("\"ok\"").is_ok());
+        assert!(serde_json::from_str::<StreamId>("\"not ok\"").is_err());
+        assert!(serde_json::from_str::<Kind>("\"Bad\"").is_err());
+    }
+}

@@ -1,0 +1,487 @@
+//! Entry payloads and their canonical JSON (RFC 8785) spelling.
+
+use std::fmt;
+
+use serde::de::{self, DeserializeOwned, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::value::RawValue;
+use serde_json::{Map, Number, Value};
+
+/// The largest payload, in bytes of canonical JSON.
+pub const MAX_PAYLOAD_BYTES: usize = 4 * 1024 * 1024;
+
+/// The largest integer that JSON numbers carry exactly (2⁵³ − 1).
+pub const MAX_EXACT_INTEGER: u64 = (1 << 53) - 1;
+
+/// What an entry records: any JSON value, kept in its canonical form.
+///
+/// The commitment hashes the payload's canonical JSON, as RFC 8785 (JCS) defines it:
+/// object members sorted by their keys' UTF-16 code units, no whitespace, strings with
+/// the fewest escapes, numbers as ECMAScript prints them. So the same value always has
+/// the same bytes, whichever program wrote it.
+///
+/// Payloads are I-JSON (RFC 7493): no duplicate keys, and every number must be exactly
+/// representable as an IEEE 754 double. Integers beyond ±(2⁵³ − 1) are refused rather
+/// than silently rounded; write such values, and money, as strings.
+///
+/// ```
+/// use andel_journal::Payload;
+///
+/// let p = Payload::from_json_str(r#"{ "b": 1.50, "a": [true, null] }"#).unwrap();
+/// assert_eq!(p.as_str(), r#"{"a":[true,null],"b":1.5}"#);
+///
+/// assert!(Payload::from_json_str(r#"{"a":1,"a":2}"#).is_err()); // duplicate key
+/// assert!(Payload::from_json_str("9007199254740993").is_err()); // not exact
+/// ```
+#[derive(Clone)]
+pub struct Payload(Box<RawValue>);
+
+/// A payload that cannot be recorded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PayloadError {
+    /// The text is not JSON, or breaks an I-JSON rule (such as a duplicate key).
+    #[error("payload is not valid JSON: {reason}")]
+    Syntax {
+        /// What the parser said, with line and column.
+        reason: String,
+    },
+    /// A number cannot be carried exactly.
+    #[error(
+        "payload number `{number}` is not exactly representable as a JSON number; write it as a string"
+    )]
+    InexactNumber {
+        /// The number as given.
+        number: String,
+    },
+    /// The canonical form is larger than [`MAX_PAYLOAD_BYTES`].
+    #[error("payload is {len} bytes of canonical JSON; at most {max} are allowed")]
+    TooLarge {
+        /// Its size.
+        len: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// The value could not be turned into JSON.
+    #[error("payload cannot be written as JSON: {reason}")]
+    NotJson {
+        /// What serde_json said.
+        reason: String,
+    },
+}
+
+impl Payload {
+    /// Parses JSON text and keeps its canonical form.
+    ///
+    /// # Errors
+    ///
+    /// When the text is not JSON, has a duplicate key, has a number that JSON cannot
+    /// carry exactly, or is too large.
+    pub fn from_json_str(text: &str) -> Result<Self, PayloadError> {
+        let mut de = serde_json::Deserializer::from_str(text);
+        let value = StrictValue::deserialize(&mut de)
+            .and_then(|v| de.end().map(|()| v))
+            .map_err(|err| PayloadError::Syntax {
+                reason: err.to_string(),
+            })?;
+        Self::from_value(&value.0)
+    }
+
+    /// Canonicalises a JSON value.
+    ///
+    /// # Errors
+    ///
+    /// When a number cannot be carried exactly, or the payload is too large.
+    pub fn from_value(value: &Value) -> Result<Self, PayloadError> {
+        let mut out = String::new();
+        write_canonical(value, &mut out)?;
+        if out.len() > MAX_PAYLOAD_BYTES {
+            return Err(PayloadError::TooLarge {
+                len: out.len(),
+                max: MAX_PAYLOAD_BYTES,
+            });
+        }
+        RawValue::from_string(out)
+            .map(Payload)
+            .map_err(|err| PayloadError::Syntax {
+                reason: err.to_string(),
+            })
+    }
+
+    /// Serialises any value (an event type, a struct) into a payload.
+    ///
+    /// ```
+    /// # use andel_journal::Payload;
+    /// #[derive(serde::Serialize)]
+    /// struct Admitted { member: u32, class: &'static str }
+    ///
+    /// let p = Payload::new(&Admitted { member: 7, class: "worker" }).unwrap();
+    /// assert_eq!(p.as_str(), r#"{"class":"worker","member":7}"#);
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Payload::from_value`], and when the value cannot be written as JSON.
+    pub fn new<T: Serialize + ?Sized>(value: &T) -> Result<Self, PayloadError> {
+        let value = serde_json::to_value(value).map_err(|err| PayloadError::NotJson {
+            reason: err.to_string(),
+        })?;
+        Self::from_value(&value)
+    }
+
+    /// The canonical JSON text: the bytes the commitment hashes.
+    pub fn as_str(&self) -> &str {
+        self.0.get()
+    }
+
+    /// The payload as a JSON value.
+    pub fn to_value(&self) -> Value {
+        // Canonical text is valid JSON by construction; `Null` is unreachable.
+        serde_json::from_str(self.as_str()).unwrap_or(Value::Null)
+    }
+
+    /// Deserialises the payload into a type of the caller's.
+    ///
+    /// # Errors
+    ///
+    /// When the payload does not have the shape of `T`.
+    pub fn decode<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        serde_json::from_str(self.as_str())
+    }
+}
+
+impl PartialEq for Payload {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Payload {}
+
+impl fmt::Debug for Payload {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Payload({})", self.as_str())
+    }
+}
+
+impl fmt::Display for Payload {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Payload {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Payload {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = StrictValue::deserialize(deserializer)?;
+        Payload::from_value(&value.0).map_err(de::Error::custom)
+    }
+}
+
+/// Writes `value` as RFC 8785 canonical JSON.
+fn write_canonical(value: &Value, out: &mut String) -> Result<(), PayloadError> {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(true) => out.push_str("true"),
+        Value::Bool(false) => out.push_str("false"),
+        Value::Number(n) => write_number(n, out)?,
+        Value::String(s) => write_string(s, out),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_canonical(item, out)?;
+            }
+            out.push(']');
+        }
+        Value::Object(members) => {
+            let mut sorted: Vec<(&String, &Value)> = members.iter().collect();
+            // RFC 8785 §3.2.3: sort by UTF-16 code units, not by UTF-8 bytes.
+            sorted.sort_by(|(a, _), (b, _)| a.encode_utf16().cmp(b.encode_utf16()));
+            out.push('{');
+            for (i, (key, item)) in sorted.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_string(key, out);
+                out.push(':');
+                write_canonical(item, out)?;
+            }
+            out.push('}');
+        }
+    }
+    Ok(())
+}
+
+fn write_number(n: &Number, out: &mut String) -> Result<(), PayloadError> {
+    let inexact = || PayloadError::InexactNumber {
+        number: n.to_string(),
+    };
+    if let Some(u) = n.as_u64() {
+        if u > MAX_EXACT_INTEGER {
+            return Err(inexact());
+        }
+        out.push_str(itoa(u128::from(u), false).as_str());
+    } else if let Some(i) = n.as_i64() {
+        if i.unsigned_abs() > MAX_EXACT_INTEGER {
+            return Err(inexact());
+        }
+        out.push_str(itoa(u128::from(i.unsigned_abs()), i < 0).as_str());
+    } else if let Some(f) = n.as_f64() {
+        // A float that is a whole number beyond 2^53 came from digits that were rounded.
+        if !f.is_finite() || (f.fract() == 0.0 && f.abs() > MAX_EXACT_INTEGER as f64) {
+            return Err(inexact());
+        }
+        out.push_str(ryu_js::Buffer::new().format_finite(f));
+    } else {
+        return Err(inexact());
+    }
+    Ok(())
+}
+
+fn itoa(magnitude: u128, negative: bool) -> String {
+    if negative && magnitude != 0 {
+        format!("-{magnitude}")
+    } else {
+        magnitude.to_string()
+    }
+}
+
+/// RFC 8785 §3.2.2.2: escape `"`, `\` and control characters; nothing else.
+fn write_string(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if u32::from(c) < 0x20 => {
+                out.push_str(&format!("\\u{:04x}", u32::from(c)));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// A JSON value parsed with I-JSON's rule against duplicate keys, which
+/// `serde_json::Value` would otherwise resolve silently by keeping the last.
+struct StrictValue(Value);
+
+impl<'de> Deserialize<'de> for StrictValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(StrictVisitor).map(StrictValue)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> Visitor<'de> for StrictVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        Number::from_f64(v)
+            .map(Value::Number)
+            .ok_or_else(|| E::custom(format!("number `{v}` is not finite")))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        StrictValue::deserialize(d).map(|v| v.0)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(StrictValue(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut members = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let StrictValue(item) = map.next_value()?;
+            if members.contains_key(&key) {
+                return Err(de::Error::custom(format!("duplicate key `{key}`")));
+            }
+            members.insert(key, item);
+        }
+        Ok(Value::Object(members))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[track_caller]
+    fn check(input: &str, canonical: &str) {
+        let p = Payload::from_json_str(input).unwrap();
+        assert_eq!(p.as_str(), canonical, "canonical form of {input}");
+        // Canonical text is a fixed point.
+        assert_eq!(Payload::from_json_str(canonical).unwrap(), p);
+    }
+
+    #[test]
+    fn canonical_forms_follow_rfc_8785() {
+        check(" { \"b\" : 2 , \"a\" : 1 } ", r#"{"a":1,"b":2}"#);
+        check("[1.0, -0.0, 1e21, 1e-7, 0.1, 123.456e3]", "[1,0,1e+21,1e-7,0.1,123456]");
+        check(r#""\u00e9\u20ac\ud83d\ude00""#, "\"é€😀\"");
+        check(r#""\/\u001f\u007f\b\f\n\r\t""#, "\"/\\u001f\u{7f}\\b\\f\\n\\r\\t\"");
+        check("-9007199254740991", "-9007199254740991");
+        check("[]", "[]");
+        check("{}", "{}");
+        // Keys sort by UTF-16 code units: U+1F600 (D83D DE00) sorts before U+FB01.
+        check("{\"\u{fb01}\":1,\"\u{1f600}\":2}", "{\"\u{1f600}\":2,\"\u{fb01}\":1}");
+    }
+
+    #[test]
+    fn rfc_8785_example_numbers() {
+        // Values from RFC 8785 appendix B, written as ECMAScript does.
+        check("[1e30, 4.50, 2e-3, 0.000001, 1e-7]", "[1e+30,4.5,0.002,0.000001,1e-7]");
+        check("333333333.33333329", "333333333.3333333");
+    }
+
+    #[test]
+    fn refuses_what_is_not_i_json() {
+        assert!(matches!(
+            Payload::from_json_str(r#"{"a":1,"a":1}"#),
+            Err(PayloadError::Syntax { reason }) if reason.contains("duplicate key `a`")
+        ));
+        assert_eq!(
+            Payload::from_json_str("9007199254740992"),
+            Err(PayloadError::InexactNumber {
+                number: "9007199254740992".into()
+            })
+        );
+        assert!(matches!(
+            Payload::from_json_str("123456789012345678901234567890"),
+            Err(PayloadError::InexactNumber { .. })
+        ));
+        for bad in ["", "{", "[1,]", "nul", "1 2", "\"\\ud800\"", "NaN"] {
+            assert!(
+                matches!(Payload::from_json_str(bad), Err(PayloadError::Syntax { .. })),
+                "{bad:?} accepted"
+            );
+        }
+        let deep = "[".repeat(10_000);
+        assert!(Payload::from_json_str(&deep).is_err());
+    }
+
+    #[test]
+    fn refuses_oversized_payloads() {
+        let big = Value::String("x".repeat(MAX_PAYLOAD_BYTES));
+        assert!(matches!(
+            Payload::from_value(&big),
+            Err(PayloadError::TooLarge { .. })
+        ));
+    }
+
+    #[test]
+    fn serde_round_trip_keeps_canonical_text() {
+        let p = Payload::from_json_str(r#"{"z":[1,2],"a":"x"}"#).unwrap();
+        let text = serde_json::to_string(&p).unwrap();
+        assert_eq!(text, r#"{"a":"x","z":[1,2]}"#);
+        assert_eq!(serde_json::from_str::<Payload>(&text).unwrap(), p);
+        #[derive(serde::Deserialize, PartialEq, Debug)]
+        struct Shape {
+            a: String,
+            z: Vec<u8>,
+        }
+        assert_eq!(
+            p.decode::<Shape>().unwrap(),
+            Shape {
+                a: "x".into(),
+                z: vec![1, 2]
+            }
+        );
+    }
+
+    fn json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            (-(MAX_EXACT_INTEGER as i64)..=MAX_EXACT_INTEGER as i64)
+                .prop_map(|i| Value::Number(i.into())),
+            // Whole floats canonicalise to integers, which parse back as another variant.
+            (-1e15f64..1e15)
+                .prop_filter("not whole", |f| f.fract() != 0.0)
+                .prop_map(|f| Number::from_f64(f).map_or(Value::Null, Value::Number)),
+            any::<String>().prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 32, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                prop::collection::btree_map(any::<String>(), inner, 0..6)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn canonical_text_parses_back_to_the_same_value(value in json()) {
+            let p = Payload::from_value(&value).unwrap();
+            prop_assert_eq!(p.to_value(), value);
+            prop_assert_eq!(Payload::from_json_str(p.as_str()).unwrap(), p);
+        }
+
+        #[test]
+        fn pretty_printing_does_not_change_the_canonical_form(value in json()) {
+            let pretty = serde_json::to_string_pretty(&value).unwrap();
+            prop_assert_eq!(
+                Payload::from_json_str(&pretty).unwrap(),
+                Payload::from_value(&value).unwrap()
+            );
+        }
+
+        #[test]
+        fn arbitrary_text_never_panics(text in ".{0,64}") {
+            let _ = Payload::from_json_str(&text);
+        }
+    }
+}

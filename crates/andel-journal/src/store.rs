@@ -1,0 +1,212 @@
+//! The storage trait every journal backend implements, and the in-memory backend.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::sync::{Mutex, MutexGuard};
+
+use async_trait::async_trait;
+
+use crate::{
+    AppendError, Draft, Entry, RedactError, RedactProblem, Redaction, StreamHead, StreamId,
+};
+
+/// Why a store refused or failed an operation.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The append was refused; [`AppendError::Conflict`] means retry after re-reading.
+    #[error(transparent)]
+    Append(#[from] AppendError),
+    /// The redaction was refused.
+    #[error(transparent)]
+    Redact(#[from] RedactError),
+    /// The backend failed (a database error, a lost connection).
+    #[error("journal store failed: {0}")]
+    Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl StoreError {
+    /// Whether another writer appended first, so that a retry may succeed.
+    pub fn is_conflict(&self) -> bool {
+        matches!(self, StoreError::Append(AppendError::Conflict { .. }))
+    }
+}
+
+/// Where journal entries are kept.
+///
+/// Every implementation keeps each stream gapless and unforked under concurrent writers:
+/// an append names the sequence number it expects to write, and a stale one fails with
+/// [`AppendError::Conflict`] instead of forking the chain. Implementations seal entries
+/// with [`StreamHead::seal_all`] and [`StreamHead::seal_redaction`], so every store
+/// hashes alike. The trait is dyn-compatible: hold stores as `Arc<dyn JournalStore>`.
+///
+/// ```
+/// use andel_journal::{Draft, JournalStore, Kind, MemoryStore, Payload, StreamId};
+///
+/// # tokio::runtime::Runtime::new()?.block_on(async {
+/// let store: std::sync::Arc<dyn JournalStore> = std::sync::Arc::new(MemoryStore::new());
+/// let members = StreamId::new("members")?;
+/// let draft = Draft::new(Kind::new("member.admitted")?, Payload::new(&7)?, "2026-11-27T08:00:00Z".parse()?);
+///
+/// let head = store.head(&members).await?;
+/// store.append(&members, head.next_seq(), vec![draft.clone()]).await?;
+///
+/// // A writer with a stale view gets a conflict, never a fork.
+/// let stale = store.append(&members, 0, vec![draft]).await.unwrap_err();
+/// assert!(stale.is_conflict());
+/// assert_eq!(store.read(&members, 0..10).await?.len(), 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[async_trait]
+pub trait JournalStore: Send + Sync {
+    /// Appends `drafts` to `stream` as entries `expected_seq`, `expected_seq + 1`, …, all
+    /// or none, and returns them.
+    ///
+    /// # Errors
+    ///
+    /// [`AppendError::Conflict`] when the stream's next sequence number is not
+    /// `expected_seq`; any other [`AppendError`]; a backend failure.
+    async fn append(
+        &self,
+        stream: &StreamId,
+        expected_seq: u64,
+        drafts: Vec<Draft>,
+    ) -> Result<Vec<Entry>, StoreError>;
+
+    /// The entries of `stream` whose sequence numbers fall in `range`, in order. An empty
+    /// or unknown stream, or a range past the end, gives fewer entries or none.
+    ///
+    /// # Errors
+    ///
+    /// A backend failure.
+    async fn read(&self, stream: &StreamId, range: Range<u64>) -> Result<Vec<Entry>, StoreError>;
+
+    /// The head of `stream`: its next sequence number and last hash (for a stream with no
+    /// entries, seq 0 and the zero digest).
+    ///
+    /// # Errors
+    ///
+    /// A backend failure.
+    async fn head(&self, stream: &StreamId) -> Result<StreamHead, StoreError>;
+
+    /// Erases the payload and salt of entry `seq` of `stream` and appends the record of
+    /// the redaction, in one step; returns the record.
+    ///
+    /// # Errors
+    ///
+    /// A [`RedactError`] when there is no such entry, it is already redacted or it is a
+    /// redaction record; a backend failure.
+    async fn redact(
+        &self,
+        stream: &StreamId,
+        seq: u64,
+        redaction: Redaction,
+    ) -> Result<Entry, StoreError>;
+
+    /// Every stream with at least one entry, in name order.
+    ///
+    /// # Errors
+    ///
+    /// A backend failure.
+    async fn streams(&self) -> Result<Vec<StreamId>, StoreError>;
+}
+
+#[derive(Debug)]
+struct MemoryStream {
+    head: StreamHead,
+    entries: Vec<Entry>,
+}
+
+/// A [`JournalStore`] in memory: for tests, examples and short-lived tools.
+#[derive(Debug, Default)]
+pub struct MemoryStore {
+    streams: Mutex<BTreeMap<StreamId, MemoryStream>>,
+}
+
+impl MemoryStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, BTreeMap<StreamId, MemoryStream>> {
+        // A panic while holding the lock cannot leave a stream half-written: every
+        // mutation below is a single push or assignment after all checks. So a poisoned
+        // lock still guards consistent data.
+        self.streams
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+#[async_trait]
+impl JournalStore for MemoryStore {
+    async fn append(
+        &self,
+        stream: &StreamId,
+        expected_seq: u64,
+        drafts: Vec<Draft>,
+    ) -> Result<Vec<Entry>, StoreError> {
+        let mut streams = self.lock();
+        let current = streams
+            .get(stream)
+            .map_or_else(|| StreamHead::new(stream.clone()), |s| s.head.clone());
+        let sealed = current.seal_all(expected_seq, drafts)?;
+        if let Some(last) = sealed.last() {
+            let slot = streams.entry(stream.clone()).or_insert_with(|| MemoryStream {
+                head: current,
+                entries: Vec::new(),
+            });
+            slot.head.advance(last);
+            slot.entries.extend(sealed.iter().cloned());
+        }
+        Ok(sealed)
+    }
+
+    async fn read(&self, stream: &StreamId, range: Range<u64>) -> Result<Vec<Entry>, StoreError> {
+        let streams = self.lock();
+        let Some(s) = streams.get(stream) else {
+            return Ok(Vec::new());
+        };
+        let len = s.entries.len();
+        let start = usize::try_from(range.start).unwrap_or(len).min(len);
+        let end = usize::try_from(range.end).unwrap_or(len).clamp(start, len);
+        Ok(s.entries[start..end].to_vec())
+    }
+
+    async fn head(&self, stream: &StreamId) -> Result<StreamHead, StoreError> {
+        Ok(self
+            .lock()
+            .get(stream)
+            .map_or_else(|| StreamHead::new(stream.clone()), |s| s.head.clone()))
+    }
+
+    async fn redact(
+        &self,
+        stream: &StreamId,
+        seq: u64,
+        redaction: Redaction,
+    ) -> Result<Entry, StoreError> {
+        let mut streams = self.lock();
+        let not_found = || RedactError {
+            stream: stream.clone(),
+            seq,
+            problem: RedactProblem::NotFound,
+        };
+        let s = streams.get_mut(stream).ok_or_else(not_found)?;
+        let index = usize::try_from(seq).map_err(|_| not_found())?;
+        let target = s.entries.get(index).ok_or_else(not_found)?;
+        let record = s.head.seal_redaction(target, redaction)?;
+        let erased = target.clone().redacted();
+        s.entries[index] = erased;
+        s.head.advance(&record);
+        s.entries.push(record.clone());
+        Ok(record)
+    }
+
+    async fn streams(&self) -> Result<Vec<StreamId>, StoreError> {
+        Ok(self.lock().keys().cloned().collect())
+    }
+}

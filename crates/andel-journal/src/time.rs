@@ -1,0 +1,181 @@
+//! `recorded_at`: a UTC instant with one canonical spelling.
+
+use std::fmt;
+
+use chrono::{DateTime, Datelike, SecondsFormat, Timelike, Utc};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// When an entry was recorded: a UTC instant, passed in by the caller (the journal has
+/// no clock).
+///
+/// Years 0000 to 9999 with nanosecond precision; leap seconds are refused, as RFC 3339
+/// text and the hashed encoding (seconds since the Unix epoch plus nanoseconds) must
+/// say the same thing. The text form is RFC 3339 in UTC with `Z`, and 0, 3, 6 or 9
+/// fraction digits, the fewest that are exact.
+///
+/// ```
+/// use andel_journal::Timestamp;
+///
+/// let t: Timestamp = "2026-11-27T09:30:00.250+01:00".parse().unwrap();
+/// assert_eq!(t.to_string(), "2026-11-27T08:30:00.250Z");
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Timestamp(DateTime<Utc>);
+
+/// An instant that a journal cannot record.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TimestampError {
+    /// The text is not an RFC 3339 date-time.
+    #[error("`{text}` is not an RFC 3339 date-time such as `2026-11-27T08:30:00Z`: {reason}")]
+    Syntax {
+        /// The text.
+        text: String,
+        /// What the parser said.
+        reason: String,
+    },
+    /// The year is outside 0000 to 9999.
+    #[error("`{instant}` is outside the years 0000 to 9999")]
+    OutOfRange {
+        /// The instant, as chrono writes it.
+        instant: String,
+    },
+    /// The instant falls in a leap second.
+    #[error("`{instant}` falls in a leap second, which a journal cannot record")]
+    LeapSecond {
+        /// The instant, as chrono writes it.
+        instant: String,
+    },
+}
+
+impl Timestamp {
+    /// Checks and wraps a UTC instant.
+    ///
+    /// # Errors
+    ///
+    /// When the year is outside 0000–9999 or the instant falls in a leap second.
+    pub fn new(instant: DateTime<Utc>) -> Result<Self, TimestampError> {
+        if !(0..=9999).contains(&instant.year()) {
+            return Err(TimestampError::OutOfRange {
+                instant: instant.to_string(),
+            });
+        }
+        if instant.nanosecond() >= 1_000_000_000 {
+            return Err(TimestampError::LeapSecond {
+                instant: instant.to_string(),
+            });
+        }
+        Ok(Timestamp(instant))
+    }
+
+    /// The instant.
+    pub fn as_datetime(&self) -> DateTime<Utc> {
+        self.0
+    }
+
+    /// Seconds since 1970-01-01T00:00:00Z (negative before it), as hashed.
+    pub fn unix_seconds(&self) -> i64 {
+        self.0.timestamp()
+    }
+
+    /// Nanoseconds within the second, 0 to 999 999 999, as hashed.
+    pub fn subsec_nanos(&self) -> u32 {
+        self.0.timestamp_subsec_nanos()
+    }
+}
+
+impl TryFrom<DateTime<Utc>> for Timestamp {
+    type Error = TimestampError;
+
+    fn try_from(instant: DateTime<Utc>) -> Result<Self, Self::Error> {
+        Timestamp::new(instant)
+    }
+}
+
+impl std::str::FromStr for Timestamp {
+    type Err = TimestampError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let instant =
+            DateTime::parse_from_rfc3339(text).map_err(|err| TimestampError::Syntax {
+                text: text.to_owned(),
+                reason: err.to_string(),
+            })?;
+        Timestamp::new(instant.with_timezone(&Utc))
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.to_rfc3339_opts(SecondsFormat::AutoSi, true))
+    }
+}
+
+impl fmt::Debug for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Timestamp({self})")
+    }
+}
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn text_form_is_canonical_utc() {
+        let cases = [
+            ("2026-11-27T08:30:00Z", "2026-11-27T08:30:00Z"),
+            ("2026-11-27T08:30:00.5Z", "2026-11-27T08:30:00.500Z"),
+            ("2026-11-27T08:30:00.000001z", "2026-11-27T08:30:00.000001Z"),
+            ("2026-11-27T10:30:00.123456789+02:00", "2026-11-27T08:30:00.123456789Z"),
+            ("0000-01-01T00:00:00Z", "0000-01-01T00:00:00Z"),
+        ];
+        for (input, canonical) in cases {
+            let t: Timestamp = input.parse().unwrap();
+            assert_eq!(t.to_string(), canonical, "{input}");
+            assert_eq!(canonical.parse::<Timestamp>().unwrap(), t);
+        }
+    }
+
+    #[test]
+    fn refuses_what_cannot_round_trip() {
+        assert!(matches!(
+            "yesterday".parse::<Timestamp>(),
+            Err(TimestampError::Syntax { .. })
+        ));
+        let far = Utc.with_ymd_and_hms(10000, 1, 1, 0, 0, 0).unwrap();
+        assert!(matches!(
+            Timestamp::new(far),
+            Err(TimestampError::OutOfRange { .. })
+        ));
+        let leap = Utc
+            .with_ymd_and_hms(2016, 12, 31, 23, 59, 59)
+            .unwrap()
+            .with_nanosecond(1_500_000_000)
+            .unwrap();
+        assert!(matches!(
+            Timestamp::new(leap),
+            Err(TimestampError::LeapSecond { .. })
+        ));
+    }
+
+    #[test]
+    fn hashed_parts_split_seconds_and_nanos() {
+        let t: Timestamp = "1969-12-31T23:59:59.5Z".parse().unwrap();
+        assert_eq!((t.unix_seconds(), t.subsec_nanos()), (-1, 500_000_000));
+    }
+}

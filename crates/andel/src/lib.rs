@@ -1,0 +1,25 @@
+//! Andel: a toolkit for platform cooperatives, services that their users own, govern
+//! and can leave with all of their data.
+//!
+//! This umbrella crate re-exports the Andel crates behind cargo features, so a service
+//! depends on one crate and turns on what it uses. Each part is also published alone.
+//!
+//! # Examples
+//!
+//! ```
+//! # #[cfg(feature = "journal")] {
+//! use andel::journal::{Digest, StreamHead, StreamId};
+//!
+//! let head = StreamHead::new(StreamId::new("members").unwrap());
+//! assert_eq!(head.last_hash(), &Digest::ZERO);
+//! # }
+//! ```
+//!
+//! # Feature flags
+//!
+//! - `journal` (default): [`journal`], the append-only, hash-chained, Merkle-rooted
+//!   journal with verifiable redaction (`andel-journal`).
+
+#[cfg(feature = "journal")]
+#[doc(inline)]
+pub use andel_journal as journal;

@@ -1,0 +1,15 @@
+//! The book's chapters, compiled and run as doctests against the real crates, so that
+//! every `rust` block in the book keeps working (`mdbook test` cannot see workspace
+//! crates). The tidy test checks that every chapter with a `rust` block is listed here.
+
+#[cfg(doctest)]
+#[doc = include_str!("../../book/src/introduction.md")]
+mod introduction {}
+
+#[cfg(doctest)]
+#[doc = include_str!("../../book/src/concepts/journal.md")]
+mod concepts_journal {}
+
+#[cfg(doctest)]
+#[doc = include_str!("../../book/src/formats/journal-file.md")]
+mod formats_journal_file {}
