@@ -3,4 +3,5 @@
 // A failed unwrap in a test is a failed assertion, with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod python_verifier;
 mod tidy;

@@ -130,11 +130,11 @@ pub(crate) fn run(args: &Args) -> Result<Outcome> {
         5,
         "Bashir leaves and asks to be forgotten: redact his admission",
     );
-    let redaction = Redaction {
-        reason: "erasure request under GDPR art. 17, ticket 2026-04".into(),
-        recorded_at: "2026-04-02T08:00:00Z".parse::<Timestamp>()?,
-        author: Some(AuthorId::new("secretary")?),
-    };
+    let redaction = Redaction::new(
+        "erasure request under GDPR art. 17, ticket 2026-04",
+        "2026-04-02T08:00:00Z".parse::<Timestamp>()?,
+    )
+    .by(AuthorId::new("secretary")?);
     let record = journal::redact(&journal, &members, 1, redaction)?;
     let after = std::fs::read_to_string(&journal).context("cannot read the journal back")?;
     println!(

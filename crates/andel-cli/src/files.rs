@@ -22,8 +22,7 @@ pub(crate) fn scan(
     mut visit: impl FnMut(&Entry) -> Result<()>,
 ) -> Result<std::result::Result<Summary, FileError>> {
     let mut verifier = Verifier::new();
-    let mut reader = JournalReader::new(open(path)?);
-    while let Some(item) = reader.next() {
+    for item in JournalReader::new(open(path)?) {
         let entry = match item {
             Ok(entry) => entry,
             Err(err) => return Ok(Err(err.into())),

@@ -166,11 +166,10 @@ pub(crate) fn run(command: Command) -> Result<Outcome> {
             author,
             at,
         } => {
-            let redaction = Redaction {
-                reason,
-                recorded_at: at.map_or_else(now, Ok)?,
-                author,
-            };
+            let mut redaction = Redaction::new(reason, at.map_or_else(now, Ok)?);
+            if let Some(author) = author {
+                redaction = redaction.by(author);
+            }
             let record = redact(&file, &stream, seq, redaction)?;
             println!(
                 "redacted `{stream}` seq {seq}; the redaction is recorded as seq {}",

@@ -201,25 +201,77 @@ impl StreamHead {
             entry_hash: *target.hash(),
             reason: redaction.reason,
         };
-        let payload = Payload::new(&record).map_err(|err| refuse(RedactProblem::Reason(err.to_string())))?;
+        let payload =
+            Payload::new(&record).map_err(|err| refuse(RedactProblem::Reason(err.to_string())))?;
         let mut draft = Draft::new(Kind::REDACTION, payload, redaction.recorded_at);
         draft.author = redaction.author;
-        self.seal_any(self.next_seq, draft).map_err(|err| refuse(RedactProblem::Append(err)))
+        draft.salt = redaction.salt;
+        self.seal_any(self.next_seq, draft)
+            .map_err(|err| refuse(RedactProblem::Append(err)))
     }
 }
 
 /// A request to erase an entry's payload (GDPR art. 17): when, why, and by whom.
 ///
 /// The reason is recorded in the journal for good: say why in words that hold no
-/// personal data ("member's erasure request of 2026-11-20"), never what was erased.
+/// personal data ("erasure request, ticket 2026-04"), never what was erased.
+///
+/// ```
+/// use andel_journal::{AuthorId, Redaction};
+///
+/// let redaction = Redaction::new("erasure request, ticket 2026-04", "2026-04-02T08:00:00Z".parse()?)
+///     .by(AuthorId::new("secretary")?);
+/// assert_eq!(redaction.reason(), "erasure request, ticket 2026-04");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Redaction {
-    /// Why the payload is erased.
-    pub reason: String,
-    /// When the redaction is recorded.
-    pub recorded_at: Timestamp,
-    /// Who redacts, if named.
-    pub author: Option<AuthorId>,
+    reason: String,
+    recorded_at: Timestamp,
+    author: Option<AuthorId>,
+    salt: Option<Salt>,
+}
+
+impl Redaction {
+    /// A redaction recorded at `recorded_at` for `reason`, by no one in particular.
+    pub fn new(reason: impl Into<String>, recorded_at: Timestamp) -> Self {
+        Redaction {
+            reason: reason.into(),
+            recorded_at,
+            author: None,
+            salt: None,
+        }
+    }
+
+    /// Names who redacts.
+    #[must_use]
+    pub fn by(mut self, author: AuthorId) -> Self {
+        self.author = Some(author);
+        self
+    }
+
+    /// Fixes the salt of the redaction record instead of drawing a random one: for
+    /// tests and golden vectors.
+    #[must_use]
+    pub fn with_salt(mut self, salt: Salt) -> Self {
+        self.salt = Some(salt);
+        self
+    }
+
+    /// Why.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+
+    /// When.
+    pub fn recorded_at(&self) -> Timestamp {
+        self.recorded_at
+    }
+
+    /// By whom, if named.
+    pub fn author(&self) -> Option<&AuthorId> {
+        self.author.as_ref()
+    }
 }
 
 /// The payload of an `andel.redaction` entry.
@@ -288,7 +340,10 @@ mod tests {
     fn entries_link_and_number_from_zero() {
         let head = StreamHead::new(stream());
         let entries = head.seal_all(0, (0..3).map(|n| draft("a", n))).unwrap();
-        assert_eq!(entries.iter().map(Entry::seq).collect::<Vec<_>>(), [0, 1, 2]);
+        assert_eq!(
+            entries.iter().map(Entry::seq).collect::<Vec<_>>(),
+            [0, 1, 2]
+        );
         assert_eq!(entries[0].prev(), &Digest::ZERO);
         assert_eq!(entries[1].prev(), entries[0].hash());
         assert_eq!(entries[2].prev(), entries[1].hash());
@@ -335,11 +390,8 @@ mod tests {
         let record = head
             .seal_redaction(
                 &target,
-                Redaction {
-                    reason: "erasure request".into(),
-                    recorded_at: "2026-11-28T00:00:00Z".parse().unwrap(),
-                    author: Some(AuthorId::new("dpo").unwrap()),
-                },
+                Redaction::new("erasure request", "2026-11-28T00:00:00Z".parse().unwrap())
+                    .by(AuthorId::new("dpo").unwrap()),
             )
             .unwrap();
         assert_eq!((record.seq(), record.kind()), (1, &Kind::REDACTION));
@@ -363,17 +415,18 @@ mod tests {
     fn refuses_redactions_that_make_no_sense() {
         let mut head = StreamHead::new(stream());
         let target = head.seal(0, draft("a", 0)).unwrap();
-        let redaction = Redaction {
-            reason: "r".into(),
-            recorded_at: "2026-11-28T00:00:00Z".parse().unwrap(),
-            author: None,
-        };
+        let redaction = Redaction::new("r", "2026-11-28T00:00:00Z".parse().unwrap());
         let problem = |head: &StreamHead, e: &Entry| {
-            head.seal_redaction(e, redaction.clone()).unwrap_err().problem
+            head.seal_redaction(e, redaction.clone())
+                .unwrap_err()
+                .problem
         };
         assert_eq!(problem(&head, &target), RedactProblem::NotFound);
         head.advance(&target);
-        assert_eq!(problem(&head, &target.clone().redacted()), RedactProblem::AlreadyRedacted);
+        assert_eq!(
+            problem(&head, &target.clone().redacted()),
+            RedactProblem::AlreadyRedacted
+        );
         let record = head.seal_redaction(&target, redaction.clone()).unwrap();
         head.advance(&record);
         assert_eq!(problem(&head, &record), RedactProblem::JournalRecord);

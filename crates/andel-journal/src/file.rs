@@ -154,6 +154,14 @@ pub enum LineProblem {
         /// The canonical text from that column on (at most 40 characters of it).
         expected: String,
     },
+    /// The entry ends before the line does (a `\r` before the newline, say).
+    #[error(
+        "unexpected text after the entry, from column {column} (lines end with a single `\\n`)"
+    )]
+    TrailingText {
+        /// The 1-based column (in bytes) where the extra text starts.
+        column: usize,
+    },
     /// The line has a format version this reader does not know.
     #[error("format version {found} is not supported (this reader knows version 1)")]
     Version {
@@ -198,6 +206,11 @@ pub fn parse_line(line: &str) -> Result<Entry, LineProblem> {
     })?;
     let entry = parsed.into_entry()?;
     let canonical = to_line(&entry);
+    if line.len() > canonical.len() && line.starts_with(&canonical) {
+        return Err(LineProblem::TrailingText {
+            column: canonical.len() + 1,
+        });
+    }
     if canonical != line {
         let at = canonical
             .bytes()

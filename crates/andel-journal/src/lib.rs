@@ -45,11 +45,12 @@
 //!
 //! // Bo asks to be forgotten: the payload goes, the chain stays valid.
 //! store
-//!     .redact(&members, 1, Redaction {
-//!         reason: "erasure request 2026-11-27".into(),
-//!         recorded_at: "2026-11-28T08:00:00Z".parse()?,
-//!         author: Some(AuthorId::new("secretary")?),
-//!     })
+//!     .redact(
+//!         &members,
+//!         1,
+//!         Redaction::new("erasure request 2026-11-27", "2026-11-28T08:00:00Z".parse()?)
+//!             .by(AuthorId::new("secretary")?),
+//!     )
 //!     .await?;
 //! let entries = store.read(&members, 0..u64::MAX).await?;
 //! assert!(entries[1].payload().is_none());

@@ -155,10 +155,12 @@ impl JournalStore for MemoryStore {
             .map_or_else(|| StreamHead::new(stream.clone()), |s| s.head.clone());
         let sealed = current.seal_all(expected_seq, drafts)?;
         if let Some(last) = sealed.last() {
-            let slot = streams.entry(stream.clone()).or_insert_with(|| MemoryStream {
-                head: current,
-                entries: Vec::new(),
-            });
+            let slot = streams
+                .entry(stream.clone())
+                .or_insert_with(|| MemoryStream {
+                    head: current,
+                    entries: Vec::new(),
+                });
             slot.head.advance(last);
             slot.entries.extend(sealed.iter().cloned());
         }

@@ -96,11 +96,10 @@ impl std::str::FromStr for Timestamp {
     type Err = TimestampError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let instant =
-            DateTime::parse_from_rfc3339(text).map_err(|err| TimestampError::Syntax {
-                text: text.to_owned(),
-                reason: err.to_string(),
-            })?;
+        let instant = DateTime::parse_from_rfc3339(text).map_err(|err| TimestampError::Syntax {
+            text: text.to_owned(),
+            reason: err.to_string(),
+        })?;
         Timestamp::new(instant.with_timezone(&Utc))
     }
 }
@@ -141,7 +140,10 @@ mod tests {
             ("2026-11-27T08:30:00Z", "2026-11-27T08:30:00Z"),
             ("2026-11-27T08:30:00.5Z", "2026-11-27T08:30:00.500Z"),
             ("2026-11-27T08:30:00.000001z", "2026-11-27T08:30:00.000001Z"),
-            ("2026-11-27T10:30:00.123456789+02:00", "2026-11-27T08:30:00.123456789Z"),
+            (
+                "2026-11-27T10:30:00.123456789+02:00",
+                "2026-11-27T08:30:00.123456789Z",
+            ),
             ("0000-01-01T00:00:00Z", "0000-01-01T00:00:00Z"),
         ];
         for (input, canonical) in cases {

@@ -163,8 +163,11 @@ impl Default for StreamState {
 /// use andel_journal::{Draft, Kind, Payload, StreamHead, StreamId, Verifier};
 ///
 /// let head = StreamHead::new(StreamId::new("members")?);
-/// let drafts = (0..3).map(|n| Draft::new(Kind::new("n")?, Payload::new(&n)?, "2026-01-01T00:00:00Z".parse()?));
-/// let entries = head.seal_all(0, drafts.collect::<Result<Vec<_>, Box<dyn std::error::Error>>>()?)?;
+/// let mut drafts = Vec::new();
+/// for n in 0..3 {
+///     drafts.push(Draft::new(Kind::new("n")?, Payload::new(&n)?, "2026-01-01T00:00:00Z".parse()?));
+/// }
+/// let entries = head.seal_all(0, drafts)?;
 ///
 /// let mut verifier = Verifier::new();
 /// for entry in &entries {

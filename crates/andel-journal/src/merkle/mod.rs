@@ -3,8 +3,8 @@
 //! The tree is the one of RFC 9162 (Certificate Transparency version 2.0), section 2.1,
 //! with SHA-256, and its leaves are entry hashes:
 //!
-//! - a leaf is [`leaf_hash`]`(e)` = SHA-256(`0x00` ‖ `e`) for the entry hash `e`;
-//! - an interior node is [`node_hash`]`(l, r)` = SHA-256(`0x01` ‖ `l` ‖ `r`);
+//! - the leaf of the entry hash `e` is SHA-256(`0x00` ‖ `e`) ([`leaf_hash`]);
+//! - an interior node over `l` and `r` is SHA-256(`0x01` ‖ `l` ‖ `r`) ([`node_hash`]);
 //! - the root of no leaves is [`EMPTY_ROOT`], SHA-256 of the empty string; the root of
 //!   one leaf is that leaf; the root of `n > 1` leaves is the node hash of the roots of
 //!   the first `k` and the remaining `n - k` leaves, where `k` is the largest power of

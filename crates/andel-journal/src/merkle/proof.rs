@@ -18,7 +18,8 @@ use super::hash::{EMPTY_ROOT, leaf_hash, node_hash};
 /// comes from a signed tree head, check that the head's size equals `tree_size` too, or a
 /// proof built for another size could pass with the entry at another index.
 ///
-/// Serialized as `{"leaf_index": 3, "tree_size": 5, "path": ["<hex>", ...]}`.
+/// Serialized as `{"leaf_index": 3, "tree_size": 5, "path": ["<hex>", ...]}`; unknown
+/// fields are rejected.
 ///
 /// ```
 /// use andel_journal::Digest;
@@ -96,15 +97,16 @@ impl InclusionProof {
                 tree_size,
             });
         }
+        let expected = path_len(leaf_index, tree_size - 1);
         let length_error = || ProofError::InclusionPathLength {
             leaf_index,
             tree_size,
-            expected: path_len(leaf_index, tree_size - 1),
+            expected,
             found: self.path.len(),
         };
         // Checked up front, so a hostile path costs nothing; the loop below would reject
         // it too, as RFC 9162 does, but only after hashing.
-        if self.path.len() != path_len(leaf_index, tree_size - 1) {
+        if self.path.len() != expected {
             return Err(length_error());
         }
         // RFC 9162, section 2.1.3.2, with `node` for `fn` and `last` for `sn`.
@@ -171,7 +173,8 @@ impl InclusionProof {
 /// As with [`InclusionProof`], the sizes are part of the claim: check that they are the
 /// sizes of the two tree heads whose roots you pass to [`verify`](Self::verify).
 ///
-/// Serialized as `{"old_size": 5, "new_size": 7, "path": ["<hex>", ...]}`.
+/// Serialized as `{"old_size": 5, "new_size": 7, "path": ["<hex>", ...]}`; unknown
+/// fields are rejected.
 ///
 /// [`MerkleTree::consistency_proof`]: super::MerkleTree::consistency_proof
 ///
@@ -336,7 +339,7 @@ fn mismatch(tree_size: u64, expected: Digest, computed: Digest) -> ProofError {
 /// The number of hashes on the path from node `node` up to the root of a tree whose
 /// last node on the same level is `last` (`node <= last`): for a leaf, the length of
 /// its inclusion path in a tree of `last + 1` leaves.
-pub(crate) fn path_len(node: u64, last: u64) -> usize {
+pub(super) fn path_len(node: u64, last: u64) -> usize {
     // Below the level where the paths from `node` and from `last` meet, `node` is never
     // the last node of its level, so every level has a sibling.
     let inner = u64::BITS - (node ^ last).leading_zeros();
@@ -348,7 +351,7 @@ pub(crate) fn path_len(node: u64, last: u64) -> usize {
 
 /// The number of hashes in the consistency path from `old_size` to `new_size`, for
 /// `0 < old_size < new_size`.
-pub(crate) fn consistency_path_len(old_size: u64, new_size: u64) -> usize {
+pub(super) fn consistency_path_len(old_size: u64, new_size: u64) -> usize {
     // From the old tree's last complete subtree, the path is that subtree's inclusion
     // path in the new tree, preceded by the subtree's own hash unless it is the old tree.
     let level = old_size.trailing_zeros();

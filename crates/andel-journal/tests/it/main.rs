@@ -1,0 +1,12 @@
+//! Integration tests of andel-journal: golden vectors, properties, the file format and
+//! the in-memory store.
+
+// A failed unwrap in a test is a failed assertion, with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod build;
+mod file;
+mod golden;
+mod properties;
+mod store;
+mod verify;
