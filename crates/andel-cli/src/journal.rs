@@ -104,6 +104,9 @@ pub(crate) enum Command {
         /// The root the proof must lead to, in hex.
         #[arg(long)]
         root: Digest,
+        /// The size the root was published with; the proof must be for that size.
+        #[arg(long)]
+        size: Option<u64>,
     },
     /// Print a consistency proof between two sizes of a stream, as JSON.
     Consistency {
@@ -205,9 +208,16 @@ pub(crate) fn run(command: Command) -> Result<Outcome> {
             eprintln!("root {root} (size {})", proof.proof.tree_size());
             Ok(Outcome::Ok)
         }
-        Command::CheckProof { proof, root } => {
+        Command::CheckProof { proof, root, size } => {
             let proof: InclusionProofFile = read_proof(&proof)?;
-            Ok(match check_inclusion(&proof, &root) {
+            let checked = match size {
+                Some(size) if size != proof.proof.tree_size() => Err(anyhow!(
+                    "the proof is for a tree of {}, the root for one of {size}",
+                    plural(proof.proof.tree_size(), "entry", "entries")
+                )),
+                _ => check_inclusion(&proof, &root),
+            };
+            Ok(match checked {
                 Ok(()) => {
                     println!(
                         "ok: `{}` seq {} is entry {} of the {} whose root is {root}",

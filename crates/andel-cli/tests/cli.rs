@@ -129,6 +129,28 @@ fn append_verify_redact_root_prove_check() {
         ok(&["journal", "check-proof", p, "--root", &root_hex])
             .contains("ok: `members` seq 0 is entry 0 of the 3 entries")
     );
+    ok(&[
+        "journal",
+        "check-proof",
+        p,
+        "--root",
+        &root_hex,
+        "--size",
+        "3",
+    ]);
+    fails(
+        &[
+            "journal",
+            "check-proof",
+            p,
+            "--root",
+            &root_hex,
+            "--size",
+            "4",
+        ],
+        1,
+        "the proof is for a tree of 3 entries, the root for one of 4",
+    );
     let other_root = small.lines().nth(2).unwrap().strip_prefix("root ").unwrap();
     fails(
         &["journal", "check-proof", p, "--root", other_root],

@@ -88,13 +88,20 @@ pub struct Salt([u8; 32]);
 impl Salt {
     /// A fresh salt from the operating system's random number generator.
     ///
+    /// Bytes are drawn from the operating system 4 KiB at a time per thread and each
+    /// byte is used once: one system call per 128 salts keeps appends close to the cost
+    /// of their hashing.
+    ///
     /// # Errors
     ///
     /// Fails only when the operating system has no randomness to give.
     pub fn random() -> Result<Self, getrandom::Error> {
-        let mut bytes = [0; 32];
-        getrandom::fill(&mut bytes)?;
-        Ok(Salt(bytes))
+        thread_local! {
+            static POOL: std::cell::RefCell<RandomPool> = const {
+                std::cell::RefCell::new(RandomPool { bytes: [0; POOL_BYTES], used: POOL_BYTES })
+            };
+        }
+        POOL.with(|pool| pool.borrow_mut().take()).map(Salt)
     }
 
     /// Wraps 32 chosen bytes: for tests and golden vectors, never for real entries.
@@ -139,6 +146,29 @@ impl<'de> Deserialize<'de> for Salt {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+const POOL_BYTES: usize = 4096;
+
+/// Random bytes from the operating system, handed out once each.
+struct RandomPool {
+    bytes: [u8; POOL_BYTES],
+    used: usize,
+}
+
+impl RandomPool {
+    fn take(&mut self) -> Result<[u8; 32], getrandom::Error> {
+        if self.used + 32 > POOL_BYTES {
+            getrandom::fill(&mut self.bytes)?;
+            self.used = 0;
+        }
+        let mut salt = [0; 32];
+        salt.copy_from_slice(&self.bytes[self.used..self.used + 32]);
+        // Wipe what was handed out, so the pool never holds a salt in use.
+        self.bytes[self.used..self.used + 32].fill(0);
+        self.used += 32;
+        Ok(salt)
     }
 }
 
@@ -239,6 +269,15 @@ mod tests {
                 found: 'é'
             })
         );
+    }
+
+    #[test]
+    fn random_salts_differ() {
+        let salts: std::collections::HashSet<[u8; 32]> = (0..1000)
+            .map(|_| *Salt::random().unwrap().as_bytes())
+            .collect();
+        assert_eq!(salts.len(), 1000, "a salt repeated");
+        assert!(!salts.contains(&[0; 32]));
     }
 
     #[test]
