@@ -66,7 +66,8 @@ impl FromStr for Digest {
 
 impl Serialize for Digest {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.to_string())
+        let mut buf = [0; 64];
+        serializer.serialize_str(hex_encode_32(&self.0, &mut buf))
     }
 }
 
@@ -138,7 +139,8 @@ impl FromStr for Salt {
 
 impl Serialize for Salt {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.to_string())
+        let mut buf = [0; 64];
+        serializer.serialize_str(hex_encode_32(&self.0, &mut buf))
     }
 }
 
@@ -193,6 +195,16 @@ pub enum HexError {
 }
 
 const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
+
+/// Writes 32 bytes as hex into `buf`, without allocating.
+fn hex_encode_32<'b>(bytes: &[u8; 32], buf: &'b mut [u8; 64]) -> &'b str {
+    for (i, byte) in bytes.iter().enumerate() {
+        buf[2 * i] = HEX_DIGITS[usize::from(byte >> 4)];
+        buf[2 * i + 1] = HEX_DIGITS[usize::from(byte & 0x0f)];
+    }
+    // Every byte written is an ASCII hex digit.
+    std::str::from_utf8(buf).unwrap_or_default()
+}
 
 pub(crate) fn hex_encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len() * 2);

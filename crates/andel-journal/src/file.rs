@@ -30,24 +30,21 @@ pub const FORMAT_VERSION: u8 = 1;
 /// payload, enough for any escaping.
 pub const DEFAULT_MAX_LINE_BYTES: usize = 16 * 1024 * 1024;
 
-#[derive(Serialize, Deserialize)]
+/// A line as read: owned values, every member checked.
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Line {
     v: u8,
     stream: StreamId,
     seq: u64,
     recorded_at: Timestamp,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     author: Option<AuthorId>,
     kind: Kind,
     // `null` is a payload like any other: absence, not null, marks a redacted entry.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "present_payload"
-    )]
+    #[serde(default, deserialize_with = "present_payload")]
     payload: Option<Payload>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     salt: Option<Salt>,
     commitment: Digest,
     prev: Digest,
@@ -58,27 +55,48 @@ fn present_payload<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Payload>, D
     Payload::deserialize(d).map(Some)
 }
 
-impl Line {
-    fn of(entry: &Entry) -> Self {
+/// A line as written: the same members, in the same order, borrowed from the entry.
+#[derive(Serialize)]
+struct LineRef<'a> {
+    v: u8,
+    stream: &'a StreamId,
+    seq: u64,
+    recorded_at: Timestamp,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    author: Option<&'a AuthorId>,
+    kind: &'a Kind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    payload: Option<&'a Payload>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    salt: Option<&'a Salt>,
+    commitment: &'a Digest,
+    prev: &'a Digest,
+    hash: &'a Digest,
+}
+
+impl<'a> LineRef<'a> {
+    fn of(entry: &'a Entry) -> Self {
         let (payload, salt) = match entry.content() {
-            Content::Present { payload, salt } => (Some(payload.clone()), Some(*salt)),
+            Content::Present { payload, salt } => (Some(payload), Some(salt)),
             Content::Redacted => (None, None),
         };
-        Line {
+        LineRef {
             v: FORMAT_VERSION,
-            stream: entry.stream().clone(),
+            stream: entry.stream(),
             seq: entry.seq(),
             recorded_at: entry.recorded_at(),
-            author: entry.author().cloned(),
-            kind: entry.kind().clone(),
+            author: entry.author(),
+            kind: entry.kind(),
             payload,
             salt,
-            commitment: *entry.commitment(),
-            prev: *entry.prev(),
-            hash: *entry.hash(),
+            commitment: entry.commitment(),
+            prev: entry.prev(),
+            hash: entry.hash(),
         }
     }
+}
 
+impl Line {
     fn into_entry(self) -> Result<Entry, LineProblem> {
         if self.v != FORMAT_VERSION {
             return Err(LineProblem::Version { found: self.v });
@@ -117,7 +135,7 @@ impl Line {
 /// ```
 pub fn to_line(entry: &Entry) -> String {
     // Every field serialises infallibly (strings, numbers and raw canonical JSON).
-    serde_json::to_string(&Line::of(entry)).unwrap_or_default()
+    serde_json::to_string(&LineRef::of(entry)).unwrap_or_default()
 }
 
 /// What is wrong with one line of a journal file.
