@@ -157,7 +157,7 @@ pub(crate) fn run(args: &Args) -> Result<Outcome> {
         proof.proof.tree_size(),
         proof.proof.path().len()
     );
-    journal::check_inclusion(&proof, &root)?;
+    journal::check_inclusion(&proof, &root, None)?;
     println!("  checked against root {root}: it holds");
 
     println!("\nDone. The files are in {}; try:", dir.display());

@@ -4,8 +4,8 @@ use std::fs::File;
 use std::io::{BufReader, BufWriter, Write};
 use std::path::Path;
 
-use andel::journal::file::{FileError, JournalReader, JournalWriter};
-use andel::journal::{Entry, Summary, Verifier};
+use andel::journal::file::{FileError, JournalWriter, verify_file_with};
+use andel::journal::{Entry, Summary};
 use anyhow::{Context, Result};
 
 /// Opens a journal file for reading.
@@ -14,31 +14,14 @@ pub(crate) fn open(path: &Path) -> Result<BufReader<File>> {
     Ok(BufReader::with_capacity(1 << 16, file))
 }
 
-/// Reads and verifies the whole file, handing every entry to `visit` as it goes.
+/// Reads and verifies the whole file, handing every verified entry to `visit`.
 ///
-/// Reading stops at the first line or entry that is wrong: the error names it.
+/// Reading stops at the first line or entry that is wrong: the inner error names it.
 pub(crate) fn scan(
     path: &Path,
-    mut visit: impl FnMut(&Entry) -> Result<()>,
+    visit: impl FnMut(&Entry) -> Result<()>,
 ) -> Result<std::result::Result<Summary, FileError>> {
-    let mut verifier = Verifier::new();
-    for item in JournalReader::new(open(path)?) {
-        let entry = match item {
-            Ok(entry) => entry,
-            Err(err) => return Ok(Err(err.into())),
-        };
-        if let Err(error) = verifier.check(&entry) {
-            return Ok(Err(FileError::Verify {
-                line: error.position + 1,
-                error,
-            }));
-        }
-        visit(&entry)?;
-    }
-    Ok(verifier.finish().map_err(|error| FileError::Verify {
-        line: error.position + 1,
-        error,
-    }))
+    verify_file_with(open(path)?, visit)
 }
 
 /// Writes a new version of `path` through `write`, then replaces the file in one

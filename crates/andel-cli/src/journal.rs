@@ -210,14 +210,7 @@ pub(crate) fn run(command: Command) -> Result<Outcome> {
         }
         Command::CheckProof { proof, root, size } => {
             let proof: InclusionProofFile = read_proof(&proof)?;
-            let checked = match size {
-                Some(size) if size != proof.proof.tree_size() => Err(anyhow!(
-                    "the proof is for a tree of {}, the root for one of {size}",
-                    plural(proof.proof.tree_size(), "entry", "entries")
-                )),
-                _ => check_inclusion(&proof, &root),
-            };
-            Ok(match checked {
+            Ok(match check_inclusion(&proof, &root, size) {
                 Ok(()) => {
                     println!(
                         "ok: `{}` seq {} is entry {} of the {} whose root is {root}",
@@ -514,9 +507,20 @@ pub(crate) fn prove(
     ))
 }
 
-/// Checks an inclusion proof file against `root`.
-pub(crate) fn check_inclusion(proof: &InclusionProofFile, root: &Digest) -> Result<()> {
+/// Checks an inclusion proof file against `root`, published for a tree of `size` entries
+/// if the size is known.
+pub(crate) fn check_inclusion(
+    proof: &InclusionProofFile,
+    root: &Digest,
+    size: Option<u64>,
+) -> Result<()> {
     check_format(&proof.format, INCLUSION_FORMAT)?;
+    if let Some(size) = size.filter(|size| *size != proof.proof.tree_size()) {
+        bail!(
+            "the proof is for a tree of {}, the root for one of {size}",
+            plural(proof.proof.tree_size(), "entry", "entries")
+        );
+    }
     if proof.proof.leaf_index() != proof.seq {
         bail!(
             "the proof is for leaf {} but names seq {}",

@@ -243,6 +243,14 @@ fn verify_names_the_first_bad_entry() {
         1,
         "reordering: seq 1 comes later",
     );
+    // Commands that change a file report its damage exactly as verify does.
+    fails(
+        &[
+            "journal", "redact", f, "--stream", "members", "--seq", "0", "--reason", "r",
+        ],
+        1,
+        "reordering: seq 1 comes later",
+    );
     std::fs::write(&file, format!("{good}{}\n", lines[2])).unwrap();
     fails(
         &["journal", "verify", f],

@@ -46,7 +46,7 @@ impl Digest {
 
 impl fmt::Display for Digest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&hex_encode(&self.0))
+        f.write_str(hex_encode_32(&self.0, &mut [0; 64]))
     }
 }
 
@@ -118,7 +118,7 @@ impl Salt {
 
 impl fmt::Display for Salt {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&hex_encode(&self.0))
+        f.write_str(hex_encode_32(&self.0, &mut [0; 64]))
     }
 }
 
@@ -204,15 +204,6 @@ fn hex_encode_32<'b>(bytes: &[u8; 32], buf: &'b mut [u8; 64]) -> &'b str {
     }
     // Every byte written is an ASCII hex digit.
     std::str::from_utf8(buf).unwrap_or_default()
-}
-
-pub(crate) fn hex_encode(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for byte in bytes {
-        out.push(char::from(HEX_DIGITS[usize::from(byte >> 4)]));
-        out.push(char::from(HEX_DIGITS[usize::from(byte & 0x0f)]));
-    }
-    out
 }
 
 fn hex_decode_32(s: &str) -> Result<[u8; 32], HexError> {

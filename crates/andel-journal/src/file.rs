@@ -445,20 +445,43 @@ pub enum FileError {
 ///
 /// The first line that is not an entry, or the first entry that does not verify.
 pub fn verify_file(input: impl BufRead) -> Result<Summary, FileError> {
+    match verify_file_with(input, |_| Ok::<(), std::convert::Infallible>(())) {
+        Ok(result) => result,
+        Err(never) => match never {},
+    }
+}
+
+/// Reads and verifies a journal file in one pass, handing each entry to `visit` once it
+/// has verified: for tools that copy, index or summarise a journal as they check it.
+///
+/// The outer `Err` is `visit`'s own error, which stops reading; the inner result is the
+/// verification's, as [`verify_file`] gives it.
+///
+/// # Errors
+///
+/// The first error `visit` returns.
+pub fn verify_file_with<E>(
+    input: impl BufRead,
+    mut visit: impl FnMut(&Entry) -> Result<(), E>,
+) -> Result<Result<Summary, FileError>, E> {
     let mut verifier = Verifier::new();
     let mut reader = JournalReader::new(input);
     while let Some(item) = reader.next() {
-        let entry = item?;
+        let entry = match item {
+            Ok(entry) => entry,
+            Err(err) => return Ok(Err(err.into())),
+        };
         if let Err(error) = verifier.check(&entry) {
             // Whether a missing seq turns up later tells a gap from a reordering.
             let later = reader
                 .by_ref()
                 .map_while(Result::ok)
                 .map(|e| (e.stream().clone(), e.seq()));
-            return Err(verify_error(error.classify_gap(later)));
+            return Ok(Err(verify_error(error.classify_gap(later))));
         }
+        visit(&entry)?;
     }
-    verifier.finish().map_err(verify_error)
+    Ok(verifier.finish().map_err(verify_error))
 }
 
 fn verify_error(error: VerifyError) -> FileError {
