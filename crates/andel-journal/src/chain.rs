@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{AuthorId, Digest, Draft, Entry, Kind, Payload, Salt, StreamId, Timestamp};
+use crate::verify::check_continues;
+use crate::{AuthorId, Digest, Draft, Entry, Kind, Payload, Problem, Salt, StreamId, Timestamp};
 
 /// Where a stream stands: the next sequence number and the hash to link to.
 ///
@@ -53,6 +54,17 @@ pub enum AppendError {
     StreamFull {
         /// The stream.
         stream: StreamId,
+    },
+    /// An entry sealed elsewhere (being imported) is not sound or does not continue the
+    /// stream: it was altered, or belongs after entries the stream does not hold.
+    #[error("entry {seq} of stream `{stream}` cannot be imported: {problem}")]
+    Invalid {
+        /// The stream.
+        stream: StreamId,
+        /// The entry's sequence number.
+        seq: u64,
+        /// What is wrong with it.
+        problem: Problem,
     },
     /// The operating system could not provide random bytes for a salt.
     #[error("no randomness for a payload salt: {reason}")]
@@ -158,6 +170,50 @@ impl StreamHead {
             sealed.push(entry);
         }
         Ok(sealed)
+    }
+
+    /// Checks entries sealed elsewhere (read from a journal file or another store) before
+    /// a store appends them as they are: each must be sound in itself and continue the
+    /// stream from this head. This is how a journal moves between stores with every hash
+    /// unchanged, redacted entries included.
+    ///
+    /// Whether each erased entry has its redaction record is a property of the whole
+    /// stream, which [`verify`](crate::verify) checks, not of one batch.
+    ///
+    /// # Errors
+    ///
+    /// [`AppendError::Conflict`] when the first entry is not the stream's next seq;
+    /// [`AppendError::Invalid`] naming the first entry that is altered, in another
+    /// stream, or does not link to the one before it.
+    pub fn admit(&self, entries: &[Entry]) -> Result<(), AppendError> {
+        let mut head = self.clone();
+        for entry in entries {
+            if entry.stream() != &self.stream {
+                return Err(AppendError::Invalid {
+                    stream: self.stream.clone(),
+                    seq: entry.seq(),
+                    problem: Problem::WrongStream {
+                        found: entry.stream().clone(),
+                    },
+                });
+            }
+            if head.next_seq == self.next_seq && entry.seq() != self.next_seq {
+                return Err(AppendError::Conflict {
+                    stream: self.stream.clone(),
+                    expected: entry.seq(),
+                    actual: self.next_seq,
+                });
+            }
+            check_continues(entry, head.next_seq, &head.last_hash).map_err(|problem| {
+                AppendError::Invalid {
+                    stream: self.stream.clone(),
+                    seq: entry.seq(),
+                    problem,
+                }
+            })?;
+            head.advance(entry);
+        }
+        Ok(())
     }
 
     /// Moves the head past a stored entry.

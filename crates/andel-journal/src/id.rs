@@ -170,6 +170,27 @@ id_type!(
     "author id"
 );
 
+id_type!(
+    /// Names a tenant: one organisation whose journals a store keeps apart from every
+    /// other's, so that one database can serve several co-ops without their data ever
+    /// mixing.
+    ///
+    /// Same alphabet as [`StreamId`].
+    TenantId,
+    "tenant id"
+);
+
+id_type!(
+    /// Names a projection (`members.register`, `ledger.balances.v2`): state derived from
+    /// a stream, whose snapshots a [`SnapshotStore`](crate::SnapshotStore) keeps. Give a
+    /// projection a new id when its state's shape changes, so that old snapshots are not
+    /// read as new ones.
+    ///
+    /// Same alphabet as [`StreamId`].
+    ProjectionId,
+    "projection id"
+);
+
 /// What an entry records, such as `member.admitted` or `ballot.cast`.
 ///
 /// Lowercase words of `a-z`, `0-9`, `_` and `-`, joined by single dots; at most 64 bytes.

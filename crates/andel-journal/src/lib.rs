@@ -18,6 +18,8 @@
 //! - A [`JournalStore`] keeps streams; appends name the sequence number they expect, so
 //!   concurrent writers get a conflict instead of a fork. [`MemoryStore`] is here; the
 //!   SQLite and PostgreSQL stores live in `andel-store`.
+//! - A [`Projection`] derives state from a stream; [`replay`] brings it up to date from
+//!   its latest [`Snapshot`] in a [`SnapshotStore`].
 //! - The [`file`] module reads and writes the journal file, NDJSON with one entry per
 //!   line, in constant memory.
 //!
@@ -77,6 +79,7 @@ pub mod file;
 mod id;
 pub mod merkle;
 mod payload;
+mod snapshot;
 mod store;
 mod time;
 mod verify;
@@ -84,8 +87,14 @@ mod verify;
 pub use chain::{AppendError, RedactError, RedactProblem, Redaction, RedactionRecord, StreamHead};
 pub use digest::{Digest, HexError, Salt};
 pub use entry::{Content, Draft, ENTRY_TAG, Entry, EntryParts, PAYLOAD_TAG, commitment};
-pub use id::{AuthorId, Kind, MAX_ID_LEN, MAX_KIND_LEN, NameError, RESERVED_KIND_PREFIX, StreamId};
+pub use id::{
+    AuthorId, Kind, MAX_ID_LEN, MAX_KIND_LEN, NameError, ProjectionId, RESERVED_KIND_PREFIX,
+    StreamId, TenantId,
+};
 pub use payload::{MAX_EXACT_INTEGER, MAX_PAYLOAD_BYTES, Payload, PayloadError};
+pub use snapshot::{
+    Projection, REPLAY_PAGE, ReplayError, Replayed, Snapshot, SnapshotStore, replay,
+};
 pub use store::{JournalStore, MemoryStore, StoreError};
 pub use time::{Timestamp, TimestampError};
 pub use verify::{Problem, StreamSummary, Summary, Verifier, VerifyError, verify};

@@ -1,13 +1,14 @@
 //! The storage trait every journal backend implements, and the in-memory backend.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::sync::{Mutex, MutexGuard};
 
 use async_trait::async_trait;
 
 use crate::{
-    AppendError, Draft, Entry, RedactError, RedactProblem, Redaction, StreamHead, StreamId,
+    AppendError, Draft, Entry, ProjectionId, RedactError, RedactProblem, Redaction, Snapshot,
+    SnapshotStore, StreamHead, StreamId,
 };
 
 /// Why a store refused or failed an operation.
@@ -105,6 +106,16 @@ pub trait JournalStore: Send + Sync {
         redaction: Redaction,
     ) -> Result<Entry, StoreError>;
 
+    /// Appends entries sealed elsewhere (read from a journal file or exported from
+    /// another store) exactly as they are, hashes and redactions included, all or none.
+    /// They must continue `stream`: [`StreamHead::admit`] says what is checked.
+    ///
+    /// # Errors
+    ///
+    /// [`AppendError::Conflict`] when the first entry is not the stream's next seq;
+    /// [`AppendError::Invalid`] for an altered or unlinked entry; a backend failure.
+    async fn import(&self, stream: &StreamId, entries: Vec<Entry>) -> Result<(), StoreError>;
+
     /// Every stream with at least one entry, in name order.
     ///
     /// # Errors
@@ -119,10 +130,12 @@ struct MemoryStream {
     entries: Vec<Entry>,
 }
 
-/// A [`JournalStore`] in memory: for tests, examples and short-lived tools.
+/// A [`JournalStore`] and [`SnapshotStore`] in memory: for tests, examples and
+/// short-lived tools.
 #[derive(Debug, Default)]
 pub struct MemoryStore {
     streams: Mutex<BTreeMap<StreamId, MemoryStream>>,
+    snapshots: Mutex<HashMap<(ProjectionId, StreamId), Snapshot>>,
 }
 
 impl MemoryStore {
@@ -132,12 +145,63 @@ impl MemoryStore {
     }
 
     fn lock(&self) -> MutexGuard<'_, BTreeMap<StreamId, MemoryStream>> {
-        // A panic while holding the lock cannot leave a stream half-written: every
-        // mutation below is a single push or assignment after all checks. So a poisoned
-        // lock still guards consistent data.
-        self.streams
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        lock(&self.streams)
+    }
+}
+
+/// Appends entries already checked against `current`, the stream's head, under the lock
+/// that the check was made under.
+fn push(
+    streams: &mut BTreeMap<StreamId, MemoryStream>,
+    stream: &StreamId,
+    current: StreamHead,
+    entries: &[Entry],
+) {
+    let Some(last) = entries.last() else {
+        return;
+    };
+    let slot = streams
+        .entry(stream.clone())
+        .or_insert_with(|| MemoryStream {
+            head: current,
+            entries: Vec::new(),
+        });
+    slot.head.advance(last);
+    slot.entries.extend_from_slice(entries);
+}
+
+// A panic while holding a lock cannot leave data half-written: every mutation here is a
+// single push or assignment after all checks. So a poisoned lock still guards consistent
+// data.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+#[async_trait]
+impl SnapshotStore for MemoryStore {
+    async fn save_snapshot(
+        &self,
+        projection: &ProjectionId,
+        snapshot: &Snapshot,
+    ) -> Result<(), StoreError> {
+        let mut snapshots = lock(&self.snapshots);
+        let key = (projection.clone(), snapshot.stream().clone());
+        let kept = snapshots.get(&key).map_or(0, Snapshot::next_seq);
+        if snapshot.next_seq() >= kept {
+            snapshots.insert(key, snapshot.clone());
+        }
+        Ok(())
+    }
+
+    async fn latest_snapshot(
+        &self,
+        projection: &ProjectionId,
+        stream: &StreamId,
+    ) -> Result<Option<Snapshot>, StoreError> {
+        let key = (projection.clone(), stream.clone());
+        Ok(lock(&self.snapshots).get(&key).cloned())
     }
 }
 
@@ -154,16 +218,7 @@ impl JournalStore for MemoryStore {
             .get(stream)
             .map_or_else(|| StreamHead::new(stream.clone()), |s| s.head.clone());
         let sealed = current.seal_all(expected_seq, drafts)?;
-        if let Some(last) = sealed.last() {
-            let slot = streams
-                .entry(stream.clone())
-                .or_insert_with(|| MemoryStream {
-                    head: current,
-                    entries: Vec::new(),
-                });
-            slot.head.advance(last);
-            slot.entries.extend(sealed.iter().cloned());
-        }
+        push(&mut streams, stream, current, &sealed);
         Ok(sealed)
     }
 
@@ -206,6 +261,16 @@ impl JournalStore for MemoryStore {
         s.head.advance(&record);
         s.entries.push(record.clone());
         Ok(record)
+    }
+
+    async fn import(&self, stream: &StreamId, entries: Vec<Entry>) -> Result<(), StoreError> {
+        let mut streams = self.lock();
+        let current = streams
+            .get(stream)
+            .map_or_else(|| StreamHead::new(stream.clone()), |s| s.head.clone());
+        current.admit(&entries)?;
+        push(&mut streams, stream, current, &entries);
+        Ok(())
     }
 
     async fn streams(&self) -> Result<Vec<StreamId>, StoreError> {

@@ -54,6 +54,12 @@ pub enum Problem {
         /// The sequence number that belongs here.
         expected: u64,
     },
+    /// The entry names another stream than the one it was given for.
+    #[error("entry belongs to stream `{found}`")]
+    WrongStream {
+        /// The stream the entry names.
+        found: StreamId,
+    },
     /// The payload was erased, but no redaction record in the stream says so.
     #[error("payload erased without a redaction record")]
     UnrecordedRedaction,
@@ -63,6 +69,44 @@ pub enum Problem {
         /// What is wrong with it.
         reason: String,
     },
+}
+
+/// Checks that `entry` is sound in itself (its hash and commitment) and continues a
+/// stream whose next seq is `expected` and whose last hash is `last_hash`.
+pub(crate) fn check_continues(
+    entry: &Entry,
+    expected: u64,
+    last_hash: &Digest,
+) -> Result<(), Problem> {
+    match entry.seq() {
+        seq if seq > expected => return Err(Problem::Gap { expected }),
+        seq if seq < expected => {
+            return Err(Problem::Duplicate {
+                found: seq,
+                expected,
+            });
+        }
+        _ => {}
+    }
+    let computed = entry.computed_hash();
+    if computed != *entry.hash() {
+        return Err(Problem::EntryAltered {
+            recorded: *entry.hash(),
+            computed,
+        });
+    }
+    if let Content::Present { payload, salt } = entry.content() {
+        if commitment(salt, payload) != *entry.commitment() {
+            return Err(Problem::PayloadAltered);
+        }
+    }
+    if entry.prev() != last_hash {
+        return Err(Problem::BrokenLink {
+            expected: *last_hash,
+            found: *entry.prev(),
+        });
+    }
+    Ok(())
 }
 
 /// Where a problem is: the entry's stream and seq as it records them, and its position
@@ -209,34 +253,7 @@ impl Verifier {
         };
         let state = self.streams.entry(entry.stream().clone()).or_default();
         let expected = state.next_seq;
-        match entry.seq() {
-            seq if seq > expected => return Err(fail(Problem::Gap { expected })),
-            seq if seq < expected => {
-                return Err(fail(Problem::Duplicate {
-                    found: seq,
-                    expected,
-                }));
-            }
-            _ => {}
-        }
-        let computed = entry.computed_hash();
-        if computed != *entry.hash() {
-            return Err(fail(Problem::EntryAltered {
-                recorded: *entry.hash(),
-                computed,
-            }));
-        }
-        if let Content::Present { payload, salt } = entry.content() {
-            if commitment(salt, payload) != *entry.commitment() {
-                return Err(fail(Problem::PayloadAltered));
-            }
-        }
-        if entry.prev() != &state.last_hash {
-            return Err(fail(Problem::BrokenLink {
-                expected: state.last_hash,
-                found: *entry.prev(),
-            }));
-        }
+        check_continues(entry, expected, &state.last_hash).map_err(fail)?;
         check_redaction(state, entry, position).map_err(fail)?;
         state.next_seq = expected.saturating_add(1);
         state.last_hash = *entry.hash();

@@ -1,0 +1,148 @@
+//! The PostgreSQL store: for a co-op that outgrows one machine.
+
+use std::str::FromStr;
+
+use andel_journal::{
+    AppendError, AuthorId, Digest, Draft, Entry, JournalStore, Payload, ProjectionId, RedactError,
+    RedactProblem, Redaction, Snapshot, SnapshotStore, StoreError, StreamHead, StreamId, TenantId,
+};
+use sqlx::Row;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, Postgres};
+
+use crate::migrate::{Embedded, POSTGRES_MIGRATIONS};
+use crate::{OpenError, redact_password};
+
+/// A PostgreSQL database holding the journals and snapshots of any number of tenants.
+///
+/// Appends run in `READ COMMITTED` transactions; the primary key on
+/// `(tenant, stream, seq)` turns a race between two writers into a conflict for the
+/// later one, never a fork. Commits are as durable as the server is configured to make
+/// them (`synchronous_commit`, on by default).
+///
+/// ```no_run
+/// use andel_journal::{JournalStore, StreamId, TenantId};
+/// use andel_store::PostgresDatabase;
+///
+/// # tokio::runtime::Runtime::new()?.block_on(async {
+/// let db = PostgresDatabase::open("postgres://andel@db.example.org/coop").await?;
+/// let journal = db.store(TenantId::new("coop-7")?);
+/// let head = journal.head(&StreamId::new("members")?).await?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct PostgresDatabase {
+    pool: PgPool,
+}
+
+impl PostgresDatabase {
+    /// Connects to the database at `url` (`postgres://user:password@host:port/name`, with
+    /// any parameter libpq accepts, such as `sslmode=require`), and brings its tables up
+    /// to date in the user's default schema.
+    ///
+    /// # Errors
+    ///
+    /// When the URL is malformed, the server cannot be reached or refuses the user, or
+    /// the tables cannot be brought up to date.
+    pub async fn open(url: &str) -> Result<Self, OpenError> {
+        Self::connect(url, None).await
+    }
+
+    /// As [`PostgresDatabase::open`], with Andel's tables in `schema`, which is created
+    /// if it does not exist: to share a database with other applications, or to give
+    /// each test a fresh one.
+    ///
+    /// # Errors
+    ///
+    /// As [`PostgresDatabase::open`], and when `schema` is not a plain lowercase SQL
+    /// identifier (`a-z`, `0-9` and `_`, starting with a letter or `_`, at most 63 bytes).
+    pub async fn open_in_schema(url: &str, schema: &str) -> Result<Self, OpenError> {
+        Self::connect(url, Some(schema)).await
+    }
+
+    async fn connect(url: &str, schema: Option<&str>) -> Result<Self, OpenError> {
+        let location = redact_password(url);
+        let connect_error = |source| OpenError::Connect {
+            location: location.clone(),
+            source,
+        };
+        let mut options = PgConnectOptions::from_str(url).map_err(connect_error)?;
+        if let Some(schema) = schema {
+            check_schema(schema)?;
+            let admin = PgPoolOptions::new()
+                .max_connections(1)
+                .connect_with(options.clone())
+                .await
+                .map_err(connect_error)?;
+            sqlx::query(&format!("CREATE SCHEMA IF NOT EXISTS {schema}"))
+                .execute(&admin)
+                .await
+                .map_err(connect_error)?;
+            admin.close().await;
+            options = options.options([("search_path", schema)]);
+        }
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .connect_with(options)
+            .await
+            .map_err(connect_error)?;
+        Embedded::migrator(POSTGRES_MIGRATIONS)
+            .await?
+            .run(&pool)
+            .await
+            .map_err(|source| OpenError::Migrate { location, source })?;
+        Ok(PostgresDatabase { pool })
+    }
+
+    /// The journal and snapshot store of one tenant. Stores of different tenants never
+    /// see each other's streams.
+    pub fn store(&self, tenant: TenantId) -> PostgresStore {
+        PostgresStore {
+            pool: self.pool.clone(),
+            tenant,
+        }
+    }
+
+    /// The connection pool, for tools of your own. Writing to Andel's tables through it
+    /// bypasses every check: `verify` will say so.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// Closes every connection, waiting for running queries to finish.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+fn check_schema(schema: &str) -> Result<(), OpenError> {
+    let mut chars = schema.chars();
+    let starts_well = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == '_');
+    let rest_well = chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if starts_well && rest_well && schema.len() <= 63 {
+        Ok(())
+    } else {
+        Err(OpenError::Schema {
+            schema: schema.to_owned(),
+        })
+    }
+}
+
+/// One tenant's journal and snapshots in a [`PostgresDatabase`]; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct PostgresStore {
+    pool: PgPool,
+    tenant: TenantId,
+}
+
+impl PostgresStore {
+    /// The tenant whose data this store reads and writes.
+    pub fn tenant(&self) -> &TenantId {
+        &self.tenant
+    }
+}
+
+crate::sql::sql_store!(PostgresStore, Postgres, "BEGIN");

@@ -1,0 +1,170 @@
+//! Entries and snapshots as table rows, the same for every backend, and the errors of
+//! rows that cannot be read back.
+
+use andel_journal::{
+    AuthorId, Content, Digest, Entry, EntryParts, Kind, Payload, Salt, Snapshot, StoreError,
+    StreamHead, StreamId, TenantId,
+};
+
+/// A journal row as read: columns decoded by the driver, not yet checked.
+pub(crate) struct EntryRow {
+    pub(crate) seq: i64,
+    pub(crate) recorded_at: String,
+    pub(crate) author: Option<String>,
+    pub(crate) kind: String,
+    pub(crate) payload: Option<String>,
+    pub(crate) salt: Option<Vec<u8>>,
+    pub(crate) commitment: Vec<u8>,
+    pub(crate) prev: Vec<u8>,
+    pub(crate) hash: Vec<u8>,
+}
+
+/// A row that does not hold a well-formed entry: edited by hand, or written by
+/// something other than Andel. Tampering that keeps rows well-formed is what
+/// [`andel_journal::verify`] reports.
+#[derive(Debug, thiserror::Error)]
+#[error("row {seq} of stream `{stream}` (tenant `{tenant}`) is not a well-formed entry: {problem}")]
+pub struct CorruptRow {
+    /// The tenant.
+    pub tenant: TenantId,
+    /// The row's `stream` column.
+    pub stream: String,
+    /// The row's `seq` column.
+    pub seq: i64,
+    /// What is wrong with it.
+    pub problem: String,
+}
+
+impl EntryRow {
+    /// Checks the row's columns and builds the entry it holds.
+    pub(crate) fn into_entry(
+        self,
+        tenant: &TenantId,
+        stream: &StreamId,
+    ) -> Result<Entry, CorruptRow> {
+        let seq = self.seq;
+        let corrupt = |problem: String| CorruptRow {
+            tenant: tenant.clone(),
+            stream: stream.to_string(),
+            seq,
+            problem,
+        };
+        let content = match (self.payload, self.salt) {
+            (Some(text), Some(salt)) => Content::Present {
+                payload: canonical_payload(&text).map_err(corrupt)?,
+                salt: Salt::from_bytes(bytes32("salt", &salt).map_err(corrupt)?),
+            },
+            (None, None) => Content::Redacted,
+            _ => {
+                return Err(corrupt(
+                    "payload and salt must be both present or both erased".into(),
+                ));
+            }
+        };
+        Ok(Entry::from_parts(EntryParts {
+            stream: stream.clone(),
+            seq: u64::try_from(seq).map_err(|_| corrupt("negative seq".into()))?,
+            recorded_at: self
+                .recorded_at
+                .parse()
+                .map_err(|err| corrupt(format!("recorded_at: {err}")))?,
+            author: self
+                .author
+                .map(AuthorId::new)
+                .transpose()
+                .map_err(|err| corrupt(err.to_string()))?,
+            kind: Kind::new(self.kind).map_err(|err| corrupt(err.to_string()))?,
+            content,
+            commitment: digest("commitment", &self.commitment).map_err(corrupt)?,
+            prev: digest("prev", &self.prev).map_err(corrupt)?,
+            hash: digest("hash", &self.hash).map_err(corrupt)?,
+        }))
+    }
+}
+
+/// A snapshot row as read.
+pub(crate) struct SnapshotRow {
+    pub(crate) next_seq: i64,
+    pub(crate) last_hash: Vec<u8>,
+    pub(crate) state: String,
+}
+
+impl SnapshotRow {
+    pub(crate) fn into_snapshot(
+        self,
+        tenant: &TenantId,
+        stream: &StreamId,
+    ) -> Result<Snapshot, CorruptRow> {
+        let corrupt = |problem: String| CorruptRow {
+            tenant: tenant.clone(),
+            stream: stream.to_string(),
+            seq: self.next_seq,
+            problem: format!("snapshot: {problem}"),
+        };
+        let next_seq = u64::try_from(self.next_seq).map_err(|_| corrupt("negative seq".into()))?;
+        let last_hash = digest("last_hash", &self.last_hash).map_err(corrupt)?;
+        let state = canonical_payload(&self.state).map_err(corrupt)?;
+        Ok(Snapshot::new(
+            &StreamHead::at(stream.clone(), next_seq, last_hash),
+            state,
+        ))
+    }
+}
+
+/// A payload stored as text must be canonical JSON: the bytes its commitment hashed.
+fn canonical_payload(text: &str) -> Result<Payload, String> {
+    let payload = Payload::from_json_str(text).map_err(|err| format!("payload: {err}"))?;
+    if payload.as_str() != text {
+        return Err("payload is not in canonical form".into());
+    }
+    Ok(payload)
+}
+
+fn bytes32(column: &str, bytes: &[u8]) -> Result<[u8; 32], String> {
+    bytes
+        .try_into()
+        .map_err(|_| format!("{column} holds {} bytes, not 32", bytes.len()))
+}
+
+fn digest(column: &str, bytes: &[u8]) -> Result<Digest, String> {
+    bytes32(column, bytes).map(Digest::from_bytes)
+}
+
+/// A sequence number as the `BIGINT` both backends store.
+pub(crate) fn seq_column(seq: u64) -> i64 {
+    // Sequence numbers start at 0 and grow by one; 2^63 appends are out of reach.
+    i64::try_from(seq).unwrap_or(i64::MAX)
+}
+
+/// A database error, with what Andel was doing when it happened.
+#[derive(Debug, thiserror::Error)]
+#[error("{doing}: {source}")]
+pub struct DatabaseError {
+    /// What Andel was doing, naming the tenant and stream.
+    pub doing: String,
+    /// What the driver said.
+    #[source]
+    pub source: sqlx::Error,
+}
+
+/// Wraps a driver error as a store error that says what failed.
+pub(crate) fn backend(doing: impl FnOnce() -> String) -> impl FnOnce(sqlx::Error) -> StoreError {
+    move |source| {
+        StoreError::Backend(Box::new(DatabaseError {
+            doing: doing(),
+            source,
+        }))
+    }
+}
+
+impl From<CorruptRow> for StoreError {
+    fn from(err: CorruptRow) -> Self {
+        StoreError::Backend(Box::new(err))
+    }
+}
+
+/// Whether the driver error is a unique-key violation: another writer took the seq.
+pub(crate) fn is_unique_violation(err: &sqlx::Error) -> bool {
+    err.as_database_error()
+        .is_some_and(|db| db.is_unique_violation())
+}

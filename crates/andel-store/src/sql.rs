@@ -1,0 +1,371 @@
+//! The journal and snapshot stores over SQL, written once for both backends.
+//!
+//! The two backends run the same statements (SQLite accepts PostgreSQL's `$1`
+//! placeholders) and differ only in the driver types, which is what the macro fills in.
+//! Everything a store decides (sealing, admitting imported entries, redaction) is
+//! `andel-journal`'s; this code only moves rows.
+
+/// Statements shared by both backends.
+pub(crate) mod statements {
+    pub(crate) const HEAD: &str = "SELECT seq, hash FROM andel_journal \
+         WHERE tenant = $1 AND stream = $2 ORDER BY seq DESC LIMIT 1";
+    pub(crate) const READ: &str = "SELECT seq, recorded_at, author, kind, payload, salt, \
+         commitment, prev, hash FROM andel_journal \
+         WHERE tenant = $1 AND stream = $2 AND seq >= $3 AND seq < $4 ORDER BY seq";
+    pub(crate) const INSERT: &str = "INSERT INTO andel_journal \
+         (tenant, stream, seq, recorded_at, author, kind, payload, salt, commitment, prev, hash) ";
+    pub(crate) const ERASE: &str = "UPDATE andel_journal SET payload = NULL, salt = NULL \
+         WHERE tenant = $1 AND stream = $2 AND seq = $3";
+    pub(crate) const STREAMS: &str =
+        "SELECT DISTINCT stream FROM andel_journal WHERE tenant = $1 ORDER BY stream";
+    pub(crate) const SAVE_SNAPSHOT: &str = "INSERT INTO andel_snapshots \
+         (tenant, projection, stream, next_seq, last_hash, state) VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (tenant, projection, stream) DO UPDATE SET \
+         next_seq = excluded.next_seq, last_hash = excluded.last_hash, state = excluded.state \
+         WHERE andel_snapshots.next_seq <= excluded.next_seq";
+    pub(crate) const LOAD_SNAPSHOT: &str = "SELECT next_seq, last_hash, state FROM andel_snapshots \
+         WHERE tenant = $1 AND projection = $2 AND stream = $3";
+}
+
+/// How many rows one INSERT statement carries (11 parameters each: well under both
+/// backends' parameter limits).
+pub(crate) const INSERT_CHUNK: usize = 500;
+
+/// How often a redaction is retried when another writer appended to the stream between
+/// reading its head and writing the record.
+pub(crate) const REDACT_ATTEMPTS: usize = 16;
+
+/// Implements `JournalStore` and `SnapshotStore` for `$store`, a struct with fields
+/// `pool: sqlx::Pool<$db>` and `tenant: TenantId`; `$begin` opens a write transaction.
+macro_rules! sql_store {
+    ($store:ident, $db:ty, $begin:literal) => {
+        impl $store {
+            fn doing(
+                &self,
+                what: std::fmt::Arguments<'_>,
+            ) -> impl FnOnce(sqlx::Error) -> StoreError + use<> {
+                let doing = format!("{what} (tenant `{}`)", self.tenant);
+                $crate::rows::backend(move || doing)
+            }
+
+            async fn begin(
+                &self,
+                stream: &StreamId,
+            ) -> Result<sqlx::Transaction<'static, $db>, StoreError> {
+                self.pool
+                    .begin_with($begin)
+                    .await
+                    .map_err(self.doing(format_args!("starting a write to stream `{stream}`")))
+            }
+
+            async fn head_in(
+                &self,
+                conn: &mut <$db as sqlx::Database>::Connection,
+                stream: &StreamId,
+            ) -> Result<StreamHead, StoreError> {
+                let row = sqlx::query($crate::sql::statements::HEAD)
+                    .bind(self.tenant.as_str())
+                    .bind(stream.as_str())
+                    .fetch_optional(&mut *conn)
+                    .await
+                    .map_err(self.doing(format_args!("reading the head of stream `{stream}`")))?;
+                let Some(row) = row else {
+                    return Ok(StreamHead::new(stream.clone()));
+                };
+                let (seq, hash): (i64, Vec<u8>) = (|| Ok((row.try_get(0)?, row.try_get(1)?)))()
+                    .map_err(self.doing(format_args!("reading the head of stream `{stream}`")))?;
+                let corrupt = |problem: String| $crate::rows::CorruptRow {
+                    tenant: self.tenant.clone(),
+                    stream: stream.to_string(),
+                    seq,
+                    problem,
+                };
+                let hash = <[u8; 32]>::try_from(hash.as_slice())
+                    .map_err(|_| corrupt(format!("hash holds {} bytes, not 32", hash.len())))?;
+                let next = u64::try_from(seq)
+                    .map_err(|_| corrupt("negative seq".into()))?
+                    .saturating_add(1);
+                Ok(StreamHead::at(
+                    stream.clone(),
+                    next,
+                    Digest::from_bytes(hash),
+                ))
+            }
+
+            async fn insert_in(
+                &self,
+                conn: &mut <$db as sqlx::Database>::Connection,
+                entries: &[Entry],
+            ) -> Result<(), sqlx::Error> {
+                for chunk in entries.chunks($crate::sql::INSERT_CHUNK) {
+                    let mut insert =
+                        sqlx::QueryBuilder::<$db>::new($crate::sql::statements::INSERT);
+                    insert.push_values(chunk, |mut row, entry| {
+                        row.push_bind(self.tenant.as_str())
+                            .push_bind(entry.stream().as_str())
+                            .push_bind($crate::rows::seq_column(entry.seq()))
+                            .push_bind(entry.recorded_at().to_string())
+                            .push_bind(entry.author().map(AuthorId::as_str))
+                            .push_bind(entry.kind().as_str())
+                            .push_bind(entry.payload().map(Payload::as_str))
+                            .push_bind(entry.salt().map(|salt| salt.as_bytes().as_slice()))
+                            .push_bind(entry.commitment().as_bytes().as_slice())
+                            .push_bind(entry.prev().as_bytes().as_slice())
+                            .push_bind(entry.hash().as_bytes().as_slice());
+                    });
+                    insert.build().execute(&mut *conn).await?;
+                }
+                Ok(())
+            }
+
+            /// Writes entries checked against `head` and commits; a unique-key violation
+            /// (another writer took a seq first) becomes a conflict.
+            async fn commit_entries(
+                &self,
+                mut tx: sqlx::Transaction<'static, $db>,
+                stream: &StreamId,
+                head: &StreamHead,
+                entries: &[Entry],
+            ) -> Result<(), StoreError> {
+                let written = match self.insert_in(&mut tx, entries).await {
+                    Ok(()) => tx.commit().await,
+                    Err(err) => Err(err),
+                };
+                match written {
+                    Ok(()) => Ok(()),
+                    Err(err) if $crate::rows::is_unique_violation(&err) => {
+                        let actual = self.head(stream).await?.next_seq();
+                        Err(StoreError::Append(AppendError::Conflict {
+                            stream: stream.clone(),
+                            expected: head.next_seq(),
+                            actual,
+                        }))
+                    }
+                    Err(err) => Err(self.doing(format_args!("writing to stream `{stream}`"))(
+                        err,
+                    )),
+                }
+            }
+
+            async fn read_in(
+                &self,
+                conn: &mut <$db as sqlx::Database>::Connection,
+                stream: &StreamId,
+                range: std::ops::Range<u64>,
+            ) -> Result<Vec<Entry>, StoreError> {
+                let reading = || format!("reading stream `{stream}` (tenant `{}`)", self.tenant);
+                if range.start >= range.end {
+                    return Ok(Vec::new());
+                }
+                let rows = sqlx::query($crate::sql::statements::READ)
+                    .bind(self.tenant.as_str())
+                    .bind(stream.as_str())
+                    .bind($crate::rows::seq_column(range.start))
+                    .bind($crate::rows::seq_column(range.end))
+                    .fetch_all(&mut *conn)
+                    .await
+                    .map_err($crate::rows::backend(reading))?;
+                rows.iter()
+                    .map(|row| {
+                        let row = $crate::rows::EntryRow {
+                            seq: row.try_get(0)?,
+                            recorded_at: row.try_get(1)?,
+                            author: row.try_get(2)?,
+                            kind: row.try_get(3)?,
+                            payload: row.try_get(4)?,
+                            salt: row.try_get(5)?,
+                            commitment: row.try_get(6)?,
+                            prev: row.try_get(7)?,
+                            hash: row.try_get(8)?,
+                        };
+                        Ok(row)
+                    })
+                    .map(|row: Result<_, sqlx::Error>| {
+                        let row = row.map_err($crate::rows::backend(reading))?;
+                        Ok(row.into_entry(&self.tenant, stream)?)
+                    })
+                    .collect()
+            }
+
+            async fn try_redact(
+                &self,
+                stream: &StreamId,
+                seq: u64,
+                redaction: Redaction,
+            ) -> Result<Entry, StoreError> {
+                let mut tx = self.begin(stream).await?;
+                let not_found = || RedactError {
+                    stream: stream.clone(),
+                    seq,
+                    problem: RedactProblem::NotFound,
+                };
+                let target = self
+                    .read_in(&mut tx, stream, seq..seq.saturating_add(1))
+                    .await?
+                    .pop()
+                    .ok_or_else(not_found)?;
+                let head = self.head_in(&mut tx, stream).await?;
+                let record = head.seal_redaction(&target, redaction)?;
+                sqlx::query($crate::sql::statements::ERASE)
+                    .bind(self.tenant.as_str())
+                    .bind(stream.as_str())
+                    .bind($crate::rows::seq_column(seq))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(
+                        self.doing(format_args!("erasing entry {seq} of stream `{stream}`")),
+                    )?;
+                self.commit_entries(tx, stream, &head, std::slice::from_ref(&record))
+                    .await?;
+                Ok(record)
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl JournalStore for $store {
+            async fn append(
+                &self,
+                stream: &StreamId,
+                expected_seq: u64,
+                drafts: Vec<Draft>,
+            ) -> Result<Vec<Entry>, StoreError> {
+                let mut tx = self.begin(stream).await?;
+                let head = self.head_in(&mut tx, stream).await?;
+                let sealed = head.seal_all(expected_seq, drafts)?;
+                self.commit_entries(tx, stream, &head, &sealed).await?;
+                Ok(sealed)
+            }
+
+            async fn read(
+                &self,
+                stream: &StreamId,
+                range: std::ops::Range<u64>,
+            ) -> Result<Vec<Entry>, StoreError> {
+                let mut conn = self
+                    .pool
+                    .acquire()
+                    .await
+                    .map_err(self.doing(format_args!("reading stream `{stream}`")))?;
+                self.read_in(&mut conn, stream, range).await
+            }
+
+            async fn head(&self, stream: &StreamId) -> Result<StreamHead, StoreError> {
+                let mut conn =
+                    self.pool.acquire().await.map_err(
+                        self.doing(format_args!("reading the head of stream `{stream}`")),
+                    )?;
+                self.head_in(&mut conn, stream).await
+            }
+
+            async fn redact(
+                &self,
+                stream: &StreamId,
+                seq: u64,
+                redaction: Redaction,
+            ) -> Result<Entry, StoreError> {
+                let mut attempts = 1;
+                loop {
+                    match self.try_redact(stream, seq, redaction.clone()).await {
+                        Err(err)
+                            if err.is_conflict() && attempts < $crate::sql::REDACT_ATTEMPTS =>
+                        {
+                            attempts += 1;
+                        }
+                        outcome => return outcome,
+                    }
+                }
+            }
+
+            async fn import(
+                &self,
+                stream: &StreamId,
+                entries: Vec<Entry>,
+            ) -> Result<(), StoreError> {
+                let mut tx = self.begin(stream).await?;
+                let head = self.head_in(&mut tx, stream).await?;
+                head.admit(&entries)?;
+                self.commit_entries(tx, stream, &head, &entries).await
+            }
+
+            async fn streams(&self) -> Result<Vec<StreamId>, StoreError> {
+                let listing = || format!("listing streams (tenant `{}`)", self.tenant);
+                let names: Vec<String> = sqlx::query_scalar($crate::sql::statements::STREAMS)
+                    .bind(self.tenant.as_str())
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err($crate::rows::backend(listing))?;
+                names
+                    .into_iter()
+                    .map(|name| {
+                        StreamId::new(name.clone()).map_err(|err| {
+                            StoreError::from($crate::rows::CorruptRow {
+                                tenant: self.tenant.clone(),
+                                stream: name,
+                                seq: 0,
+                                problem: err.to_string(),
+                            })
+                        })
+                    })
+                    .collect()
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl SnapshotStore for $store {
+            async fn save_snapshot(
+                &self,
+                projection: &ProjectionId,
+                snapshot: &Snapshot,
+            ) -> Result<(), StoreError> {
+                sqlx::query($crate::sql::statements::SAVE_SNAPSHOT)
+                    .bind(self.tenant.as_str())
+                    .bind(projection.as_str())
+                    .bind(snapshot.stream().as_str())
+                    .bind($crate::rows::seq_column(snapshot.next_seq()))
+                    .bind(snapshot.last_hash().as_bytes().as_slice())
+                    .bind(snapshot.state().as_str())
+                    .execute(&self.pool)
+                    .await
+                    .map_err(self.doing(format_args!(
+                        "saving snapshot `{projection}` of stream `{}`",
+                        snapshot.stream()
+                    )))?;
+                Ok(())
+            }
+
+            async fn latest_snapshot(
+                &self,
+                projection: &ProjectionId,
+                stream: &StreamId,
+            ) -> Result<Option<Snapshot>, StoreError> {
+                let loading = self.doing(format_args!(
+                    "loading snapshot `{projection}` of stream `{stream}`"
+                ));
+                let row = sqlx::query($crate::sql::statements::LOAD_SNAPSHOT)
+                    .bind(self.tenant.as_str())
+                    .bind(projection.as_str())
+                    .bind(stream.as_str())
+                    .fetch_optional(&self.pool)
+                    .await;
+                let row = match row {
+                    Ok(Some(row)) => row,
+                    Ok(None) => return Ok(None),
+                    Err(err) => return Err(loading(err)),
+                };
+                let decoded = (|| {
+                    Ok::<_, sqlx::Error>($crate::rows::SnapshotRow {
+                        next_seq: row.try_get(0)?,
+                        last_hash: row.try_get(1)?,
+                        state: row.try_get(2)?,
+                    })
+                })();
+                match decoded {
+                    Ok(decoded) => Ok(Some(decoded.into_snapshot(&self.tenant, stream)?)),
+                    Err(err) => Err(loading(err)),
+                }
+            }
+        }
+    };
+}
+
+pub(crate) use sql_store;

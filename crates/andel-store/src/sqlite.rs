@@ -1,0 +1,124 @@
+//! The SQLite store: the embedded default, one file, nothing to install.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use andel_journal::{
+    AppendError, AuthorId, Digest, Draft, Entry, JournalStore, Payload, ProjectionId, RedactError,
+    RedactProblem, Redaction, Snapshot, SnapshotStore, StoreError, StreamHead, StreamId, TenantId,
+};
+use sqlx::Row;
+use sqlx::sqlite::{
+    Sqlite, SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
+    SqliteSynchronous,
+};
+
+use crate::OpenError;
+use crate::migrate::{Embedded, SQLITE_MIGRATIONS};
+
+/// How long a writer waits for another writer's transaction before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// An SQLite database file holding the journals and snapshots of any number of tenants.
+///
+/// Opened in WAL mode with `synchronous = FULL`: an append that returned `Ok` survives a
+/// crash of the process or the machine. Readers never block the writer. Writers take
+/// turns (`BEGIN IMMEDIATE`), waiting up to 30 s for one another.
+///
+/// ```
+/// use andel_journal::{Draft, JournalStore, Kind, Payload, StreamId, TenantId};
+/// use andel_store::SqliteDatabase;
+///
+/// # tokio::runtime::Runtime::new()?.block_on(async {
+/// let dir = tempfile::tempdir()?;
+/// let db = SqliteDatabase::open(dir.path().join("coop.db")).await?;
+/// let journal = db.store(TenantId::new("coop-7")?);
+///
+/// let members = StreamId::new("members")?;
+/// let draft = Draft::new(Kind::new("member.admitted")?, Payload::new(&1)?, "2026-11-27T08:00:00Z".parse()?);
+/// journal.append(&members, 0, vec![draft]).await?;
+/// assert_eq!(journal.head(&members).await?.next_seq(), 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct SqliteDatabase {
+    pool: SqlitePool,
+    path: PathBuf,
+}
+
+impl SqliteDatabase {
+    /// Opens the database at `path`, creating the file if it does not exist, and brings
+    /// its tables up to date.
+    ///
+    /// # Errors
+    ///
+    /// When the file cannot be opened or created (a missing folder, no permission, not
+    /// an SQLite file), or its tables cannot be brought up to date.
+    pub async fn open(path: impl AsRef<Path>) -> Result<Self, OpenError> {
+        let path = path.as_ref().to_path_buf();
+        let location = format!("sqlite:{}", path.display());
+        let options = SqliteConnectOptions::new()
+            .filename(&path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(BUSY_TIMEOUT);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await
+            .map_err(|source| OpenError::Connect {
+                location: location.clone(),
+                source,
+            })?;
+        Embedded::migrator(SQLITE_MIGRATIONS)
+            .await?
+            .run(&pool)
+            .await
+            .map_err(|source| OpenError::Migrate { location, source })?;
+        Ok(SqliteDatabase { pool, path })
+    }
+
+    /// The journal and snapshot store of one tenant. Stores of different tenants never
+    /// see each other's streams.
+    pub fn store(&self, tenant: TenantId) -> SqliteStore {
+        SqliteStore {
+            pool: self.pool.clone(),
+            tenant,
+        }
+    }
+
+    /// The file the database lives in.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The connection pool, for backups (`VACUUM INTO`) and for tools of your own.
+    /// Writing to Andel's tables through it bypasses every check: `verify` will say so.
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// Closes every connection, waiting for running queries to finish.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// One tenant's journal and snapshots in an [`SqliteDatabase`]; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+    tenant: TenantId,
+}
+
+impl SqliteStore {
+    /// The tenant whose data this store reads and writes.
+    pub fn tenant(&self) -> &TenantId {
+        &self.tenant
+    }
+}
+
+crate::sql::sql_store!(SqliteStore, Sqlite, "BEGIN IMMEDIATE");

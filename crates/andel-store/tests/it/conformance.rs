@@ -1,0 +1,9 @@
+//! The conformance suite from andel-testkit, on both backends.
+
+mod sqlite {
+    andel_testkit::journal_store_tests!(async { Some(crate::support::SqliteHarness::new()) });
+}
+
+mod postgres {
+    andel_testkit::journal_store_tests!(async { crate::support::PostgresHarness::new() });
+}
