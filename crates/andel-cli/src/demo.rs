@@ -1,11 +1,14 @@
-//! `andel demo`: a guided tour of the journal, on files in a folder of its own.
+//! `andel demo`: a guided tour of the journal, in an SQLite database and journal files
+//! in a folder of its own.
 
 use std::path::{Path, PathBuf};
 
-use andel::journal::{AuthorId, Draft, Kind, Payload, Redaction, StreamId, Timestamp};
+use andel::journal::{AuthorId, Draft, Kind, Payload, Redaction, StreamId, TenantId, Timestamp};
+use andel::store::Location;
 use anyhow::{Context, Result, bail};
 
-use crate::{Outcome, journal};
+use crate::source::{Journal, StoreJournal};
+use crate::{Outcome, files, journal, transfer};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -67,13 +70,22 @@ pub(crate) fn run(args: &Args) -> Result<Outcome> {
             .context("cannot create a temporary folder")?
             .keep(),
     };
-    let journal = dir.join("coop.journal.ndjson");
-    if journal.exists() {
-        std::fs::remove_file(&journal)
-            .with_context(|| format!("cannot start afresh at `{}`", journal.display()))?;
+    let database = dir.join("coop.db");
+    let export = dir.join("coop.journal.ndjson");
+    let moved = dir.join("moved.db");
+    for old in [&database, &export, &moved] {
+        remove_database(old)?;
     }
+    let tenant = TenantId::new("solrosen")?;
+    let journal = Journal::Store(StoreJournal::open(
+        Location::Sqlite(database.clone()),
+        tenant.clone(),
+    )?);
 
-    step(1, "Record a small co-op's first days in a journal");
+    step(
+        1,
+        "Record a small co-op's first days in its database (SQLite, embedded)",
+    );
     for (stream, kind, author, at, payload) in EVENTS {
         let draft = Draft::new(
             Kind::new(*kind)?,
@@ -89,7 +101,7 @@ pub(crate) fn run(args: &Args) -> Result<Outcome> {
             entry.kind().as_str()
         );
     }
-    println!("  -> {}", journal.display());
+    println!("  -> {journal}");
 
     step(
         2,
@@ -100,34 +112,47 @@ pub(crate) fn run(args: &Args) -> Result<Outcome> {
     let root = journal::root(&journal, Some(&members), None)?;
     println!("  `members` root over {} entries: {}", root.size, root.root);
 
-    step(
-        3,
-        "Tamper with a copy: raise Bashir's payment from 250.00 to 2500.00",
+    step(3, "Export it as a journal file anyone can check");
+    let file = Journal::File(export.clone());
+    write_export(&journal, &export)?;
+    expect_valid(&file)?;
+    let file_root = journal::root(&file, Some(&members), None)?;
+    println!(
+        "  -> {}; `members` root {}",
+        export.display(),
+        if file_root.root == root.root {
+            "unchanged"
+        } else {
+            "CHANGED"
+        }
     );
-    let tampered = dir.join("tampered.journal.ndjson");
-    let text = std::fs::read_to_string(&journal).context("cannot read the journal back")?;
-    let forged = text.replacen(r#""amount":"250.00""#, r#""amount":"2500.00""#, 1);
-    std::fs::write(&tampered, forged)
-        .with_context(|| format!("cannot write `{}`", tampered.display()))?;
-    expect_invalid(&tampered)?;
 
     step(
         4,
-        "Tamper again: delete Bashir's admission from the register",
+        "Tamper with a copy: raise Bashir's payment from 250.00 to 2500.00",
     );
-    let lines: Vec<&str> = text.lines().collect();
-    let without: String = lines
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| *i != 1)
-        .map(|(_, l)| format!("{l}\n"))
-        .collect();
-    std::fs::write(&tampered, without)
+    let tampered = dir.join("tampered.journal.ndjson");
+    let text = std::fs::read_to_string(&export).context("cannot read the export back")?;
+    let forged = text.replacen(r#""amount":"250.00""#, r#""amount":"2500.00""#, 1);
+    std::fs::write(&tampered, forged)
         .with_context(|| format!("cannot write `{}`", tampered.display()))?;
-    expect_invalid(&tampered)?;
+    expect_invalid(&Journal::File(tampered.clone()))?;
 
     step(
         5,
+        "Tamper again: delete Bashir's admission from the register",
+    );
+    let without: String = text
+        .lines()
+        .filter(|line| !line.contains("Bashir Khan"))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    std::fs::write(&tampered, without)
+        .with_context(|| format!("cannot write `{}`", tampered.display()))?;
+    expect_invalid(&Journal::File(tampered.clone()))?;
+
+    step(
+        6,
         "Bashir leaves and asks to be forgotten: redact his admission",
     );
     let redaction = Redaction::new(
@@ -136,19 +161,22 @@ pub(crate) fn run(args: &Args) -> Result<Outcome> {
     )
     .by(AuthorId::new("secretary")?);
     let record = journal::redact(&journal, &members, 1, redaction)?;
-    let after = std::fs::read_to_string(&journal).context("cannot read the journal back")?;
     println!(
         "  payload and salt of `members` seq 1 erased; the redaction is recorded as seq {}",
         record.seq()
     );
-    println!(
-        "  \"Bashir Khan\" still in the file: {}",
-        after.contains("Bashir Khan")
-    );
+    let mut still_there = false;
+    journal.scan(|entry| {
+        still_there |= entry
+            .payload()
+            .is_some_and(|p| p.as_str().contains("Bashir Khan"));
+        Ok(())
+    })??;
+    println!("  \"Bashir Khan\" still in the database: {still_there}");
     expect_valid(&journal)?;
 
     step(
-        6,
+        7,
         "Prove that Astrid's admission is in the register, to anyone holding the root",
     );
     let (proof, root) = journal::prove(&journal, &members, 0, None)?;
@@ -160,10 +188,29 @@ pub(crate) fn run(args: &Args) -> Result<Outcome> {
     journal::check_inclusion(&proof, &root, None)?;
     println!("  checked against root {root}: it holds");
 
+    step(
+        8,
+        "Leave with everything: export, and import into another database",
+    );
+    write_export(&journal, &export)?;
+    let elsewhere = StoreJournal::open(Location::Sqlite(moved.clone()), tenant)?;
+    transfer::import(&export, &elsewhere)?;
+    let moved_root = journal::root(&Journal::Store(elsewhere), Some(&members), None)?;
+    println!(
+        "  `members` root in {}: {} ({})",
+        moved.display(),
+        moved_root.root,
+        if moved_root.root == root {
+            "the same"
+        } else {
+            "DIFFERENT"
+        }
+    );
+
     println!("\nDone. The files are in {}; try:", dir.display());
     println!(
-        "  cargo run -p andel-cli -- journal verify {}",
-        journal.display()
+        "  cargo run -p andel-cli -- journal verify --store sqlite:{} --tenant solrosen",
+        database.display()
     );
     println!(
         "  cargo run -p andel-cli -- journal verify {}",
@@ -172,12 +219,36 @@ pub(crate) fn run(args: &Args) -> Result<Outcome> {
     Ok(Outcome::Ok)
 }
 
+/// Removes a file the demo writes, with SQLite's companions, so each run starts afresh.
+fn remove_database(path: &Path) -> Result<()> {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        let file = PathBuf::from(name);
+        if file.exists() {
+            std::fs::remove_file(&file)
+                .with_context(|| format!("cannot start afresh at `{}`", file.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Exports the database journal to a journal file, as `andel journal export` does.
+fn write_export(journal: &Journal, path: &Path) -> Result<()> {
+    let Journal::Store(store) = journal else {
+        bail!("the demo exports from its database");
+    };
+    files::rewrite(path, |writer| {
+        store.for_each(|entry| writer.write(entry).context("cannot write the export"))
+    })
+}
+
 fn step(n: u32, title: &str) {
     println!("\n{n}. {title}");
 }
 
-fn expect_valid(path: &Path) -> Result<()> {
-    match journal::verify(path)? {
+fn expect_valid(journal: &Journal) -> Result<()> {
+    match journal::verify(journal)? {
         Ok(summary) => {
             println!("  ok: {summary}");
             Ok(())
@@ -186,8 +257,8 @@ fn expect_valid(path: &Path) -> Result<()> {
     }
 }
 
-fn expect_invalid(path: &Path) -> Result<()> {
-    match journal::verify(path)? {
+fn expect_invalid(journal: &Journal) -> Result<()> {
+    match journal::verify(journal)? {
         Ok(_) => bail!("the tampered copy should not verify"),
         Err(err) => {
             println!("  detected: {err}");

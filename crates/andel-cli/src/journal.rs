@@ -13,18 +13,18 @@ use andel::journal::{
 use anyhow::{Context, Result, anyhow, bail};
 use serde::{Deserialize, Serialize};
 
-use crate::Outcome;
-use crate::files;
+use crate::source::{Invalid, Journal, JournalArg, StoreArg};
+use crate::{Outcome, files, transfer};
 
 /// The largest proof file `check-proof` reads.
 const MAX_PROOF_BYTES: u64 = 1 << 20;
 
 #[derive(Debug, clap::Subcommand)]
 pub(crate) enum Command {
-    /// Append one entry (creates the file if it does not exist).
+    /// Append one entry (creates the file or database if it does not exist).
     Append {
-        /// The journal file.
-        file: PathBuf,
+        #[command(flatten)]
+        journal: JournalArg,
         /// The stream to append to.
         #[arg(long)]
         stream: StreamId,
@@ -43,16 +43,16 @@ pub(crate) enum Command {
     },
     /// Verify every entry from genesis; exit 1 naming the first bad one.
     Verify {
-        /// The journal file.
-        file: PathBuf,
+        #[command(flatten)]
+        journal: JournalArg,
         /// Print the summary as JSON.
         #[arg(long)]
         json: bool,
     },
     /// Erase an entry's payload, keeping the chain verifiable, and record why.
     Redact {
-        /// The journal file.
-        file: PathBuf,
+        #[command(flatten)]
+        journal: JournalArg,
         /// The entry's stream.
         #[arg(long)]
         stream: StreamId,
@@ -71,8 +71,8 @@ pub(crate) enum Command {
     },
     /// Print a stream's size and Merkle root.
     Root {
-        /// The journal file.
-        file: PathBuf,
+        #[command(flatten)]
+        journal: JournalArg,
         /// The stream (needed when the file holds several).
         #[arg(long)]
         stream: Option<StreamId>,
@@ -85,8 +85,8 @@ pub(crate) enum Command {
     },
     /// Print an inclusion proof for one entry, as JSON.
     Prove {
-        /// The journal file.
-        file: PathBuf,
+        #[command(flatten)]
+        journal: JournalArg,
         /// The entry's stream.
         #[arg(long)]
         stream: StreamId,
@@ -110,8 +110,8 @@ pub(crate) enum Command {
     },
     /// Print a consistency proof between two sizes of a stream, as JSON.
     Consistency {
-        /// The journal file.
-        file: PathBuf,
+        #[command(flatten)]
+        journal: JournalArg,
         /// The stream (needed when the file holds several).
         #[arg(long)]
         stream: Option<StreamId>,
@@ -133,12 +133,25 @@ pub(crate) enum Command {
         #[arg(long)]
         new_root: Digest,
     },
+    /// Write a database journal to stdout as a journal file, every stream, verifying it.
+    Export {
+        #[command(flatten)]
+        store: StoreArg,
+    },
+    /// Load a journal file into a database, every hash unchanged; run it again to finish
+    /// an interrupted import.
+    Import {
+        /// The journal file.
+        file: PathBuf,
+        #[command(flatten)]
+        store: StoreArg,
+    },
 }
 
 pub(crate) fn run(command: Command) -> Result<Outcome> {
     match command {
         Command::Append {
-            file,
+            journal,
             stream,
             kind,
             payload,
@@ -150,19 +163,22 @@ pub(crate) fn run(command: Command) -> Result<Outcome> {
             if let Some(author) = author {
                 draft = draft.by(author);
             }
-            let entry = append(&file, &stream, draft)?;
+            let journal = journal.open()?;
+            let entry = append(&journal, &stream, draft)?;
             println!(
-                "appended `{}` seq {} to {}\nhash {}",
+                "appended `{}` seq {} to {journal}\nhash {}",
                 entry.stream(),
                 entry.seq(),
-                file.display(),
                 entry.hash()
             );
             Ok(Outcome::Ok)
         }
-        Command::Verify { file, json } => Ok(report(&file, verify(&file)?, json)),
+        Command::Verify { journal, json } => {
+            let journal = journal.open()?;
+            Ok(report(&journal, verify(&journal)?, json))
+        }
         Command::Redact {
-            file,
+            journal,
             stream,
             seq,
             reason,
@@ -173,7 +189,7 @@ pub(crate) fn run(command: Command) -> Result<Outcome> {
             if let Some(author) = author {
                 redaction = redaction.by(author);
             }
-            let record = redact(&file, &stream, seq, redaction)?;
+            let record = redact(&journal.open()?, &stream, seq, redaction)?;
             println!(
                 "redacted `{stream}` seq {seq}; the redaction is recorded as seq {}",
                 record.seq()
@@ -181,12 +197,12 @@ pub(crate) fn run(command: Command) -> Result<Outcome> {
             Ok(Outcome::Ok)
         }
         Command::Root {
-            file,
+            journal,
             stream,
             size,
             json,
         } => {
-            let root = root(&file, stream.as_ref(), size)?;
+            let root = root(&journal.open()?, stream.as_ref(), size)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&root)?);
             } else {
@@ -198,12 +214,12 @@ pub(crate) fn run(command: Command) -> Result<Outcome> {
             Ok(Outcome::Ok)
         }
         Command::Prove {
-            file,
+            journal,
             stream,
             seq,
             size,
         } => {
-            let (proof, root) = prove(&file, &stream, seq, size)?;
+            let (proof, root) = prove(&journal.open()?, &stream, seq, size)?;
             println!("{}", serde_json::to_string_pretty(&proof)?);
             eprintln!("root {root} (size {})", proof.proof.tree_size());
             Ok(Outcome::Ok)
@@ -228,13 +244,13 @@ pub(crate) fn run(command: Command) -> Result<Outcome> {
             })
         }
         Command::Consistency {
-            file,
+            journal,
             stream,
             old_size,
             new_size,
         } => {
             let (proof, old_root, new_root) =
-                consistency(&file, stream.as_ref(), old_size, new_size)?;
+                consistency(&journal.open()?, stream.as_ref(), old_size, new_size)?;
             println!("{}", serde_json::to_string_pretty(&proof)?);
             eprintln!(
                 "old root {old_root} (size {old_size})\nnew root {new_root} (size {})",
@@ -265,6 +281,8 @@ pub(crate) fn run(command: Command) -> Result<Outcome> {
                 }
             })
         }
+        Command::Export { store } => transfer::export(&store.open()?),
+        Command::Import { file, store } => transfer::import(&file, &store.open()?),
     }
 }
 
@@ -276,14 +294,13 @@ fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// Verifies `path`; `Err` only when it cannot be read at all.
-pub(crate) fn verify(path: &Path) -> Result<Result<Summary, FileError>> {
-    let mut input = files::open(path)?;
-    Ok(andel::journal::file::verify_file(&mut input))
+/// Verifies `journal`; `Err` only when it cannot be read at all.
+pub(crate) fn verify(journal: &Journal) -> Result<Result<Summary, Invalid>> {
+    journal.scan(|_| Ok(()))
 }
 
 /// Prints the outcome of a verification and says whether it passed.
-pub(crate) fn report(path: &Path, result: Result<Summary, FileError>, json: bool) -> Outcome {
+pub(crate) fn report(journal: &Journal, result: Result<Summary, Invalid>, json: bool) -> Outcome {
     match result {
         Ok(summary) if json => {
             println!(
@@ -293,25 +310,29 @@ pub(crate) fn report(path: &Path, result: Result<Summary, FileError>, json: bool
             Outcome::Ok
         }
         Ok(summary) => {
-            println!("ok: {}: {summary}", path.display());
+            println!("ok: {journal}: {summary}");
             Outcome::Ok
         }
         Err(err) => {
-            eprintln!("invalid: {}: {err}", path.display());
+            eprintln!("invalid: {journal}: {err}");
             Outcome::Invalid
         }
     }
 }
 
-fn refuse(path: &Path, err: FileError) -> anyhow::Error {
-    anyhow!(
-        "`{}` does not verify, so it was left unchanged: {err}",
-        path.display()
-    )
+fn refuse(journal: &Journal, err: Invalid) -> anyhow::Error {
+    anyhow!("`{journal}` does not verify, so it was left unchanged: {err}")
 }
 
-/// Appends `draft` to `stream` of the journal at `path`, creating the file if needed.
-pub(crate) fn append(path: &Path, stream: &StreamId, draft: Draft) -> Result<Entry> {
+/// Appends `draft` to `stream` of `journal`, creating the file if needed.
+pub(crate) fn append(journal: &Journal, stream: &StreamId, draft: Draft) -> Result<Entry> {
+    match journal {
+        Journal::File(path) => append_to_file(path, stream, draft),
+        Journal::Store(store) => store.append(stream, draft),
+    }
+}
+
+fn append_to_file(path: &Path, stream: &StreamId, draft: Draft) -> Result<Entry> {
     let exists = path.exists();
     files::rewrite(path, |writer| {
         let mut head = StreamHead::new(stream.clone());
@@ -322,7 +343,7 @@ pub(crate) fn append(path: &Path, stream: &StreamId, draft: Draft) -> Result<Ent
                 }
                 writer.write(entry).context("cannot write the new journal")
             })?
-            .map_err(|err| refuse(path, err))?;
+            .map_err(|err| file_refused(path, err))?;
         }
         let entry = head.seal(head.next_seq(), draft)?;
         writer
@@ -332,13 +353,24 @@ pub(crate) fn append(path: &Path, stream: &StreamId, draft: Draft) -> Result<Ent
     })
 }
 
+fn file_refused(path: &Path, err: FileError) -> anyhow::Error {
+    refuse(&Journal::File(path.to_path_buf()), err.into())
+}
+
 /// Erases the payload of `stream` seq `seq` and appends the redaction record.
 pub(crate) fn redact(
-    path: &Path,
+    journal: &Journal,
     stream: &StreamId,
     seq: u64,
     redaction: Redaction,
 ) -> Result<Entry> {
+    match journal {
+        Journal::File(path) => redact_in_file(path, stream, seq, redaction),
+        Journal::Store(store) => store.redact(stream, seq, redaction),
+    }
+}
+
+fn redact_in_file(path: &Path, stream: &StreamId, seq: u64, redaction: Redaction) -> Result<Entry> {
     let mut head = StreamHead::new(stream.clone());
     let mut target = None;
     files::scan(path, |entry| {
@@ -350,7 +382,7 @@ pub(crate) fn redact(
         }
         Ok(())
     })?
-    .map_err(|err| refuse(path, err))?;
+    .map_err(|err| file_refused(path, err))?;
     let target = target.ok_or_else(|| anyhow!("`{stream}` has no entry with seq {seq}"))?;
     let record = head.seal_redaction(&target, redaction)?;
     files::rewrite(path, |writer| {
@@ -362,7 +394,7 @@ pub(crate) fn redact(
             };
             write.context("cannot write the new journal")
         })?
-        .map_err(|err| refuse(path, err))?;
+        .map_err(|err| file_refused(path, err))?;
         writer
             .write(&record)
             .context("cannot write the new journal")
@@ -379,18 +411,23 @@ pub(crate) struct Root {
 }
 
 /// The root of the first `size` entries of `stream` (or of the only stream).
-pub(crate) fn root(path: &Path, stream: Option<&StreamId>, size: Option<u64>) -> Result<Root> {
+pub(crate) fn root(
+    journal: &Journal,
+    stream: Option<&StreamId>,
+    size: Option<u64>,
+) -> Result<Root> {
     let mut frontiers: HashMap<StreamId, Frontier> = HashMap::new();
-    let summary = files::scan(path, |entry| {
-        if stream.is_none_or(|s| s == entry.stream()) {
-            let frontier = frontiers.entry(entry.stream().clone()).or_default();
-            if size.is_none_or(|size| frontier.size() < size) {
-                frontier.push(entry.hash());
+    let summary = journal
+        .scan(|entry| {
+            if stream.is_none_or(|s| s == entry.stream()) {
+                let frontier = frontiers.entry(entry.stream().clone()).or_default();
+                if size.is_none_or(|size| frontier.size() < size) {
+                    frontier.push(entry.hash());
+                }
             }
-        }
-        Ok(())
-    })?
-    .map_err(|err| refuse(path, err))?;
+            Ok(())
+        })?
+        .map_err(|err| refuse(journal, err))?;
     let stream = pick_stream(stream, &summary)?;
     let frontier = frontiers.remove(&stream).unwrap_or_default();
     if let Some(size) = size {
@@ -430,18 +467,19 @@ fn pick_stream(stream: Option<&StreamId>, summary: &Summary) -> Result<StreamId>
 }
 
 /// The entry hashes of one stream, in order.
-fn stream_hashes(path: &Path, stream: Option<&StreamId>) -> Result<(StreamId, MerkleTree)> {
+fn stream_hashes(journal: &Journal, stream: Option<&StreamId>) -> Result<(StreamId, MerkleTree)> {
     let mut trees: HashMap<StreamId, MerkleTree> = HashMap::new();
-    let summary = files::scan(path, |entry| {
-        if stream.is_none_or(|s| s == entry.stream()) {
-            trees
-                .entry(entry.stream().clone())
-                .or_default()
-                .push(entry.hash());
-        }
-        Ok(())
-    })?
-    .map_err(|err| refuse(path, err))?;
+    let summary = journal
+        .scan(|entry| {
+            if stream.is_none_or(|s| s == entry.stream()) {
+                trees
+                    .entry(entry.stream().clone())
+                    .or_default()
+                    .push(entry.hash());
+            }
+            Ok(())
+        })?
+        .map_err(|err| refuse(journal, err))?;
     let stream = pick_stream(stream, &summary)?;
     let tree = trees.remove(&stream).unwrap_or_default();
     Ok((stream, tree))
@@ -474,23 +512,24 @@ pub(crate) struct ConsistencyProofFile {
 
 /// Proves that `stream` seq `seq` is in the stream's tree of `size` entries.
 pub(crate) fn prove(
-    path: &Path,
+    journal: &Journal,
     stream: &StreamId,
     seq: u64,
     size: Option<u64>,
 ) -> Result<(InclusionProofFile, Digest)> {
     let mut tree = MerkleTree::default();
     let mut entry_hash = None;
-    files::scan(path, |entry| {
-        if entry.stream() == stream {
-            tree.push(entry.hash());
-            if entry.seq() == seq {
-                entry_hash = Some(*entry.hash());
+    journal
+        .scan(|entry| {
+            if entry.stream() == stream {
+                tree.push(entry.hash());
+                if entry.seq() == seq {
+                    entry_hash = Some(*entry.hash());
+                }
             }
-        }
-        Ok(())
-    })?
-    .map_err(|err| refuse(path, err))?;
+            Ok(())
+        })?
+        .map_err(|err| refuse(journal, err))?;
     let entry_hash = entry_hash.ok_or_else(|| anyhow!("`{stream}` has no entry with seq {seq}"))?;
     let size = size.unwrap_or(tree.size());
     let proof = tree.inclusion_proof(seq, size)?;
@@ -534,12 +573,12 @@ pub(crate) fn check_inclusion(
 
 /// Proves that `stream` at `new_size` only appended to its first `old_size` entries.
 fn consistency(
-    path: &Path,
+    journal: &Journal,
     stream: Option<&StreamId>,
     old_size: u64,
     new_size: Option<u64>,
 ) -> Result<(ConsistencyProofFile, Digest, Digest)> {
-    let (stream, tree) = stream_hashes(path, stream)?;
+    let (stream, tree) = stream_hashes(journal, stream)?;
     let new_size = new_size.unwrap_or(tree.size());
     let proof = tree.consistency_proof(old_size, new_size)?;
     let old_root = tree.root_at(old_size)?;

@@ -7,6 +7,8 @@ use clap::{Parser, Subcommand};
 mod demo;
 mod files;
 mod journal;
+mod source;
+mod transfer;
 
 /// Andel: tools for cooperatives whose members own their data.
 #[derive(Debug, Parser)]
@@ -20,7 +22,7 @@ struct Cli {
 enum Command {
     /// Walk through a journal: record, verify, catch tampering, redact, prove.
     Demo(demo::Args),
-    /// Append to, verify, redact and prove journal files.
+    /// Append to, verify, redact, prove, export and import journals, in files or databases.
     #[command(subcommand)]
     Journal(journal::Command),
 }

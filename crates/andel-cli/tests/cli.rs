@@ -390,13 +390,207 @@ fn demo_runs_start_to_end() {
     let dir = tempfile::tempdir().unwrap();
     let out = ok(&["demo", "--dir", dir.path().to_str().unwrap()]);
     for needle in [
-        "detected: line 4: `capital` seq 1: payload altered",
+        "tenant `solrosen` in sqlite:",
+        "`members` root unchanged",
+        "`capital` seq 1: payload altered",
         "gap: seq 1 is missing",
-        "\"Bashir Khan\" still in the file: false",
+        "\"Bashir Khan\" still in the database: false",
         "ok: 6 entries in 2 streams (1 redacted)",
         "it holds",
+        "imported 6 entries of 2 streams",
+        "(the same)",
     ] {
         assert!(out.contains(needle), "demo output lacks `{needle}`:\n{out}");
     }
     assert!(Path::new(&dir.path().join("coop.journal.ndjson")).exists());
+    assert!(Path::new(&dir.path().join("coop.db")).exists());
+}
+
+/// Every journal subcommand on a database: SQLite always, PostgreSQL when
+/// `ANDEL_TEST_POSTGRES` names a server (in a schema of its own, dropped afterwards).
+fn store_commands_on(store: &str, scratch: &Path) {
+    let s = ["--store", store, "--tenant", "coop-7"];
+    let with = |args: &[&str]| -> Vec<String> {
+        args.iter().chain(s.iter()).map(|a| a.to_string()).collect()
+    };
+    let run_ok = |args: Vec<String>| ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    for (stream, payload) in [
+        ("members", r#"{"member":1,"name":"Ada"}"#),
+        ("members", r#"{"member":2,"name":"Bo"}"#),
+        ("capital", r#"{"amount":"500.00"}"#),
+    ] {
+        let out = run_ok(with(&[
+            "journal",
+            "append",
+            "--stream",
+            stream,
+            "--kind",
+            "member.admitted",
+            "--payload",
+            payload,
+            "--at",
+            "2026-03-01T09:00:00Z",
+        ]));
+        assert!(out.contains("tenant `coop-7` in"), "{out}");
+    }
+    assert!(run_ok(with(&["journal", "verify"])).contains("ok:"));
+    run_ok(with(&[
+        "journal",
+        "redact",
+        "--stream",
+        "members",
+        "--seq",
+        "1",
+        "--reason",
+        "erasure",
+        "--at",
+        "2026-03-02T09:00:00Z",
+    ]));
+    let verified = run_ok(with(&["journal", "verify"]));
+    assert!(
+        verified.contains("4 entries in 2 streams (1 redacted)"),
+        "{verified}"
+    );
+    let root = run_ok(with(&["journal", "root", "--stream", "members"]));
+    assert!(root.contains("size 3"), "{root}");
+    let proof = scratch.join("proof.json");
+    let out = andel(
+        &with(&["journal", "prove", "--stream", "members", "--seq", "0"])
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    std::fs::write(&proof, &out.stdout).unwrap();
+    let root_hex = root.lines().find_map(|l| l.strip_prefix("root ")).unwrap();
+    ok(&[
+        "journal",
+        "check-proof",
+        proof.to_str().unwrap(),
+        "--root",
+        root_hex,
+    ]);
+    run_ok(with(&[
+        "journal",
+        "consistency",
+        "--stream",
+        "members",
+        "--old-size",
+        "1",
+    ]));
+
+    // Another tenant of the same database sees nothing.
+    let other = ok(&["journal", "verify", "--store", store, "--tenant", "coop-8"]);
+    assert!(other.contains("0 entries"), "{other}");
+
+    // export | import | export round-trips byte for byte.
+    let exported = andel(
+        &with(&["journal", "export"])
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    assert!(exported.status.success(), "{}", text(&exported));
+    let file = scratch.join("export.ndjson");
+    std::fs::write(&file, &exported.stdout).unwrap();
+    ok(&["journal", "verify", file.to_str().unwrap()]);
+    let moved = ["--store", store, "--tenant", "moved"];
+    let import: Vec<&str> = ["journal", "import", file.to_str().unwrap()]
+        .into_iter()
+        .chain(moved)
+        .collect();
+    assert!(ok(&import).contains("imported 4 entries of 2 streams"));
+    assert!(
+        ok(&import).contains("imported 0 entries of 2 streams"),
+        "importing twice adds nothing"
+    );
+    let again = andel(&["journal", "export", "--store", store, "--tenant", "moved"]);
+    assert_eq!(
+        again.stdout, exported.stdout,
+        "export after import must be byte-identical"
+    );
+
+    // A file that disagrees with what the database holds is refused whole.
+    let other_file = scratch.join("other.ndjson");
+    append(other_file.to_str().unwrap(), "members", r#"{"member":9}"#);
+    fails(
+        &[
+            "journal",
+            "import",
+            other_file.to_str().unwrap(),
+            "--store",
+            store,
+            "--tenant",
+            "moved",
+        ],
+        1,
+        "nothing was imported",
+    );
+}
+
+#[test]
+fn journal_commands_work_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite:{}", dir.path().join("coop.db").display());
+    store_commands_on(&store, dir.path());
+}
+
+#[test]
+fn journal_commands_work_on_postgres() {
+    let Ok(url) = std::env::var("ANDEL_TEST_POSTGRES") else {
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "note: skipping the PostgreSQL CLI test: set ANDEL_TEST_POSTGRES to run it"
+        );
+        return;
+    };
+    // A fresh schema, through libpq's `options` parameter, dropped afterwards.
+    let schema = format!("andel_cli_test_{}", std::process::id());
+    let separator = if url.contains('?') { '&' } else { '?' };
+    let store = format!("{url}{separator}options=-csearch_path%3D{schema}");
+    let psql = |sql: &str| {
+        let status = Command::new("psql")
+            .env("PGOPTIONS", "--client-min-messages=warning")
+            .args([url.as_str(), "-qc", sql])
+            .status()
+            .unwrap();
+        assert!(status.success(), "psql {sql}");
+    };
+    psql(&format!(
+        "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    store_commands_on(&store, dir.path());
+    psql(&format!("DROP SCHEMA {schema} CASCADE"));
+}
+
+#[test]
+fn store_arguments_are_checked() {
+    fails(&["journal", "verify"], 2, "--store");
+    fails(
+        &["journal", "verify", "x.ndjson", "--store", "sqlite:x.db"],
+        2,
+        "cannot be used with",
+    );
+    fails(
+        &["journal", "verify", "x.ndjson", "--tenant", "t"],
+        2,
+        "--store",
+    );
+    fails(
+        &["journal", "verify", "--store", "mysql://h/db"],
+        2,
+        "is not `sqlite:PATH`",
+    );
+    fails(
+        &[
+            "journal",
+            "verify",
+            "--store",
+            "sqlite:/nonexistent-dir/x.db",
+        ],
+        1,
+        "cannot open sqlite:/nonexistent-dir/x.db",
+    );
 }

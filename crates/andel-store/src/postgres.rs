@@ -143,6 +143,13 @@ impl PostgresStore {
     pub fn tenant(&self) -> &TenantId {
         &self.tenant
     }
+
+    /// PostgreSQL keeps the erased row's old version until `VACUUM` reclaims it, which
+    /// autovacuum does on its own schedule; the book's Storage chapter says how to
+    /// hasten it. Nothing can be done inside the redaction's own connection.
+    async fn after_erasure(&self, _stream: &StreamId) -> Result<(), StoreError> {
+        Ok(())
+    }
 }
 
 crate::sql::sql_store!(PostgresStore, Postgres, "BEGIN");

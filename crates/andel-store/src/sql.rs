@@ -36,7 +36,8 @@ pub(crate) const INSERT_CHUNK: usize = 500;
 pub(crate) const REDACT_ATTEMPTS: usize = 16;
 
 /// Implements `JournalStore` and `SnapshotStore` for `$store`, a struct with fields
-/// `pool: sqlx::Pool<$db>` and `tenant: TenantId`; `$begin` opens a write transaction.
+/// `pool: sqlx::Pool<$db>` and `tenant: TenantId` and a method `after_erasure` that
+/// removes what the backend keeps of erased rows; `$begin` opens a write transaction.
 macro_rules! sql_store {
     ($store:ident, $db:ty, $begin:literal) => {
         impl $store {
@@ -271,7 +272,11 @@ macro_rules! sql_store {
                         {
                             attempts += 1;
                         }
-                        outcome => return outcome,
+                        Ok(record) => {
+                            self.after_erasure(stream).await?;
+                            return Ok(record);
+                        }
+                        Err(err) => return Err(err),
                     }
                 }
             }

@@ -23,7 +23,9 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 ///
 /// Opened in WAL mode with `synchronous = FULL`: an append that returned `Ok` survives a
 /// crash of the process or the machine. Readers never block the writer. Writers take
-/// turns (`BEGIN IMMEDIATE`), waiting up to 30 s for one another.
+/// turns (`BEGIN IMMEDIATE`), waiting up to 30 s for one another. A redaction leaves no
+/// copy of the erased payload in the file or its log (`secure_delete`, and a checkpoint
+/// after each redaction).
 ///
 /// ```
 /// use andel_journal::{Draft, JournalStore, Kind, Payload, StreamId, TenantId};
@@ -64,7 +66,9 @@ impl SqliteDatabase {
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
-            .busy_timeout(BUSY_TIMEOUT);
+            .busy_timeout(BUSY_TIMEOUT)
+            // Erased payloads are overwritten with zeros, not left in free space.
+            .pragma("secure_delete", "ON");
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(options)
@@ -118,6 +122,20 @@ impl SqliteStore {
     /// The tenant whose data this store reads and writes.
     pub fn tenant(&self) -> &TenantId {
         &self.tenant
+    }
+
+    /// After a redaction, copies the write-ahead log into the database and truncates it,
+    /// so that the erased payload is gone from the log as well as from the table (whose
+    /// freed bytes `secure_delete` zeroes). If readers hold old snapshots open the log
+    /// cannot be truncated yet; a later checkpoint overwrites it.
+    async fn after_erasure(&self, stream: &StreamId) -> Result<(), StoreError> {
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.pool)
+            .await
+            .map_err(self.doing(format_args!(
+                "checkpointing after an erasure in stream `{stream}`"
+            )))?;
+        Ok(())
     }
 }
 

@@ -19,7 +19,13 @@
 //!
 //! - `journal` (default): [`journal`], the append-only, hash-chained, Merkle-rooted
 //!   journal with verifiable redaction (`andel-journal`).
+//! - `store`: [`store`], SQLite and PostgreSQL journal and snapshot stores
+//!   (`andel-store`).
 
 #[cfg(feature = "journal")]
 #[doc(inline)]
 pub use andel_journal as journal;
+
+#[cfg(feature = "store")]
+#[doc(inline)]
+pub use andel_store as store;

@@ -152,3 +152,48 @@ async fn postgres_tampering_is_reported_at_the_entry() {
     .await;
     andel_testkit::Harness::finish(&harness).await;
 }
+
+/// After a redaction, the erased payload is in neither the SQLite file nor its
+/// write-ahead log: erasure is physical, not only logical.
+#[tokio::test]
+async fn sqlite_redaction_leaves_no_copy_on_disk() {
+    let harness = SqliteHarness::new();
+    let db = harness.database().await;
+    let store = db.store(tenant());
+    let stream = StreamId::new("members").unwrap();
+    let marker = "Zygmunt Erasable-Name 4711";
+    let drafts = (0..50)
+        .map(|n| {
+            let name = if n == 20 {
+                marker.to_owned()
+            } else {
+                format!("member {n}")
+            };
+            Draft::new(
+                Kind::new("member.admitted").unwrap(),
+                Payload::new(&serde_json::json!({ "member": n, "name": name })).unwrap(),
+                "2026-11-27T08:00:00Z".parse().unwrap(),
+            )
+        })
+        .collect();
+    andel_journal::JournalStore::append(&store, &stream, 0, drafts)
+        .await
+        .unwrap();
+    let on_disk = || {
+        ["andel.db", "andel.db-wal"]
+            .iter()
+            .filter_map(|name| std::fs::read(harness.dir.path().join(name)).ok())
+            .any(|bytes| bytes.windows(marker.len()).any(|w| w == marker.as_bytes()))
+    };
+    assert!(on_disk(), "the marker must be on disk before the redaction");
+    let redaction =
+        andel_journal::Redaction::new("erasure", "2026-11-28T08:00:00Z".parse().unwrap());
+    andel_journal::JournalStore::redact(&store, &stream, 20, redaction)
+        .await
+        .unwrap();
+    assert!(
+        !on_disk(),
+        "the erased payload is still in the database file or its log"
+    );
+    db.close().await;
+}

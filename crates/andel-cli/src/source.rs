@@ -1,0 +1,220 @@
+//! Where a journal is: a journal file, or one tenant's journal in a database.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use andel::journal::file::FileError;
+use andel::journal::{
+    Draft, Entry, JournalStore, REPLAY_PAGE, Redaction, StreamId, Summary, TenantId, Verifier,
+    VerifyError,
+};
+use andel::store::{Database, Location};
+use anyhow::{Context, Result};
+
+use crate::files;
+
+/// The tenant a database journal belongs to when `--tenant` is not given.
+const DEFAULT_TENANT: &str = "default";
+
+/// The journal a command works on: a file (the positional argument) or `--store`.
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("journal").required(true).args(["file", "store"])))]
+pub(crate) struct JournalArg {
+    /// The journal file (or use --store).
+    #[arg(value_name = "FILE")]
+    file: Option<PathBuf>,
+    /// A database instead of a file: `sqlite:PATH` or `postgres://USER@HOST/DATABASE`.
+    #[arg(long, value_name = "LOCATION")]
+    store: Option<Location>,
+    /// The tenant (organisation) whose journal to use in the database [default: default].
+    #[arg(long, value_name = "NAME", requires = "store", conflicts_with = "file")]
+    tenant: Option<TenantId>,
+}
+
+/// `--store` and `--tenant`, for the commands that only work on a database.
+#[derive(Debug, clap::Args)]
+pub(crate) struct StoreArg {
+    /// The database: `sqlite:PATH` or `postgres://USER@HOST/DATABASE`.
+    #[arg(long, value_name = "LOCATION")]
+    store: Location,
+    /// The tenant (organisation) whose journal to use.
+    #[arg(long, value_name = "NAME", default_value = DEFAULT_TENANT)]
+    tenant: TenantId,
+}
+
+impl JournalArg {
+    pub(crate) fn open(self) -> Result<Journal> {
+        match (self.file, self.store) {
+            (Some(path), _) => Ok(Journal::File(path)),
+            (None, Some(location)) => StoreArg {
+                store: location,
+                tenant: match self.tenant {
+                    Some(tenant) => tenant,
+                    None => TenantId::new(DEFAULT_TENANT)?,
+                },
+            }
+            .open()
+            .map(Journal::Store),
+            // clap requires one of the two.
+            (None, None) => anyhow::bail!("give a journal file or --store"),
+        }
+    }
+}
+
+impl StoreArg {
+    pub(crate) fn open(self) -> Result<StoreJournal> {
+        StoreJournal::open(self.store, self.tenant)
+    }
+}
+
+/// One tenant's journal in an open database, with the runtime its calls run on.
+pub(crate) struct StoreJournal {
+    location: Location,
+    tenant: TenantId,
+    runtime: tokio::runtime::Runtime,
+    database: Database,
+    store: Arc<dyn JournalStore>,
+}
+
+impl StoreJournal {
+    pub(crate) fn open(location: Location, tenant: TenantId) -> Result<Self> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .context("cannot start the async runtime")?;
+        let database = runtime.block_on(Database::open(&location))?;
+        let store = database.journal(tenant.clone());
+        Ok(StoreJournal {
+            location,
+            tenant,
+            runtime,
+            database,
+            store,
+        })
+    }
+
+    /// Runs one store call to completion.
+    pub(crate) fn run<T>(&self, call: impl Future<Output = T>) -> T {
+        self.runtime.block_on(call)
+    }
+
+    pub(crate) fn store(&self) -> &dyn JournalStore {
+        &*self.store
+    }
+
+    pub(crate) fn append(&self, stream: &StreamId, draft: Draft) -> Result<Entry> {
+        let mut sealed = self.run(async {
+            let head = self.store.head(stream).await?;
+            self.store
+                .append(stream, head.next_seq(), vec![draft])
+                .await
+        })?;
+        sealed.pop().context("the store appended nothing")
+    }
+
+    pub(crate) fn redact(
+        &self,
+        stream: &StreamId,
+        seq: u64,
+        redaction: Redaction,
+    ) -> Result<Entry> {
+        Ok(self.run(self.store.redact(stream, seq, redaction))?)
+    }
+
+    /// Hands every entry of every stream to `visit`, a page at a time, stream by
+    /// stream in name order.
+    pub(crate) fn for_each(&self, mut visit: impl FnMut(&Entry) -> Result<()>) -> Result<()> {
+        let streams = self.run(self.store.streams())?;
+        for stream in &streams {
+            let mut next = 0;
+            loop {
+                let page = self.run(
+                    self.store
+                        .read(stream, next..next.saturating_add(REPLAY_PAGE)),
+                )?;
+                for entry in &page {
+                    visit(entry)?;
+                }
+                match page.last() {
+                    Some(last) if page.len() as u64 == REPLAY_PAGE => next = last.seq() + 1,
+                    _ => break,
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Verifies every stream, handing each verified entry to `visit`.
+    fn scan(
+        &self,
+        mut visit: impl FnMut(&Entry) -> Result<()>,
+    ) -> Result<Result<Summary, VerifyError>> {
+        let mut verifier = Verifier::new();
+        let mut invalid = None;
+        self.for_each(|entry| {
+            if invalid.is_none() {
+                match verifier.check(entry) {
+                    Ok(()) => visit(entry)?,
+                    Err(err) => invalid = Some(err),
+                }
+            }
+            Ok(())
+        })?;
+        Ok(match invalid {
+            Some(err) => Err(err),
+            None => verifier.finish(),
+        })
+    }
+}
+
+impl Drop for StoreJournal {
+    fn drop(&mut self) {
+        self.runtime.block_on(self.database.close());
+    }
+}
+
+impl fmt::Display for StoreJournal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "tenant `{}` in {}", self.tenant, self.location)
+    }
+}
+
+/// A journal file or a database journal.
+pub(crate) enum Journal {
+    File(PathBuf),
+    Store(StoreJournal),
+}
+
+/// Why a journal does not verify.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum Invalid {
+    #[error(transparent)]
+    File(#[from] FileError),
+    #[error(transparent)]
+    Store(#[from] VerifyError),
+}
+
+impl Journal {
+    /// Reads and verifies the whole journal, handing every verified entry to `visit`.
+    /// The outer error: the journal cannot be read at all; the inner one: it does not
+    /// verify, at the entry it names.
+    pub(crate) fn scan(
+        &self,
+        visit: impl FnMut(&Entry) -> Result<()>,
+    ) -> Result<Result<Summary, Invalid>> {
+        Ok(match self {
+            Journal::File(path) => files::scan(path, visit)?.map_err(Invalid::from),
+            Journal::Store(store) => store.scan(visit)?.map_err(Invalid::from),
+        })
+    }
+}
+
+impl fmt::Display for Journal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Journal::File(path) => write!(f, "{}", path.display()),
+            Journal::Store(store) => store.fmt(f),
+        }
+    }
+}
