@@ -88,6 +88,38 @@ impl Payload {
         Self::from_value(&value.0)
     }
 
+    /// Wraps JSON text read back from storage as it is, checking only that it is JSON
+    /// and within the size limit, not that it is canonical: for stores, which hand back
+    /// the exact bytes an entry's commitment covers. Bytes that are not the committed
+    /// ones (edited, respelled) fail [`verify`](crate::verify) as a payload altered, so
+    /// reading need not pay for a second canonicalisation.
+    ///
+    /// ```
+    /// use andel_journal::Payload;
+    ///
+    /// let stored = Payload::from_stored(r#"{"member":7}"#.to_owned())?;
+    /// assert_eq!(stored, Payload::from_json_str(r#"{ "member": 7 }"#)?);
+    /// assert!(Payload::from_stored(r#"{"member":"#.to_owned()).is_err());
+    /// # Ok::<(), andel_journal::PayloadError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// When the text is not JSON or is too large.
+    pub fn from_stored(text: String) -> Result<Self, PayloadError> {
+        if text.len() > MAX_PAYLOAD_BYTES {
+            return Err(PayloadError::TooLarge {
+                len: text.len(),
+                max: MAX_PAYLOAD_BYTES,
+            });
+        }
+        RawValue::from_string(text)
+            .map(Payload)
+            .map_err(|err| PayloadError::Syntax {
+                reason: err.to_string(),
+            })
+    }
+
     /// Canonicalises a JSON value.
     ///
     /// # Errors

@@ -60,6 +60,8 @@ mod rows;
 mod sql;
 #[cfg(feature = "sqlite")]
 mod sqlite;
+#[cfg(feature = "sqlite")]
+mod sqlite_read;
 
 #[cfg(feature = "postgres")]
 pub use postgres::{PostgresDatabase, PostgresStore};

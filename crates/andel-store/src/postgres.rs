@@ -1,6 +1,7 @@
 //! The PostgreSQL store: for a co-op that outgrows one machine.
 
 use std::str::FromStr;
+use std::sync::Arc;
 
 use andel_journal::{
     AppendError, AuthorId, Digest, Draft, Entry, JournalStore, Payload, ProjectionId, RedactError,
@@ -10,6 +11,7 @@ use sqlx::Row;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, Postgres};
 
 use crate::migrate::{Embedded, POSTGRES_MIGRATIONS};
+use crate::sql::HeadCache;
 use crate::{OpenError, redact_password};
 
 /// A PostgreSQL database holding the journals and snapshots of any number of tenants.
@@ -101,6 +103,7 @@ impl PostgresDatabase {
         PostgresStore {
             pool: self.pool.clone(),
             tenant,
+            heads: Arc::default(),
         }
     }
 
@@ -136,12 +139,26 @@ fn check_schema(schema: &str) -> Result<(), OpenError> {
 pub struct PostgresStore {
     pool: PgPool,
     tenant: TenantId,
+    heads: Arc<HeadCache>,
 }
 
 impl PostgresStore {
     /// The tenant whose data this store reads and writes.
     pub fn tenant(&self) -> &TenantId {
         &self.tenant
+    }
+
+    async fn read_entries(
+        &self,
+        stream: &StreamId,
+        range: std::ops::Range<u64>,
+    ) -> Result<Vec<Entry>, StoreError> {
+        let mut conn = self
+            .pool
+            .acquire()
+            .await
+            .map_err(self.doing(format_args!("reading stream `{stream}`")))?;
+        self.read_in(&mut conn, stream, range).await
     }
 
     /// PostgreSQL keeps the erased row's old version until `VACUUM` reclaims it, which

@@ -51,7 +51,8 @@ impl EntryRow {
         };
         let content = match (self.payload, self.salt) {
             (Some(text), Some(salt)) => Content::Present {
-                payload: canonical_payload(&text).map_err(corrupt)?,
+                payload: Payload::from_stored(text)
+                    .map_err(|err| corrupt(format!("payload: {err}")))?,
                 salt: Salt::from_bytes(bytes32("salt", &salt).map_err(corrupt)?),
             },
             (None, None) => Content::Redacted,
@@ -111,7 +112,8 @@ impl SnapshotRow {
     }
 }
 
-/// A payload stored as text must be canonical JSON: the bytes its commitment hashed.
+/// A snapshot's state, stored as text, must be canonical JSON as it was saved: nothing
+/// else (no commitment) would notice it changed shape.
 fn canonical_payload(text: &str) -> Result<Payload, String> {
     let payload = Payload::from_json_str(text).map_err(|err| format!("payload: {err}"))?;
     if payload.as_str() != text {
@@ -144,15 +146,18 @@ pub struct DatabaseError {
     pub doing: String,
     /// What the driver said.
     #[source]
-    pub source: sqlx::Error,
+    pub source: Box<dyn std::error::Error + Send + Sync>,
 }
 
 /// Wraps a driver error as a store error that says what failed.
-pub(crate) fn backend(doing: impl FnOnce() -> String) -> impl FnOnce(sqlx::Error) -> StoreError {
+pub(crate) fn backend<E>(doing: impl FnOnce() -> String) -> impl FnOnce(E) -> StoreError
+where
+    E: std::error::Error + Send + Sync + 'static,
+{
     move |source| {
         StoreError::Backend(Box::new(DatabaseError {
             doing: doing(),
-            source,
+            source: Box::new(source),
         }))
     }
 }

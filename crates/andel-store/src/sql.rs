@@ -5,6 +5,8 @@
 //! Everything a store decides (sealing, admitting imported entries, redaction) is
 //! `andel-journal`'s; this code only moves rows.
 
+use andel_journal::{StreamHead, StreamId};
+
 /// Statements shared by both backends.
 pub(crate) mod statements {
     pub(crate) const HEAD: &str = "SELECT seq, hash FROM andel_journal \
@@ -35,9 +37,48 @@ pub(crate) const INSERT_CHUNK: usize = 500;
 /// reading its head and writing the record.
 pub(crate) const REDACT_ATTEMPTS: usize = 16;
 
+/// The head of each stream as one store handle last wrote or read it: a hint that
+/// saves reading the head before each append, never trusted past the unique key.
+#[derive(Debug, Default)]
+pub(crate) struct HeadCache(std::sync::Mutex<std::collections::HashMap<StreamId, StreamHead>>);
+
+impl HeadCache {
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<StreamId, StreamHead>> {
+        // The map holds hints only; one left mid-update by a panic is still a map of hints.
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    pub(crate) fn get(&self, stream: &StreamId) -> Option<StreamHead> {
+        self.lock().get(stream).cloned()
+    }
+
+    /// Keeps `head` unless a later one is already known (heads only move forward).
+    pub(crate) fn remember(&self, head: &StreamHead) {
+        let mut heads = self.lock();
+        let known = heads.get(head.stream()).map_or(0, StreamHead::next_seq);
+        if head.next_seq() >= known {
+            heads.insert(head.stream().clone(), head.clone());
+        }
+    }
+
+    pub(crate) fn forget(&self, stream: &StreamId) {
+        self.lock().remove(stream);
+    }
+}
+
 /// Implements `JournalStore` and `SnapshotStore` for `$store`, a struct with fields
-/// `pool: sqlx::Pool<$db>` and `tenant: TenantId` and a method `after_erasure` that
-/// removes what the backend keeps of erased rows; `$begin` opens a write transaction.
+/// `pool: sqlx::Pool<$db>`, `tenant: TenantId` and `heads: Arc<HeadCache>`, and methods
+/// `read_entries` (the backend's fastest way to read a range of rows) and
+/// `after_erasure` (removes what the backend keeps of erased rows); `$begin` opens a
+/// transaction that reads, then writes.
+///
+/// Appends need no transaction: the handle remembers each stream's head as it last
+/// wrote or read it, seals against it, and writes the batch in one INSERT. If another
+/// writer got there first, the unique key on `(tenant, stream, seq)` refuses the INSERT
+/// and the append is a conflict, as it would be had the head been read first. So an
+/// append costs one statement, as a raw INSERT does.
 macro_rules! sql_store {
     ($store:ident, $db:ty, $begin:literal) => {
         impl $store {
@@ -119,8 +160,51 @@ macro_rules! sql_store {
                 Ok(())
             }
 
-            /// Writes entries checked against `head` and commits; a unique-key violation
-            /// (another writer took a seq first) becomes a conflict.
+            /// The head to seal against: the one this handle last wrote or read, if it
+            /// is where the caller expects the stream to be; otherwise read afresh.
+            async fn head_for(
+                &self,
+                stream: &StreamId,
+                expected_seq: u64,
+            ) -> Result<StreamHead, StoreError> {
+                match self.heads.get(stream) {
+                    Some(head) if head.next_seq() == expected_seq => Ok(head),
+                    _ => self.fresh_head(stream).await,
+                }
+            }
+
+            async fn fresh_head(&self, stream: &StreamId) -> Result<StreamHead, StoreError> {
+                let head = JournalStore::head(self, stream).await?;
+                self.heads.remember(&head);
+                Ok(head)
+            }
+
+            /// Writes entries sealed against `head`: one statement (atomic on its own)
+            /// for a batch that fits in one, a transaction otherwise.
+            async fn write(
+                &self,
+                stream: &StreamId,
+                head: &StreamHead,
+                entries: &[Entry],
+            ) -> Result<(), StoreError> {
+                let written = if entries.len() <= $crate::sql::INSERT_CHUNK {
+                    match self.pool.acquire().await {
+                        Ok(mut conn) => self.insert_in(&mut conn, entries).await,
+                        Err(err) => Err(err),
+                    }
+                } else {
+                    match self.pool.begin().await {
+                        Ok(mut tx) => match self.insert_in(&mut tx, entries).await {
+                            Ok(()) => tx.commit().await,
+                            Err(err) => Err(err),
+                        },
+                        Err(err) => Err(err),
+                    }
+                };
+                self.settle(stream, head, entries, written).await
+            }
+
+            /// Writes entries checked against `head` inside `tx` and commits.
             async fn commit_entries(
                 &self,
                 mut tx: sqlx::Transaction<'static, $db>,
@@ -132,19 +216,42 @@ macro_rules! sql_store {
                     Ok(()) => tx.commit().await,
                     Err(err) => Err(err),
                 };
+                self.settle(stream, head, entries, written).await
+            }
+
+            /// After a write: moves the cached head, or turns a unique-key violation
+            /// (another writer took a seq first) into a conflict that says where the
+            /// stream really is.
+            async fn settle(
+                &self,
+                stream: &StreamId,
+                head: &StreamHead,
+                entries: &[Entry],
+                written: Result<(), sqlx::Error>,
+            ) -> Result<(), StoreError> {
                 match written {
-                    Ok(()) => Ok(()),
+                    Ok(()) => {
+                        if let Some(last) = entries.last() {
+                            let mut moved = head.clone();
+                            moved.advance(last);
+                            self.heads.remember(&moved);
+                        }
+                        Ok(())
+                    }
                     Err(err) if $crate::rows::is_unique_violation(&err) => {
-                        let actual = self.head(stream).await?.next_seq();
+                        let actual = self.fresh_head(stream).await?.next_seq();
                         Err(StoreError::Append(AppendError::Conflict {
                             stream: stream.clone(),
                             expected: head.next_seq(),
                             actual,
                         }))
                     }
-                    Err(err) => Err(self.doing(format_args!("writing to stream `{stream}`"))(
-                        err,
-                    )),
+                    Err(err) => {
+                        self.heads.forget(stream);
+                        Err(self.doing(format_args!("writing to stream `{stream}`"))(
+                            err,
+                        ))
+                    }
                 }
             }
 
@@ -230,10 +337,9 @@ macro_rules! sql_store {
                 expected_seq: u64,
                 drafts: Vec<Draft>,
             ) -> Result<Vec<Entry>, StoreError> {
-                let mut tx = self.begin(stream).await?;
-                let head = self.head_in(&mut tx, stream).await?;
+                let head = self.head_for(stream, expected_seq).await?;
                 let sealed = head.seal_all(expected_seq, drafts)?;
-                self.commit_entries(tx, stream, &head, &sealed).await?;
+                self.write(stream, &head, &sealed).await?;
                 Ok(sealed)
             }
 
@@ -242,12 +348,7 @@ macro_rules! sql_store {
                 stream: &StreamId,
                 range: std::ops::Range<u64>,
             ) -> Result<Vec<Entry>, StoreError> {
-                let mut conn = self
-                    .pool
-                    .acquire()
-                    .await
-                    .map_err(self.doing(format_args!("reading stream `{stream}`")))?;
-                self.read_in(&mut conn, stream, range).await
+                self.read_entries(stream, range).await
             }
 
             async fn head(&self, stream: &StreamId) -> Result<StreamHead, StoreError> {
@@ -286,10 +387,10 @@ macro_rules! sql_store {
                 stream: &StreamId,
                 entries: Vec<Entry>,
             ) -> Result<(), StoreError> {
-                let mut tx = self.begin(stream).await?;
-                let head = self.head_in(&mut tx, stream).await?;
+                let first = entries.first().map_or(0, Entry::seq);
+                let head = self.head_for(stream, first).await?;
                 head.admit(&entries)?;
-                self.commit_entries(tx, stream, &head, &entries).await
+                self.write(stream, &head, &entries).await
             }
 
             async fn streams(&self) -> Result<Vec<StreamId>, StoreError> {

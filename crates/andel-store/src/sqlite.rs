@@ -1,6 +1,7 @@
 //! The SQLite store: the embedded default, one file, nothing to install.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use andel_journal::{
@@ -15,6 +16,8 @@ use sqlx::sqlite::{
 
 use crate::OpenError;
 use crate::migrate::{Embedded, SQLITE_MIGRATIONS};
+use crate::sql::HeadCache;
+use crate::sqlite_read::Readers;
 
 /// How long a writer waits for another writer's transaction before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -47,6 +50,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 #[derive(Debug, Clone)]
 pub struct SqliteDatabase {
     pool: SqlitePool,
+    readers: Arc<Readers>,
     path: PathBuf,
 }
 
@@ -82,7 +86,11 @@ impl SqliteDatabase {
             .run(&pool)
             .await
             .map_err(|source| OpenError::Migrate { location, source })?;
-        Ok(SqliteDatabase { pool, path })
+        Ok(SqliteDatabase {
+            pool,
+            readers: Arc::new(Readers::new(&path)),
+            path,
+        })
     }
 
     /// The journal and snapshot store of one tenant. Stores of different tenants never
@@ -90,7 +98,9 @@ impl SqliteDatabase {
     pub fn store(&self, tenant: TenantId) -> SqliteStore {
         SqliteStore {
             pool: self.pool.clone(),
+            readers: Arc::clone(&self.readers),
             tenant,
+            heads: Arc::default(),
         }
     }
 
@@ -115,13 +125,30 @@ impl SqliteDatabase {
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    readers: Arc<Readers>,
     tenant: TenantId,
+    heads: Arc<HeadCache>,
 }
 
 impl SqliteStore {
     /// The tenant whose data this store reads and writes.
     pub fn tenant(&self) -> &TenantId {
         &self.tenant
+    }
+
+    async fn read_entries(
+        &self,
+        stream: &StreamId,
+        range: std::ops::Range<u64>,
+    ) -> Result<Vec<Entry>, StoreError> {
+        let (readers, tenant, stream) = (
+            Arc::clone(&self.readers),
+            self.tenant.clone(),
+            stream.clone(),
+        );
+        tokio::task::spawn_blocking(move || readers.read(&tenant, &stream, range))
+            .await
+            .map_err(|err| StoreError::Backend(Box::new(err)))?
     }
 
     /// After a redaction, copies the write-ahead log into the database and truncates it,

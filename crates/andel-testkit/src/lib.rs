@@ -11,6 +11,7 @@
 //! | [`redaction`] | erasure keeps the chain verifiable and is refused where it must be |
 //! | [`verify_after_reopen`] | what was written is there, unchanged, after reopening |
 //! | [`stale_seq_conflicts`] | a stale expected seq is a conflict, never a fork |
+//! | [`two_handles`] | a handle that did not see another's appends still conflicts, never forks |
 //! | [`concurrent_writers`] | 8 writers on one stream: gapless, nothing lost, duplicated or forked |
 //! | [`tenant_isolation`] | no read of one tenant ever returns another tenant's data |
 //! | [`import_keeps_hashes`] | entries move between stores with every hash, redactions included |
@@ -85,7 +86,7 @@ macro_rules! journal_store_tests {
     ($harness:expr) => {
         $crate::journal_store_tests!(@each $harness;
             round_trip, head, all_or_nothing, redaction, verify_after_reopen,
-            stale_seq_conflicts, concurrent_writers, tenant_isolation, import_keeps_hashes,
+            stale_seq_conflicts, two_handles, concurrent_writers, tenant_isolation, import_keeps_hashes,
             snapshots);
     };
     (@each $harness:expr; $($check:ident),* $(,)?) => {
@@ -359,6 +360,39 @@ pub async fn stale_seq_conflicts(harness: &dyn Harness) {
     let read = read_all(&*store, &s).await;
     assert_eq!(read.len(), 3, "conflicting appends must write nothing");
     assert_verifies(&read, "after conflicts");
+}
+
+/// Two handles on one tenant (two processes, say) take turns: each append that
+/// expects the right seq lands, each that expects a seq the other handle already took
+/// is a conflict, whatever either handle remembers of the stream.
+pub async fn two_handles(harness: &dyn Harness) {
+    let t = tenant("two-handles");
+    let (a, b) = (harness.open(&t).await, harness.open(&t).await);
+    let s = stream("register");
+    append(&*a, &s, 0, drafts(1, 0..2)).await;
+    append(&*b, &s, 2, drafts(2, 0..1)).await;
+    match a.append(&s, 2, drafts(1, 2..3)).await {
+        Err(StoreError::Append(AppendError::Conflict {
+            expected: 2,
+            actual: 3,
+            ..
+        })) => {}
+        other => panic!("a appends at 2 after b took it: expected a conflict at 3, got {other:?}"),
+    }
+    append(&*a, &s, 3, drafts(1, 3..4)).await;
+    match b.append(&s, 3, drafts(2, 1..2)).await {
+        Err(StoreError::Append(AppendError::Conflict {
+            expected: 3,
+            actual: 4,
+            ..
+        })) => {}
+        other => panic!("b appends at 3 after a took it: expected a conflict at 4, got {other:?}"),
+    }
+    append(&*b, &s, 4, drafts(2, 1..3)).await;
+    let (read_a, read_b) = (read_all(&*a, &s).await, read_all(&*b, &s).await);
+    assert_eq!(read_a, read_b, "both handles read the same stream");
+    assert_eq!(read_a.len(), 6);
+    assert_verifies(&read_a, "after two handles took turns");
 }
 
 /// How many writers [`concurrent_writers`] runs, and how many entries each appends.
