@@ -64,3 +64,36 @@ impl<'s> MigrationSource<'s> for Embedded {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    /// Every file in a backend's migrations folder is embedded, in order, and nothing
+    /// else is: a migration added to the folder but not to the list would never run.
+    fn check_folder(backend: &str, steps: &[Step]) {
+        let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("migrations")
+            .join(backend);
+        let mut files: Vec<String> = std::fs::read_dir(&folder)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        files.sort();
+        assert_eq!(files.len(), steps.len(), "{backend}: {files:?}");
+        for (file, (version, description, sql)) in files.iter().zip(steps) {
+            assert_eq!(file, &format!("{version:04}_{description}.sql"));
+            assert_eq!(&std::fs::read_to_string(folder.join(file)).unwrap(), sql);
+        }
+    }
+
+    #[test]
+    fn migrations_folders_are_embedded() {
+        #[cfg(feature = "sqlite")]
+        check_folder("sqlite", SQLITE_MIGRATIONS);
+        #[cfg(feature = "postgres")]
+        check_folder("postgres", POSTGRES_MIGRATIONS);
+    }
+}

@@ -170,3 +170,26 @@ impl PostgresStore {
 }
 
 crate::sql::sql_store!(PostgresStore, Postgres, "BEGIN");
+
+#[cfg(test)]
+mod tests {
+    use super::check_schema;
+
+    #[test]
+    fn schema_names_are_plain_identifiers() {
+        for ok in ["andel", "_t", "coop_7", &"a".repeat(63)] {
+            assert!(check_schema(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "",
+            "7coop",
+            "Andel",
+            "a-b",
+            "a;drop table x",
+            "a b",
+            &"a".repeat(64),
+        ] {
+            assert!(check_schema(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -475,3 +475,31 @@ macro_rules! sql_store {
 }
 
 pub(crate) use sql_store;
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use andel_journal::{Digest, StreamHead, StreamId};
+
+    use super::HeadCache;
+
+    #[test]
+    fn cached_heads_only_move_forward() {
+        let stream = StreamId::new("s").unwrap();
+        let at = |seq, byte| StreamHead::at(stream.clone(), seq, Digest::from_bytes([byte; 32]));
+        let cache = HeadCache::default();
+        assert_eq!(cache.get(&stream), None);
+        cache.remember(&at(5, 5));
+        cache.remember(&at(3, 3));
+        assert_eq!(
+            cache.get(&stream),
+            Some(at(5, 5)),
+            "an older head must not replace a newer one"
+        );
+        cache.remember(&at(7, 7));
+        assert_eq!(cache.get(&stream), Some(at(7, 7)));
+        cache.forget(&stream);
+        assert_eq!(cache.get(&stream), None);
+    }
+}

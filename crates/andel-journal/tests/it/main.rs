@@ -7,6 +7,7 @@
 mod build;
 mod file;
 mod golden;
+mod moves;
 mod properties;
 mod store;
 mod verify;

@@ -8,5 +8,6 @@
 
 mod conformance;
 mod crash;
+mod properties;
 mod support;
 mod tamper;
