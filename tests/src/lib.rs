@@ -13,3 +13,7 @@ mod concepts_journal {}
 #[cfg(doctest)]
 #[doc = include_str!("../../book/src/formats/journal-file.md")]
 mod formats_journal_file {}
+
+#[cfg(doctest)]
+#[doc = include_str!("../../book/src/guides/storage.md")]
+mod guides_storage {}

@@ -16,9 +16,8 @@ use crate::{OpenError, redact_password};
 
 /// A PostgreSQL database holding the journals and snapshots of any number of tenants.
 ///
-/// Appends run in `READ COMMITTED` transactions; the primary key on
-/// `(tenant, stream, seq)` turns a race between two writers into a conflict for the
-/// later one, never a fork. Commits are as durable as the server is configured to make
+/// An append is one INSERT; the primary key on `(tenant, stream, seq)` turns a race
+/// between two writers into a conflict for the later one, never a fork. Commits are as durable as the server is configured to make
 /// them (`synchronous_commit`, on by default).
 ///
 /// ```no_run

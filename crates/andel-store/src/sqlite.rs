@@ -25,8 +25,9 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 /// An SQLite database file holding the journals and snapshots of any number of tenants.
 ///
 /// Opened in WAL mode with `synchronous = FULL`: an append that returned `Ok` survives a
-/// crash of the process or the machine. Readers never block the writer. Writers take
-/// turns (`BEGIN IMMEDIATE`), waiting up to 30 s for one another. A redaction leaves no
+/// crash of the process or the machine. Readers never block the writer; writers take
+/// turns, waiting up to 30 s for one another. Bulk reads go through rusqlite on a
+/// blocking thread (see the book's Architecture chapter for why). A redaction leaves no
 /// copy of the erased payload in the file or its log (`secure_delete`, and a checkpoint
 /// after each redaction).
 ///
