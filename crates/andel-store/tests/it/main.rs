@@ -1,5 +1,6 @@
 //! andel-store against real databases: the conformance suite on SQLite and PostgreSQL,
-//! tampering with rows by SQL, and a writer killed mid-stream.
+//! properties, and tampering with rows by SQL. (A writer killed mid-stream is
+//! `tests/crash.rs`, which needs a `main` of its own.)
 //!
 //! The PostgreSQL tests run when `ANDEL_TEST_POSTGRES` holds a server URL (`.ci/run`
 //! sets it); each works in a fresh schema that is dropped when it passes. Without the
@@ -7,7 +8,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod conformance;
-mod crash;
 mod properties;
 mod support;
 mod tamper;
