@@ -13,7 +13,7 @@ use andel::journal::{
 use anyhow::{Context, Result, anyhow, bail};
 use serde::{Deserialize, Serialize};
 
-use crate::source::{Invalid, Journal, JournalArg, StoreArg};
+use crate::source::{Create, Invalid, Journal, JournalArg, StoreArg};
 use crate::{Outcome, files, transfer};
 
 /// The largest proof file `check-proof` reads.
@@ -163,7 +163,7 @@ pub(crate) fn run(command: Command) -> Result<Outcome> {
             if let Some(author) = author {
                 draft = draft.by(author);
             }
-            let journal = journal.open()?;
+            let journal = journal.open(Create::Allowed)?;
             let entry = append(&journal, &stream, draft)?;
             println!(
                 "appended `{}` seq {} to {journal}\nhash {}",
@@ -174,7 +174,7 @@ pub(crate) fn run(command: Command) -> Result<Outcome> {
             Ok(Outcome::Ok)
         }
         Command::Verify { journal, json } => {
-            let journal = journal.open()?;
+            let journal = journal.open(Create::Refused)?;
             Ok(report(&journal, verify(&journal)?, json))
         }
         Command::Redact {
@@ -189,7 +189,7 @@ pub(crate) fn run(command: Command) -> Result<Outcome> {
             if let Some(author) = author {
                 redaction = redaction.by(author);
             }
-            let record = redact(&journal.open()?, &stream, seq, redaction)?;
+            let record = redact(&journal.open(Create::Refused)?, &stream, seq, redaction)?;
             println!(
                 "redacted `{stream}` seq {seq}; the redaction is recorded as seq {}",
                 record.seq()
@@ -202,7 +202,7 @@ pub(crate) fn run(command: Command) -> Result<Outcome> {
             size,
             json,
         } => {
-            let root = root(&journal.open()?, stream.as_ref(), size)?;
+            let root = root(&journal.open(Create::Refused)?, stream.as_ref(), size)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&root)?);
             } else {
@@ -219,7 +219,7 @@ pub(crate) fn run(command: Command) -> Result<Outcome> {
             seq,
             size,
         } => {
-            let (proof, root) = prove(&journal.open()?, &stream, seq, size)?;
+            let (proof, root) = prove(&journal.open(Create::Refused)?, &stream, seq, size)?;
             println!("{}", serde_json::to_string_pretty(&proof)?);
             eprintln!("root {root} (size {})", proof.proof.tree_size());
             Ok(Outcome::Ok)
@@ -249,8 +249,12 @@ pub(crate) fn run(command: Command) -> Result<Outcome> {
             old_size,
             new_size,
         } => {
-            let (proof, old_root, new_root) =
-                consistency(&journal.open()?, stream.as_ref(), old_size, new_size)?;
+            let (proof, old_root, new_root) = consistency(
+                &journal.open(Create::Refused)?,
+                stream.as_ref(),
+                old_size,
+                new_size,
+            )?;
             println!("{}", serde_json::to_string_pretty(&proof)?);
             eprintln!(
                 "old root {old_root} (size {old_size})\nnew root {new_root} (size {})",
@@ -281,8 +285,8 @@ pub(crate) fn run(command: Command) -> Result<Outcome> {
                 }
             })
         }
-        Command::Export { store } => transfer::export(&store.open()?),
-        Command::Import { file, store } => transfer::import(&file, &store.open()?),
+        Command::Export { store } => transfer::export(&store.open(Create::Refused)?),
+        Command::Import { file, store } => transfer::import(&file, &store.open(Create::Allowed)?),
     }
 }
 

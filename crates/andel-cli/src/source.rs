@@ -43,8 +43,16 @@ pub(crate) struct StoreArg {
     tenant: TenantId,
 }
 
+/// Whether opening a database may create it: only commands that write entries may.
+/// Reading a mistyped path must say so, not create an empty database and verify it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Create {
+    Allowed,
+    Refused,
+}
+
 impl JournalArg {
-    pub(crate) fn open(self) -> Result<Journal> {
+    pub(crate) fn open(self, create: Create) -> Result<Journal> {
         match (self.file, self.store) {
             (Some(path), _) => Ok(Journal::File(path)),
             (None, Some(location)) => StoreArg {
@@ -54,7 +62,7 @@ impl JournalArg {
                     None => TenantId::new(DEFAULT_TENANT)?,
                 },
             }
-            .open()
+            .open(create)
             .map(Journal::Store),
             // clap requires one of the two.
             (None, None) => anyhow::bail!("give a journal file or --store"),
@@ -63,7 +71,17 @@ impl JournalArg {
 }
 
 impl StoreArg {
-    pub(crate) fn open(self) -> Result<StoreJournal> {
+    pub(crate) fn open(self, create: Create) -> Result<StoreJournal> {
+        if create == Create::Refused {
+            if let Location::Sqlite(path) = &self.store {
+                if !path.exists() {
+                    anyhow::bail!(
+                        "there is no database at {}; `andel journal append` or `import` creates one",
+                        self.store
+                    );
+                }
+            }
+        }
         StoreJournal::open(self.store, self.tenant)
     }
 }

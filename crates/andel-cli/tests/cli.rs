@@ -583,12 +583,29 @@ fn store_arguments_are_checked() {
         2,
         "is not `sqlite:PATH`",
     );
+    let dir = tempfile::tempdir().unwrap();
+    let typo = format!("sqlite:{}", dir.path().join("typo.db").display());
+    fails(
+        &["journal", "verify", "--store", &typo],
+        1,
+        "there is no database at",
+    );
+    assert!(
+        !dir.path().join("typo.db").exists(),
+        "verify must not create a database"
+    );
     fails(
         &[
             "journal",
-            "verify",
+            "append",
             "--store",
             "sqlite:/nonexistent-dir/x.db",
+            "--stream",
+            "s",
+            "--kind",
+            "k",
+            "--payload",
+            "1",
         ],
         1,
         "cannot open sqlite:/nonexistent-dir/x.db",
