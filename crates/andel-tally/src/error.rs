@@ -1,0 +1,80 @@
+//! What can be wrong with an election's input.
+
+use rust_decimal::Decimal;
+
+use crate::Method;
+
+/// Why an election cannot be counted as given.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TallyError {
+    /// An election needs candidates.
+    #[error("the election has no candidates")]
+    NoCandidates,
+    /// Too many candidates.
+    #[error("the election has {count} candidates; at most {max} are supported")]
+    TooManyCandidates {
+        /// How many.
+        count: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// Two candidates share a name.
+    #[error("candidates {first} and {second} are both named `{name}`")]
+    DuplicateCandidate {
+        /// The name.
+        name: String,
+        /// The first (1-based).
+        first: usize,
+        /// The second (1-based).
+        second: usize,
+    },
+    /// A ballot names a candidate number that does not exist.
+    #[error("there is no candidate {number}")]
+    UnknownCandidate {
+        /// The 1-based number.
+        number: usize,
+    },
+    /// A ballot ranks a candidate twice.
+    #[error("`{candidate}` is ranked twice on one ballot")]
+    RankedTwice {
+        /// The candidate's name.
+        candidate: String,
+    },
+    /// A rank with nobody in it.
+    #[error("a ballot has an empty rank")]
+    EmptyRank,
+    /// A weight that is zero or negative.
+    #[error("ballot weight {weight} is not positive")]
+    Weight {
+        /// The weight.
+        weight: Decimal,
+    },
+    /// The weights do not fit in a decimal.
+    #[error("the total weight of the ballots overflows")]
+    Overflow,
+    /// Seats out of range.
+    #[error("cannot fill {seats} seats with {standing} standing candidates")]
+    Seats {
+        /// Seats asked for.
+        seats: usize,
+        /// Candidates standing.
+        standing: usize,
+    },
+    /// A single-winner method asked for several seats.
+    #[error("{method} elects one candidate, not {seats}; use stv-scottish for several seats")]
+    SingleWinner {
+        /// The method.
+        method: Method,
+        /// Seats asked for.
+        seats: usize,
+    },
+    /// No method by that name.
+    #[error("there is no method `{name}`; known methods: {known}")]
+    UnknownMethod {
+        /// The name given.
+        name: String,
+        /// The known names.
+        known: String,
+    },
+}

@@ -1,0 +1,366 @@
+//! Condorcet methods: the pairwise comparison of every two candidates, the Smith set,
+//! and Schulze, ranked pairs, Copeland and minimax on top of it (all with winning votes).
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::scored::{Better, elect_top, from_scores, rank_by};
+use crate::outcome::Lot;
+use crate::{CandidateId, Method, Options, Outcome, Profile, Resolution, Tie, TieBreak, TieKind};
+
+/// The pairwise comparison of an election, and what Condorcet methods derive from it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pairwise {
+    /// `wins[i][j]`: the weight of ballots that rank candidate `i` above candidate `j`
+    /// (a ranked candidate is above every unranked one; equal ranks prefer neither).
+    pub wins: Vec<Vec<Decimal>>,
+    /// The candidate who beats every other one head to head, if there is one.
+    pub condorcet_winner: Option<CandidateId>,
+    /// The smallest set of candidates who each beat everyone outside it.
+    pub smith_set: Vec<CandidateId>,
+    /// Schulze: the strength of the strongest path from `i` to `j`.
+    pub strongest_paths: Option<Vec<Vec<Decimal>>>,
+    /// Ranked pairs: the pairs `(winner, loser)` locked in, in the order they were.
+    pub locked: Option<Vec<(CandidateId, CandidateId)>>,
+}
+
+impl Pairwise {
+    /// Compares every two standing candidates over the profile's ballots.
+    pub fn of(profile: &Profile) -> Pairwise {
+        let candidates = profile.candidates();
+        let n = candidates.len();
+        let standing: Vec<CandidateId> = candidates.standing().collect();
+        let mut wins = vec![vec![Decimal::ZERO; n]; n];
+        let mut place = vec![usize::MAX; n];
+        for (ranking, weight) in profile.ballots() {
+            place.iter_mut().for_each(|p| *p = usize::MAX);
+            for (rank, group) in ranking.ranks().iter().enumerate() {
+                for id in group {
+                    place[id.index()] = rank;
+                }
+            }
+            for &i in &standing {
+                let pi = place[i.index()];
+                if pi == usize::MAX {
+                    continue;
+                }
+                for &j in &standing {
+                    if pi < place[j.index()] {
+                        wins[i.index()][j.index()] += *weight;
+                    }
+                }
+            }
+        }
+        let beats = |i: CandidateId, j: CandidateId| {
+            wins[i.index()][j.index()] > wins[j.index()][i.index()]
+        };
+        let condorcet_winner = standing
+            .iter()
+            .copied()
+            .find(|&i| standing.iter().all(|&j| j == i || beats(i, j)));
+        let smith_set = smith_set(&standing, &wins);
+        Pairwise {
+            wins,
+            condorcet_winner,
+            smith_set,
+            strongest_paths: None,
+            locked: None,
+        }
+    }
+
+    fn beats(&self, i: CandidateId, j: CandidateId) -> bool {
+        self.wins[i.index()][j.index()] > self.wins[j.index()][i.index()]
+    }
+}
+
+/// Candidates from whom every other candidate can be reached through "beats or ties".
+fn smith_set(standing: &[CandidateId], wins: &[Vec<Decimal>]) -> Vec<CandidateId> {
+    let n = wins.len();
+    let mut reach = vec![vec![false; n]; n];
+    for &i in standing {
+        for &j in standing {
+            reach[i.index()][j.index()] =
+                i == j || wins[i.index()][j.index()] >= wins[j.index()][i.index()];
+        }
+    }
+    for &k in standing {
+        for &i in standing {
+            if reach[i.index()][k.index()] {
+                for &j in standing {
+                    if reach[k.index()][j.index()] {
+                        reach[i.index()][j.index()] = true;
+                    }
+                }
+            }
+        }
+    }
+    standing
+        .iter()
+        .copied()
+        .filter(|&i| standing.iter().all(|&j| reach[i.index()][j.index()]))
+        .collect()
+}
+
+pub(super) fn count(profile: &Profile, method: Method, options: Options) -> Outcome {
+    let mut pairwise = Pairwise::of(profile);
+    let standing: Vec<CandidateId> = profile.candidates().standing().collect();
+    let n = pairwise.wins.len();
+    match method {
+        Method::Schulze => {
+            let paths = strongest_paths(&standing, &pairwise.wins);
+            let mut scores = vec![Decimal::ZERO; n];
+            for &i in &standing {
+                let beaten = standing
+                    .iter()
+                    .filter(|&&j| paths[i.index()][j.index()] > paths[j.index()][i.index()])
+                    .count();
+                scores[i.index()] = Decimal::from(beaten);
+            }
+            pairwise.strongest_paths = Some(paths);
+            from_scores(
+                profile,
+                method,
+                options,
+                scores,
+                Better::Higher,
+                Some(pairwise),
+            )
+        }
+        Method::Copeland => {
+            let mut scores = vec![Decimal::ZERO; n];
+            for &i in &standing {
+                for &j in &standing {
+                    if i != j && pairwise.beats(i, j) {
+                        scores[i.index()] += Decimal::ONE;
+                    } else if i != j && !pairwise.beats(j, i) {
+                        scores[i.index()] += Decimal::new(5, 1);
+                    }
+                }
+            }
+            from_scores(
+                profile,
+                method,
+                options,
+                scores,
+                Better::Higher,
+                Some(pairwise),
+            )
+        }
+        Method::Minimax => {
+            let mut scores = vec![Decimal::ZERO; n];
+            for &i in &standing {
+                scores[i.index()] = standing
+                    .iter()
+                    .filter(|&&j| pairwise.beats(j, i))
+                    .map(|&j| pairwise.wins[j.index()][i.index()])
+                    .max()
+                    .unwrap_or(Decimal::ZERO);
+            }
+            from_scores(
+                profile,
+                method,
+                options,
+                scores,
+                Better::Lower,
+                Some(pairwise),
+            )
+        }
+        _ => ranked_pairs(profile, options, pairwise, &standing),
+    }
+}
+
+/// Floyd–Warshall over the widest paths of the defeats (winning votes).
+fn strongest_paths(standing: &[CandidateId], wins: &[Vec<Decimal>]) -> Vec<Vec<Decimal>> {
+    let n = wins.len();
+    let mut p = vec![vec![Decimal::ZERO; n]; n];
+    for &i in standing {
+        for &j in standing {
+            if i != j && wins[i.index()][j.index()] > wins[j.index()][i.index()] {
+                p[i.index()][j.index()] = wins[i.index()][j.index()];
+            }
+        }
+    }
+    for &k in standing {
+        for &i in standing {
+            if i == k {
+                continue;
+            }
+            let pik = p[i.index()][k.index()];
+            if pik.is_zero() {
+                continue;
+            }
+            for &j in standing {
+                if j != i && j != k {
+                    let through = pik.min(p[k.index()][j.index()]);
+                    if through > p[i.index()][j.index()] {
+                        p[i.index()][j.index()] = through;
+                    }
+                }
+            }
+        }
+    }
+    p
+}
+
+fn ranked_pairs(
+    profile: &Profile,
+    options: Options,
+    mut pairwise: Pairwise,
+    standing: &[CandidateId],
+) -> Outcome {
+    let n = pairwise.wins.len();
+    let w = |i: CandidateId, j: CandidateId| pairwise.wins[i.index()][j.index()];
+    let mut pairs: Vec<(CandidateId, CandidateId)> = Vec::new();
+    for &i in standing {
+        for &j in standing {
+            if w(i, j) > w(j, i) {
+                pairs.push((i, j));
+            }
+        }
+    }
+    // Strongest victory first; among equal ones, the smaller opposition first.
+    pairs.sort_by(|a, b| {
+        w(b.0, b.1)
+            .cmp(&w(a.0, a.1))
+            .then(w(a.1, a.0).cmp(&w(b.1, b.0)))
+            .then(a.cmp(b))
+    });
+    let mut locked_graph = vec![vec![false; n]; n];
+    let mut locked = Vec::new();
+    let mut ties = Vec::new();
+    let mut lot: Option<Lot> = None;
+    let mut complete = true;
+    let mut start = 0;
+    while start < pairs.len() {
+        let key = |p: &(CandidateId, CandidateId)| (w(p.0, p.1), w(p.1, p.0));
+        let end = start
+            + pairs[start..]
+                .iter()
+                .take_while(|p| key(p) == key(&pairs[start]))
+                .count();
+        let mut group = pairs[start..end].to_vec();
+        start = end;
+        if !order_matters(&locked_graph, &group) {
+            for (i, j) in group {
+                if !reaches(&locked_graph, j, i) {
+                    locked_graph[i.index()][j.index()] = true;
+                    locked.push((i, j));
+                }
+            }
+            continue;
+        }
+        // Equal pairs whose order decides what gets locked: the policy decides.
+        let mut between: Vec<CandidateId> = group.iter().flat_map(|p| [p.0, p.1]).collect();
+        between.sort();
+        between.dedup();
+        let TieBreak::Lot { seed } = options.tie_break else {
+            ties.push(Tie {
+                stage: None,
+                kind: TieKind::PairOrder,
+                between,
+                resolution: Resolution::Unresolved,
+            });
+            complete = false;
+            break;
+        };
+        let lot = lot.get_or_insert_with(|| Lot::new(seed));
+        let mut ordered = Vec::new();
+        while !group.is_empty() {
+            ordered.push(group.remove(lot.draw(group.len())));
+        }
+        let first = ordered[0];
+        ties.push(Tie {
+            stage: None,
+            kind: TieKind::PairOrder,
+            between,
+            resolution: Resolution::Lot {
+                seed,
+                chosen: first.0,
+            },
+        });
+        for (i, j) in ordered {
+            if !reaches(&locked_graph, j, i) {
+                locked_graph[i.index()][j.index()] = true;
+                locked.push((i, j));
+            }
+        }
+    }
+    let ranking = layers(standing, &locked_graph);
+    let (elected, filled) = if complete {
+        elect_top(&ranking, options.seats, options.tie_break, &mut ties)
+    } else {
+        (Vec::new(), false)
+    };
+    pairwise.locked = Some(locked);
+    let mut scores = vec![Decimal::ZERO; n];
+    for (rank, group) in ranking.iter().enumerate() {
+        for id in group {
+            scores[id.index()] = Decimal::from(rank + 1);
+        }
+    }
+    Outcome {
+        method: Method::RankedPairs,
+        seats: options.seats,
+        valid_votes: profile.total_weight(),
+        quota: None,
+        elected,
+        ranking: complete.then(|| rank_by(standing, &scores, Better::Lower)),
+        scores: None,
+        ties,
+        complete: complete && filled,
+        rounds: Vec::new(),
+        pairwise: Some(pairwise),
+    }
+}
+
+/// Whether locking a group of equal pairs in different orders can lock different
+/// pairs: true when some pair would close a cycle through the others.
+fn order_matters(graph: &[Vec<bool>], group: &[(CandidateId, CandidateId)]) -> bool {
+    if group.len() < 2 {
+        return false;
+    }
+    let mut all = graph.to_vec();
+    for &(i, j) in group {
+        all[i.index()][j.index()] = true;
+    }
+    group.iter().any(|&(i, j)| {
+        all[i.index()][j.index()] = false;
+        let cycle = reaches(&all, j, i);
+        all[i.index()][j.index()] = true;
+        cycle
+    })
+}
+
+/// Whether `to` can be reached from `from` along locked pairs.
+fn reaches(graph: &[Vec<bool>], from: CandidateId, to: CandidateId) -> bool {
+    let mut seen = vec![false; graph.len()];
+    let mut stack = vec![from.index()];
+    while let Some(at) = stack.pop() {
+        if at == to.index() {
+            return true;
+        }
+        if std::mem::replace(&mut seen[at], true) {
+            continue;
+        }
+        stack.extend((0..graph.len()).filter(|&next| graph[at][next] && !seen[next]));
+    }
+    false
+}
+
+/// Topological layers of the locked graph: first the candidates nobody is locked over.
+fn layers(standing: &[CandidateId], graph: &[Vec<bool>]) -> Vec<Vec<CandidateId>> {
+    let mut left: Vec<CandidateId> = standing.to_vec();
+    let mut layers = Vec::new();
+    while !left.is_empty() {
+        let top: Vec<CandidateId> = left
+            .iter()
+            .copied()
+            .filter(|&j| !left.iter().any(|&i| graph[i.index()][j.index()]))
+            .collect();
+        // The locked graph is acyclic, so some candidate always has nobody above.
+        let top = if top.is_empty() { left.clone() } else { top };
+        left.retain(|c| !top.contains(c));
+        layers.push(top);
+    }
+    layers
+}

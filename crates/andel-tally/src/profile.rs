@@ -1,0 +1,307 @@
+//! Candidates and ranked ballots, grouped: identical rankings are counted once with
+//! their weights added.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::TallyError;
+
+/// The most candidates an election may have.
+pub const MAX_CANDIDATES: usize = 1000;
+
+/// A candidate, by position in the election's candidate list (0-based).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct CandidateId(pub u16);
+
+impl CandidateId {
+    /// The position in the candidate list.
+    pub fn index(self) -> usize {
+        usize::from(self.0)
+    }
+}
+
+/// The candidates of an election, in ballot-paper order, with those withdrawn before the
+/// count.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Candidates {
+    names: Vec<String>,
+    withdrawn: Vec<bool>,
+}
+
+impl Candidates {
+    /// Candidates with these names, none withdrawn.
+    ///
+    /// # Errors
+    ///
+    /// When there are none, more than [`MAX_CANDIDATES`], or two share a name.
+    pub fn new<S: Into<String>>(names: impl IntoIterator<Item = S>) -> Result<Self, TallyError> {
+        let names: Vec<String> = names.into_iter().map(Into::into).collect();
+        if names.is_empty() {
+            return Err(TallyError::NoCandidates);
+        }
+        if names.len() > MAX_CANDIDATES {
+            return Err(TallyError::TooManyCandidates {
+                count: names.len(),
+                max: MAX_CANDIDATES,
+            });
+        }
+        let mut seen = HashMap::new();
+        for (i, name) in names.iter().enumerate() {
+            if let Some(first) = seen.insert(name.as_str(), i) {
+                return Err(TallyError::DuplicateCandidate {
+                    name: name.clone(),
+                    first: first + 1,
+                    second: i + 1,
+                });
+            }
+        }
+        let withdrawn = vec![false; names.len()];
+        Ok(Candidates { names, withdrawn })
+    }
+
+    /// Marks a candidate as withdrawn: never counted, skipped on every ballot.
+    ///
+    /// # Errors
+    ///
+    /// When the id is not a candidate's.
+    pub fn withdraw(&mut self, id: CandidateId) -> Result<(), TallyError> {
+        let slot = self
+            .withdrawn
+            .get_mut(id.index())
+            .ok_or(TallyError::UnknownCandidate {
+                number: id.index() + 1,
+            })?;
+        *slot = true;
+        Ok(())
+    }
+
+    /// How many candidates there are, withdrawn ones included.
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    /// Never true: an election has at least one candidate.
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// A candidate's name.
+    pub fn name(&self, id: CandidateId) -> &str {
+        &self.names[id.index()]
+    }
+
+    /// Whether a candidate was withdrawn.
+    pub fn is_withdrawn(&self, id: CandidateId) -> bool {
+        self.withdrawn[id.index()]
+    }
+
+    /// Every candidate, withdrawn ones included.
+    pub fn ids(&self) -> impl Iterator<Item = CandidateId> + '_ {
+        (0..self.names.len()).map(|i| CandidateId(i as u16))
+    }
+
+    /// The candidates standing: not withdrawn.
+    pub fn standing(&self) -> impl Iterator<Item = CandidateId> + '_ {
+        self.ids().filter(|id| !self.is_withdrawn(*id))
+    }
+
+    /// The candidate with this name.
+    pub fn find(&self, name: &str) -> Option<CandidateId> {
+        self.names
+            .iter()
+            .position(|n| n == name)
+            .map(|i| CandidateId(i as u16))
+    }
+}
+
+/// One voter's order of preference: groups of candidates, most preferred first;
+/// candidates in one group are ranked equal. A ranking may stop early (truncated):
+/// unranked candidates come after every ranked one.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Ranking(Vec<Vec<CandidateId>>);
+
+impl Ranking {
+    /// A ranking of one candidate per rank.
+    ///
+    /// # Errors
+    ///
+    /// As [`Ranking::with_ties`].
+    pub fn strict(
+        order: impl IntoIterator<Item = CandidateId>,
+        candidates: &Candidates,
+    ) -> Result<Self, TallyError> {
+        Self::with_ties(order.into_iter().map(|c| vec![c]), candidates)
+    }
+
+    /// A ranking whose ranks may hold several candidates (ranked equal).
+    ///
+    /// # Errors
+    ///
+    /// When a candidate is unknown or ranked twice, or a rank is empty.
+    pub fn with_ties(
+        ranks: impl IntoIterator<Item = Vec<CandidateId>>,
+        candidates: &Candidates,
+    ) -> Result<Self, TallyError> {
+        let mut seen = vec![false; candidates.len()];
+        let mut groups = Vec::new();
+        for group in ranks {
+            if group.is_empty() {
+                return Err(TallyError::EmptyRank);
+            }
+            for id in &group {
+                let slot = seen
+                    .get_mut(id.index())
+                    .ok_or(TallyError::UnknownCandidate {
+                        number: id.index() + 1,
+                    })?;
+                if *slot {
+                    return Err(TallyError::RankedTwice {
+                        candidate: candidates.name(*id).to_owned(),
+                    });
+                }
+                *slot = true;
+            }
+            groups.push(group);
+        }
+        Ok(Ranking(groups))
+    }
+
+    /// The ranks, most preferred first.
+    pub fn ranks(&self) -> &[Vec<CandidateId>] {
+        &self.0
+    }
+
+    /// Whether every rank holds one candidate.
+    pub fn is_strict(&self) -> bool {
+        self.0.iter().all(|g| g.len() == 1)
+    }
+
+    /// Each ranked candidate's rank (0 = first); `None` for unranked ones.
+    pub fn positions(&self, candidates: usize) -> Vec<Option<usize>> {
+        let mut positions = vec![None; candidates];
+        for (rank, group) in self.0.iter().enumerate() {
+            for id in group {
+                positions[id.index()] = Some(rank);
+            }
+        }
+        positions
+    }
+}
+
+/// An election's ranked ballots: identical rankings grouped, each with its total weight.
+///
+/// Weights are the number of voters casting the ranking, or a decimal weight (a member
+/// with 1.5 shares' worth of vote). A ballot of weight `w` counts exactly as `w` copies
+/// of weight 1.
+///
+/// ```
+/// use andel_tally::{Candidates, Profile, Ranking};
+/// use rust_decimal::Decimal;
+///
+/// let candidates = Candidates::new(["Ada", "Bo", "Cy"])?;
+/// let ada_bo = Ranking::strict([candidates.find("Ada").unwrap(), candidates.find("Bo").unwrap()], &candidates)?;
+/// let mut profile = Profile::builder(candidates);
+/// profile.add(ada_bo.clone(), Decimal::from(2))?;
+/// profile.add(ada_bo, Decimal::from(3))?;
+/// let profile = profile.build();
+/// assert_eq!(profile.ballots().len(), 1); // grouped
+/// assert_eq!(profile.total_weight(), Decimal::from(5));
+/// # Ok::<(), andel_tally::TallyError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Profile {
+    candidates: Candidates,
+    ballots: Vec<(Ranking, Decimal)>,
+    total: Decimal,
+}
+
+/// Builds a [`Profile`], grouping identical rankings as they are added.
+#[derive(Debug, Clone)]
+pub struct ProfileBuilder {
+    candidates: Candidates,
+    index: HashMap<Ranking, usize>,
+    ballots: Vec<(Ranking, Decimal)>,
+    total: Decimal,
+}
+
+impl Profile {
+    /// Starts a profile over these candidates.
+    pub fn builder(candidates: Candidates) -> ProfileBuilder {
+        ProfileBuilder {
+            candidates,
+            index: HashMap::new(),
+            ballots: Vec::new(),
+            total: Decimal::ZERO,
+        }
+    }
+
+    /// The candidates.
+    pub fn candidates(&self) -> &Candidates {
+        &self.candidates
+    }
+
+    /// The distinct rankings, each with its total weight, in order of first appearance.
+    pub fn ballots(&self) -> &[(Ranking, Decimal)] {
+        &self.ballots
+    }
+
+    /// The total weight of all ballots: the number of valid votes.
+    pub fn total_weight(&self) -> Decimal {
+        self.total
+    }
+}
+
+impl ProfileBuilder {
+    /// Adds a ballot of weight `weight`. An empty ranking is a valid vote for nobody (it
+    /// counts in the total and is non-transferable from the start).
+    ///
+    /// # Errors
+    ///
+    /// When the weight is not positive.
+    pub fn add(&mut self, ranking: Ranking, weight: Decimal) -> Result<(), TallyError> {
+        if weight <= Decimal::ZERO {
+            return Err(TallyError::Weight { weight });
+        }
+        self.total = self.total.checked_add(weight).ok_or(TallyError::Overflow)?;
+        match self.index.get(&ranking) {
+            Some(&i) => self.ballots[i].1 += weight,
+            None => {
+                self.index.insert(ranking.clone(), self.ballots.len());
+                self.ballots.push((ranking, weight));
+            }
+        }
+        Ok(())
+    }
+
+    /// The candidates, to build rankings against.
+    pub fn candidates(&self) -> &Candidates {
+        &self.candidates
+    }
+
+    /// Marks a candidate withdrawn.
+    ///
+    /// # Errors
+    ///
+    /// When the id is not a candidate's.
+    pub fn withdraw(&mut self, id: CandidateId) -> Result<(), TallyError> {
+        self.candidates.withdraw(id)
+    }
+
+    /// The finished profile.
+    pub fn build(self) -> Profile {
+        Profile {
+            candidates: self.candidates,
+            ballots: self.ballots,
+            total: self.total,
+        }
+    }
+}
+
+impl fmt::Display for CandidateId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#{}", self.0 + 1)
+    }
+}

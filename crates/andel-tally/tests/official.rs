@@ -1,0 +1,169 @@
+//! Real elections, counted as their returning officers counted them: the official stage
+//! reports of Scottish council elections, to five decimals at every stage, and the
+//! Burlington 2009 mayoral election.
+//!
+//! The ballot files and official results live in `../shared/fixtures/elections` (see its
+//! SOURCES.md), read at test time and never copied here. `ANDEL_FIXTURES` may point
+//! elsewhere.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use andel_tally::report::Report;
+use andel_tally::{Method, Options, count, formats};
+
+fn fixture(name: &str) -> PathBuf {
+    let root = std::env::var_os("ANDEL_FIXTURES").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures"),
+        PathBuf::from,
+    );
+    let path = root.join("elections").join(name);
+    assert!(
+        path.exists(),
+        "missing fixture {} (set ANDEL_FIXTURES to the shared fixtures folder)",
+        path.display()
+    );
+    path
+}
+
+fn read(name: &str) -> Vec<u8> {
+    std::fs::read(fixture(name)).unwrap()
+}
+
+/// Counts `ward` with Scottish STV and compares every stage with the official report.
+fn matches_official_stages(ward: &str) {
+    let election = formats::blt::parse(&read(&format!("{ward}.blt"))[..]).unwrap();
+    let official: serde_json::Value =
+        serde_json::from_slice(&read(&format!("{ward}_stages.json"))).unwrap();
+    let seats = election.seats.unwrap();
+    assert_eq!(official["seats"].as_u64().unwrap() as usize, seats);
+    let outcome = count(
+        &election.profile,
+        Method::StvScottish,
+        Options {
+            seats,
+            ..Options::default()
+        },
+    )
+    .unwrap();
+    let report = Report::new(&outcome, election.profile.candidates());
+    assert!(report.complete, "{ward}: the count did not complete");
+    assert_eq!(
+        report.valid_votes.to_string(),
+        official["valid_votes"].to_string(),
+        "{ward}: valid votes"
+    );
+    let official_quota: rust_decimal::Decimal =
+        official["quota"].as_str().unwrap().parse().unwrap();
+    assert_eq!(report.quota.unwrap(), official_quota, "{ward}: quota");
+    let stages = official["stages"].as_array().unwrap();
+    assert_eq!(
+        report.rounds.len(),
+        stages.len(),
+        "{ward}: number of stages\n{}",
+        report.to_text()
+    );
+    for (i, (ours, theirs)) in report.rounds.iter().zip(stages).enumerate() {
+        let stage = i + 1;
+        for (name, votes) in &ours.votes.0 {
+            match theirs["votes"][name].as_str() {
+                Some(expected) => assert_eq!(
+                    format!("{votes:.5}"),
+                    expected,
+                    "{ward} stage {stage}: votes of {name}\n{}",
+                    report.to_text()
+                ),
+                // Official reports drop candidates once they are excluded.
+                None => assert!(
+                    votes.is_zero(),
+                    "{ward} stage {stage}: {name} is not in the official report but has {votes}"
+                ),
+            }
+        }
+        assert!(theirs["votes"].as_object().unwrap().len() <= ours.votes.0.len());
+        let set = |v: &serde_json::Value| -> BTreeSet<String> {
+            v.as_array()
+                .unwrap()
+                .iter()
+                .map(|n| n.as_str().unwrap().to_owned())
+                .collect()
+        };
+        assert_eq!(
+            ours.elected.iter().cloned().collect::<BTreeSet<_>>(),
+            set(&theirs["elected"]),
+            "{ward} stage {stage}: elected"
+        );
+        assert_eq!(
+            ours.excluded.iter().cloned().collect::<BTreeSet<_>>(),
+            set(&theirs["excluded"]),
+            "{ward} stage {stage}: excluded"
+        );
+        assert_eq!(
+            ours.surplus.as_deref(),
+            theirs["surplus"].as_str(),
+            "{ward} stage {stage}: surplus"
+        );
+        assert_eq!(
+            format!("{:.5}", ours.non_transferable),
+            theirs["non_transferable"].as_str().unwrap(),
+            "{ward} stage {stage}: non-transferable"
+        );
+    }
+}
+
+#[test]
+fn glasgow_2007_linn_matches_the_official_count() {
+    matches_official_stages("linn07");
+}
+
+#[test]
+fn dundee_2022_west_end_matches_the_official_count() {
+    matches_official_stages("dundee22_west_end");
+}
+
+#[test]
+fn dundee_2022_maryfield_matches_the_official_count() {
+    matches_official_stages("dundee22_maryfield");
+}
+
+/// Burlington 2009: IRV elected Kiss, though Montroll beat every other candidate head to
+/// head (the Condorcet winner), and Schulze elects Montroll.
+#[test]
+fn burlington_2009_irv_elects_kiss_and_schulze_montroll() {
+    let election = formats::preflib::parse(&read("burlington2009.toi")[..]).unwrap();
+    let candidates = election.profile.candidates();
+    assert_eq!(
+        election.profile.total_weight(),
+        rust_decimal::Decimal::from(8980)
+    );
+    let winner = |method| {
+        let outcome = count(&election.profile, method, Options::default()).unwrap();
+        assert!(outcome.complete);
+        candidates.name(outcome.elected[0]).to_owned()
+    };
+    assert_eq!(winner(Method::Irv), "Bob Kiss");
+    for method in [
+        Method::Schulze,
+        Method::RankedPairs,
+        Method::Copeland,
+        Method::Minimax,
+    ] {
+        assert_eq!(winner(method), "Andy Montroll", "{method}");
+    }
+    let outcome = count(&election.profile, Method::Schulze, Options::default()).unwrap();
+    let pairwise = outcome.pairwise.unwrap();
+    assert_eq!(
+        pairwise.condorcet_winner.map(|c| candidates.name(c)),
+        Some("Andy Montroll")
+    );
+    assert_eq!(
+        pairwise
+            .smith_set
+            .iter()
+            .map(|c| candidates.name(*c))
+            .collect::<Vec<_>>(),
+        ["Andy Montroll"]
+    );
+}
