@@ -220,7 +220,7 @@ pub(crate) fn run(command: Command) -> Result<Outcome> {
             size,
         } => {
             let (proof, root) = prove(&journal.open(Create::Refused)?, &stream, seq, size)?;
-            println!("{}", serde_json::to_string_pretty(&proof)?);
+            crate::print(&format!("{}\n", serde_json::to_string_pretty(&proof)?))?;
             eprintln!("root {root} (size {})", proof.proof.tree_size());
             Ok(Outcome::Ok)
         }
@@ -255,7 +255,7 @@ pub(crate) fn run(command: Command) -> Result<Outcome> {
                 old_size,
                 new_size,
             )?;
-            println!("{}", serde_json::to_string_pretty(&proof)?);
+            crate::print(&format!("{}\n", serde_json::to_string_pretty(&proof)?))?;
             eprintln!(
                 "old root {old_root} (size {old_size})\nnew root {new_root} (size {})",
                 proof.proof.new_size()

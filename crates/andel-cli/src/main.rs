@@ -8,6 +8,7 @@ mod demo;
 mod files;
 mod journal;
 mod source;
+mod tally;
 mod transfer;
 
 /// Andel: tools for cooperatives whose members own their data.
@@ -25,6 +26,8 @@ enum Command {
     /// Append to, verify, redact, prove, export and import journals, in files or databases.
     #[command(subcommand)]
     Journal(journal::Command),
+    /// Count a ballot file with a voting method, and explain the count.
+    Tally(tally::Args),
 }
 
 /// What a command found, beyond "it ran": `Invalid` exits with status 1.
@@ -36,11 +39,25 @@ pub(crate) enum Outcome {
     Invalid,
 }
 
+/// Writes `text` to stdout. A reader that went away (`andel … | head`) is not an error:
+/// the rest of the output is simply not wanted.
+pub(crate) fn print(text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(anyhow::Error::new(err).context("cannot write to stdout"))
+        }
+        _ => Ok(()),
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Demo(args) => demo::run(&args),
         Command::Journal(command) => journal::run(command),
+        Command::Tally(args) => tally::run(&args),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,

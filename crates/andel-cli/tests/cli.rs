@@ -611,3 +611,122 @@ fn store_arguments_are_checked() {
         "cannot open sqlite:/nonexistent-dir/x.db",
     );
 }
+
+fn elections(name: &str) -> String {
+    let root = std::env::var("ANDEL_FIXTURES")
+        .unwrap_or_else(|_| format!("{}/../../../shared/fixtures", env!("CARGO_MANIFEST_DIR")));
+    format!("{root}/elections/{name}")
+}
+
+#[test]
+fn tally_prints_the_documented_json() {
+    let out = ok(&[
+        "tally",
+        "--method",
+        "stv-scottish",
+        "--json",
+        &elections("linn07.blt"),
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        json["elected"],
+        // In order of election; two elected at one stage, by votes (2174.9 before 2008.8).
+        serde_json::json!([
+            "David Ritchie",
+            "Sadie Docherty",
+            "John McKenzie",
+            "Margot Clark"
+        ])
+    );
+    assert_eq!(json["quota"], "1914.00000");
+    assert_eq!(json["ties"], serde_json::json!([]));
+    let rounds = json["rounds"].as_array().unwrap();
+    assert_eq!(rounds.len(), 10);
+    assert_eq!(rounds[1]["surplus"], "David Ritchie");
+    assert_eq!(rounds[1]["votes"]["Esme H Clark"], "905.13482");
+    assert_eq!(rounds[2]["excluded"], serde_json::json!(["Gordon Thomson"]));
+    assert_eq!(rounds[1]["non_transferable"], "36.18420");
+
+    let irv = ok(&[
+        "tally",
+        "--method",
+        "irv",
+        "--json",
+        &elections("burlington2009.toi"),
+    ]);
+    let irv: serde_json::Value = serde_json::from_str(&irv).unwrap();
+    assert_eq!(irv["elected"], serde_json::json!(["Bob Kiss"]));
+    assert!(irv["ranking"].is_null());
+    let schulze = ok(&[
+        "tally",
+        "--method",
+        "schulze",
+        &elections("burlington2009.toi"),
+    ]);
+    assert!(schulze.contains("elected: Andy Montroll"), "{schulze}");
+    assert!(
+        schulze.contains("Condorcet winner: Andy Montroll"),
+        "{schulze}"
+    );
+}
+
+#[test]
+fn tally_refuses_bad_input_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_owned()
+    };
+    fails(
+        &["tally", "--method", "condorcet", "x.blt"],
+        2,
+        "known methods: plurality",
+    );
+    fails(
+        &["tally", "--method", "irv", "--tie-break", "coin", "x.blt"],
+        2,
+        "not a tie-break policy",
+    );
+    let bad = write("bad.blt", "3 1\n1 1 4 0\n0\n\"A\"\n\"B\"\n\"C\"\n");
+    fails(
+        &["tally", "--method", "irv", &bad],
+        1,
+        "line 2: candidate 4 is out of range",
+    );
+    let odd = write("ballots.txt", "3 1\n");
+    fails(&["tally", "--method", "irv", &odd], 1, "give --format");
+    fails(
+        &[
+            "tally",
+            "--method",
+            "irv",
+            "--seats",
+            "2",
+            &elections("linn07.blt"),
+        ],
+        1,
+        "irv elects one candidate",
+    );
+    // Two candidates, one vote each: a tie that only a lot can settle.
+    let tied = write("tied.blt", "2 1\n1 1 0\n1 2 0\n0\n\"A\"\n\"B\"\n");
+    let out = fails(
+        &["tally", "--method", "irv", "--tie-break", "report", &tied],
+        1,
+        "stopped at a tie",
+    );
+    assert!(out.contains("INCOMPLETE"), "{out}");
+    let drawn = ok(&[
+        "tally",
+        "--method",
+        "irv",
+        "--tie-break",
+        "lot:42",
+        "--json",
+        &tied,
+    ]);
+    let drawn: serde_json::Value = serde_json::from_str(&drawn).unwrap();
+    assert_eq!(drawn["ties"][0]["settled_by"], "lot");
+    assert_eq!(drawn["ties"][0]["seed"], 42);
+    assert_eq!(drawn["elected"].as_array().unwrap().len(), 1);
+}

@@ -19,6 +19,8 @@
 //!
 //! - `journal` (default): [`journal`], the append-only, hash-chained, Merkle-rooted
 //!   journal with verifiable redaction (`andel-journal`).
+//! - `tally`: [`tally`], voting methods that match official counts, with ballot-file
+//!   parsers (`andel-tally`).
 //! - `store`: [`store`], SQLite and PostgreSQL journal and snapshot stores
 //!   (`andel-store`).
 
@@ -29,3 +31,7 @@ pub use andel_journal as journal;
 #[cfg(feature = "store")]
 #[doc(inline)]
 pub use andel_store as store;
+
+#[cfg(feature = "tally")]
+#[doc(inline)]
+pub use andel_tally as tally;
