@@ -53,6 +53,9 @@ pub enum TallyError {
     /// The weights do not fit in a decimal.
     #[error("the total weight of the ballots overflows")]
     Overflow,
+    /// Two profiles to merge have different candidates.
+    #[error("the two sets of ballots have different candidates")]
+    DifferentCandidates,
     /// Seats out of range.
     #[error("cannot fill {seats} seats with {standing} standing candidates")]
     Seats {

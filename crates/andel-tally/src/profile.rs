@@ -252,6 +252,23 @@ impl Profile {
     pub fn total_weight(&self) -> Decimal {
         self.total
     }
+
+    /// The ballots of `self` and `other` together, as if counted in one pile: for
+    /// ballots counted at several polling stations, or in batches.
+    ///
+    /// # Errors
+    ///
+    /// When the two profiles have different candidates.
+    pub fn merged(&self, other: &Profile) -> Result<Profile, TallyError> {
+        if self.candidates != other.candidates {
+            return Err(TallyError::DifferentCandidates);
+        }
+        let mut merged = Profile::builder(self.candidates.clone());
+        for (ranking, weight) in self.ballots.iter().chain(&other.ballots) {
+            merged.add(ranking.clone(), *weight)?;
+        }
+        Ok(merged.build())
+    }
 }
 
 impl ProfileBuilder {

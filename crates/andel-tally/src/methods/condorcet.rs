@@ -202,6 +202,12 @@ fn strongest_paths(standing: &[CandidateId], wins: &[Vec<Decimal>]) -> Vec<Vec<D
     p
 }
 
+/// The most equal pairs whose locking orders are all tried, to see whether their order
+/// changes who is elected (6! = 720 orders).
+const MAX_PERMUTED_PAIRS: usize = 6;
+
+type Pair = (CandidateId, CandidateId);
+
 fn ranked_pairs(
     profile: &Profile,
     options: Options,
@@ -210,7 +216,7 @@ fn ranked_pairs(
 ) -> Outcome {
     let n = pairwise.wins.len();
     let w = |i: CandidateId, j: CandidateId| pairwise.wins[i.index()][j.index()];
-    let mut pairs: Vec<(CandidateId, CandidateId)> = Vec::new();
+    let mut pairs: Vec<Pair> = Vec::new();
     for &i in standing {
         for &j in standing {
             if w(i, j) > w(j, i) {
@@ -225,32 +231,53 @@ fn ranked_pairs(
             .then(w(a.1, a.0).cmp(&w(b.1, b.0)))
             .then(a.cmp(b))
     });
-    let mut locked_graph = vec![vec![false; n]; n];
-    let mut locked = Vec::new();
+    let mut groups: Vec<Vec<Pair>> = Vec::new();
+    for pair in pairs {
+        match groups.last_mut() {
+            Some(g)
+                if (w(g[0].0, g[0].1), w(g[0].1, g[0].0))
+                    == (w(pair.0, pair.1), w(pair.1, pair.0)) =>
+            {
+                g.push(pair)
+            }
+            _ => groups.push(vec![pair]),
+        }
+    }
     let mut ties = Vec::new();
     let mut lot: Option<Lot> = None;
     let mut complete = true;
-    let mut start = 0;
-    while start < pairs.len() {
-        let key = |p: &(CandidateId, CandidateId)| (w(p.0, p.1), w(p.1, p.0));
-        let end = start
-            + pairs[start..]
-                .iter()
-                .take_while(|p| key(p) == key(&pairs[start]))
-                .count();
-        let mut group = pairs[start..end].to_vec();
-        start = end;
-        if !order_matters(&locked_graph, &group) {
-            for (i, j) in group {
-                if !reaches(&locked_graph, j, i) {
-                    locked_graph[i.index()][j.index()] = true;
-                    locked.push((i, j));
-                }
-            }
+    let mut ranking_defined = true;
+    // Equal pairs whose order could matter: try every order; if who is elected never
+    // changes, the order does not matter to the result; otherwise it is a tie.
+    for g in 0..groups.len() {
+        let before = lock(n, &groups[..g]).0;
+        if !order_matters(&before, &groups[g]) {
             continue;
         }
-        // Equal pairs whose order decides what gets locked: the policy decides.
-        let mut between: Vec<CandidateId> = group.iter().flat_map(|p| [p.0, p.1]).collect();
+        ranking_defined = false;
+        let outcomes = (groups[g].len() <= MAX_PERMUTED_PAIRS).then(|| {
+            let mut seen: Vec<Vec<CandidateId>> = Vec::new();
+            for order in permutations(&groups[g]) {
+                let mut trial = groups.clone();
+                trial[g] = order;
+                let mut elected = elect_top(
+                    &layers(standing, &lock(n, &trial).0),
+                    options.seats,
+                    TieBreak::Report,
+                    &mut Vec::new(),
+                )
+                .0;
+                elected.sort();
+                if !seen.contains(&elected) {
+                    seen.push(elected);
+                }
+            }
+            seen.len()
+        });
+        if outcomes == Some(1) {
+            continue;
+        }
+        let mut between: Vec<CandidateId> = groups[g].iter().flat_map(|p| [p.0, p.1]).collect();
         between.sort();
         between.dedup();
         let TieBreak::Lot { seed } = options.tie_break else {
@@ -264,53 +291,77 @@ fn ranked_pairs(
             break;
         };
         let lot = lot.get_or_insert_with(|| Lot::new(seed));
+        let mut group = std::mem::take(&mut groups[g]);
         let mut ordered = Vec::new();
         while !group.is_empty() {
             ordered.push(group.remove(lot.draw(group.len())));
         }
-        let first = ordered[0];
         ties.push(Tie {
             stage: None,
             kind: TieKind::PairOrder,
             between,
             resolution: Resolution::Lot {
                 seed,
-                chosen: first.0,
+                chosen: ordered[0].0,
             },
         });
-        for (i, j) in ordered {
-            if !reaches(&locked_graph, j, i) {
-                locked_graph[i.index()][j.index()] = true;
-                locked.push((i, j));
-            }
-        }
+        groups[g] = ordered;
     }
-    let ranking = layers(standing, &locked_graph);
+    let (graph, locked) = lock(n, &groups);
+    let ranking = layers(standing, &graph);
     let (elected, filled) = if complete {
         elect_top(&ranking, options.seats, options.tie_break, &mut ties)
     } else {
         (Vec::new(), false)
     };
     pairwise.locked = Some(locked);
-    let mut scores = vec![Decimal::ZERO; n];
-    for (rank, group) in ranking.iter().enumerate() {
-        for id in group {
-            scores[id.index()] = Decimal::from(rank + 1);
-        }
-    }
     Outcome {
         method: Method::RankedPairs,
         seats: options.seats,
         valid_votes: profile.total_weight(),
         quota: None,
         elected,
-        ranking: complete.then(|| rank_by(standing, &scores, Better::Lower)),
+        ranking: (complete && ranking_defined).then_some(ranking),
         scores: None,
         ties,
         complete: complete && filled,
         rounds: Vec::new(),
         pairwise: Some(pairwise),
     }
+}
+
+/// Locks the pairs of `groups` in order, skipping any that would close a cycle.
+fn lock(n: usize, groups: &[Vec<Pair>]) -> (Vec<Vec<bool>>, Vec<Pair>) {
+    let mut graph = vec![vec![false; n]; n];
+    let mut locked = Vec::new();
+    for &(i, j) in groups.iter().flatten() {
+        if !reaches(&graph, j, i) {
+            graph[i.index()][j.index()] = true;
+            locked.push((i, j));
+        }
+    }
+    (graph, locked)
+}
+
+/// Every order of `items` (Heap's algorithm).
+fn permutations(items: &[Pair]) -> Vec<Vec<Pair>> {
+    let mut items = items.to_vec();
+    let mut out = vec![items.clone()];
+    let mut c = vec![0usize; items.len()];
+    let mut i = 1;
+    while i < items.len() {
+        if c[i] < i {
+            let swap = if i % 2 == 0 { 0 } else { c[i] };
+            items.swap(swap, i);
+            out.push(items.clone());
+            c[i] += 1;
+            i = 1;
+        } else {
+            c[i] = 0;
+            i += 1;
+        }
+    }
+    out
 }
 
 /// Whether locking a group of equal pairs in different orders can lock different
@@ -363,4 +414,21 @@ fn layers(standing: &[CandidateId], graph: &[Vec<bool>]) -> Vec<Vec<CandidateId>
         layers.push(top);
     }
     layers
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn permutations_are_all_there_once() {
+        let pairs: Vec<Pair> = (0..5)
+            .map(|i| (CandidateId(i), CandidateId(i + 1)))
+            .collect();
+        let mut all = permutations(&pairs);
+        assert_eq!(all.len(), 120);
+        all.sort();
+        all.dedup();
+        assert_eq!(all.len(), 120);
+    }
 }
