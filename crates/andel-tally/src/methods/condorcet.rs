@@ -4,7 +4,7 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::scored::{Better, elect_top, from_scores, rank_by};
+use super::scored::{Better, elect_top, from_scores};
 use crate::outcome::Lot;
 use crate::{CandidateId, Method, Options, Outcome, Profile, Resolution, Tie, TieBreak, TieKind};
 
