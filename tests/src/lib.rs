@@ -17,3 +17,7 @@ mod formats_journal_file {}
 #[cfg(doctest)]
 #[doc = include_str!("../../book/src/guides/storage.md")]
 mod guides_storage {}
+
+#[cfg(doctest)]
+#[doc = include_str!("../../book/src/guides/voting-methods.md")]
+mod guides_voting_methods {}
