@@ -13,8 +13,8 @@ use crate::Outcome;
 /// Count a ballot file (BLT, PrefLib .soc/.soi/.toc/.toi, or CSV of rankings).
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// The method: plurality, approval, borda, irv, stv-scottish, schulze, ranked-pairs,
-    /// copeland, minimax.
+    /// The method: plurality, approval, borda, irv, stv-scottish, stv-meek, schulze,
+    /// ranked-pairs, copeland, minimax.
     #[arg(long, value_parser = parse_method)]
     method: Method,
     /// Seats to fill (default: the file's, or 1).

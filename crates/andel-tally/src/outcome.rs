@@ -94,6 +94,8 @@ pub struct Round {
     pub excluded: Vec<CandidateId>,
     /// The candidate whose surplus this stage transferred, if any.
     pub surplus: Option<CandidateId>,
+    /// The quota at this stage, for STV (Meek's changes from stage to stage).
+    pub quota: Option<Decimal>,
 }
 
 /// The result of a count.

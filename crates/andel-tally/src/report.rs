@@ -37,6 +37,8 @@ pub struct RoundReport {
     pub excluded: Vec<String>,
     /// Whose surplus this stage transferred.
     pub surplus: Option<String>,
+    /// The quota at this stage (STV).
+    pub quota: Option<Decimal>,
 }
 
 /// One tie, by name.
@@ -165,6 +167,7 @@ impl Report {
                     elected: names(&r.elected),
                     excluded: names(&r.excluded),
                     surplus: r.surplus.as_ref().map(name),
+                    quota: r.quota,
                 })
                 .collect(),
             pairwise: outcome.pairwise.as_ref().map(|p| PairwiseReport {

@@ -167,3 +167,78 @@ fn burlington_2009_irv_elects_kiss_and_schulze_montroll() {
         ["Andy Montroll"]
     );
 }
+
+/// The ERS97 model election by Meek's method, against the Hill–Wichmann–Woodall
+/// reference count (totals to two decimals). The reference numbers an exclusion and the
+/// redistribution after it as two stages; here they are one, so its stages 1, 2, 4, 6,
+/// 9 and 11 are our stages 1, 2, 4, 5, 7 and 9.
+#[test]
+fn ers97_matches_the_meek_reference() {
+    use rust_decimal::Decimal;
+    let election = formats::blt::parse(&read("ers97.blt")[..]).unwrap();
+    let seats = election.seats.unwrap();
+    let outcome = count(
+        &election.profile,
+        Method::StvMeek,
+        Options {
+            seats,
+            ..Options::default()
+        },
+    )
+    .unwrap();
+    let report = Report::new(&outcome, election.profile.candidates());
+    let text = String::from_utf8(read("ers97_meek_reference.csv")).unwrap();
+    let rows: Vec<Vec<&str>> = text.lines().map(|l| l.split(',').collect()).collect();
+    let ours_for_column = [(1, 1), (3, 2), (5, 4), (7, 5), (9, 7), (11, 9)];
+    let two = |d: Decimal| d.round_dp(2);
+    for (column, stage) in ours_for_column {
+        let round = &report.rounds[stage - 1];
+        let elected_by_now: Vec<&String> = report.rounds[..stage]
+            .iter()
+            .flat_map(|r| &r.elected)
+            .collect();
+        for row in &rows[2..] {
+            let (label, value, state) = (row[0], row[column], row[column + 1]);
+            let expected: Decimal = value.parse().unwrap();
+            match label {
+                "Quota" => assert_eq!(
+                    two(round.quota.unwrap()),
+                    expected,
+                    "quota at reference stage {}",
+                    rows[0][column]
+                ),
+                "Exhausted" => assert!(
+                    (round.non_transferable - expected).abs() <= Decimal::new(2, 2),
+                    "exhausted at reference stage {}: {} vs {expected}",
+                    rows[0][column],
+                    round.non_transferable
+                ),
+                name => {
+                    let votes = round.votes.0.iter().find(|(n, _)| n == name).unwrap().1;
+                    if state != "EX" {
+                        assert_eq!(
+                            two(votes),
+                            expected,
+                            "{name} at reference stage {}\n{}",
+                            rows[0][column],
+                            report.to_text()
+                        );
+                    }
+                    assert_eq!(
+                        state == "EL",
+                        elected_by_now.iter().any(|n| n.as_str() == name)
+                            || (state == "EL" && round.elected.iter().any(|n| n == name)),
+                        "{name} elected at reference stage {}",
+                        rows[0][column]
+                    );
+                }
+            }
+        }
+    }
+    let mut elected = report.elected.clone();
+    elected.sort();
+    assert_eq!(
+        elected,
+        ["Carpenter", "Duke", "Freeman", "Prince", "Smith", "Vicar"]
+    );
+}

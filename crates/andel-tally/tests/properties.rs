@@ -185,7 +185,7 @@ proptest! {
         let p = build(n, &b);
         let seats = seats.min(n);
         let options = Options { seats, tie_break: TieBreak::Lot { seed: 1 } };
-        for (method, seats) in [(Method::Irv, 1), (Method::StvScottish, seats)] {
+        for (method, seats) in [(Method::Irv, 1), (Method::StvScottish, seats), (Method::StvMeek, seats)] {
             let outcome = count(&p, method, Options { seats, ..options }).unwrap();
             let mut last = Decimal::ZERO;
             for round in &outcome.rounds {

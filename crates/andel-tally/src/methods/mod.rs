@@ -9,6 +9,7 @@ use crate::{Outcome, Profile, TallyError, TieBreak};
 
 mod condorcet;
 mod irv;
+mod meek;
 mod scored;
 mod staged;
 mod stv_scottish;
@@ -33,6 +34,8 @@ pub enum Method {
     Irv,
     /// Single transferable vote under the Scottish Local Government Elections Order 2007.
     StvScottish,
+    /// Meek's single transferable vote (Hill, Wichmann and Woodall 1987), nine decimals.
+    StvMeek,
     /// Schulze's beatpath method, with winning votes.
     Schulze,
     /// Tideman's ranked pairs, with winning votes.
@@ -51,6 +54,7 @@ impl Method {
         Method::Borda,
         Method::Irv,
         Method::StvScottish,
+        Method::StvMeek,
         Method::Schulze,
         Method::RankedPairs,
         Method::Copeland,
@@ -65,6 +69,7 @@ impl Method {
             Method::Borda => "borda",
             Method::Irv => "irv",
             Method::StvScottish => "stv-scottish",
+            Method::StvMeek => "stv-meek",
             Method::Schulze => "schulze",
             Method::RankedPairs => "ranked-pairs",
             Method::Copeland => "copeland",
@@ -75,7 +80,7 @@ impl Method {
     /// Whether the method fills several seats proportionally (otherwise `seats` above 1
     /// takes the top of its ranking).
     pub fn is_multi_winner(self) -> bool {
-        matches!(self, Method::StvScottish)
+        matches!(self, Method::StvScottish | Method::StvMeek)
     }
 }
 
@@ -166,6 +171,7 @@ pub fn count(profile: &Profile, method: Method, options: Options) -> Result<Outc
         }
         Method::Irv => irv::count(profile, options),
         Method::StvScottish => Ok(stv_scottish::count(profile, options)),
+        Method::StvMeek => Ok(meek::count(profile, options)),
         Method::Schulze | Method::RankedPairs | Method::Copeland | Method::Minimax => {
             Ok(condorcet::count(profile, method, options))
         }

@@ -35,6 +35,8 @@ pub(super) struct Staged<'p> {
     scale: Option<u32>,
     policy: TieBreak,
     lot: Option<Lot>,
+    /// The quota, recorded with every stage (STV).
+    pub(super) quota: Option<Decimal>,
     pub(super) rounds: Vec<Round>,
     pub(super) ties: Vec<Tie>,
     pub(super) elected: Vec<CandidateId>,
@@ -66,6 +68,7 @@ impl<'p> Staged<'p> {
             scale,
             policy,
             lot: None,
+            quota: None,
             rounds: Vec::new(),
             ties: Vec::new(),
             elected: Vec::new(),
@@ -170,6 +173,7 @@ impl<'p> Staged<'p> {
             elected: std::mem::take(&mut self.stage_elected),
             excluded: std::mem::take(&mut self.stage_excluded),
             surplus: self.stage_surplus.take(),
+            quota: self.quota,
         });
     }
 

@@ -30,6 +30,11 @@ pub(super) fn count(profile: &Profile, options: Options) -> Outcome {
     let valid = profile.total_weight();
     let quota = (valid / Decimal::from(seats + 1)).floor() + Decimal::ONE;
     let mut count = Staged::first_stage(profile, options.tie_break, Some(PLACES));
+    count.quota = Some({
+        let mut shown = quota;
+        shown.rescale(PLACES);
+        shown
+    });
     let mut transferred = vec![false; profile.candidates().len()];
     let mut complete = true;
     loop {
