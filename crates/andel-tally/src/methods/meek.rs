@@ -248,10 +248,6 @@ fn settle_round(meek: &mut Meek<'_>) -> Decimal {
     for _ in 0..MAX_ITERATIONS {
         let held = meek.distribute();
         let quota = meek.quota(held);
-        let hopeful_passes = meek
-            .with(Status::Hopeful)
-            .iter()
-            .any(|c| meek.votes[c.index()] > quota);
         let elected = meek.with(Status::Elected);
         let surplus: Decimal = elected
             .iter()
