@@ -5,16 +5,18 @@ use std::str::FromStr;
 
 use andel::tally::formats::{self, Election};
 use andel::tally::report::Report;
-use andel::tally::{Method, Options, TieBreak, count};
+use andel::tally::{Method, Options, TieBreak, count_ballots};
 use anyhow::{Context, Result, bail};
 
 use crate::Outcome;
 
-/// Count a ballot file (BLT, PrefLib .soc/.soi/.toc/.toi, or CSV of rankings).
+/// Count a ballot file (BLT, PrefLib .soc/.soi/.toc/.toi, or CSV of rankings, approvals
+/// or scores).
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
     /// The method: plurality, approval, borda, irv, stv-scottish, stv-meek, schulze,
-    /// ranked-pairs, copeland, minimax.
+    /// ranked-pairs, copeland, minimax (ranked ballots); approval, pav, phragmen
+    /// (approvals, or rankings as approvals); score, star (score ballots).
     #[arg(long, value_parser = parse_method)]
     method: Method,
     /// Seats to fill (default: the file's, or 1).
@@ -100,8 +102,8 @@ pub(crate) fn run(args: &Args) -> Result<Outcome> {
         seats,
         tie_break: args.tie_break,
     };
-    let outcome = count(&election.profile, args.method, options)?;
-    let report = Report::new(&outcome, election.profile.candidates());
+    let outcome = count_ballots(&election.ballots, args.method, options)?;
+    let report = Report::new(&outcome, election.ballots.candidates());
     if args.json {
         crate::print(&format!("{}\n", serde_json::to_string_pretty(&report)?))?;
     } else {

@@ -730,3 +730,41 @@ fn tally_refuses_bad_input_clearly() {
     assert_eq!(drawn["ties"][0]["seed"], 42);
     assert_eq!(drawn["elected"].as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn tally_counts_approvals_and_scores() {
+    let dir = tempfile::tempdir().unwrap();
+    let approvals = dir.path().join("board.csv");
+    std::fs::write(
+        &approvals,
+        "approvals,Ada,Bo,Cy,Di\n6,Ada,Bo\n4,Cy,Di\n1,Bo\n1,Di\n",
+    )
+    .unwrap();
+    let a = approvals.to_str().unwrap();
+    for method in ["pav", "phragmen"] {
+        let out = ok(&["tally", "--method", method, "--seats", "2", "--json", a]);
+        let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+        // Proportional: the group of 4 gets one of the two seats.
+        let elected: Vec<&str> = json["elected"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        assert!(elected.contains(&"Bo"), "{method}: {elected:?}");
+        assert!(
+            elected.contains(&"Cy") || elected.contains(&"Di"),
+            "{method}: {elected:?}"
+        );
+    }
+    let scores = dir.path().join("logo.csv");
+    std::fs::write(&scores, "scores,Ada,Bo,Cy\n4,5,4,0\n5,0,3,5\n").unwrap();
+    let s = scores.to_str().unwrap();
+    let star = ok(&["tally", "--method", "star", s]);
+    assert!(star.contains("elected: Cy"), "{star}");
+    fails(
+        &["tally", "--method", "irv", s],
+        1,
+        "irv cannot count score ballots",
+    );
+}

@@ -36,7 +36,7 @@ pub enum TallyError {
         number: usize,
     },
     /// A ballot ranks a candidate twice.
-    #[error("`{candidate}` is ranked twice on one ballot")]
+    #[error("`{candidate}` appears twice on one ballot")]
     RankedTwice {
         /// The candidate's name.
         candidate: String,
@@ -53,6 +53,44 @@ pub enum TallyError {
     /// The weights do not fit in a decimal.
     #[error("the total weight of the ballots overflows")]
     Overflow,
+    /// A score sheet with the wrong number of scores.
+    #[error("a score ballot has {scores} scores for {candidates} candidates")]
+    ScoreSheet {
+        /// Scores given.
+        scores: usize,
+        /// Candidates.
+        candidates: usize,
+    },
+    /// A score above the maximum.
+    #[error("score {score} is above the maximum {max}")]
+    Score {
+        /// The score.
+        score: u32,
+        /// The maximum.
+        max: u32,
+    },
+    /// The method cannot count this kind of ballot.
+    #[error("{method} cannot count {kind} ballots ({needs})")]
+    WrongBallots {
+        /// The method.
+        method: Method,
+        /// The kind of ballot given.
+        kind: &'static str,
+        /// What it needs.
+        needs: &'static str,
+    },
+    /// An exhaustive method over too many committees.
+    #[error(
+        "{method} would compare {committees} committees; at most {max} are allowed (use phragmen for large elections)"
+    )]
+    TooManyCommittees {
+        /// The method.
+        method: Method,
+        /// How many committees.
+        committees: u128,
+        /// The limit.
+        max: u128,
+    },
     /// Two profiles to merge have different candidates.
     #[error("the two sets of ballots have different candidates")]
     DifferentCandidates,

@@ -40,7 +40,7 @@ fn matches_official_stages(ward: &str) {
     let seats = election.seats.unwrap();
     assert_eq!(official["seats"].as_u64().unwrap() as usize, seats);
     let outcome = count(
-        &election.profile,
+        election.profile().unwrap(),
         Method::StvScottish,
         Options {
             seats,
@@ -48,7 +48,7 @@ fn matches_official_stages(ward: &str) {
         },
     )
     .unwrap();
-    let report = Report::new(&outcome, election.profile.candidates());
+    let report = Report::new(&outcome, election.profile().unwrap().candidates());
     assert!(report.complete, "{ward}: the count did not complete");
     assert_eq!(
         report.valid_votes.to_string(),
@@ -133,13 +133,13 @@ fn dundee_2022_maryfield_matches_the_official_count() {
 #[test]
 fn burlington_2009_irv_elects_kiss_and_schulze_montroll() {
     let election = formats::preflib::parse(&read("burlington2009.toi")[..]).unwrap();
-    let candidates = election.profile.candidates();
+    let candidates = election.profile().unwrap().candidates();
     assert_eq!(
-        election.profile.total_weight(),
+        election.profile().unwrap().total_weight(),
         rust_decimal::Decimal::from(8980)
     );
     let winner = |method| {
-        let outcome = count(&election.profile, method, Options::default()).unwrap();
+        let outcome = count(election.profile().unwrap(), method, Options::default()).unwrap();
         assert!(outcome.complete);
         candidates.name(outcome.elected[0]).to_owned()
     };
@@ -152,7 +152,12 @@ fn burlington_2009_irv_elects_kiss_and_schulze_montroll() {
     ] {
         assert_eq!(winner(method), "Andy Montroll", "{method}");
     }
-    let outcome = count(&election.profile, Method::Schulze, Options::default()).unwrap();
+    let outcome = count(
+        election.profile().unwrap(),
+        Method::Schulze,
+        Options::default(),
+    )
+    .unwrap();
     let pairwise = outcome.pairwise.unwrap();
     assert_eq!(
         pairwise.condorcet_winner.map(|c| candidates.name(c)),
@@ -178,7 +183,7 @@ fn ers97_matches_the_meek_reference() {
     let election = formats::blt::parse(&read("ers97.blt")[..]).unwrap();
     let seats = election.seats.unwrap();
     let outcome = count(
-        &election.profile,
+        election.profile().unwrap(),
         Method::StvMeek,
         Options {
             seats,
@@ -186,7 +191,7 @@ fn ers97_matches_the_meek_reference() {
         },
     )
     .unwrap();
-    let report = Report::new(&outcome, election.profile.candidates());
+    let report = Report::new(&outcome, election.profile().unwrap().candidates());
     let text = String::from_utf8(read("ers97_meek_reference.csv")).unwrap();
     let rows: Vec<Vec<&str>> = text.lines().map(|l| l.split(',').collect()).collect();
     let ours_for_column = [(1, 1), (3, 2), (5, 4), (7, 5), (9, 7), (11, 9)];

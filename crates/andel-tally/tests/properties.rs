@@ -3,7 +3,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use andel_tally::{
-    CandidateId, Candidates, Method, Options, Outcome, Pairwise, Profile, Ranking, TieBreak, count,
+    Approvals, Ballots, CandidateId, Candidates, Method, Options, Outcome, Pairwise, Profile,
+    Ranking, Scores, TieBreak, count, count_ballots,
 };
 use proptest::prelude::*;
 use rust_decimal::Decimal;
@@ -16,9 +17,9 @@ const CONDORCET: [Method; 4] = [
 ];
 
 /// Ballots as (order of candidate indices, how many of them are ranked, weight).
-type Ballots = (usize, Vec<(Vec<u16>, usize, u32)>);
+type RankedBallots = (usize, Vec<(Vec<u16>, usize, u32)>);
 
-fn ballots() -> impl Strategy<Value = Ballots> {
+fn ballots() -> impl Strategy<Value = RankedBallots> {
     (2usize..=5).prop_flat_map(|n| {
         let order = Just((0..n as u16).collect::<Vec<_>>()).prop_shuffle();
         (
@@ -135,7 +136,7 @@ proptest! {
         let mut reversed = b.clone();
         reversed.reverse();
         let q = build(n, &reversed);
-        for &method in Method::ALL {
+        for &method in Method::ALL.iter().filter(|m| m.counts_rankings()) {
             let seats = if method.is_multi_winner() { 1 + (seed as usize % n) } else { 1 };
             let options = Options { seats, tie_break: TieBreak::Lot { seed } };
             let (x, y) = (count(&p, method, options).unwrap(), count(&q, method, options).unwrap());
@@ -151,7 +152,7 @@ proptest! {
         let flip = |c: u16| (n as u16) - 1 - c;
         let flipped: Vec<(Vec<u16>, usize, u32)> = b.iter().map(|(o, l, w)| (o.iter().map(|&c| flip(c)).collect(), *l, *w)).collect();
         let q = build(n, &flipped);
-        for &method in Method::ALL {
+        for &method in Method::ALL.iter().filter(|m| m.counts_rankings()) {
             let (x, y) = (run(&p, method), run(&q, method));
             if x.ties.is_empty() && y.ties.is_empty() {
                 let renamed: Vec<CandidateId> = y.elected.iter().map(|c| CandidateId(flip(c.0))).collect();
@@ -171,7 +172,7 @@ proptest! {
         let merged = build(n, &b[..at.min(b.len())]);
         if at > 0 && at < b.len() {
             let merged = merged.merged(&build(n, &b[at..])).unwrap();
-            for &method in Method::ALL {
+            for &method in Method::ALL.iter().filter(|m| m.counts_rankings()) {
                 prop_assert_eq!(run(&merged, method), run(&p, method), "{}", method);
             }
         }
@@ -220,5 +221,119 @@ proptest! {
             let outcome = run(&build(n, &raised), method);
             prop_assert_eq!(outcome.elected, vec![w], "{}", method);
         }
+    }
+}
+
+/// Approval ballots: `n` candidates, sets of approved candidates with weights.
+fn approval_ballots() -> impl Strategy<Value = (usize, Vec<(Vec<bool>, u32)>)> {
+    (2usize..=6).prop_flat_map(|n| {
+        (
+            Just(n),
+            proptest::collection::vec(
+                (proptest::collection::vec(any::<bool>(), n), 1u32..5),
+                1..14,
+            ),
+        )
+    })
+}
+
+fn approvals(n: usize, ballots: &[(Vec<bool>, u32)]) -> Approvals {
+    let candidates = Candidates::new((0..n).map(|i| format!("c{i}"))).unwrap();
+    let mut builder = Approvals::builder(candidates);
+    for (approved, weight) in ballots {
+        let set = approved
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| **a)
+            .map(|(i, _)| CandidateId(i as u16));
+        builder.add(set, Decimal::from(*weight)).unwrap();
+    }
+    builder.build()
+}
+
+/// Score ballots: `n` candidates, a score 0–5 each, with weights.
+fn score_ballots() -> impl Strategy<Value = (usize, Vec<(Vec<u32>, u32)>)> {
+    (2usize..=5).prop_flat_map(|n| {
+        (
+            Just(n),
+            proptest::collection::vec((proptest::collection::vec(0u32..=5, n), 1u32..5), 1..14),
+        )
+    })
+}
+
+fn scores(n: usize, ballots: &[(Vec<u32>, u32)]) -> Scores {
+    let candidates = Candidates::new((0..n).map(|i| format!("c{i}"))).unwrap();
+    let mut builder = Scores::builder(candidates);
+    for (sheet, weight) in ballots {
+        builder.add(sheet.clone(), Decimal::from(*weight)).unwrap();
+    }
+    builder.build()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// Justified representation (PAV and Phragmén): if voters holding at least 1/k of the
+    /// weight all approve one candidate, some of them approves an elected candidate.
+    #[test]
+    fn committees_give_justified_representation((n, b) in approval_ballots(), seats in 1usize..4) {
+        let a = approvals(n, &b);
+        let seats = seats.min(n);
+        for method in [Method::Pav, Method::Phragmen] {
+            let outcome = count_ballots(&Ballots::Approval(a.clone()), method, Options { seats, tie_break: TieBreak::Lot { seed: 5 } }).unwrap();
+            prop_assert!(outcome.complete);
+            prop_assert_eq!(outcome.elected.len(), seats);
+            for c in a.candidates().ids() {
+                let group: Vec<&(Vec<CandidateId>, Decimal)> = a.ballots().iter().filter(|(set, _)| set.contains(&c)).collect();
+                let weight: Decimal = group.iter().map(|(_, w)| *w).sum();
+                let represented = group.iter().any(|(set, _)| set.iter().any(|x| outcome.elected.contains(x)));
+                if weight * Decimal::from(seats) >= a.total_weight() {
+                    prop_assert!(represented, "{} leaves a cohesive group for {} unrepresented", method, c);
+                }
+            }
+        }
+    }
+
+    /// Approval, PAV and Phragmén do not depend on ballot order, and counting two halves
+    /// together counts them all.
+    #[test]
+    fn approval_methods_are_anonymous((n, b) in approval_ballots(), seats in 1usize..4) {
+        let seats = seats.min(n);
+        let mut reversed = b.clone();
+        reversed.reverse();
+        for method in [Method::Approval, Method::Pav, Method::Phragmen] {
+            let options = Options { seats, tie_break: TieBreak::Lot { seed: 11 } };
+            let x = count_ballots(&Ballots::Approval(approvals(n, &b)), method, options).unwrap();
+            let y = count_ballots(&Ballots::Approval(approvals(n, &reversed)), method, options).unwrap();
+            prop_assert_eq!(x.elected, y.elected, "{}", method);
+        }
+    }
+
+    /// Score elects the highest total; STAR elects a finalist (top two by score) who wins
+    /// the runoff, or ties it with the higher score.
+    #[test]
+    fn score_and_star((n, b) in score_ballots()) {
+        let s = scores(n, &b);
+        let ballots = Ballots::Score(s.clone());
+        let options = Options { seats: 1, tie_break: TieBreak::Lot { seed: 2 } };
+        let score = count_ballots(&ballots, Method::Score, options).unwrap();
+        let totals = score.scores.clone().unwrap();
+        let top = totals.iter().max().copied().unwrap();
+        prop_assert_eq!(totals[score.elected[0].index()], top);
+        let star = count_ballots(&ballots, Method::Star, options).unwrap();
+        prop_assert!(star.complete);
+        let winner = star.elected[0];
+        let ranking = star.ranking.clone().unwrap();
+        let above = ranking.iter().take_while(|g| !g.contains(&winner)).map(Vec::len).sum::<usize>();
+        prop_assert!(above <= 1, "the STAR winner must be a finalist");
+        let runoff = &star.rounds[1].votes;
+        let other = star.rounds[1].votes.iter().enumerate().find(|(i, v)| *i != winner.index() && !v.is_zero()).map(|(i, _)| i);
+        if let Some(other) = other {
+            prop_assert!(runoff[winner.index()] >= runoff[other]);
+        }
+        let mut reversed = b.clone();
+        reversed.reverse();
+        let again = count_ballots(&Ballots::Score(scores(n, &reversed)), Method::Star, options).unwrap();
+        prop_assert_eq!(again.elected, star.elected);
     }
 }

@@ -18,6 +18,7 @@
 use std::io::BufRead;
 
 use super::{Election, Lines, ParseError, Tally, weight};
+use crate::Ballots;
 use crate::{CandidateId, Candidates, MAX_CANDIDATES};
 
 /// Reads a BLT file.
@@ -93,7 +94,7 @@ pub fn parse(input: impl BufRead) -> Result<Election, ParseError> {
             })?;
     }
     Ok(Election {
-        profile: tally.build(candidates)?,
+        ballots: Ballots::Ranked(tally.build(candidates)?),
         seats: Some(seats),
         title,
     })
@@ -207,7 +208,7 @@ mod tests {
             ("2 1\n1 1 0 2\n", "line 2: `2` after the `0`"),
             (
                 "2 1\n1 1 1 0\n0\n\"A\"\n\"B\"\n",
-                "line 2: `A` is ranked twice",
+                "line 2: `A` appears twice",
             ),
             ("2 1\n1 1 0\n", "before the `0` that closes the ballots"),
             ("2 1\n1 1 0\n0\n\"A\"\n", "after 1 of 2 candidate names"),
@@ -227,12 +228,12 @@ mod tests {
     fn withdrawn_equal_ranks_and_missing_zero() {
         let text = "# c\n3 1\n-2\n2 1=3 0\n1 2 3\n0\n\"A\" \"Party\"\n\"B\"\n\"C\"\n\"T\"\n";
         let election = parse(text.as_bytes()).unwrap();
-        let c = election.profile.candidates();
+        let c = election.profile().unwrap().candidates();
         assert!(c.is_withdrawn(CandidateId(1)));
         assert_eq!(election.title.as_deref(), Some("T"));
-        assert_eq!(election.profile.ballots().len(), 2);
+        assert_eq!(election.profile().unwrap().ballots().len(), 2);
         assert_eq!(
-            election.profile.ballots()[0].0.ranks(),
+            election.profile().unwrap().ballots()[0].0.ranks(),
             &[vec![CandidateId(0), CandidateId(2)]]
         );
     }

@@ -1,68 +1,144 @@
-//! A simple CSV of rankings, for ballots collected in a spreadsheet or a form.
+//! A simple CSV of ballots, for votes collected in a spreadsheet or a form. The first
+//! row names the kind of ballot and the candidates:
 //!
 //! ```text
-//! candidates,Ada,Bo,"Cy, Jr."
-//! 3,Ada,Bo,"Cy, Jr."
-//! 1,Bo
+//! candidates,Ada,Bo,"Cy, Jr."      rankings: WEIGHT, then names in order of preference
+//! 3,Ada,Bo,"Cy, Jr."               (`=` joins names ranked equal)
 //! 2,"Cy, Jr.",Ada=Bo
+//!
+//! approvals,Ada,Bo,Cy              approvals: WEIGHT, then the names approved
+//! 4,Ada,Cy
+//!
+//! scores,Ada,Bo,Cy                 scores: WEIGHT, then one whole-number score per
+//! 5,5,3,0                          candidate, in header order (blank is 0)
 //! ```
 //!
-//! The first row names the candidates after the word `candidates`. Every other row is
-//! a weight, then candidate names in order of preference; `=` joins names ranked equal.
 //! Fields may be double-quoted (a quote inside is doubled); blank lines and lines
 //! starting with `#` are skipped.
 
 use std::io::BufRead;
 
-use super::{Election, Lines, ParseError, Tally, weight};
-use crate::Candidates;
+use rust_decimal::Decimal;
 
-/// Reads a CSV of rankings.
+use super::{Election, Lines, ParseError, Tally, weight};
+use crate::{Approvals, Ballots, CandidateId, Candidates, MAX_SCORE, Scores};
+
+/// The kind of ballot a CSV file holds, from its first row.
+enum Kind {
+    Rankings(Tally),
+    Approvals(Vec<(Vec<CandidateId>, Decimal, usize)>),
+    Scores(Vec<(Vec<u32>, Decimal, usize)>),
+}
+
+/// Reads a CSV of rankings, approvals or scores.
 ///
 /// # Errors
 ///
-/// The first malformed line: a missing `candidates` row, an unknown or repeated name, a
-/// bad weight, or a badly quoted field.
+/// The first malformed line: a missing header row, an unknown or repeated name, a bad
+/// weight or score, or a badly quoted field.
 pub fn parse(input: impl BufRead) -> Result<Election, ParseError> {
     let mut lines = Lines::new(input);
-    let mut candidates: Option<Candidates> = None;
-    let mut tally = Tally::default();
+    let mut header: Option<(Candidates, Kind)> = None;
     while let Some(line) = lines.next_line()? {
         if line.trim().is_empty() || line.starts_with('#') {
             continue;
         }
         let fields = split(line).map_err(|p| lines.error(p))?;
-        let Some(known) = &candidates else {
-            if fields.first().map(|f| f.trim()) != Some("candidates") {
-                return Err(lines.error("the first row must be `candidates,NAME,NAME,…`"));
-            }
+        let Some((known, kind)) = &mut header else {
             let names = fields[1..].iter().map(|f| f.trim().to_owned());
-            candidates = Some(Candidates::new(names).map_err(|err| lines.error(err.to_string()))?);
+            let kind = match fields[0].trim() {
+                "candidates" => Kind::Rankings(Tally::default()),
+                "approvals" => Kind::Approvals(Vec::new()),
+                "scores" => Kind::Scores(Vec::new()),
+                _ => return Err(lines.error("the first row must be `candidates,NAME,…` (rankings), `approvals,NAME,…` or `scores,NAME,…`")),
+            };
+            let candidates = Candidates::new(names).map_err(|err| lines.error(err.to_string()))?;
+            header = Some((candidates, kind));
             continue;
         };
         let w = weight(fields[0].trim()).map_err(|p| lines.error(p))?;
-        let mut ranking = Vec::new();
-        for field in &fields[1..] {
-            if field.trim().is_empty() {
-                continue;
-            }
-            let group = field
-                .split('=')
-                .map(|name| {
-                    known
-                        .find(name.trim())
-                        .map(|c| c.0)
-                        .ok_or_else(|| lines.error(format!("`{}` is not a candidate", name.trim())))
-                })
-                .collect::<Result<Vec<u16>, ParseError>>()?;
-            ranking.push(group);
-        }
         let at = lines.line();
-        tally.add(ranking, w, at)?;
+        let find = |name: &str| {
+            known
+                .find(name.trim())
+                .ok_or_else(|| format!("`{}` is not a candidate", name.trim()))
+        };
+        match kind {
+            Kind::Rankings(tally) => {
+                let mut ranking = Vec::new();
+                for field in fields[1..].iter().filter(|f| !f.trim().is_empty()) {
+                    let group = field
+                        .split('=')
+                        .map(|name| find(name).map(|c| c.0))
+                        .collect::<Result<Vec<u16>, String>>()
+                        .map_err(|p| lines.error(p))?;
+                    ranking.push(group);
+                }
+                tally.add(ranking, w, at)?;
+            }
+            Kind::Approvals(rows) => {
+                let approved = fields[1..]
+                    .iter()
+                    .filter(|f| !f.trim().is_empty())
+                    .map(|name| find(name))
+                    .collect::<Result<Vec<CandidateId>, String>>()
+                    .map_err(|p| lines.error(p))?;
+                rows.push((approved, w, at));
+            }
+            Kind::Scores(rows) => {
+                if fields.len() - 1 > known.len() {
+                    return Err(lines.error(format!(
+                        "{} scores for {} candidates",
+                        fields.len() - 1,
+                        known.len()
+                    )));
+                }
+                let mut sheet = vec![0u32; known.len()];
+                for (i, field) in fields[1..].iter().enumerate() {
+                    let text = field.trim();
+                    if text.is_empty() {
+                        continue;
+                    }
+                    sheet[i] = text
+                        .parse::<u32>()
+                        .ok()
+                        .filter(|s| *s <= MAX_SCORE)
+                        .ok_or_else(|| {
+                            lines.error(format!(
+                                "`{text}` is not a score (a whole number from 0 to {MAX_SCORE})"
+                            ))
+                        })?;
+                }
+                rows.push((sheet, w, at));
+            }
+        }
     }
-    let candidates = candidates.ok_or_else(|| lines.error("the file has no `candidates` row"))?;
+    let (candidates, kind) = header.ok_or_else(|| lines.error("the file has no header row"))?;
+    let ballots = match kind {
+        Kind::Rankings(tally) => Ballots::Ranked(tally.build(candidates)?),
+        Kind::Approvals(rows) => {
+            let mut builder = Approvals::builder(candidates);
+            for (approved, w, line) in rows {
+                builder.add(approved, w).map_err(|err| ParseError {
+                    line,
+                    problem: err.to_string(),
+                })?;
+            }
+            Ballots::Approval(builder.build())
+        }
+        Kind::Scores(rows) => {
+            let mut builder = Scores::builder(candidates);
+            for (sheet, w, line) in rows {
+                builder.add(sheet, w).map_err(|err| ParseError {
+                    line,
+                    problem: err.to_string(),
+                })?;
+            }
+            Ballots::Score(builder.build())
+        }
+    };
     Ok(Election {
-        profile: tally.build(candidates)?,
+        ballots,
         seats: None,
         title: None,
     })
@@ -116,16 +192,45 @@ mod tests {
             "candidates,Ada,Bo,\"Cy, Jr.\"\n3,Ada,Bo,\"Cy, Jr.\"\n\n# note\n2,\"Cy, Jr.\",Ada=Bo\n";
         let election = parse(text.as_bytes()).unwrap();
         assert_eq!(
-            election.profile.candidates().name(crate::CandidateId(2)),
+            election
+                .profile()
+                .unwrap()
+                .candidates()
+                .name(crate::CandidateId(2)),
             "Cy, Jr."
         );
-        assert_eq!(election.profile.ballots()[1].0.ranks().len(), 2);
+        assert_eq!(election.profile().unwrap().ballots()[1].0.ranks().len(), 2);
+    }
+
+    #[test]
+    fn approvals_and_scores() {
+        let election = parse("approvals,A,B,C\n2,A,C\n1,\n3,C,A\n".as_bytes()).unwrap();
+        let Ballots::Approval(approvals) = election.ballots else {
+            panic!("approvals expected")
+        };
+        assert_eq!(
+            approvals.ballots().len(),
+            2,
+            "A,C and C,A are one set; an empty approval is a ballot"
+        );
+        assert_eq!(approvals.total_weight(), Decimal::from(6));
+        let election = parse("scores,A,B,C\n1,5,,2\n".as_bytes()).unwrap();
+        let Ballots::Score(scores) = election.ballots else {
+            panic!("scores expected")
+        };
+        assert_eq!(scores.ballots()[0].0, vec![5, 0, 2]);
     }
 
     #[test]
     fn errors_name_the_line() {
         let cases = [
             ("Ada,Bo\n", "line 1: the first row must be"),
+            ("scores,A,B\n1,1,2,3\n", "line 2: 3 scores for 2 candidates"),
+            ("scores,A,B\n1,x\n", "line 2: `x` is not a score"),
+            ("approvals,A,B\n1,A,A\n", "line 2: `A` appears twice"),
+            ("scores,A,B\n1,1,2,3\n", "line 2: 3 scores for 2 candidates"),
+            ("scores,A,B\n1,x\n", "line 2: `x` is not a score"),
+            ("approvals,A,B\n1,A,A\n", "line 2: `A` appears twice"),
             ("candidates,A,B\n1,C\n", "line 2: `C` is not a candidate"),
             (
                 "candidates,A,B\n-1,A\n",
@@ -139,7 +244,7 @@ mod tests {
                 "candidates,A,A\n",
                 "line 1: candidates 1 and 2 are both named `A`",
             ),
-            ("", "no `candidates` row"),
+            ("", "no header row"),
         ];
         for (text, expected) in cases {
             let err = parse(text.as_bytes()).unwrap_err().to_string();

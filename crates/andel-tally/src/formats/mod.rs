@@ -11,7 +11,7 @@ use std::io::BufRead;
 
 use rust_decimal::Decimal;
 
-use crate::{CandidateId, Candidates, Profile, Ranking, TallyError};
+use crate::{Ballots, CandidateId, Candidates, Profile, Ranking, TallyError};
 
 pub mod blt;
 pub mod csv;
@@ -26,11 +26,21 @@ pub const MAX_DISTINCT_RANKINGS: usize = 10_000_000;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Election {
     /// The ballots.
-    pub profile: Profile,
+    pub ballots: Ballots,
     /// Seats, if the file says.
     pub seats: Option<usize>,
     /// The title, if the file has one.
     pub title: Option<String>,
+}
+
+impl Election {
+    /// The rankings, if the file holds ranked ballots.
+    pub fn profile(&self) -> Option<&Profile> {
+        match &self.ballots {
+            Ballots::Ranked(profile) => Some(profile),
+            _ => None,
+        }
+    }
 }
 
 /// What is wrong with a ballot file, and on which line.

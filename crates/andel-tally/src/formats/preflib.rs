@@ -16,6 +16,7 @@
 use std::io::BufRead;
 
 use super::{Election, Lines, ParseError, Tally, weight};
+use crate::Ballots;
 use crate::{Candidates, MAX_CANDIDATES};
 
 /// Which PrefLib data type a file declares.
@@ -125,7 +126,7 @@ pub fn parse(input: impl BufRead) -> Result<Election, ParseError> {
         problem: err.to_string(),
     })?;
     Ok(Election {
-        profile: tally.build(candidates)?,
+        ballots: Ballots::Ranked(tally.build(candidates)?),
         seats: None,
         title,
     })
@@ -203,9 +204,9 @@ mod tests {
     fn ties_and_incomplete_orders() {
         let text = format!("{HEAD}4: 1,{{2,3}}\n2: 3\n1: 1, {{2, 3}}\n");
         let election = parse(text.as_bytes()).unwrap();
-        assert_eq!(election.profile.ballots().len(), 2);
+        assert_eq!(election.profile().unwrap().ballots().len(), 2);
         assert_eq!(
-            election.profile.total_weight(),
+            election.profile().unwrap().total_weight(),
             rust_decimal::Decimal::from(7)
         );
     }
@@ -217,7 +218,7 @@ mod tests {
                 format!("{HEAD}1: 4\n"),
                 "line 6: alternative 4 is out of range",
             ),
-            (format!("{HEAD}1: 1,1\n"), "line 6: `A` is ranked twice"),
+            (format!("{HEAD}1: 1,1\n"), "line 6: `A` appears twice"),
             (format!("{HEAD}1: {{1,2\n"), "line 6: `{` is not closed"),
             (
                 format!("{HEAD}x: 1\n"),

@@ -118,7 +118,8 @@ pub(super) fn count(profile: &Profile, method: Method, options: Options) -> Outc
             }
             pairwise.strongest_paths = Some(paths);
             from_scores(
-                profile,
+                profile.candidates(),
+                profile.total_weight(),
                 method,
                 options,
                 scores,
@@ -138,7 +139,8 @@ pub(super) fn count(profile: &Profile, method: Method, options: Options) -> Outc
                 }
             }
             from_scores(
-                profile,
+                profile.candidates(),
+                profile.total_weight(),
                 method,
                 options,
                 scores,
@@ -157,7 +159,8 @@ pub(super) fn count(profile: &Profile, method: Method, options: Options) -> Outc
                     .unwrap_or(Decimal::ZERO);
             }
             from_scores(
-                profile,
+                profile.candidates(),
+                profile.total_weight(),
                 method,
                 options,
                 scores,

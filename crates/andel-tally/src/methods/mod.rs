@@ -5,15 +5,18 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Outcome, Profile, TallyError, TieBreak};
+use crate::{Approvals, Ballots, Outcome, Profile, TallyError, TieBreak};
 
+mod committee;
 mod condorcet;
 mod irv;
 mod meek;
 mod scored;
 mod staged;
+mod star;
 mod stv_scottish;
 
+pub use committee::MAX_COMMITTEES;
 pub use condorcet::Pairwise;
 
 /// A counting method.
@@ -44,6 +47,15 @@ pub enum Method {
     Copeland,
     /// Minimax (winning votes): the winner's worst pairwise defeat is the least bad.
     Minimax,
+    /// Score (range) voting: the highest total score wins.
+    Score,
+    /// STAR: score, then an automatic runoff between the two highest-scoring candidates.
+    Star,
+    /// Proportional approval voting: the committee that maximises the voters' summed
+    /// satisfaction 1 + 1/2 + … + 1/k (exact, over every committee).
+    Pav,
+    /// Sequential Phragmén: seats as loads shared by approvers, balanced greedily.
+    Phragmen,
 }
 
 impl Method {
@@ -59,7 +71,17 @@ impl Method {
         Method::RankedPairs,
         Method::Copeland,
         Method::Minimax,
+        Method::Score,
+        Method::Star,
+        Method::Pav,
+        Method::Phragmen,
     ];
+
+    /// Whether the method can count rankings (all but score and STAR, which need
+    /// scores).
+    pub fn counts_rankings(self) -> bool {
+        !matches!(self, Method::Score | Method::Star)
+    }
 
     /// The method's name, as the command line and JSON spell it.
     pub fn name(self) -> &'static str {
@@ -74,13 +96,24 @@ impl Method {
             Method::RankedPairs => "ranked-pairs",
             Method::Copeland => "copeland",
             Method::Minimax => "minimax",
+            Method::Score => "score",
+            Method::Star => "star",
+            Method::Pav => "pav",
+            Method::Phragmen => "phragmen",
         }
     }
 
     /// Whether the method fills several seats proportionally (otherwise `seats` above 1
     /// takes the top of its ranking).
+    ///
+    /// The ballots each method counts: score and STAR need score ballots; approval, PAV
+    /// and Phragmén count approvals (a ranking approves every candidate it ranks); the
+    /// others count rankings.
     pub fn is_multi_winner(self) -> bool {
-        matches!(self, Method::StvScottish | Method::StvMeek)
+        matches!(
+            self,
+            Method::StvScottish | Method::StvMeek | Method::Pav | Method::Phragmen
+        )
     }
 }
 
@@ -175,5 +208,72 @@ pub fn count(profile: &Profile, method: Method, options: Options) -> Result<Outc
         Method::Schulze | Method::RankedPairs | Method::Copeland | Method::Minimax => {
             Ok(condorcet::count(profile, method, options))
         }
+        Method::Pav | Method::Phragmen => {
+            committee::count(&Approvals::from_rankings(profile), method, options)
+        }
+        Method::Score | Method::Star => Err(TallyError::WrongBallots {
+            method,
+            kind: "ranked",
+            needs: "score ballots",
+        }),
+    }
+}
+
+/// Counts ballots of any kind with `method`: rankings as [`count`] does, approvals with
+/// approval, PAV or Phragmén, scores with score or STAR.
+///
+/// ```
+/// use andel_tally::{count_ballots, Ballots, Candidates, CandidateId, Method, Options, Scores};
+/// use rust_decimal::Decimal;
+///
+/// let candidates = Candidates::new(["Ada", "Bo", "Cy"])?;
+/// let mut scores = Scores::builder(candidates);
+/// scores.add(vec![5, 4, 0], Decimal::from(4))?;
+/// scores.add(vec![0, 3, 5], Decimal::from(5))?;
+/// let ballots = Ballots::Score(scores.build());
+/// // Totals: Ada 20, Bo 31, Cy 25. Runoff Bo–Cy: 4 prefer Bo, 5 prefer Cy.
+/// let star = count_ballots(&ballots, Method::Star, Options::default())?;
+/// assert_eq!(star.elected, vec![CandidateId(2)]);
+/// let score = count_ballots(&ballots, Method::Score, Options::default())?;
+/// assert_eq!(score.elected, vec![CandidateId(1)]);
+/// # Ok::<(), andel_tally::TallyError>(())
+/// ```
+///
+/// # Errors
+///
+/// As [`count`], and when the method cannot count this kind of ballot.
+pub fn count_ballots(
+    ballots: &Ballots,
+    method: Method,
+    options: Options,
+) -> Result<Outcome, TallyError> {
+    let standing = ballots.candidates().standing().count();
+    if options.seats == 0 || options.seats > standing {
+        return Err(TallyError::Seats {
+            seats: options.seats,
+            standing,
+        });
+    }
+    let wrong = |needs| TallyError::WrongBallots {
+        method,
+        kind: ballots.kind(),
+        needs,
+    };
+    match ballots {
+        Ballots::Ranked(profile) => count(profile, method, options),
+        Ballots::Approval(approvals) => match method {
+            Method::Approval | Method::Pav | Method::Phragmen => {
+                committee::count(approvals, method, options)
+            }
+            Method::Score | Method::Star => Err(wrong("score ballots")),
+            _ => Err(wrong("ranked ballots")),
+        },
+        Ballots::Score(scores) => match method {
+            Method::Score | Method::Star => star::count(scores, method, options),
+            Method::Approval | Method::Pav | Method::Phragmen => {
+                Err(wrong("approval or ranked ballots"))
+            }
+            _ => Err(wrong("ranked ballots")),
+        },
     }
 }

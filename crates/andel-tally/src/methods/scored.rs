@@ -12,7 +12,15 @@ pub(super) fn count(profile: &Profile, method: Method, options: Options) -> Outc
         Method::Approval => approval(profile),
         _ => borda(profile),
     };
-    from_scores(profile, method, options, scores, Better::Higher, None)
+    from_scores(
+        profile.candidates(),
+        profile.total_weight(),
+        method,
+        options,
+        scores,
+        Better::Higher,
+        None,
+    )
 }
 
 /// Whether a higher or a lower score is better.
@@ -24,21 +32,22 @@ pub(super) enum Better {
 
 /// The outcome of a method that scores candidates: ranking by score, top `seats` elected.
 pub(super) fn from_scores(
-    profile: &Profile,
+    candidates: &crate::Candidates,
+    valid_votes: Decimal,
     method: Method,
     options: Options,
     scores: Vec<Decimal>,
     better: Better,
     pairwise: Option<super::Pairwise>,
 ) -> Outcome {
-    let standing: Vec<CandidateId> = profile.candidates().standing().collect();
+    let standing: Vec<CandidateId> = candidates.standing().collect();
     let ranking = rank_by(&standing, &scores, better);
     let mut ties = Vec::new();
     let (elected, complete) = elect_top(&ranking, options.seats, options.tie_break, &mut ties);
     Outcome {
         method,
         seats: options.seats,
-        valid_votes: profile.total_weight(),
+        valid_votes,
         quota: None,
         elected,
         ranking: Some(ranking),

@@ -1,0 +1,298 @@
+//! Approval methods: approval voting, proportional approval voting (PAV) and sequential
+//! Phragmén.
+
+use rust_decimal::Decimal;
+
+use super::scored::{Better, from_scores};
+use crate::outcome::Lot;
+use crate::{
+    Approvals, CandidateId, Method, Options, Outcome, Resolution, TallyError, Tie, TieBreak,
+    TieKind,
+};
+
+/// The most committees PAV compares (it looks at every one).
+pub const MAX_COMMITTEES: u128 = 2_000_000;
+
+pub(super) fn count(
+    ballots: &Approvals,
+    method: Method,
+    options: Options,
+) -> Result<Outcome, TallyError> {
+    match method {
+        Method::Pav => pav(ballots, options),
+        Method::Phragmen => Ok(phragmen(ballots, options)),
+        _ => {
+            let mut scores = vec![Decimal::ZERO; ballots.candidates().len()];
+            for (approved, weight) in ballots.ballots() {
+                for c in approved {
+                    scores[c.index()] += *weight;
+                }
+            }
+            Ok(from_scores(
+                ballots.candidates(),
+                ballots.total_weight(),
+                Method::Approval,
+                options,
+                scores,
+                Better::Higher,
+                None,
+            ))
+        }
+    }
+}
+
+fn outcome(
+    ballots: &Approvals,
+    method: Method,
+    options: Options,
+    elected: Vec<CandidateId>,
+    ties: Vec<Tie>,
+    complete: bool,
+) -> Outcome {
+    let mut approvals = vec![Decimal::ZERO; ballots.candidates().len()];
+    for (approved, weight) in ballots.ballots() {
+        for c in approved {
+            approvals[c.index()] += *weight;
+        }
+    }
+    Outcome {
+        method,
+        seats: options.seats,
+        valid_votes: ballots.total_weight(),
+        quota: None,
+        elected,
+        ranking: None,
+        scores: Some(approvals),
+        ties,
+        complete,
+        rounds: Vec::new(),
+        pairwise: None,
+    }
+}
+
+/// Draws one of `tied` by the policy (only a lot settles these: there are no stages).
+fn draw(
+    tied: Vec<CandidateId>,
+    policy: TieBreak,
+    lot: &mut Option<Lot>,
+    ties: &mut Vec<Tie>,
+) -> Option<CandidateId> {
+    let resolution = match policy {
+        TieBreak::Lot { seed } => {
+            let lot = lot.get_or_insert_with(|| Lot::new(seed));
+            Resolution::Lot {
+                seed,
+                chosen: tied[lot.draw(tied.len())],
+            }
+        }
+        _ => Resolution::Unresolved,
+    };
+    let chosen = resolution.chosen();
+    ties.push(Tie {
+        stage: None,
+        kind: TieKind::Winner,
+        between: tied,
+        resolution,
+    });
+    chosen
+}
+
+/// Sequential Phragmén: each elected candidate's seat is a load of 1 shared by their
+/// approvers; each round elects the candidate whose election would leave the most
+/// loaded approver least loaded.
+fn phragmen(ballots: &Approvals, options: Options) -> Outcome {
+    let candidates = ballots.candidates();
+    let mut load = vec![Decimal::ZERO; ballots.ballots().len()];
+    let mut elected: Vec<CandidateId> = Vec::new();
+    let mut ties = Vec::new();
+    let mut lot = None;
+    while elected.len() < options.seats {
+        let mut best: Option<Decimal> = None;
+        let mut tied: Vec<CandidateId> = Vec::new();
+        for c in candidates.standing().filter(|c| !elected.contains(c)) {
+            let (mut support, mut carried) = (Decimal::ZERO, Decimal::ZERO);
+            for (b, (approved, weight)) in ballots.ballots().iter().enumerate() {
+                if approved.contains(&c) {
+                    support += *weight;
+                    carried += *weight * load[b];
+                }
+            }
+            if support.is_zero() {
+                continue;
+            }
+            let new_load = (Decimal::ONE + carried) / support;
+            match best {
+                Some(b) if new_load > b => {}
+                Some(b) if new_load == b => tied.push(c),
+                _ => {
+                    best = Some(new_load);
+                    tied = vec![c];
+                }
+            }
+        }
+        if tied.is_empty() {
+            // Nobody left has an approver: every remaining candidate is equally (un)supported.
+            tied = candidates
+                .standing()
+                .filter(|c| !elected.contains(c))
+                .collect();
+        }
+        let chosen = if let [only] = tied[..] {
+            Some(only)
+        } else {
+            draw(tied, options.tie_break, &mut lot, &mut ties)
+        };
+        let Some(chosen) = chosen else {
+            return outcome(ballots, Method::Phragmen, options, elected, ties, false);
+        };
+        if let Some(new_load) = best {
+            for (b, (approved, _)) in ballots.ballots().iter().enumerate() {
+                if approved.contains(&chosen) {
+                    load[b] = new_load;
+                }
+            }
+        }
+        elected.push(chosen);
+    }
+    outcome(ballots, Method::Phragmen, options, elected, ties, true)
+}
+
+/// Proportional approval voting: the committee maximising the sum over voters of
+/// 1 + 1/2 + … + 1/k, for k elected candidates they approve. Exact: every committee is
+/// compared, in integer arithmetic (scaled by lcm(1..seats)).
+fn pav(ballots: &Approvals, options: Options) -> Result<Outcome, TallyError> {
+    let standing: Vec<CandidateId> = ballots.candidates().standing().collect();
+    let k = options.seats;
+    let committees = binomial(standing.len() as u128, k as u128);
+    if committees > MAX_COMMITTEES {
+        return Err(TallyError::TooManyCommittees {
+            method: Method::Pav,
+            committees,
+            max: MAX_COMMITTEES,
+        });
+    }
+    let scale = (1..=k as u64).fold(1u64, lcm);
+    // harmonic[j] = scale × (1 + 1/2 + … + 1/j), exact.
+    let harmonic: Vec<Decimal> = (0..=k as u64)
+        .scan(0u64, |acc, j| {
+            *acc += scale.checked_div(j).unwrap_or(0);
+            Some(Decimal::from(*acc))
+        })
+        .collect();
+    let mut best: Option<Decimal> = None;
+    let mut optimal: Vec<Vec<CandidateId>> = Vec::new();
+    let mut pick: Vec<usize> = (0..k).collect();
+    loop {
+        let committee: Vec<CandidateId> = pick.iter().map(|&i| standing[i]).collect();
+        let score: Decimal = ballots
+            .ballots()
+            .iter()
+            .map(|(approved, weight)| {
+                *weight * harmonic[committee.iter().filter(|c| approved.contains(c)).count()]
+            })
+            .sum();
+        match best {
+            Some(b) if score < b => {}
+            Some(b) if score == b => optimal.push(committee),
+            _ => {
+                best = Some(score);
+                optimal = vec![committee];
+            }
+        }
+        if !next_combination(&mut pick, standing.len()) {
+            break;
+        }
+    }
+    let mut ties = Vec::new();
+    let committee = if optimal.len() == 1 {
+        optimal.remove(0)
+    } else {
+        let mut between: Vec<CandidateId> = optimal.iter().flatten().copied().collect();
+        between.sort();
+        between.dedup();
+        match options.tie_break {
+            TieBreak::Lot { seed } => {
+                let mut lot = Lot::new(seed);
+                let chosen = optimal.swap_remove(lot.draw(optimal.len()));
+                ties.push(Tie {
+                    stage: None,
+                    kind: TieKind::Winner,
+                    between,
+                    resolution: Resolution::Lot {
+                        seed,
+                        chosen: chosen[0],
+                    },
+                });
+                chosen
+            }
+            _ => {
+                ties.push(Tie {
+                    stage: None,
+                    kind: TieKind::Winner,
+                    between,
+                    resolution: Resolution::Unresolved,
+                });
+                // Those in every optimal committee are elected whatever the tie.
+                let sure: Vec<CandidateId> = optimal[0]
+                    .iter()
+                    .copied()
+                    .filter(|c| optimal.iter().all(|o| o.contains(c)))
+                    .collect();
+                return Ok(outcome(ballots, Method::Pav, options, sure, ties, false));
+            }
+        }
+    };
+    let mut out = outcome(ballots, Method::Pav, options, Vec::new(), ties, true);
+    let scores = out.scores.clone().unwrap_or_default();
+    let mut elected = committee;
+    elected.sort_by(|a, b| scores[b.index()].cmp(&scores[a.index()]).then(a.cmp(b)));
+    out.elected = elected;
+    Ok(out)
+}
+
+fn gcd(a: u64, b: u64) -> u64 {
+    if b == 0 { a } else { gcd(b, a % b) }
+}
+
+fn lcm(a: u64, b: u64) -> u64 {
+    a / gcd(a, b) * b
+}
+
+fn binomial(n: u128, k: u128) -> u128 {
+    if k > n {
+        return 0;
+    }
+    (0..k).fold(1u128, |acc, i| acc.saturating_mul(n - i) / (i + 1))
+}
+
+/// Advances `pick` (strictly increasing indices below `n`) to the next combination.
+fn next_combination(pick: &mut [usize], n: usize) -> bool {
+    let k = pick.len();
+    for i in (0..k).rev() {
+        if pick[i] < n - k + i {
+            pick[i] += 1;
+            for j in i + 1..k {
+                pick[j] = pick[j - 1] + 1;
+            }
+            return true;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn combinations_and_binomials_agree() {
+        let mut pick = vec![0, 1, 2];
+        let mut n = 1;
+        while next_combination(&mut pick, 7) {
+            n += 1;
+        }
+        assert_eq!(n, binomial(7, 3));
+        assert_eq!(binomial(30, 5), 142_506);
+        assert_eq!((1..=6).fold(1, lcm), 60);
+    }
+}
