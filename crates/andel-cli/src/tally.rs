@@ -10,13 +10,14 @@ use anyhow::{Context, Result, bail};
 
 use crate::Outcome;
 
-/// Count a ballot file (BLT, PrefLib .soc/.soi/.toc/.toi, or CSV of rankings, approvals
-/// or scores).
+/// Count a ballot file (BLT, PrefLib .soc/.soi/.toc/.toi, Pabulib .pb, or CSV of
+/// rankings, approvals or scores).
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
     /// The method: plurality, approval, borda, irv, stv-scottish, stv-meek, schulze,
     /// ranked-pairs, copeland, minimax (ranked ballots); approval, pav, phragmen
-    /// (approvals, or rankings as approvals); score, star (score ballots).
+    /// (approvals, or rankings as approvals); score, star (score ballots); equal-shares,
+    /// greedy-budget (participatory budgets, Pabulib .pb files).
     #[arg(long, value_parser = parse_method)]
     method: Method,
     /// Seats to fill (default: the file's, or 1).
@@ -25,7 +26,8 @@ pub(crate) struct Args {
     /// How ties are settled: `report`, `earlier-stages` (the default) or `lot:SEED`.
     #[arg(long, value_parser = parse_tie_break, default_value = "earlier-stages")]
     tie_break: TieBreak,
-    /// The file's format, if its extension does not say (`blt`, `preflib`, `csv`).
+    /// The file's format, if its extension does not say (`blt`, `preflib`, `pabulib`,
+    /// `csv`).
     #[arg(long)]
     format: Option<Format>,
     /// Print the result as JSON (the schema is in the book's Voting methods chapter).
@@ -40,6 +42,7 @@ pub(crate) struct Args {
 enum Format {
     Blt,
     Preflib,
+    Pabulib,
     Csv,
 }
 
@@ -71,9 +74,10 @@ fn detect(path: &Path) -> Result<Format> {
     Ok(match extension.to_ascii_lowercase().as_str() {
         "blt" => Format::Blt,
         "soc" | "soi" | "toc" | "toi" => Format::Preflib,
+        "pb" => Format::Pabulib,
         "csv" => Format::Csv,
         _ => bail!(
-            "cannot tell the format of `{}` from its extension; give --format blt, preflib or csv",
+            "cannot tell the format of `{}` from its extension; give --format blt, preflib, pabulib or csv",
             path.display()
         ),
     })
@@ -86,6 +90,7 @@ fn read(path: &Path, format: Format) -> Result<Election> {
     let parsed = match format {
         Format::Blt => formats::blt::parse(input),
         Format::Preflib => formats::preflib::parse(input),
+        Format::Pabulib => formats::pabulib::parse(input),
         Format::Csv => formats::csv::parse(input),
     };
     parsed.with_context(|| format!("`{}` is not a valid ballot file", path.display()))

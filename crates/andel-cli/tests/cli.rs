@@ -768,3 +768,28 @@ fn tally_counts_approvals_and_scores() {
         "irv cannot count score ballots",
     );
 }
+
+#[test]
+fn tally_spends_a_participatory_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    let pb = dir.path().join("park.pb");
+    let mut votes = String::from(
+        "META\nkey;value\nbudget;110\nvote_type;approval\nPROJECTS\nproject_id;cost;name\n1;50;X1\n2;50;X2\n3;50;Y\nVOTES\nvoter_id;vote\n",
+    );
+    for v in 0..6 {
+        votes.push_str(&format!("a{v};1,2\n"));
+    }
+    votes.push_str("b;2\n");
+    for v in 0..4 {
+        votes.push_str(&format!("c{v};3\n"));
+    }
+    std::fs::write(&pb, votes).unwrap();
+    let pb = pb.to_str().unwrap();
+    let shares: serde_json::Value =
+        serde_json::from_str(&ok(&["tally", "--method", "equal-shares", "--json", pb])).unwrap();
+    assert_eq!(shares["elected"], serde_json::json!(["X2 (2)", "Y (3)"]));
+    assert_eq!(shares["budget"]["spent"], "100");
+    let greedy: serde_json::Value =
+        serde_json::from_str(&ok(&["tally", "--method", "greedy-budget", "--json", pb])).unwrap();
+    assert_eq!(greedy["elected"], serde_json::json!(["X2 (2)", "X1 (1)"]));
+}

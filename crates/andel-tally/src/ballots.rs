@@ -245,6 +245,14 @@ pub enum Ballots {
     Approval(Approvals),
     /// Scores.
     Score(Scores),
+    /// Approvals of projects in a participatory budget, with the projects' costs and the
+    /// money to spend.
+    Budget {
+        /// The approvals; the candidates are the projects.
+        approvals: Approvals,
+        /// The costs and the limit.
+        budget: crate::Budget,
+    },
 }
 
 impl Ballots {
@@ -254,6 +262,7 @@ impl Ballots {
             Ballots::Ranked(p) => p.candidates(),
             Ballots::Approval(a) => a.candidates(),
             Ballots::Score(s) => s.candidates(),
+            Ballots::Budget { approvals, .. } => approvals.candidates(),
         }
     }
 
@@ -263,6 +272,7 @@ impl Ballots {
             Ballots::Ranked(_) => "ranked",
             Ballots::Approval(_) => "approval",
             Ballots::Score(_) => "score",
+            Ballots::Budget { .. } => "budget",
         }
     }
 }

@@ -91,6 +91,20 @@ pub enum TallyError {
         /// The limit.
         max: u128,
     },
+    /// A budget whose costs do not match the projects.
+    #[error("{costs} project costs for {projects} projects")]
+    Costs {
+        /// Costs given.
+        costs: usize,
+        /// Projects.
+        projects: usize,
+    },
+    /// A negative amount of money.
+    #[error("amount {amount} is negative")]
+    Money {
+        /// The amount.
+        amount: Decimal,
+    },
     /// Two profiles to merge have different candidates.
     #[error("the two sets of ballots have different candidates")]
     DifferentCandidates,

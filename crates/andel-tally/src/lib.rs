@@ -38,6 +38,8 @@ pub mod report;
 
 pub use ballots::{Approvals, ApprovalsBuilder, Ballots, MAX_SCORE, Scores, ScoresBuilder};
 pub use error::TallyError;
-pub use methods::{MAX_COMMITTEES, Method, Options, Pairwise, count, count_ballots};
+pub use methods::{
+    Budget, MAX_COMMITTEES, Method, Options, Pairwise, Spending, count, count_ballots,
+};
 pub use outcome::{Outcome, Resolution, Round, Tie, TieBreak, TieKind};
 pub use profile::{CandidateId, Candidates, MAX_CANDIDATES, Profile, ProfileBuilder, Ranking};

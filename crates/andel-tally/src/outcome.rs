@@ -126,6 +126,8 @@ pub struct Outcome {
     pub rounds: Vec<Round>,
     /// The pairwise comparison, for Condorcet methods.
     pub pairwise: Option<crate::Pairwise>,
+    /// The money, for participatory budgeting.
+    pub spending: Option<crate::Spending>,
 }
 
 /// A small, well-known generator (SplitMix64) for seeded lots: the same seed gives the

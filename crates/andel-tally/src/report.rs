@@ -100,6 +100,21 @@ pub struct Report {
     pub rounds: Vec<RoundReport>,
     /// The pairwise comparison of a Condorcet method.
     pub pairwise: Option<PairwiseReport>,
+    /// The money, for participatory budgeting.
+    pub budget: Option<BudgetReport>,
+}
+
+/// How a participatory budget was spent, by name.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct BudgetReport {
+    /// The money available.
+    pub limit: Decimal,
+    /// The money spent.
+    pub spent: Decimal,
+    /// Each project's cost.
+    pub costs: ByName<Decimal>,
+    /// Equal Shares: each voter's share in the run that was kept.
+    pub share: Option<Decimal>,
 }
 
 impl Report {
@@ -180,6 +195,12 @@ impl Report {
                     .as_ref()
                     .map(|l| l.iter().map(|(a, b)| [name(a), name(b)]).collect()),
             }),
+            budget: outcome.spending.as_ref().map(|s| BudgetReport {
+                limit: s.limit,
+                spent: s.spent,
+                costs: by_name(&s.costs),
+                share: s.share,
+            }),
         }
     }
 
@@ -258,6 +279,12 @@ impl Report {
             if let Some(locked) = &p.locked {
                 let pairs: Vec<String> = locked.iter().map(|[a, b]| format!("{a} > {b}")).collect();
                 let _ = writeln!(out, "locked, in order: {}", pairs.join("; "));
+            }
+        }
+        if let Some(budget) = &self.budget {
+            let _ = writeln!(out, "\nbudget {} · spent {}", budget.limit, budget.spent);
+            if let Some(share) = budget.share {
+                let _ = writeln!(out, "each voter's share in the counted run: {share}");
             }
         }
         for tie in &self.ties {

@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use andel_tally::formats::{blt, csv, preflib};
+use andel_tally::formats::{blt, csv, pabulib, preflib};
 use andel_tally::{Method, Options, TallyError, TieBreak, count_ballots};
 use proptest::prelude::*;
 
@@ -20,6 +20,7 @@ fn plausible() -> impl Strategy<Value = String> {
         "# (DATA TYPE: (soc|soi|toc|toi)|NUMBER ALTERNATIVES: [0-9]{1,2}|ALTERNATIVE NAME [0-9]: [a-z]{1,5})",
         "[0-9]{1,3}: [0-9{}, ]{0,12}",
         "(candidates|[0-9]{1,2})(,[a-c=\"]{0,4}){0,5}",
+        "(META|PROJECTS|VOTES|key;value|budget;[0-9]{1,3}|project_id;cost;name|voter_id;vote|[0-9];[0-9]{1,3};[a-z]{0,4}|[a-z][0-9];[0-9,]{0,5})",
         "[ -~]{0,30}",
     ];
     proptest::collection::vec(line, 0..14).prop_map(|lines| lines.join("\n"))
@@ -54,11 +55,12 @@ proptest! {
         let _ = blt::parse(&bytes[..]);
         let _ = preflib::parse(&bytes[..]);
         let _ = csv::parse(&bytes[..]);
+        let _ = pabulib::parse(&bytes[..]);
     }
 
     #[test]
     fn plausible_files_parse_or_name_a_line(text in plausible()) {
-        for parsed in [blt::parse(text.as_bytes()), preflib::parse(text.as_bytes()), csv::parse(text.as_bytes())] {
+        for parsed in [blt::parse(text.as_bytes()), preflib::parse(text.as_bytes()), csv::parse(text.as_bytes()), pabulib::parse(text.as_bytes())] {
             match parsed {
                 Ok(election) => count_everything(&election),
                 Err(err) => prop_assert!(err.line <= text.lines().count() + 1, "{}", err),

@@ -337,3 +337,37 @@ proptest! {
         prop_assert_eq!(again.elected, star.elected);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 150, ..ProptestConfig::default() })]
+
+    /// Both budget methods stay within the budget and leave no unfunded project that
+    /// would still fit; neither depends on the order of the ballots.
+    #[test]
+    fn budgets_are_kept_and_exhausted(
+        (n, b) in approval_ballots(),
+        costs in proptest::collection::vec(1u32..60, 6),
+        limit in 20u32..150,
+    ) {
+        let budget = andel_tally::Budget { limit: Decimal::from(limit), costs: costs[..n].iter().map(|c| Decimal::from(*c)).collect() };
+        let mut reversed = b.clone();
+        reversed.reverse();
+        for method in [Method::EqualShares, Method::GreedyBudget] {
+            let options = Options { seats: 1, tie_break: TieBreak::Lot { seed: 8 } };
+            let ballots = Ballots::Budget { approvals: approvals(n, &b), budget: budget.clone() };
+            let outcome = count_ballots(&ballots, method, options).unwrap();
+            prop_assert!(outcome.complete);
+            let spending = outcome.spending.clone().unwrap();
+            prop_assert!(spending.spent <= spending.limit, "{}", method);
+            let left = spending.limit - spending.spent;
+            for p in 0..n {
+                let p = CandidateId(p as u16);
+                if !outcome.elected.contains(&p) {
+                    prop_assert!(budget.costs[p.index()] > left, "{}: {} still fits", method, p);
+                }
+            }
+            let again = count_ballots(&Ballots::Budget { approvals: approvals(n, &reversed), budget: budget.clone() }, method, options).unwrap();
+            prop_assert_eq!(again.elected, outcome.elected);
+        }
+    }
+}

@@ -1,5 +1,6 @@
 //! Ballot files: BLT (as OpenSTV and Droop write it), PrefLib (`.soi`, `.toi`, `.soc`,
-//! `.toc`) and a simple CSV of rankings.
+//! `.toc`), Pabulib (`.pb`, participatory budgets) and a simple CSV of rankings,
+//! approvals or scores.
 //!
 //! Every parser reads line by line from any [`BufRead`], refuses lines longer than
 //! [`MAX_LINE_BYTES`] and files with more than [`MAX_DISTINCT_RANKINGS`] different
@@ -15,6 +16,7 @@ use crate::{Ballots, CandidateId, Candidates, Profile, Ranking, TallyError};
 
 pub mod blt;
 pub mod csv;
+pub mod pabulib;
 pub mod preflib;
 
 /// The longest line a parser accepts, in bytes.

@@ -67,6 +67,7 @@ fn outcome(
         complete,
         rounds: Vec::new(),
         pairwise: None,
+        spending: None,
     }
 }
 

@@ -330,6 +330,7 @@ fn ranked_pairs(
         complete: complete && filled,
         rounds: Vec::new(),
         pairwise: Some(pairwise),
+        spending: None,
     }
 }
 

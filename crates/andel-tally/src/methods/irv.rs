@@ -54,5 +54,6 @@ pub(super) fn count(profile: &Profile, options: Options) -> Result<Outcome, Tall
         complete,
         rounds: count.rounds,
         pairwise: None,
+        spending: None,
     })
 }

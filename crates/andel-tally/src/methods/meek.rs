@@ -236,6 +236,7 @@ pub(super) fn count(profile: &Profile, options: Options) -> Outcome {
         complete,
         rounds,
         pairwise: None,
+        spending: None,
     }
 }
 

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{Approvals, Ballots, Outcome, Profile, TallyError, TieBreak};
 
+mod budget;
 mod committee;
 mod condorcet;
 mod irv;
@@ -16,6 +17,7 @@ mod staged;
 mod star;
 mod stv_scottish;
 
+pub use budget::{Budget, Spending};
 pub use committee::MAX_COMMITTEES;
 pub use condorcet::Pairwise;
 
@@ -56,6 +58,11 @@ pub enum Method {
     Pav,
     /// Sequential Phragmén: seats as loads shared by approvers, balanced greedily.
     Phragmen,
+    /// Participatory budgeting by the Method of Equal Shares (cost utilities), completed
+    /// by raising the voters' shares, then greedily.
+    EqualShares,
+    /// Participatory budgeting greedily: projects by approvals, each funded if it fits.
+    GreedyBudget,
 }
 
 impl Method {
@@ -75,12 +82,17 @@ impl Method {
         Method::Star,
         Method::Pav,
         Method::Phragmen,
+        Method::EqualShares,
+        Method::GreedyBudget,
     ];
 
     /// Whether the method can count rankings (all but score and STAR, which need
-    /// scores).
+    /// scores, and the budget methods, which need projects' costs).
     pub fn counts_rankings(self) -> bool {
-        !matches!(self, Method::Score | Method::Star)
+        !matches!(
+            self,
+            Method::Score | Method::Star | Method::EqualShares | Method::GreedyBudget
+        )
     }
 
     /// The method's name, as the command line and JSON spell it.
@@ -100,6 +112,8 @@ impl Method {
             Method::Star => "star",
             Method::Pav => "pav",
             Method::Phragmen => "phragmen",
+            Method::EqualShares => "equal-shares",
+            Method::GreedyBudget => "greedy-budget",
         }
     }
 
@@ -216,6 +230,11 @@ pub fn count(profile: &Profile, method: Method, options: Options) -> Result<Outc
             kind: "ranked",
             needs: "score ballots",
         }),
+        Method::EqualShares | Method::GreedyBudget => Err(TallyError::WrongBallots {
+            method,
+            kind: "ranked",
+            needs: "approvals of projects with costs",
+        }),
     }
 }
 
@@ -262,6 +281,22 @@ pub fn count_ballots(
     match ballots {
         Ballots::Ranked(profile) => count(profile, method, options),
         Ballots::Approval(approvals) => match method {
+            Method::Approval | Method::Pav | Method::Phragmen => {
+                committee::count(approvals, method, options)
+            }
+            Method::Score | Method::Star => Err(wrong("score ballots")),
+            Method::EqualShares | Method::GreedyBudget => {
+                Err(wrong("approvals of projects with costs"))
+            }
+            _ => Err(wrong("ranked ballots")),
+        },
+        Ballots::Budget {
+            approvals,
+            budget: limits,
+        } => match method {
+            Method::EqualShares | Method::GreedyBudget => {
+                budget::count(approvals, limits, method, options)
+            }
             Method::Approval | Method::Pav | Method::Phragmen => {
                 committee::count(approvals, method, options)
             }

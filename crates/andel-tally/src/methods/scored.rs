@@ -56,6 +56,7 @@ pub(super) fn from_scores(
         complete,
         rounds: Vec::new(),
         pairwise,
+        spending: None,
     }
 }
 

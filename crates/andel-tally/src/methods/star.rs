@@ -87,6 +87,7 @@ fn star(ballots: &Scores, options: Options, totals: Vec<Decimal>) -> Outcome {
         complete: false,
         rounds: vec![scoring],
         pairwise: None,
+        spending: None,
     };
     // Finalists: the top two by score, settling a tie for a place by the policy.
     let mut finalists: Vec<CandidateId> = Vec::new();

@@ -93,6 +93,7 @@ pub(super) fn count(profile: &Profile, options: Options) -> Outcome {
         complete,
         rounds: count.rounds,
         pairwise: None,
+        spending: None,
     }
 }
 

@@ -1,0 +1,408 @@
+//! Participatory budgeting over approval ballots: the Method of Equal Shares (with
+//! completion) and greedy-by-approval.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::outcome::Lot;
+use crate::{
+    Approvals, CandidateId, Method, Options, Outcome, Resolution, TallyError, Tie, TieBreak,
+    TieKind,
+};
+
+/// The most times completion raises the voters' shares before it stops.
+const MAX_COMPLETION_STEPS: usize = 100_000;
+
+/// What a participatory budget has to spend, and what each project costs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Budget {
+    /// The money to spend.
+    pub limit: Decimal,
+    /// Each project's cost, in candidate order.
+    pub costs: Vec<Decimal>,
+}
+
+/// How a budget was spent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Spending {
+    /// The money available.
+    pub limit: Decimal,
+    /// The money spent on the funded projects.
+    pub spent: Decimal,
+    /// Each project's cost, in candidate order.
+    pub costs: Vec<Decimal>,
+    /// Equal Shares: each unit of voter weight's share of the budget in the run whose
+    /// outcome was kept (raised above limit ÷ voters by completion).
+    pub share: Option<Decimal>,
+}
+
+pub(super) fn count(
+    ballots: &Approvals,
+    budget: &Budget,
+    method: Method,
+    options: Options,
+) -> Result<Outcome, TallyError> {
+    let n = ballots.candidates().len();
+    if budget.costs.len() != n {
+        return Err(TallyError::Costs {
+            costs: budget.costs.len(),
+            projects: n,
+        });
+    }
+    if let Some(bad) = budget
+        .costs
+        .iter()
+        .chain([&budget.limit])
+        .find(|c| c.is_sign_negative())
+    {
+        return Err(TallyError::Money { amount: *bad });
+    }
+    let approvals = approval_counts(ballots);
+    let mut ties = Vec::new();
+    let mut lot: Option<Lot> = None;
+    let (funded, share, complete) = match method {
+        Method::EqualShares => {
+            let (mut funded, share, complete) = equal_shares_completed(
+                ballots,
+                budget,
+                &approvals,
+                options.tie_break,
+                &mut lot,
+                &mut ties,
+            );
+            if complete {
+                greedy_fill(
+                    &mut funded,
+                    &approvals,
+                    budget,
+                    ballots,
+                    options.tie_break,
+                    &mut lot,
+                    &mut ties,
+                );
+            }
+            (funded, Some(share), complete)
+        }
+        _ => {
+            let mut funded = Vec::new();
+            let complete = greedy_fill(
+                &mut funded,
+                &approvals,
+                budget,
+                ballots,
+                options.tie_break,
+                &mut lot,
+                &mut ties,
+            );
+            (funded, None, complete)
+        }
+    };
+    let spent = funded
+        .iter()
+        .map(|p: &CandidateId| budget.costs[p.index()])
+        .sum();
+    Ok(Outcome {
+        method,
+        seats: funded.len(),
+        valid_votes: ballots.total_weight(),
+        quota: None,
+        elected: funded,
+        ranking: None,
+        scores: Some(approvals),
+        ties,
+        complete,
+        rounds: Vec::new(),
+        pairwise: None,
+        spending: Some(Spending {
+            limit: budget.limit,
+            spent,
+            costs: budget.costs.clone(),
+            share,
+        }),
+    })
+}
+
+fn approval_counts(ballots: &Approvals) -> Vec<Decimal> {
+    let mut approvals = vec![Decimal::ZERO; ballots.candidates().len()];
+    for (approved, weight) in ballots.ballots() {
+        for p in approved {
+            approvals[p.index()] += *weight;
+        }
+    }
+    approvals
+}
+
+/// Picks one of `tied`: the one with more approvals, then the cheaper (the methods'
+/// own rule), then by the policy (lot), or records an unsettled tie.
+fn pick(
+    mut tied: Vec<CandidateId>,
+    approvals: &[Decimal],
+    costs: &[Decimal],
+    policy: TieBreak,
+    lot: &mut Option<Lot>,
+    ties: &mut Vec<Tie>,
+) -> Option<CandidateId> {
+    if let Some(most) = tied.iter().map(|p| approvals[p.index()]).max() {
+        tied.retain(|p| approvals[p.index()] == most);
+    }
+    if let Some(cheapest) = tied.iter().map(|p| costs[p.index()]).min() {
+        tied.retain(|p| costs[p.index()] == cheapest);
+    }
+    if let [only] = tied[..] {
+        return Some(only);
+    }
+    let resolution = match policy {
+        TieBreak::Lot { seed } => {
+            let lot = lot.get_or_insert_with(|| Lot::new(seed));
+            Resolution::Lot {
+                seed,
+                chosen: tied[lot.draw(tied.len())],
+            }
+        }
+        _ => Resolution::Unresolved,
+    };
+    let chosen = resolution.chosen();
+    ties.push(Tie {
+        stage: None,
+        kind: TieKind::Winner,
+        between: tied,
+        resolution,
+    });
+    chosen
+}
+
+/// Greedy by approval: projects in order of approvals, each funded if it still fits.
+/// Returns false at an unsettled tie that decides what is funded.
+fn greedy_fill(
+    funded: &mut Vec<CandidateId>,
+    approvals: &[Decimal],
+    budget: &Budget,
+    ballots: &Approvals,
+    policy: TieBreak,
+    lot: &mut Option<Lot>,
+    ties: &mut Vec<Tie>,
+) -> bool {
+    let mut left = budget.limit
+        - funded
+            .iter()
+            .map(|p| budget.costs[p.index()])
+            .sum::<Decimal>();
+    loop {
+        let fits: Vec<CandidateId> = ballots
+            .candidates()
+            .standing()
+            .filter(|p| !funded.contains(p) && budget.costs[p.index()] <= left)
+            .collect();
+        let Some(best) = fits.iter().map(|p| approvals[p.index()]).max() else {
+            return true;
+        };
+        let tied: Vec<CandidateId> = fits
+            .into_iter()
+            .filter(|p| approvals[p.index()] == best)
+            .collect();
+        let Some(p) = pick(tied, approvals, &budget.costs, policy, lot, ties) else {
+            return false;
+        };
+        left -= budget.costs[p.index()];
+        funded.push(p);
+    }
+}
+
+/// One run of Equal Shares with every unit of voter weight holding `share`.
+fn equal_shares(
+    ballots: &Approvals,
+    budget: &Budget,
+    approvals: &[Decimal],
+    share: Decimal,
+    policy: TieBreak,
+    lot: &mut Option<Lot>,
+    ties: &mut Vec<Tie>,
+) -> Option<Vec<CandidateId>> {
+    let groups = ballots.ballots();
+    let mut money: Vec<Decimal> = groups.iter().map(|(_, w)| share * *w).collect();
+    let mut funded: Vec<CandidateId> = Vec::new();
+    loop {
+        // For each project, the smallest per-unit payment (cost utilities: rho × cost)
+        // at which its approvers can pay for it.
+        let mut best: Option<Decimal> = None;
+        let mut tied: Vec<CandidateId> = Vec::new();
+        for p in ballots
+            .candidates()
+            .standing()
+            .filter(|p| !funded.contains(p))
+        {
+            let cost = budget.costs[p.index()];
+            let Some(rho) = price(groups, &money, p, cost) else {
+                continue;
+            };
+            match best {
+                Some(b) if rho > b => {}
+                Some(b) if rho == b => tied.push(p),
+                _ => {
+                    best = Some(rho);
+                    tied = vec![p];
+                }
+            }
+        }
+        let Some(rho) = best else {
+            return Some(funded);
+        };
+        let p = pick(tied, approvals, &budget.costs, policy, lot, ties)?;
+        let cap = rho * budget.costs[p.index()];
+        for (g, (approved, weight)) in groups.iter().enumerate() {
+            if approved.contains(&p) {
+                let pays = (cap * *weight).min(money[g]);
+                money[g] -= pays;
+            }
+        }
+        funded.push(p);
+    }
+}
+
+/// The price per unit of utility at which `p`'s approvers pay `cost` together, each
+/// unit of weight paying at most `rho × cost`; `None` if they cannot afford it.
+fn price(
+    groups: &[(Vec<CandidateId>, Decimal)],
+    money: &[Decimal],
+    p: CandidateId,
+    cost: Decimal,
+) -> Option<Decimal> {
+    if cost.is_zero() {
+        return Some(Decimal::ZERO);
+    }
+    let mut supporters: Vec<(Decimal, Decimal)> = groups
+        .iter()
+        .zip(money)
+        .filter(|((approved, _), _)| approved.contains(&p))
+        .map(|((_, weight), m)| (*m / *weight, *weight))
+        .collect();
+    let available: Decimal = supporters.iter().map(|(per_unit, w)| *per_unit * *w).sum();
+    if available < cost {
+        return None;
+    }
+    supporters.sort();
+    let mut paid = Decimal::ZERO;
+    let mut weight_left: Decimal = supporters.iter().map(|(_, w)| *w).sum();
+    for (per_unit, w) in supporters {
+        let each = (cost - paid) / weight_left;
+        if each <= per_unit {
+            return Some(each / cost);
+        }
+        paid += per_unit * w;
+        weight_left -= w;
+    }
+    None
+}
+
+/// Equal Shares with "add one" completion: while the outcome leaves money unspent,
+/// raise every unit's share by one (currency unit) and count again, keeping the last
+/// outcome that stays within the budget.
+fn equal_shares_completed(
+    ballots: &Approvals,
+    budget: &Budget,
+    approvals: &[Decimal],
+    policy: TieBreak,
+    lot: &mut Option<Lot>,
+    ties: &mut Vec<Tie>,
+) -> (Vec<CandidateId>, Decimal, bool) {
+    let total = ballots.total_weight();
+    if total.is_zero() {
+        return (Vec::new(), Decimal::ZERO, true);
+    }
+    let mut share = budget.limit / total;
+    let cost_of = |f: &[CandidateId]| f.iter().map(|p| budget.costs[p.index()]).sum::<Decimal>();
+    let Some(mut kept) = equal_shares(ballots, budget, approvals, share, policy, lot, ties) else {
+        return (Vec::new(), share, false);
+    };
+    let mut kept_share = share;
+    for _ in 0..MAX_COMPLETION_STEPS {
+        if cost_of(&kept) >= budget.limit || kept.len() == ballots.candidates().standing().count() {
+            break;
+        }
+        share += Decimal::ONE;
+        let mut trial_ties = Vec::new();
+        let Some(trial) = equal_shares(
+            ballots,
+            budget,
+            approvals,
+            share,
+            policy,
+            lot,
+            &mut trial_ties,
+        ) else {
+            break;
+        };
+        if cost_of(&trial) > budget.limit {
+            break;
+        }
+        ties.extend(trial_ties);
+        kept = trial;
+        kept_share = share;
+    }
+    (kept, kept_share, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Ballots, Candidates, count_ballots};
+
+    /// Six voters want X1 and X2, one more X2, four want Y; 110 to spend, 50 a project.
+    /// Greedy funds the majority's two projects; Equal Shares gives the four their one.
+    fn example() -> Ballots {
+        let projects = Candidates::new(["X1", "X2", "Y"]).unwrap();
+        let mut approvals = Approvals::builder(projects);
+        approvals
+            .add([CandidateId(0), CandidateId(1)], Decimal::from(6))
+            .unwrap();
+        approvals.add([CandidateId(1)], Decimal::ONE).unwrap();
+        approvals.add([CandidateId(2)], Decimal::from(4)).unwrap();
+        let budget = Budget {
+            limit: Decimal::from(110),
+            costs: vec![Decimal::from(50); 3],
+        };
+        Ballots::Budget {
+            approvals: approvals.build(),
+            budget,
+        }
+    }
+
+    #[test]
+    fn equal_shares_is_proportional_where_greedy_is_not() {
+        let ballots = example();
+        let greedy = count_ballots(&ballots, Method::GreedyBudget, Options::default()).unwrap();
+        assert_eq!(greedy.elected, [CandidateId(1), CandidateId(0)]);
+        let shares = count_ballots(&ballots, Method::EqualShares, Options::default()).unwrap();
+        assert_eq!(shares.elected, [CandidateId(1), CandidateId(2)]);
+        let spending = shares.spending.unwrap();
+        assert_eq!(spending.spent, Decimal::from(100));
+        // 10 each at first; completion raised it to 15 (16 would fund all three: 150).
+        assert_eq!(spending.share, Some(Decimal::from(15)));
+    }
+
+    #[test]
+    fn prices_follow_the_poorest_supporters() {
+        let groups = vec![
+            (vec![CandidateId(0)], Decimal::ONE),
+            (vec![CandidateId(0)], Decimal::ONE),
+        ];
+        // One supporter has 10, the other 100: the first pays 10, the second 40.
+        let rho = price(
+            &groups,
+            &[Decimal::from(10), Decimal::from(100)],
+            CandidateId(0),
+            Decimal::from(50),
+        )
+        .unwrap();
+        assert_eq!(rho * Decimal::from(50), Decimal::from(40));
+        assert_eq!(
+            price(
+                &groups,
+                &[Decimal::from(10), Decimal::from(10)],
+                CandidateId(0),
+                Decimal::from(50)
+            ),
+            None
+        );
+    }
+}
