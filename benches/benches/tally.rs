@@ -8,54 +8,19 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use andel::tally::{CandidateId, Candidates, Method, Options, Profile, Ranking, count};
+use andel::tally::{CandidateId, Candidates, Method, Options, Profile, count};
+use andel_benches::ballots;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use rust_decimal::Decimal;
 
-/// A deterministic generator (xorshift64*), so every run counts the same ballots.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
-/// Rankings as voters write them: candidates drawn with a bias towards a few popular
-/// ones, most ballots ranking 1 to 5 of them.
-fn ballots(voters: usize, candidates: usize, seed: u64) -> Vec<Vec<u16>> {
-    let mut rng = Rng(seed);
-    (0..voters)
-        .map(|_| {
-            let longest = rng.below(candidates).clamp(1, 5);
-            let len = 1 + rng.below(longest);
-            let mut order: Vec<u16> = Vec::with_capacity(len);
-            while order.len() < len {
-                // Popularity: candidate k drawn about twice as often as k + 3.
-                let (x, y) = (rng.below(candidates), rng.below(candidates));
-                let c = (x * y / candidates) as u16;
-                if !order.contains(&c) {
-                    order.push(c);
-                }
-            }
-            order
-        })
-        .collect()
-}
-
 fn profile(rankings: &[Vec<u16>], n: usize) -> Profile {
     let candidates = Candidates::new((0..n).map(|i| format!("Candidate {i}"))).unwrap();
-    let mut profile = Profile::builder(candidates.clone());
-    for order in rankings {
-        let ranking = Ranking::strict(order.iter().map(|&c| CandidateId(c)), &candidates).unwrap();
-        profile.add(ranking, Decimal::ONE).unwrap();
+    let mut profile = Profile::builder(candidates);
+    let mut order = Vec::new();
+    for ranking in rankings {
+        order.clear();
+        order.extend(ranking.iter().map(|&c| CandidateId(c)));
+        profile.add_order(&order, Decimal::ONE).unwrap();
     }
     profile.build()
 }

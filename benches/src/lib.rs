@@ -1,4 +1,5 @@
-//! Inputs shared by the benchmarks: journals of a given size and payload width.
+//! Inputs shared by the benchmarks: journals of a given size and payload width, and
+//! ranked ballots drawn by a seeded generator.
 
 use andel::journal::{Draft, Entry, Kind, Payload, Salt, StreamHead, StreamId};
 
@@ -36,4 +37,44 @@ fn unreachable(err: &dyn std::fmt::Display) -> ! {
     {
         panic!("benchmark input is invalid: {err}")
     }
+}
+
+/// A deterministic generator (xorshift64*), so every run counts the same ballots.
+#[derive(Debug, Clone)]
+pub struct Rng(pub u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// A number below `n` (n > 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// Rankings as voters write them: candidates (0-based) drawn with a bias towards a few
+/// popular ones, most ballots ranking 1 to 5 of them.
+pub fn ballots(voters: usize, candidates: usize, seed: u64) -> Vec<Vec<u16>> {
+    let mut rng = Rng(seed);
+    (0..voters)
+        .map(|_| {
+            let longest = rng.below(candidates).clamp(1, 5);
+            let len = 1 + rng.below(longest);
+            let mut order: Vec<u16> = Vec::with_capacity(len);
+            while order.len() < len {
+                // Popularity: low-numbered candidates are drawn more often.
+                let (x, y) = (rng.below(candidates), rng.below(candidates));
+                let c = (x * y / candidates) as u16;
+                if !order.contains(&c) {
+                    order.push(c);
+                }
+            }
+            order
+        })
+        .collect()
 }

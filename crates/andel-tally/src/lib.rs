@@ -31,6 +31,7 @@
 mod ballots;
 mod error;
 pub mod formats;
+mod fxhash;
 mod methods;
 mod outcome;
 mod profile;

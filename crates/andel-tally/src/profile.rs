@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::TallyError;
+use crate::fxhash::FxBuild;
 
 /// The most candidates an election may have.
 pub const MAX_CANDIDATES: usize = 1000;
@@ -222,7 +223,10 @@ pub struct Profile {
 #[derive(Debug, Clone)]
 pub struct ProfileBuilder {
     candidates: Candidates,
-    index: HashMap<Ranking, usize>,
+    /// Rankings with one candidate per rank, by their order of candidates.
+    strict: HashMap<Box<[CandidateId]>, usize, FxBuild>,
+    /// Rankings with equal ranks.
+    index: HashMap<Ranking, usize, FxBuild>,
     ballots: Vec<(Ranking, Decimal)>,
     total: Decimal,
 }
@@ -232,7 +236,8 @@ impl Profile {
     pub fn builder(candidates: Candidates) -> ProfileBuilder {
         ProfileBuilder {
             candidates,
-            index: HashMap::new(),
+            strict: HashMap::default(),
+            index: HashMap::default(),
             ballots: Vec::new(),
             total: Decimal::ZERO,
         }
@@ -279,10 +284,11 @@ impl ProfileBuilder {
     ///
     /// When the weight is not positive.
     pub fn add(&mut self, ranking: Ranking, weight: Decimal) -> Result<(), TallyError> {
-        if weight <= Decimal::ZERO {
-            return Err(TallyError::Weight { weight });
+        if ranking.is_strict() {
+            let order: Vec<CandidateId> = ranking.0.iter().map(|g| g[0]).collect();
+            return self.add_order(&order, weight);
         }
-        self.total = self.total.checked_add(weight).ok_or(TallyError::Overflow)?;
+        self.count_weight(weight)?;
         match self.index.get(&ranking) {
             Some(&i) => self.ballots[i].1 += weight,
             None => {
@@ -290,6 +296,48 @@ impl ProfileBuilder {
                 self.ballots.push((ranking, weight));
             }
         }
+        Ok(())
+    }
+
+    /// Adds a ballot ranking `order`, one candidate per rank, most preferred first: the
+    /// fast way to add many ballots, allocating only for a ranking not seen before.
+    ///
+    /// # Errors
+    ///
+    /// When a candidate is unknown or ranked twice, or the weight is not positive.
+    pub fn add_order(&mut self, order: &[CandidateId], weight: Decimal) -> Result<(), TallyError> {
+        let mut seen = [0u64; MAX_CANDIDATES.div_ceil(64)];
+        for id in order {
+            if id.index() >= self.candidates.len() {
+                return Err(TallyError::UnknownCandidate {
+                    number: id.index() + 1,
+                });
+            }
+            let (word, bit) = (id.index() / 64, 1u64 << (id.index() % 64));
+            if seen[word] & bit != 0 {
+                return Err(TallyError::RankedTwice {
+                    candidate: self.candidates.name(*id).to_owned(),
+                });
+            }
+            seen[word] |= bit;
+        }
+        self.count_weight(weight)?;
+        match self.strict.get(order) {
+            Some(&i) => self.ballots[i].1 += weight,
+            None => {
+                self.strict.insert(order.into(), self.ballots.len());
+                let ranking = Ranking(order.iter().map(|c| vec![*c]).collect());
+                self.ballots.push((ranking, weight));
+            }
+        }
+        Ok(())
+    }
+
+    fn count_weight(&mut self, weight: Decimal) -> Result<(), TallyError> {
+        if weight <= Decimal::ZERO {
+            return Err(TallyError::Weight { weight });
+        }
+        self.total = self.total.checked_add(weight).ok_or(TallyError::Overflow)?;
         Ok(())
     }
 

@@ -371,3 +371,28 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 150, ..ProptestConfig::default() })]
+
+    /// Halving every weight (decimal weights) changes no result of a method that only
+    /// compares proportions (not Scottish STV, whose quota rounds to whole votes).
+    #[test]
+    fn decimal_weights_scale((n, b) in ballots(), seats in 1usize..4) {
+        let p = build(n, &b);
+        let candidates = p.candidates().clone();
+        let mut halved = Profile::builder(candidates);
+        for (ranking, weight) in p.ballots() {
+            halved.add(ranking.clone(), *weight / Decimal::from(2)).unwrap();
+        }
+        let halved = halved.build();
+        for method in [Method::Irv, Method::StvMeek, Method::Schulze, Method::Borda, Method::Plurality] {
+            let seats = if method.is_multi_winner() { seats.min(n) } else { 1 };
+            let options = Options { seats, tie_break: TieBreak::Lot { seed: 4 } };
+            let (x, y) = (count(&p, method, options).unwrap(), count(&halved, method, options).unwrap());
+            if x.ties.is_empty() && y.ties.is_empty() {
+                prop_assert_eq!(x.elected, y.elected, "{}", method);
+            }
+        }
+    }
+}

@@ -24,13 +24,14 @@ use crate::{CandidateId, Method, Options, Outcome, Profile, Round, Tie, TieKind}
 
 /// Nine decimal places (HWW 1987).
 const PLACES: u32 = 9;
-/// Iteration stops when the elected's surpluses total less than this.
-const OMEGA: Decimal = Decimal::from_parts(1, 0, 0, false, 5);
+/// A keep factor of 1, and a whole ballot, in units of 10⁻⁹.
+const ONE: i128 = 1_000_000_000;
 /// A guard against a count that does not settle (it always does in practice).
 const MAX_ITERATIONS: usize = 10_000;
 
-fn up(value: Decimal) -> Decimal {
-    value.round_dp_with_strategy(PLACES, RoundingStrategy::AwayFromZero)
+/// `ceil(a / b)` for non-negative `a` and positive `b`.
+fn ceil_div(a: i128, b: i128) -> i128 {
+    (a + b - 1) / b
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,37 +41,43 @@ enum Status {
     Excluded,
 }
 
+/// The count in integers: keep factors and ballots in units of 10⁻⁹, votes in units of
+/// 10⁻⁹ ÷ `10^weight_places` (weights scaled to whole numbers), so every step is exact
+/// and fast.
 struct Meek<'p> {
     profile: &'p Profile,
+    /// Each ballot group's weight, scaled to a whole number.
+    weights: Vec<i128>,
+    /// 10^(9 + weight decimal places): units per vote.
+    per_vote: i128,
+    weight_places: u32,
     status: Vec<Status>,
-    keep: Vec<Decimal>,
-    votes: Vec<Decimal>,
+    keep: Vec<i128>,
+    votes: Vec<i128>,
     seats: usize,
 }
 
 impl Meek<'_> {
     /// Reads every ballot with the current keep factors; returns the votes held by
     /// candidates in all.
-    fn distribute(&mut self) -> Decimal {
-        self.votes.iter_mut().for_each(|v| *v = Decimal::ZERO);
-        let mut held = Decimal::ZERO;
-        for (ranking, weight) in self.profile.ballots() {
-            let mut left = Decimal::ONE;
+    fn distribute(&mut self) -> i128 {
+        self.votes.iter_mut().for_each(|v| *v = 0);
+        let mut held = 0;
+        for ((ranking, _), &weight) in self.profile.ballots().iter().zip(&self.weights) {
+            let mut left = ONE;
             for group in ranking.ranks() {
-                let mut live = group.iter().filter(|c| {
-                    self.status[c.index()] != Status::Excluded && !self.keep[c.index()].is_zero()
-                });
+                let mut live = group.iter().filter(|c| self.keep[c.index()] > 0);
                 let Some(&c) = live.next() else { continue };
                 if live.next().is_some() {
                     // Equal preferences cannot be followed: the rest is not transferable.
                     break;
                 }
-                let share = up(left * self.keep[c.index()]).min(left);
-                let credited = share * *weight;
+                let share = ceil_div(left * self.keep[c.index()], ONE).min(left);
+                let credited = share * weight;
                 self.votes[c.index()] += credited;
                 held += credited;
                 left -= share;
-                if left.is_zero() {
+                if left == 0 {
                     break;
                 }
             }
@@ -78,8 +85,18 @@ impl Meek<'_> {
         held
     }
 
-    fn quota(&self, held: Decimal) -> Decimal {
-        held / Decimal::from(self.seats + 1)
+    /// Whether `votes` exceed the quota `held ÷ (seats + 1)`, exactly.
+    fn above_quota(&self, votes: i128, held: i128) -> bool {
+        votes * (self.seats as i128 + 1) > held
+    }
+
+    /// The elected candidates' surplus over the quota, times (seats + 1).
+    fn surplus(&self, held: i128) -> i128 {
+        let seats = self.seats as i128 + 1;
+        self.with(Status::Elected)
+            .iter()
+            .map(|c| (self.votes[c.index()] * seats - held).max(0))
+            .sum()
     }
 
     fn with(&self, status: Status) -> Vec<CandidateId> {
@@ -89,13 +106,48 @@ impl Meek<'_> {
             .filter(|c| self.status[c.index()] == status)
             .collect()
     }
+
+    /// Scales the keep factor of an elected candidate so that they hold the quota:
+    /// `keep × quota ÷ votes`, rounded up.
+    fn rescale_keep(&mut self, c: CandidateId, held: i128) {
+        let votes = self.votes[c.index()];
+        if votes > 0 {
+            let seats = self.seats as i128 + 1;
+            self.keep[c.index()] = ceil_div(self.keep[c.index()] * held, seats * votes);
+        }
+    }
+
+    /// A vote total as a decimal, truncated to nine places.
+    fn decimal(&self, units: i128) -> Decimal {
+        let mut value = Decimal::from_i128_with_scale(units, PLACES + self.weight_places)
+            .round_dp_with_strategy(PLACES, RoundingStrategy::ToZero);
+        value.rescale(PLACES);
+        value
+    }
 }
 
 pub(super) fn count(profile: &Profile, options: Options) -> Outcome {
     let candidates = profile.candidates();
     let n = candidates.len();
+    // Weights scaled to whole numbers: a weight of 1.5 counts as 15 tenths.
+    let weight_places = profile
+        .ballots()
+        .iter()
+        .map(|(_, w)| w.scale())
+        .max()
+        .unwrap_or(0)
+        .min(18);
+    let scale = Decimal::from(10i64.pow(weight_places));
+    let weights = profile
+        .ballots()
+        .iter()
+        .map(|(_, w)| (*w * scale).trunc().mantissa())
+        .collect();
     let mut meek = Meek {
         profile,
+        weights,
+        per_vote: ONE * 10i128.pow(weight_places),
+        weight_places,
         status: candidates
             .ids()
             .map(|c| {
@@ -108,15 +160,9 @@ pub(super) fn count(profile: &Profile, options: Options) -> Outcome {
             .collect(),
         keep: candidates
             .ids()
-            .map(|c| {
-                if candidates.is_withdrawn(c) {
-                    Decimal::ZERO
-                } else {
-                    Decimal::ONE
-                }
-            })
+            .map(|c| if candidates.is_withdrawn(c) { 0 } else { ONE })
             .collect(),
-        votes: vec![Decimal::ZERO; n],
+        votes: vec![0; n],
         seats: options.seats,
     };
     let mut rounds: Vec<Round> = Vec::new();
@@ -125,25 +171,29 @@ pub(super) fn count(profile: &Profile, options: Options) -> Outcome {
     let mut lot: Option<Lot> = None;
     let mut complete = true;
     while elected.len() < options.seats {
-        let quota = settle_round(&mut meek);
-        let votes: Vec<Decimal> = meek.votes.iter().map(|v| shown(*v)).collect();
+        let held = settle_round(&mut meek);
+        let votes: Vec<Decimal> = meek.votes.iter().map(|v| meek.decimal(*v)).collect();
         // What the shown votes do not account for: exhausted, and rounding.
         let mut non_transferable = profile.total_weight() - votes.iter().copied().sum::<Decimal>();
         non_transferable.rescale(PLACES);
+        let quota = meek.decimal(ceil_div(
+            held * 10i128.pow(PLACES),
+            (options.seats as i128 + 1) * 10i128.pow(PLACES),
+        ));
         let mut round = Round {
             votes,
             non_transferable,
             elected: Vec::new(),
             excluded: Vec::new(),
             surplus: None,
-            quota: Some(shown(up(quota))),
+            quota: Some(quota),
         };
         let hopeful = meek.with(Status::Hopeful);
         let left = options.seats - elected.len();
         let mut reached: Vec<CandidateId> = hopeful
             .iter()
             .copied()
-            .filter(|c| meek.votes[c.index()] > quota)
+            .filter(|c| meek.above_quota(meek.votes[c.index()], held))
             .collect();
         if hopeful.len() <= left {
             reached = hopeful.clone();
@@ -181,9 +231,8 @@ pub(super) fn count(profile: &Profile, options: Options) -> Outcome {
             }
             for c in reached.into_iter().take(left) {
                 meek.status[c.index()] = Status::Elected;
-                let votes = meek.votes[c.index()];
-                if votes > quota {
-                    meek.keep[c.index()] = up(meek.keep[c.index()] * quota / votes);
+                if meek.above_quota(meek.votes[c.index()], held) {
+                    meek.rescale_keep(c, held);
                 }
                 elected.push(c);
                 round.elected.push(c);
@@ -195,7 +244,7 @@ pub(super) fn count(profile: &Profile, options: Options) -> Outcome {
             .iter()
             .map(|c| meek.votes[c.index()])
             .min()
-            .unwrap_or_default();
+            .unwrap_or(0);
         let tied: Vec<CandidateId> = hopeful
             .iter()
             .copied()
@@ -220,7 +269,7 @@ pub(super) fn count(profile: &Profile, options: Options) -> Outcome {
             break;
         };
         meek.status[loser.index()] = Status::Excluded;
-        meek.keep[loser.index()] = Decimal::ZERO;
+        meek.keep[loser.index()] = 0;
         round.excluded.push(loser);
         rounds.push(round);
     }
@@ -240,39 +289,25 @@ pub(super) fn count(profile: &Profile, options: Options) -> Outcome {
     }
 }
 
-/// Iterates until the elected candidates' surpluses settle (total under 0.00001, or no
-/// longer shrinking); returns the votes held and the quota. Hopeful candidates who pass
+/// Iterates until the elected candidates' surpluses settle (total under 0.00001 of a
+/// vote, or no longer shrinking); returns the votes held. Hopeful candidates who pass
 /// the quota meanwhile are elected after the iteration, all at once, as the reference
 /// count does.
-fn settle_round(meek: &mut Meek<'_>) -> Decimal {
-    let mut last_surplus: Option<Decimal> = None;
+fn settle_round(meek: &mut Meek<'_>) -> i128 {
+    // 0.00001 of a vote, times (seats + 1) as `surplus` is.
+    let omega = meek.per_vote / 100_000 * (meek.seats as i128 + 1);
+    let mut last_surplus: Option<i128> = None;
     for _ in 0..MAX_ITERATIONS {
         let held = meek.distribute();
-        let quota = meek.quota(held);
-        let elected = meek.with(Status::Elected);
-        let surplus: Decimal = elected
-            .iter()
-            .map(|c| (meek.votes[c.index()] - quota).max(Decimal::ZERO))
-            .sum();
+        let surplus = meek.surplus(held);
         let stalled = last_surplus.is_some_and(|last| surplus >= last);
-        if surplus < OMEGA || stalled {
-            return quota;
+        if surplus < omega || stalled {
+            return held;
         }
         last_surplus = Some(surplus);
-        for c in elected {
-            let votes = meek.votes[c.index()];
-            if !votes.is_zero() {
-                meek.keep[c.index()] = up(meek.keep[c.index()] * quota / votes);
-            }
+        for c in meek.with(Status::Elected) {
+            meek.rescale_keep(c, held);
         }
     }
-    let held = meek.distribute();
-    meek.quota(held)
-}
-
-/// A value as the report shows it: nine decimals.
-fn shown(value: Decimal) -> Decimal {
-    let mut v = value.round_dp_with_strategy(PLACES, RoundingStrategy::ToZero);
-    v.rescale(PLACES);
-    v
+    meek.distribute()
 }

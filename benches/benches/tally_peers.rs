@@ -1,0 +1,187 @@
+//! Andel's tally beside peer crates on the same ballots, in the same run: `tallystick`
+//! (the methods it builds on stable Rust: plurality, approval, Condorcet) on 1M ballots
+//! over 10 candidates, and `stv-rs` (Meek STV) on 100k ballots over 30 candidates for 5
+//! seats. Before timing, each pair is checked to elect the same candidates.
+//!
+//! The peers take ballots one at a time, so Andel's side includes grouping the raw
+//! ballots into a profile; for Meek both sides get the same grouped ballots.
+
+// A failed unwrap in a benchmark is a broken benchmark setup: stop loudly.
+#![allow(clippy::unwrap_used, missing_docs)]
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use andel::tally::{CandidateId, Candidates, Method, Options, Pairwise, Profile, count};
+use andel_benches::ballots;
+use criterion::{Criterion, criterion_group, criterion_main};
+use rust_decimal::Decimal;
+
+fn profile(rankings: &[Vec<u16>], n: usize) -> Profile {
+    let candidates = Candidates::new((0..n).map(|i| format!("Candidate {i}"))).unwrap();
+    let mut profile = Profile::builder(candidates);
+    let mut order = Vec::new();
+    for ranking in rankings {
+        order.clear();
+        order.extend(ranking.iter().map(|&c| CandidateId(c)));
+        profile.add_order(&order, Decimal::ONE).unwrap();
+    }
+    profile.build()
+}
+
+fn winner(outcome: &andel::tally::Outcome) -> u16 {
+    outcome.elected[0].0
+}
+
+fn tallystick_plurality(rankings: &[Vec<u16>]) -> u16 {
+    let mut tally = tallystick::plurality::DefaultPluralityTally::new(1);
+    for r in rankings {
+        tally.add(r[0]);
+    }
+    tally.winners().all()[0]
+}
+
+fn tallystick_approval(rankings: &[Vec<u16>]) -> u16 {
+    let mut tally = tallystick::approval::DefaultApprovalTally::new(1);
+    for r in rankings {
+        tally.add_ref(r);
+    }
+    tally.winners().all()[0]
+}
+
+fn tallystick_condorcet(rankings: &[Vec<u16>], n: usize) -> Vec<u16> {
+    let mut tally =
+        tallystick::condorcet::DefaultCondorcetTally::with_candidates(1, (0..n as u16).collect());
+    for r in rankings {
+        tally.add(r).unwrap();
+    }
+    tally.winners().all()
+}
+
+fn against_tallystick(c: &mut Criterion) {
+    let n = 10;
+    let rankings = ballots(1_000_000, n, 0x5EED);
+    let grouped = profile(&rankings, n);
+    let ours = |method| count(&grouped, method, Options::default()).unwrap();
+    assert_eq!(
+        winner(&ours(Method::Plurality)),
+        tallystick_plurality(&rankings)
+    );
+    assert_eq!(
+        winner(&ours(Method::Approval)),
+        tallystick_approval(&rankings)
+    );
+    let condorcet = Pairwise::of(&grouped).condorcet_winner.map(|c| vec![c.0]);
+    assert_eq!(
+        condorcet,
+        Some(tallystick_condorcet(&rankings, n)),
+        "the same Condorcet winner"
+    );
+
+    let mut group = c.benchmark_group("peers_1M_ballots_10_candidates");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(5))
+        .warm_up_time(Duration::from_secs(1));
+    for method in [Method::Plurality, Method::Approval] {
+        group.bench_function(format!("andel {method} (group + count)"), |b| {
+            b.iter(|| black_box(count(&profile(&rankings, n), method, Options::default()).unwrap()))
+        });
+    }
+    group.bench_function(
+        "andel condorcet winner (group + pairwise + Smith set)",
+        |b| b.iter(|| black_box(Pairwise::of(&profile(&rankings, n)))),
+    );
+    group.bench_function("tallystick plurality", |b| {
+        b.iter(|| black_box(tallystick_plurality(&rankings)))
+    });
+    group.bench_function("tallystick approval", |b| {
+        b.iter(|| black_box(tallystick_approval(&rankings)))
+    });
+    group.bench_function("tallystick condorcet", |b| {
+        b.iter(|| black_box(tallystick_condorcet(&rankings, n)))
+    });
+    group.finish();
+}
+
+fn stv_rs_election(grouped: &Profile, seats: usize) -> stv_rs::types::Election {
+    use stv_rs::types::{Ballot, Candidate, Election};
+    let candidates: Vec<Candidate> = (0..grouped.candidates().len())
+        .map(|i| Candidate::new(format!("c{i}"), false))
+        .collect();
+    let ballots: Vec<Ballot> = grouped
+        .ballots()
+        .iter()
+        .map(|(ranking, weight)| {
+            let count = usize::try_from(weight.mantissa()).unwrap();
+            Ballot::new(
+                count,
+                ranking
+                    .ranks()
+                    .iter()
+                    .map(|g| g.iter().map(|c| c.index()).collect::<Vec<_>>()),
+            )
+        })
+        .collect();
+    let total: usize = ballots.iter().map(Ballot::count).sum();
+    Election::builder()
+        .title("bench")
+        .num_seats(seats)
+        .num_ballots(total)
+        .candidates(candidates)
+        .ballots(ballots)
+        .build()
+}
+
+fn stv_rs_meek(election: &stv_rs::types::Election) -> Vec<usize> {
+    use stv_rs::arithmetic::{FixedDecimal9, Integer64};
+    let result = stv_rs::meek::stv_droop::<Integer64, FixedDecimal9>(
+        &mut std::io::sink(),
+        election,
+        "stv-rs",
+        6,
+        stv_rs::cli::Parallel::No,
+        None,
+        false,
+        false,
+        false,
+    )
+    .unwrap();
+    result.elected
+}
+
+fn against_stv_rs(c: &mut Criterion) {
+    let (n, seats) = (30, 5);
+    let grouped = profile(&ballots(100_000, n, 0xBA11075), n);
+    let election = stv_rs_election(&grouped, seats);
+    let options = Options {
+        seats,
+        ..Options::default()
+    };
+    let mut ours: Vec<usize> = count(&grouped, Method::StvMeek, options)
+        .unwrap()
+        .elected
+        .iter()
+        .map(|c| c.index())
+        .collect();
+    let mut theirs = stv_rs_meek(&election);
+    ours.sort();
+    theirs.sort();
+    assert_eq!(ours, theirs, "andel and stv-rs elect the same candidates");
+
+    let mut group = c.benchmark_group("peers_100k_ballots_30_candidates_5_seats");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(5))
+        .warm_up_time(Duration::from_secs(1));
+    group.bench_function("andel stv-meek", |b| {
+        b.iter(|| black_box(count(&grouped, Method::StvMeek, options).unwrap()))
+    });
+    group.bench_function("stv-rs meek (fixed 9 decimals, one thread)", |b| {
+        b.iter(|| black_box(stv_rs_meek(&election)))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, against_tallystick, against_stv_rs);
+criterion_main!(benches);
