@@ -65,21 +65,15 @@ fn stv_100k_over_30(c: &mut Criterion) {
         .sample_size(10)
         .measurement_time(Duration::from_secs(10))
         .throughput(Throughput::Elements(100_000));
-    group.bench_function("stv-scottish", |b| {
-        b.iter(|| {
-            black_box(
-                count(
-                    &p,
-                    Method::StvScottish,
-                    Options {
-                        seats: 5,
-                        ..Options::default()
-                    },
-                )
-                .unwrap(),
-            )
-        })
-    });
+    let options = Options {
+        seats: 5,
+        ..Options::default()
+    };
+    for method in [Method::StvScottish, Method::StvMeek] {
+        group.bench_function(method.name(), |b| {
+            b.iter(|| black_box(count(&p, method, options).unwrap()))
+        });
+    }
     group.finish();
 }
 
