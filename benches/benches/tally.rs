@@ -40,14 +40,61 @@ fn million_over_ten(c: &mut Criterion) {
         "1M ballots over 10 candidates: {} distinct rankings",
         p.ballots().len()
     );
-    for method in [
-        Method::Irv,
-        Method::Schulze,
-        Method::Copeland,
-        Method::Borda,
+    // The four, then every other method that counts rankings (multi-winner
+    // methods for 3 seats).
+    for method in Method::ALL.iter().copied().filter(|m| m.counts_rankings()) {
+        let seats = if method.is_multi_winner() { 3 } else { 1 };
+        let options = Options {
+            seats,
+            ..Options::default()
+        };
+        group.bench_function(method.name(), |b| {
+            b.iter(|| black_box(count(&p, method, options).unwrap()))
+        });
+    }
+    group.finish();
+}
+
+/// Score, STAR and the budget methods on ballots derived from the same rankings: a
+/// ranking scores its candidates 5, 4, 3, … and approves all it ranks; projects cost
+/// 10 to 100 of a budget of 150.
+fn other_ballots(c: &mut Criterion) {
+    use andel::tally::{Approvals, Ballots, Budget, Scores, count_ballots};
+    let n = 10;
+    let rankings = ballots(1_000_000, n, 0x5EED);
+    let candidates = Candidates::new((0..n).map(|i| format!("Candidate {i}"))).unwrap();
+    let mut scores = Scores::builder(candidates.clone());
+    let mut approvals = Approvals::builder(candidates);
+    for order in &rankings {
+        let mut sheet = vec![0u32; n];
+        for (rank, &c) in order.iter().enumerate() {
+            sheet[usize::from(c)] = 5u32.saturating_sub(rank as u32);
+        }
+        scores.add(sheet, Decimal::ONE).unwrap();
+        approvals
+            .add(order.iter().map(|&c| CandidateId(c)), Decimal::ONE)
+            .unwrap();
+    }
+    let scores = Ballots::Score(scores.build());
+    let budget = Ballots::Budget {
+        approvals: approvals.build(),
+        budget: Budget {
+            limit: Decimal::from(150),
+            costs: (1..=n as i64).map(|i| Decimal::from(10 * i)).collect(),
+        },
+    };
+    let mut group = c.benchmark_group("tally_1M_score_and_budget_ballots_10_candidates");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(5));
+    for (ballots, method) in [
+        (&scores, Method::Score),
+        (&scores, Method::Star),
+        (&budget, Method::EqualShares),
+        (&budget, Method::GreedyBudget),
     ] {
         group.bench_function(method.name(), |b| {
-            b.iter(|| black_box(count(&p, method, Options::default()).unwrap()))
+            b.iter(|| black_box(count_ballots(ballots, method, Options::default()).unwrap()))
         });
     }
     group.finish();
@@ -77,5 +124,5 @@ fn stv_100k_over_30(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, million_over_ten, stv_100k_over_30);
+criterion_group!(benches, million_over_ten, stv_100k_over_30, other_ballots);
 criterion_main!(benches);

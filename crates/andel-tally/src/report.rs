@@ -39,6 +39,9 @@ pub struct RoundReport {
     pub surplus: Option<String>,
     /// The quota at this stage (STV).
     pub quota: Option<Decimal>,
+    /// What each candidate gained (positive) or passed on (negative) at this stage:
+    /// the change from the stage before. Empty at the first stage, and for STAR.
+    pub transfers: ByName<Decimal>,
 }
 
 /// One tie, by name.
@@ -176,13 +179,28 @@ impl Report {
             rounds: outcome
                 .rounds
                 .iter()
-                .map(|r| RoundReport {
-                    votes: by_name(&r.votes),
-                    non_transferable: r.non_transferable,
-                    elected: names(&r.elected),
-                    excluded: names(&r.excluded),
-                    surplus: r.surplus.as_ref().map(name),
-                    quota: r.quota,
+                .enumerate()
+                .map(|(i, r)| {
+                    let before = i.checked_sub(1).map(|j| &outcome.rounds[j]);
+                    let transfers = match before {
+                        Some(before) if outcome.method != crate::Method::Star => ByName(
+                            standing
+                                .iter()
+                                .map(|c| (name(c), r.votes[c.index()] - before.votes[c.index()]))
+                                .filter(|(_, change)| !change.is_zero())
+                                .collect(),
+                        ),
+                        _ => ByName(Vec::new()),
+                    };
+                    RoundReport {
+                        votes: by_name(&r.votes),
+                        non_transferable: r.non_transferable,
+                        elected: names(&r.elected),
+                        excluded: names(&r.excluded),
+                        surplus: r.surplus.as_ref().map(name),
+                        quota: r.quota,
+                        transfers,
+                    }
                 })
                 .collect(),
             pairwise: outcome.pairwise.as_ref().map(|p| PairwiseReport {
@@ -249,19 +267,48 @@ impl Report {
             };
             let _ = writeln!(out, "\nstage {}: {what}", i + 1);
             for (name, votes) in &round.votes.0 {
-                let _ = writeln!(out, "  {name:<28} {votes:>14}");
+                let change = round
+                    .transfers
+                    .0
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, c)| format!("{c:+}"))
+                    .unwrap_or_default();
+                let _ = writeln!(out, "  {name:<28} {votes:>14} {change:>14}");
             }
             let _ = writeln!(
                 out,
                 "  {:<28} {:>14}",
                 "non-transferable", round.non_transferable
             );
+            for name in &round.excluded {
+                let _ = writeln!(
+                    out,
+                    "  excluded: {name}, with the fewest votes of those continuing"
+                );
+            }
             if !round.elected.is_empty() {
-                let _ = writeln!(out, "  elected: {}", round.elected.join(", "));
+                let why = match (self.method.as_str(), round.quota) {
+                    ("star", _) if i == 1 => "preferred on more ballots in the runoff".to_owned(),
+                    ("irv", _) => {
+                        "a majority of the votes still in the count, or the last one standing"
+                            .to_owned()
+                    }
+                    (_, Some(quota)) => {
+                        format!("reached the quota of {quota}, or filled the last seats")
+                    }
+                    _ => String::new(),
+                };
+                let _ = writeln!(out, "  elected: {} ({why})", round.elected.join(", "));
             }
         }
         if let Some(p) = &self.pairwise {
-            let _ = writeln!(out, "\npairwise (row beats column by):");
+            let header: Vec<&str> = p.wins.0.iter().map(|(n, _)| n.as_str()).collect();
+            let _ = writeln!(
+                out,
+                "\npairwise: ballots ranking the row above the column ({})",
+                header.join(", ")
+            );
             for (a, row) in &p.wins.0 {
                 let cells: Vec<String> = row
                     .0
@@ -276,6 +323,17 @@ impl Report {
                 p.condorcet_winner.as_deref().unwrap_or("none")
             );
             let _ = writeln!(out, "Smith set: {}", p.smith_set.join(", "));
+            if let Some(paths) = &p.strongest_paths {
+                let _ = writeln!(out, "strongest paths (row to column):");
+                for (a, row) in &paths.0 {
+                    let cells: Vec<String> = row
+                        .0
+                        .iter()
+                        .map(|(b, w)| if a == b { "-".into() } else { w.to_string() })
+                        .collect();
+                    let _ = writeln!(out, "  {a:<28} {}", cells.join("  "));
+                }
+            }
             if let Some(locked) = &p.locked {
                 let pairs: Vec<String> = locked.iter().map(|[a, b]| format!("{a} > {b}")).collect();
                 let _ = writeln!(out, "locked, in order: {}", pairs.join("; "));

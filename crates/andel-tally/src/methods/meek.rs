@@ -29,6 +29,30 @@ const ONE: i128 = 1_000_000_000;
 /// A guard against a count that does not settle (it always does in practice).
 const MAX_ITERATIONS: usize = 10_000;
 
+/// One strict ranking, read as [`Meek::distribute`] reads any, on a flat slice of
+/// candidates and in `i64` where the values allow (keep factors and the ballot's
+/// fraction left are at most 10⁹, so their product fits).
+fn distribute_strict(order: &[u16], keep: &[i128], votes: &mut [i128], weight: i128) -> i128 {
+    const WHOLE: i64 = ONE as i64;
+    let mut left: i64 = WHOLE;
+    let mut held = 0;
+    for &c in order {
+        let k = keep[usize::from(c)] as i64;
+        if k == 0 {
+            continue;
+        }
+        let share = ((left * k + WHOLE - 1) / WHOLE).min(left);
+        let credited = i128::from(share) * weight;
+        votes[usize::from(c)] += credited;
+        held += credited;
+        left -= share;
+        if left == 0 {
+            break;
+        }
+    }
+    held
+}
+
 /// `ceil(a / b)` for non-negative `a` and positive `b`.
 fn ceil_div(a: i128, b: i128) -> i128 {
     (a + b - 1) / b
@@ -55,6 +79,10 @@ struct Meek<'p> {
     keep: Vec<i128>,
     votes: Vec<i128>,
     seats: usize,
+    /// Every strict ranking's candidates, laid end to end, and where each ballot's
+    /// start (`None` for a ranking with equal ranks, read the slow way).
+    flat: Vec<u16>,
+    spans: Vec<Option<(u32, u32)>>,
 }
 
 impl Meek<'_> {
@@ -63,7 +91,18 @@ impl Meek<'_> {
     fn distribute(&mut self) -> i128 {
         self.votes.iter_mut().for_each(|v| *v = 0);
         let mut held = 0;
-        for ((ranking, _), &weight) in self.profile.ballots().iter().zip(&self.weights) {
+        for (((ranking, _), &weight), span) in self
+            .profile
+            .ballots()
+            .iter()
+            .zip(&self.weights)
+            .zip(&self.spans)
+        {
+            if let Some((start, end)) = *span {
+                let order = &self.flat[start as usize..end as usize];
+                held += distribute_strict(order, &self.keep, &mut self.votes, weight);
+                continue;
+            }
             let mut left = ONE;
             for group in ranking.ranks() {
                 let mut live = group.iter().filter(|c| self.keep[c.index()] > 0);
@@ -143,8 +182,22 @@ pub(super) fn count(profile: &Profile, options: Options) -> Outcome {
         .iter()
         .map(|(_, w)| (*w * scale).trunc().mantissa())
         .collect();
+    let mut flat = Vec::new();
+    let spans = profile
+        .ballots()
+        .iter()
+        .map(|(ranking, _)| {
+            ranking.is_strict().then(|| {
+                let start = flat.len() as u32;
+                flat.extend(ranking.ranks().iter().map(|g| g[0].0));
+                (start, flat.len() as u32)
+            })
+        })
+        .collect();
     let mut meek = Meek {
         profile,
+        flat,
+        spans,
         weights,
         per_vote: ONE * 10i128.pow(weight_places),
         weight_places,
