@@ -8,22 +8,10 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use andel::tally::{CandidateId, Candidates, Method, Options, Profile, count};
-use andel_benches::ballots;
+use andel::tally::{CandidateId, Candidates, Method, Options, count};
+use andel_benches::{ballots, ranked_profile};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use rust_decimal::Decimal;
-
-fn profile(rankings: &[Vec<u16>], n: usize) -> Profile {
-    let candidates = Candidates::new((0..n).map(|i| format!("Candidate {i}"))).unwrap();
-    let mut profile = Profile::builder(candidates);
-    let mut order = Vec::new();
-    for ranking in rankings {
-        order.clear();
-        order.extend(ranking.iter().map(|&c| CandidateId(c)));
-        profile.add_order(&order, Decimal::ONE).unwrap();
-    }
-    profile.build()
-}
 
 fn million_over_ten(c: &mut Criterion) {
     let rankings = ballots(1_000_000, 10, 0x5EED);
@@ -33,9 +21,9 @@ fn million_over_ten(c: &mut Criterion) {
         .measurement_time(Duration::from_secs(10))
         .throughput(Throughput::Elements(1_000_000));
     group.bench_function("group into a profile", |b| {
-        b.iter(|| black_box(profile(&rankings, 10)))
+        b.iter(|| black_box(ranked_profile(&rankings, 10)))
     });
-    let p = profile(&rankings, 10);
+    let p = ranked_profile(&rankings, 10);
     eprintln!(
         "1M ballots over 10 candidates: {} distinct rankings",
         p.ballots().len()
@@ -102,7 +90,7 @@ fn other_ballots(c: &mut Criterion) {
 
 fn stv_100k_over_30(c: &mut Criterion) {
     let rankings = ballots(100_000, 30, 0xBA11075);
-    let p = profile(&rankings, 30);
+    let p = ranked_profile(&rankings, 30);
     eprintln!(
         "100k ballots over 30 candidates: {} distinct rankings",
         p.ballots().len()

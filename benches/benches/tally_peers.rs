@@ -12,22 +12,9 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use andel::tally::{CandidateId, Candidates, Method, Options, Pairwise, Profile, count};
-use andel_benches::ballots;
+use andel::tally::{Method, Options, Pairwise, Profile, count};
+use andel_benches::{ballots, ranked_profile};
 use criterion::{Criterion, criterion_group, criterion_main};
-use rust_decimal::Decimal;
-
-fn profile(rankings: &[Vec<u16>], n: usize) -> Profile {
-    let candidates = Candidates::new((0..n).map(|i| format!("Candidate {i}"))).unwrap();
-    let mut profile = Profile::builder(candidates);
-    let mut order = Vec::new();
-    for ranking in rankings {
-        order.clear();
-        order.extend(ranking.iter().map(|&c| CandidateId(c)));
-        profile.add_order(&order, Decimal::ONE).unwrap();
-    }
-    profile.build()
-}
 
 fn winner(outcome: &andel::tally::Outcome) -> u16 {
     outcome.elected[0].0
@@ -61,7 +48,7 @@ fn tallystick_condorcet(rankings: &[Vec<u16>], n: usize) -> Vec<u16> {
 fn against_tallystick(c: &mut Criterion) {
     let n = 10;
     let rankings = ballots(1_000_000, n, 0x5EED);
-    let grouped = profile(&rankings, n);
+    let grouped = ranked_profile(&rankings, n);
     let ours = |method| count(&grouped, method, Options::default()).unwrap();
     assert_eq!(
         winner(&ours(Method::Plurality)),
@@ -85,12 +72,14 @@ fn against_tallystick(c: &mut Criterion) {
         .warm_up_time(Duration::from_secs(1));
     for method in [Method::Plurality, Method::Approval] {
         group.bench_function(format!("andel {method} (group + count)"), |b| {
-            b.iter(|| black_box(count(&profile(&rankings, n), method, Options::default()).unwrap()))
+            b.iter(|| {
+                black_box(count(&ranked_profile(&rankings, n), method, Options::default()).unwrap())
+            })
         });
     }
     group.bench_function(
         "andel condorcet winner (group + pairwise + Smith set)",
-        |b| b.iter(|| black_box(Pairwise::of(&profile(&rankings, n)))),
+        |b| b.iter(|| black_box(Pairwise::of(&ranked_profile(&rankings, n)))),
     );
     group.bench_function("tallystick plurality", |b| {
         b.iter(|| black_box(tallystick_plurality(&rankings)))
@@ -152,7 +141,7 @@ fn stv_rs_meek(election: &stv_rs::types::Election) -> Vec<usize> {
 
 fn against_stv_rs(c: &mut Criterion) {
     let (n, seats) = (30, 5);
-    let grouped = profile(&ballots(100_000, n, 0xBA11075), n);
+    let grouped = ranked_profile(&ballots(100_000, n, 0xBA11075), n);
     let election = stv_rs_election(&grouped, seats);
     let options = Options {
         seats,

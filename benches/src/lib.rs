@@ -78,3 +78,21 @@ pub fn ballots(voters: usize, candidates: usize, seed: u64) -> Vec<Vec<u16>> {
         })
         .collect()
 }
+
+/// The profile of `rankings` over `candidates` candidates named `Candidate 0`, …,
+/// each ballot of weight 1.
+pub fn ranked_profile(rankings: &[Vec<u16>], candidates: usize) -> andel::tally::Profile {
+    use andel::tally::{CandidateId, Candidates, Profile};
+    let names = Candidates::new((0..candidates).map(|i| format!("Candidate {i}")))
+        .unwrap_or_else(|err| unreachable(&err));
+    let mut profile = Profile::builder(names);
+    let mut order = Vec::new();
+    for ranking in rankings {
+        order.clear();
+        order.extend(ranking.iter().map(|&c| CandidateId(c)));
+        profile
+            .add_order(&order, rust_decimal::Decimal::ONE)
+            .unwrap_or_else(|err| unreachable(&err));
+    }
+    profile.build()
+}

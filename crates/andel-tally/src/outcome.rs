@@ -163,6 +163,35 @@ impl Lot {
     }
 }
 
+/// Settles a tie that no earlier stage can: by lot under a `Lot` policy, otherwise not
+/// at all. Records the tie (about who wins) and returns who was chosen, if anyone.
+pub(crate) fn draw_lot(
+    tied: Vec<CandidateId>,
+    stage: Option<usize>,
+    policy: TieBreak,
+    lot: &mut Option<Lot>,
+    ties: &mut Vec<Tie>,
+) -> Option<CandidateId> {
+    let resolution = match policy {
+        TieBreak::Lot { seed } => {
+            let lot = lot.get_or_insert_with(|| Lot::new(seed));
+            Resolution::Lot {
+                seed,
+                chosen: tied[lot.draw(tied.len())],
+            }
+        }
+        _ => Resolution::Unresolved,
+    };
+    let chosen = resolution.chosen();
+    ties.push(Tie {
+        stage,
+        kind: TieKind::Winner,
+        between: tied,
+        resolution,
+    });
+    chosen
+}
+
 /// Which end of a tie a rule wants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Want {

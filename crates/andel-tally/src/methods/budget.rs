@@ -4,11 +4,8 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::outcome::Lot;
-use crate::{
-    Approvals, CandidateId, Method, Options, Outcome, Resolution, TallyError, Tie, TieBreak,
-    TieKind,
-};
+use crate::outcome::{Lot, draw_lot};
+use crate::{Approvals, CandidateId, Method, Options, Outcome, TallyError, Tie, TieBreak};
 
 /// The most times completion raises the voters' shares before it stops.
 const MAX_COMPLETION_STEPS: usize = 100_000;
@@ -151,24 +148,7 @@ fn pick(
     if let [only] = tied[..] {
         return Some(only);
     }
-    let resolution = match policy {
-        TieBreak::Lot { seed } => {
-            let lot = lot.get_or_insert_with(|| Lot::new(seed));
-            Resolution::Lot {
-                seed,
-                chosen: tied[lot.draw(tied.len())],
-            }
-        }
-        _ => Resolution::Unresolved,
-    };
-    let chosen = resolution.chosen();
-    ties.push(Tie {
-        stage: None,
-        kind: TieKind::Winner,
-        between: tied,
-        resolution,
-    });
-    chosen
+    draw_lot(tied, None, policy, lot, ties)
 }
 
 /// Greedy by approval: projects in order of approvals, each funded if it still fits.

@@ -4,7 +4,7 @@
 use rust_decimal::Decimal;
 
 use super::scored::{Better, from_scores};
-use crate::outcome::Lot;
+use crate::outcome::{Lot, draw_lot};
 use crate::{
     Approvals, CandidateId, Method, Options, Outcome, Resolution, TallyError, Tie, TieBreak,
     TieKind,
@@ -71,33 +71,6 @@ fn outcome(
     }
 }
 
-/// Draws one of `tied` by the policy (only a lot settles these: there are no stages).
-fn draw(
-    tied: Vec<CandidateId>,
-    policy: TieBreak,
-    lot: &mut Option<Lot>,
-    ties: &mut Vec<Tie>,
-) -> Option<CandidateId> {
-    let resolution = match policy {
-        TieBreak::Lot { seed } => {
-            let lot = lot.get_or_insert_with(|| Lot::new(seed));
-            Resolution::Lot {
-                seed,
-                chosen: tied[lot.draw(tied.len())],
-            }
-        }
-        _ => Resolution::Unresolved,
-    };
-    let chosen = resolution.chosen();
-    ties.push(Tie {
-        stage: None,
-        kind: TieKind::Winner,
-        between: tied,
-        resolution,
-    });
-    chosen
-}
-
 /// Sequential Phragmén: each elected candidate's seat is a load of 1 shared by their
 /// approvers; each round elects the candidate whose election would leave the most
 /// loaded approver least loaded.
@@ -141,7 +114,7 @@ fn phragmen(ballots: &Approvals, options: Options) -> Outcome {
         let chosen = if let [only] = tied[..] {
             Some(only)
         } else {
-            draw(tied, options.tie_break, &mut lot, &mut ties)
+            draw_lot(tied, None, options.tie_break, &mut lot, &mut ties)
         };
         let Some(chosen) = chosen else {
             return outcome(ballots, Method::Phragmen, options, elected, ties, false);

@@ -3,8 +3,8 @@
 
 use rust_decimal::Decimal;
 
-use crate::outcome::Lot;
-use crate::{CandidateId, Method, Options, Outcome, Profile, Resolution, Tie, TieBreak, TieKind};
+use crate::outcome::{Lot, draw_lot};
+use crate::{CandidateId, Method, Options, Outcome, Profile, Tie, TieBreak};
 
 pub(super) fn count(profile: &Profile, method: Method, options: Options) -> Outcome {
     let scores = match method {
@@ -106,23 +106,8 @@ pub(super) fn elect_top(
         }
         let mut pool = group.clone();
         while elected.len() < seats {
-            let resolution = match policy {
-                TieBreak::Lot { seed } => {
-                    let lot = lot.get_or_insert_with(|| Lot::new(seed));
-                    Resolution::Lot {
-                        seed,
-                        chosen: pool[lot.draw(pool.len())],
-                    }
-                }
-                _ => Resolution::Unresolved,
-            };
-            ties.push(Tie {
-                stage: None,
-                kind: TieKind::Winner,
-                between: pool.clone(),
-                resolution: resolution.clone(),
-            });
-            let Some(chosen) = resolution.chosen() else {
+            let chosen = draw_lot(pool.clone(), None, policy, &mut lot, ties);
+            let Some(chosen) = chosen else {
                 return (elected, false);
             };
             pool.retain(|c| *c != chosen);

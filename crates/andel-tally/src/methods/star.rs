@@ -3,11 +3,8 @@
 use rust_decimal::Decimal;
 
 use super::scored::{Better, from_scores, rank_by};
-use crate::outcome::Lot;
-use crate::{
-    CandidateId, Method, Options, Outcome, Resolution, Round, Scores, TallyError, Tie, TieBreak,
-    TieKind,
-};
+use crate::outcome::{Lot, draw_lot};
+use crate::{CandidateId, Method, Options, Outcome, Round, Scores, TallyError, Tie};
 
 pub(super) fn count(
     ballots: &Scores,
@@ -47,25 +44,9 @@ fn star(ballots: &Scores, options: Options, totals: Vec<Decimal>) -> Outcome {
     let n = ballots.candidates().len();
     let mut ties = Vec::new();
     let mut lot: Option<Lot> = None;
+    let policy = options.tie_break;
     let mut draw = |tied: Vec<CandidateId>, ties: &mut Vec<Tie>, stage: usize| {
-        let resolution = match options.tie_break {
-            TieBreak::Lot { seed } => {
-                let lot = lot.get_or_insert_with(|| Lot::new(seed));
-                Resolution::Lot {
-                    seed,
-                    chosen: tied[lot.draw(tied.len())],
-                }
-            }
-            _ => Resolution::Unresolved,
-        };
-        let chosen = resolution.chosen();
-        ties.push(Tie {
-            stage: Some(stage),
-            kind: TieKind::Winner,
-            between: tied,
-            resolution,
-        });
-        chosen
+        draw_lot(tied, Some(stage), policy, &mut lot, ties)
     };
     let scoring = Round {
         votes: totals.clone(),
