@@ -20,7 +20,7 @@
 //!   SQLite and PostgreSQL stores live in `andel-store`.
 //! - A [`Projection`] derives state from a stream; [`replay`] brings it up to date from
 //!   its latest [`Snapshot`] in a [`SnapshotStore`].
-//! - The [`file`] module reads and writes the journal file, NDJSON with one entry per
+//! - The [`file`](mod@file) module reads and writes the journal file, NDJSON with one entry per
 //!   line, in constant memory.
 //!
 //! The crate does no I/O of its own and has no clock: callers pass `recorded_at`.
