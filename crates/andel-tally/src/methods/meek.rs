@@ -83,42 +83,79 @@ struct Meek<'p> {
     /// start (`None` for a ranking with equal ranks, read the slow way).
     flat: Vec<u16>,
     spans: Vec<Option<(u32, u32)>>,
+    /// This stage: the ballots read at every iteration, and what the others give.
+    moving: Vec<usize>,
+    fixed_votes: Vec<i128>,
+    fixed_held: i128,
 }
 
 impl Meek<'_> {
     /// Reads every ballot with the current keep factors; returns the votes held by
     /// candidates in all.
     fn distribute(&mut self) -> i128 {
+        self.votes.copy_from_slice(&self.fixed_votes);
+        let mut held = self.fixed_held;
+        for i in 0..self.moving.len() {
+            held += self.distribute_ballot(self.moving[i]);
+        }
+        held
+    }
+
+    /// Sets aside, for the stage, the ballots whose first candidate still in the count is
+    /// hopeful: a hopeful candidate keeps all of a ballot, and keep factors change only
+    /// for the elected, so these ballots give the same votes at every iteration of the
+    /// stage. Only the others are read again at each iteration.
+    fn prepare_stage(&mut self) {
         self.votes.iter_mut().for_each(|v| *v = 0);
+        self.moving.clear();
         let mut held = 0;
-        for (((ranking, _), &weight), span) in self
-            .profile
-            .ballots()
-            .iter()
-            .zip(&self.weights)
-            .zip(&self.spans)
-        {
-            if let Some((start, end)) = *span {
-                let order = &self.flat[start as usize..end as usize];
-                held += distribute_strict(order, &self.keep, &mut self.votes, weight);
-                continue;
+        for b in 0..self.profile.ballots().len() {
+            let first = match self.spans[b] {
+                Some((start, end)) => self.flat[start as usize..end as usize]
+                    .iter()
+                    .map(|&c| CandidateId(c))
+                    .find(|c| self.status[c.index()] != Status::Excluded),
+                None => None,
+            };
+            match first {
+                Some(c) if self.status[c.index()] == Status::Hopeful => {
+                    held += self.distribute_ballot(b);
+                }
+                Some(_) => self.moving.push(b),
+                // No candidate left on a strict ballot: exhausted for good.
+                None if self.spans[b].is_some() => {}
+                // Equal ranks: read the slow way at every iteration.
+                None => self.moving.push(b),
             }
-            let mut left = ONE;
-            for group in ranking.ranks() {
-                let mut live = group.iter().filter(|c| self.keep[c.index()] > 0);
-                let Some(&c) = live.next() else { continue };
-                if live.next().is_some() {
-                    // Equal preferences cannot be followed: the rest is not transferable.
-                    break;
-                }
-                let share = ceil_div(left * self.keep[c.index()], ONE).min(left);
-                let credited = share * weight;
-                self.votes[c.index()] += credited;
-                held += credited;
-                left -= share;
-                if left == 0 {
-                    break;
-                }
+        }
+        self.fixed_votes.copy_from_slice(&self.votes);
+        self.fixed_held = held;
+    }
+
+    /// Reads one ballot group with the current keep factors, adding to `votes`; returns
+    /// the votes it gave to candidates.
+    fn distribute_ballot(&mut self, b: usize) -> i128 {
+        let weight = self.weights[b];
+        if let Some((start, end)) = self.spans[b] {
+            let order = &self.flat[start as usize..end as usize];
+            return distribute_strict(order, &self.keep, &mut self.votes, weight);
+        }
+        let mut held = 0;
+        let mut left = ONE;
+        for group in self.profile.ballots()[b].0.ranks() {
+            let mut live = group.iter().filter(|c| self.keep[c.index()] > 0);
+            let Some(&c) = live.next() else { continue };
+            if live.next().is_some() {
+                // Equal preferences cannot be followed: the rest is not transferable.
+                break;
+            }
+            let share = ceil_div(left * self.keep[c.index()], ONE).min(left);
+            let credited = share * weight;
+            self.votes[c.index()] += credited;
+            held += credited;
+            left -= share;
+            if left == 0 {
+                break;
             }
         }
         held
@@ -217,6 +254,9 @@ pub(super) fn count(profile: &Profile, options: Options) -> Outcome {
             .collect(),
         votes: vec![0; n],
         seats: options.seats,
+        moving: Vec::new(),
+        fixed_votes: vec![0; n],
+        fixed_held: 0,
     };
     let mut rounds: Vec<Round> = Vec::new();
     let mut ties: Vec<Tie> = Vec::new();
@@ -350,6 +390,7 @@ fn settle_round(meek: &mut Meek<'_>) -> i128 {
     // 0.00001 of a vote, times (seats + 1) as `surplus` is.
     let omega = meek.per_vote / 100_000 * (meek.seats as i128 + 1);
     let mut last_surplus: Option<i128> = None;
+    meek.prepare_stage();
     for _ in 0..MAX_ITERATIONS {
         let held = meek.distribute();
         let surplus = meek.surplus(held);
