@@ -419,3 +419,49 @@ impl fmt::Display for CandidateId {
         write!(f, "#{}", self.0 + 1)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weights_near_the_limit_are_refused_not_wrapped() {
+        let candidates = Candidates::new(["A", "B"]).unwrap();
+        let a = [CandidateId(0)];
+        let mut builder = Profile::builder(candidates.clone());
+        builder.add_order(&a, Decimal::ONE).unwrap();
+        builder.add_order(&a, Decimal::ONE).unwrap();
+        // Two ballots of weight 1 are pending; this brings the total to the maximum.
+        builder
+            .add_order(&[CandidateId(1)], Decimal::MAX - Decimal::TWO)
+            .unwrap();
+        assert_eq!(
+            builder.add_order(&a, Decimal::ONE),
+            Err(TallyError::Overflow)
+        );
+        assert_eq!(builder.build().total_weight(), Decimal::MAX);
+    }
+
+    #[test]
+    fn unit_and_weighted_ballots_group_alike() {
+        let candidates = Candidates::new(["A", "B"]).unwrap();
+        let order = [CandidateId(1), CandidateId(0)];
+        let mut units = Profile::builder(candidates.clone());
+        for _ in 0..3 {
+            units.add_order(&order, Decimal::ONE).unwrap();
+        }
+        let mut weighted = Profile::builder(candidates.clone());
+        weighted
+            .add(
+                Ranking::strict(order, &candidates).unwrap(),
+                Decimal::from(3),
+            )
+            .unwrap();
+        assert_eq!(units.build(), weighted.build());
+        let mut twice = Profile::builder(candidates);
+        let err = twice
+            .add_order(&[CandidateId(0), CandidateId(0)], Decimal::ONE)
+            .unwrap_err();
+        assert_eq!(err.to_string(), "`A` appears twice on one ballot");
+    }
+}
