@@ -42,18 +42,5 @@ pub(super) fn count(profile: &Profile, options: Options) -> Result<Outcome, Tall
         };
         count.exclude(lowest);
     }
-    Ok(Outcome {
-        method: Method::Irv,
-        seats: 1,
-        valid_votes: profile.total_weight(),
-        quota: None,
-        elected: count.elected.clone(),
-        ranking: None,
-        scores: None,
-        ties: count.ties,
-        complete,
-        rounds: count.rounds,
-        pairwise: None,
-        spending: None,
-    })
+    Ok(count.into_outcome(Method::Irv, 1, complete))
 }

@@ -4,7 +4,7 @@
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::outcome::{Lot, Want, settle};
-use crate::{CandidateId, Profile, Round, Tie, TieBreak, TieKind};
+use crate::{CandidateId, Method, Outcome, Profile, Round, Tie, TieBreak, TieKind};
 
 /// Where a candidate stands in the count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -235,5 +235,23 @@ impl<'p> Staged<'p> {
             resolution,
         });
         chosen
+    }
+
+    /// The outcome of the finished (or stopped) count.
+    pub(super) fn into_outcome(self, method: Method, seats: usize, complete: bool) -> Outcome {
+        Outcome {
+            method,
+            seats,
+            valid_votes: self.profile.total_weight(),
+            quota: self.quota,
+            elected: self.elected,
+            ranking: None,
+            scores: None,
+            ties: self.ties,
+            complete,
+            rounds: self.rounds,
+            pairwise: None,
+            spending: None,
+        }
     }
 }

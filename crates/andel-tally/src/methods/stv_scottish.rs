@@ -77,24 +77,7 @@ pub(super) fn count(profile: &Profile, options: Options) -> Outcome {
         };
         count.exclude(c);
     }
-    Outcome {
-        method: Method::StvScottish,
-        seats,
-        valid_votes: valid,
-        quota: Some({
-            let mut quota = quota;
-            quota.rescale(PLACES);
-            quota
-        }),
-        elected: count.elected.clone(),
-        ranking: None,
-        scores: None,
-        ties: count.ties,
-        complete,
-        rounds: count.rounds,
-        pairwise: None,
-        spending: None,
-    }
+    count.into_outcome(Method::StvScottish, seats, complete)
 }
 
 /// Moves every paper of `c` on at `surplus × value ÷ votes` (rule 48(3)); `c` keeps the
