@@ -18,16 +18,17 @@
 
 use std::io::BufRead;
 
-use rust_decimal::Decimal;
-
 use super::{Election, Lines, ParseError, Tally, weight};
-use crate::{Approvals, Ballots, CandidateId, Candidates, MAX_SCORE, Scores};
+use crate::{
+    Approvals, ApprovalsBuilder, Ballots, CandidateId, Candidates, MAX_SCORE, Scores, ScoresBuilder,
+};
 
 /// The kind of ballot a CSV file holds, from its first row.
 enum Kind {
+    /// Rankings group through the parsers' shared, bounded tally.
     Rankings(Tally),
-    Approvals(Vec<(Vec<CandidateId>, Decimal, usize)>),
-    Scores(Vec<(Vec<u32>, Decimal, usize)>),
+    Approvals(ApprovalsBuilder),
+    Scores(ScoresBuilder),
 }
 
 /// Reads a CSV of rankings, approvals or scores.
@@ -46,13 +47,13 @@ pub fn parse(input: impl BufRead) -> Result<Election, ParseError> {
         let fields = split(line).map_err(|p| lines.error(p))?;
         let Some((known, kind)) = &mut header else {
             let names = fields[1..].iter().map(|f| f.trim().to_owned());
+            let candidates = Candidates::new(names).map_err(|err| lines.error(err.to_string()))?;
             let kind = match fields[0].trim() {
                 "candidates" => Kind::Rankings(Tally::default()),
-                "approvals" => Kind::Approvals(Vec::new()),
-                "scores" => Kind::Scores(Vec::new()),
+                "approvals" => Kind::Approvals(Approvals::builder(candidates.clone())),
+                "scores" => Kind::Scores(Scores::builder(candidates.clone())),
                 _ => return Err(lines.error("the first row must be `candidates,NAME,…` (rankings), `approvals,NAME,…` or `scores,NAME,…`")),
             };
-            let candidates = Candidates::new(names).map_err(|err| lines.error(err.to_string()))?;
             header = Some((candidates, kind));
             continue;
         };
@@ -76,16 +77,18 @@ pub fn parse(input: impl BufRead) -> Result<Election, ParseError> {
                 }
                 tally.add(ranking, w, at)?;
             }
-            Kind::Approvals(rows) => {
+            Kind::Approvals(builder) => {
                 let approved = fields[1..]
                     .iter()
                     .filter(|f| !f.trim().is_empty())
                     .map(|name| find(name))
                     .collect::<Result<Vec<CandidateId>, String>>()
                     .map_err(|p| lines.error(p))?;
-                rows.push((approved, w, at));
+                builder
+                    .add(approved, w)
+                    .map_err(|err| lines.error(err.to_string()))?;
             }
-            Kind::Scores(rows) => {
+            Kind::Scores(builder) => {
                 if fields.len() - 1 > known.len() {
                     return Err(lines.error(format!(
                         "{} scores for {} candidates",
@@ -109,33 +112,17 @@ pub fn parse(input: impl BufRead) -> Result<Election, ParseError> {
                             ))
                         })?;
                 }
-                rows.push((sheet, w, at));
+                builder
+                    .add(sheet, w)
+                    .map_err(|err| lines.error(err.to_string()))?;
             }
         }
     }
     let (candidates, kind) = header.ok_or_else(|| lines.error("the file has no header row"))?;
     let ballots = match kind {
         Kind::Rankings(tally) => Ballots::Ranked(tally.build(candidates)?),
-        Kind::Approvals(rows) => {
-            let mut builder = Approvals::builder(candidates);
-            for (approved, w, line) in rows {
-                builder.add(approved, w).map_err(|err| ParseError {
-                    line,
-                    problem: err.to_string(),
-                })?;
-            }
-            Ballots::Approval(builder.build())
-        }
-        Kind::Scores(rows) => {
-            let mut builder = Scores::builder(candidates);
-            for (sheet, w, line) in rows {
-                builder.add(sheet, w).map_err(|err| ParseError {
-                    line,
-                    problem: err.to_string(),
-                })?;
-            }
-            Ballots::Score(builder.build())
-        }
+        Kind::Approvals(builder) => Ballots::Approval(builder.build()),
+        Kind::Scores(builder) => Ballots::Score(builder.build()),
     };
     Ok(Election {
         ballots,
@@ -184,6 +171,8 @@ fn split(line: &str) -> Result<Vec<String>, String> {
 
 #[cfg(test)]
 mod tests {
+    use rust_decimal::Decimal;
+
     use super::*;
 
     #[test]
