@@ -192,6 +192,45 @@ pub(crate) fn draw_lot(
     chosen
 }
 
+/// The candidate among `among` with the most (`Want::Highest`) or fewest votes. A tie
+/// is settled by `policy`, looking back through the stages already in `rounds`, and
+/// recorded in `ties` as a tie at the next stage. `None`: an unsettled tie (or nobody
+/// to pick).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn pick_extreme<V: Ord + Copy>(
+    among: &[CandidateId],
+    votes: impl Fn(CandidateId) -> V,
+    want: Want,
+    kind: TieKind,
+    rounds: &[Round],
+    policy: TieBreak,
+    lot: &mut Option<Lot>,
+    ties: &mut Vec<Tie>,
+) -> Option<CandidateId> {
+    let extreme = match want {
+        Want::Highest => among.iter().map(|c| votes(*c)).max(),
+        Want::Lowest => among.iter().map(|c| votes(*c)).min(),
+    }?;
+    let tied: Vec<CandidateId> = among
+        .iter()
+        .copied()
+        .filter(|c| votes(*c) == extreme)
+        .collect();
+    if let [only] = tied[..] {
+        return Some(only);
+    }
+    let history: Vec<Vec<Decimal>> = rounds.iter().map(|r| r.votes.clone()).collect();
+    let resolution = settle(&tied, want, &history, policy, lot);
+    let chosen = resolution.chosen();
+    ties.push(Tie {
+        stage: Some(rounds.len() + 1),
+        kind,
+        between: tied,
+        resolution,
+    });
+    chosen
+}
+
 /// Which end of a tie a rule wants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Want {

@@ -19,7 +19,7 @@
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use crate::outcome::{Lot, Want, settle};
+use crate::outcome::{Lot, Want, pick_extreme, settle};
 use crate::{CandidateId, Method, Options, Outcome, Profile, Round, Tie, TieKind};
 
 /// Nine decimal places (HWW 1987).
@@ -333,29 +333,17 @@ pub(super) fn count(profile: &Profile, options: Options) -> Outcome {
             rounds.push(round);
             continue;
         }
-        let lowest = hopeful
-            .iter()
-            .map(|c| meek.votes[c.index()])
-            .min()
-            .unwrap_or(0);
-        let tied: Vec<CandidateId> = hopeful
-            .iter()
-            .copied()
-            .filter(|c| meek.votes[c.index()] == lowest)
-            .collect();
-        let loser = if let [only] = tied[..] {
-            Some(only)
-        } else {
-            let history: Vec<Vec<Decimal>> = rounds.iter().map(|r| r.votes.clone()).collect();
-            let resolution = settle(&tied, Want::Lowest, &history, options.tie_break, &mut lot);
-            ties.push(Tie {
-                stage: Some(rounds.len() + 1),
-                kind: TieKind::Exclusion,
-                between: tied,
-                resolution: resolution.clone(),
-            });
-            resolution.chosen()
-        };
+        let votes = &meek.votes;
+        let loser = pick_extreme(
+            &hopeful,
+            |c| votes[c.index()],
+            Want::Lowest,
+            TieKind::Exclusion,
+            &rounds,
+            options.tie_break,
+            &mut lot,
+            &mut ties,
+        );
         let Some(loser) = loser else {
             complete = false;
             rounds.push(round);

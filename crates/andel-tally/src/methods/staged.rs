@@ -3,7 +3,7 @@
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use crate::outcome::{Lot, Want, settle};
+use crate::outcome::{Lot, Want, pick_extreme};
 use crate::{CandidateId, Method, Outcome, Profile, Round, Tie, TieBreak, TieKind};
 
 /// Where a candidate stands in the count.
@@ -213,28 +213,17 @@ impl<'p> Staged<'p> {
         want: Want,
         kind: TieKind,
     ) -> Option<CandidateId> {
-        let extreme = match want {
-            Want::Highest => among.iter().map(|c| self.votes[c.index()]).max(),
-            Want::Lowest => among.iter().map(|c| self.votes[c.index()]).min(),
-        }?;
-        let tied: Vec<CandidateId> = among
-            .iter()
-            .copied()
-            .filter(|c| self.votes[c.index()] == extreme)
-            .collect();
-        if let [only] = tied[..] {
-            return Some(only);
-        }
-        let history: Vec<Vec<Decimal>> = self.rounds.iter().map(|r| r.votes.clone()).collect();
-        let resolution = settle(&tied, want, &history, self.policy, &mut self.lot);
-        let chosen = resolution.chosen();
-        self.ties.push(Tie {
-            stage: Some(self.rounds.len() + 1),
+        let votes = &self.votes;
+        pick_extreme(
+            among,
+            |c| votes[c.index()],
+            want,
             kind,
-            between: tied,
-            resolution,
-        });
-        chosen
+            &self.rounds,
+            self.policy,
+            &mut self.lot,
+            &mut self.ties,
+        )
     }
 
     /// The outcome of the finished (or stopped) count.
