@@ -1,0 +1,130 @@
+//! The ledger kept in a journal: replay, conflicts, atomic batches, imports.
+
+use std::sync::Arc;
+
+use andel_journal::{JournalStore, MemoryStore, StreamId};
+use andel_ledger::{Command, StoredLedger, StoredLedgerError, import};
+
+use crate::support::{apply, d, m, pay, statutes, two_members};
+
+fn at() -> andel_journal::Timestamp {
+    "2026-11-27T09:00:00Z".parse().unwrap()
+}
+
+async fn adopted(store: Arc<MemoryStore>) -> StoredLedger {
+    let mut ledger = StoredLedger::open(store).await.unwrap();
+    ledger
+        .execute(
+            Command::AdoptStatutes {
+                statutes: Box::new(statutes()),
+            },
+            d("2026-01-01"),
+            at(),
+            None,
+        )
+        .await
+        .unwrap();
+    ledger
+}
+
+#[tokio::test]
+async fn a_reopened_ledger_equals_the_one_written() {
+    let store = Arc::new(MemoryStore::new());
+    let mut ledger = adopted(store.clone()).await;
+    for (command, on) in two_members() {
+        ledger.execute(command, d(on), at(), None).await.unwrap();
+    }
+    let reopened = StoredLedger::open(store.clone()).await.unwrap();
+    assert_eq!(reopened.ledger(), ledger.ledger());
+    let stream = StreamId::new("ledger").unwrap();
+    let entries = store.read(&stream, 0..u64::MAX).await.unwrap();
+    assert_eq!(entries[1].kind().as_str(), "ledger.applied");
+    andel_journal::verify(&entries).unwrap();
+}
+
+#[tokio::test]
+async fn two_writers_do_not_fork_the_ledger() {
+    let store = Arc::new(MemoryStore::new());
+    let mut first = adopted(store.clone()).await;
+    let mut second = StoredLedger::open(store.clone()).await.unwrap();
+    first
+        .execute(apply("Ada", "users"), d("2026-01-10"), at(), None)
+        .await
+        .unwrap();
+    // The second writer is behind: it catches up and decides again, so Bo is member 2.
+    second
+        .execute(apply("Bo", "users"), d("2026-01-11"), at(), None)
+        .await
+        .unwrap();
+    assert_eq!(second.ledger().member_name(m(2)), Some("Bo"));
+    first.catch_up().await.unwrap();
+    assert_eq!(first.ledger(), second.ledger());
+}
+
+#[tokio::test]
+async fn a_batch_is_recorded_whole_or_not_at_all() {
+    let store = Arc::new(MemoryStore::new());
+    let mut ledger = adopted(store.clone()).await;
+    let batch = vec![
+        (apply("Ada", "users"), d("2026-01-10")),
+        (pay("k", 1, "users", "100"), d("2026-01-10")),
+        (pay("k2", 1, "users", "1"), d("2026-01-11")), // more than owed: refused
+    ];
+    let err = ledger.execute_all(&batch, at(), None).await.unwrap_err();
+    assert!(matches!(err, StoredLedgerError::Decide(_)), "{err}");
+    let reopened = StoredLedger::open(store.clone()).await.unwrap();
+    assert_eq!(reopened.ledger().event_count(), 1, "only the statutes");
+    ledger.execute_all(&batch[..2], at(), None).await.unwrap();
+    assert_eq!(
+        StoredLedger::open(store).await.unwrap().ledger(),
+        ledger.ledger()
+    );
+}
+
+#[tokio::test]
+async fn a_members_spreadsheet_imports_once() {
+    let store = Arc::new(MemoryStore::new());
+    let mut ledger = adopted(store.clone()).await;
+    let csv = "Name,Class,Admitted_On,Shares,Paid,Person,Representative\n\
+               Ada,workers,2026-01-05,2,1000,,\n\
+               \"Acme, AB\",supporters,2026-01-03,1,1000,legal,Eva\n\
+               Bo,users,2026-01-04,,40,natural,\n";
+    let plan = import::plan(ledger.ledger(), csv).unwrap();
+    let names: Vec<_> = plan
+        .members
+        .iter()
+        .map(|p| (p.member.get(), p.name.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        [(1, "Acme, AB"), (2, "Bo"), (3, "Ada")],
+        "numbered in date order"
+    );
+    ledger
+        .execute_all(&plan.commands, at(), None)
+        .await
+        .unwrap();
+    let register = ledger.ledger().register(d("2026-02-01"));
+    assert_eq!(register.rows.len(), 3);
+    assert_eq!(register.rows[2].shares, 2);
+    assert_eq!(register.rows[1].outstanding.to_string(), "60.00");
+    // The same file again: everyone is skipped.
+    let again = import::plan(ledger.ledger(), csv).unwrap();
+    assert!(again.members.is_empty());
+    assert_eq!(again.skipped.len(), 3);
+
+    let bad = "name,class,admitted_on,paid\nCy,users,2026-02-01,abc\nDi,users,2026-02-01,500\nEd,nobody,2026-02-01,\n,users,2026-02-01,\n";
+    let err = import::plan(ledger.ledger(), bad).unwrap_err();
+    let lines: Vec<_> = err.problems.iter().map(|p| p.line).collect();
+    assert_eq!(lines, [2, 3, 4, 5], "{err}");
+    assert!(
+        err.to_string()
+            .contains("line 3: member 4: 500.00 is more than the unpaid capital (100.00)"),
+        "{err}"
+    );
+    let unknown = import::plan(ledger.ledger(), "name,class,admitted_on,email\n").unwrap_err();
+    assert!(
+        unknown.to_string().contains("unknown column `email`"),
+        "{unknown}"
+    );
+}
