@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 mod demo;
 mod files;
 mod journal;
+mod ledger;
 mod source;
 mod tally;
 mod transfer;
@@ -26,6 +27,8 @@ enum Command {
     /// Append to, verify, redact, prove, export and import journals, in files or databases.
     #[command(subcommand)]
     Journal(journal::Command),
+    /// Keep the membership ledger: statutes, members, capital, dues, exits, surplus, roll.
+    Ledger(ledger::Args),
     /// Count a ballot file with a voting method, and explain the count.
     Tally(tally::Args),
 }
@@ -57,6 +60,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Demo(args) => demo::run(&args),
         Command::Journal(command) => journal::run(command),
+        Command::Ledger(args) => ledger::run(args),
         Command::Tally(args) => tally::run(&args),
     };
     match result {

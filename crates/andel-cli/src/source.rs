@@ -121,6 +121,11 @@ impl StoreJournal {
         &*self.store
     }
 
+    /// The store, shared: for the SDK types that keep it.
+    pub(crate) fn shared(&self) -> Arc<dyn JournalStore> {
+        self.store.clone()
+    }
+
     pub(crate) fn append(&self, stream: &StreamId, draft: Draft) -> Result<Entry> {
         let mut sealed = self.run(async {
             let head = self.store.head(stream).await?;

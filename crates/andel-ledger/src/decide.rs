@@ -114,7 +114,7 @@ pub enum DecideError {
         what: &'static str,
     },
     /// An amount the currency cannot take.
-    #[error("{what}: {source}")]
+    #[error("invalid {what}")]
     Amount {
         /// Which amount.
         what: &'static str,
@@ -267,7 +267,7 @@ pub enum DecideError {
         problem: &'static str,
     },
     /// The postings the command would make break double entry (a holding below zero).
-    #[error("the books refuse it: {0}")]
+    #[error("the books refuse it")]
     Books(#[from] PostingError),
 }
 

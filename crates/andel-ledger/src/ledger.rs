@@ -138,7 +138,7 @@ pub enum ApplyError {
         problem: &'static str,
     },
     /// Postings that break double entry.
-    #[error("transaction {txn}: {source}")]
+    #[error("transaction {txn} breaks double entry")]
     Postings {
         /// The transaction.
         txn: TxnId,

@@ -131,6 +131,11 @@ impl Ledger {
     /// The register as of `as_of`: every member admitted by then, with their status,
     /// holdings and capital on that date.
     pub fn register(&self, as_of: NaiveDate) -> Register {
+        let scale = self.statutes.as_ref().map_or(0, |s| s.currency().scale());
+        let money = |mut x: Decimal| {
+            x.rescale(scale);
+            x
+        };
         let rows = self
             .members
             .iter()
@@ -143,10 +148,18 @@ impl Ledger {
                     name: record.name.clone(),
                     person: record.person.clone(),
                     shares: view.holdings.iter().map(|h| u64::from(h.shares)).sum(),
-                    paid_in: view.paid_capital(),
-                    outstanding: view.unpaid_capital() + view.dues_outstanding,
-                    to_repay: view.repayable,
-                    holdings: view.holdings.clone(),
+                    paid_in: money(view.paid_capital()),
+                    outstanding: money(view.unpaid_capital() + view.dues_outstanding),
+                    to_repay: money(view.repayable),
+                    holdings: view
+                        .holdings
+                        .iter()
+                        .map(|h| Holding {
+                            subscribed: money(h.subscribed),
+                            paid: money(h.paid),
+                            ..h.clone()
+                        })
+                        .collect(),
                     entered_on: Some(entered_on),
                     exited_on: match status {
                         Status::Exited { on } => Some(on),

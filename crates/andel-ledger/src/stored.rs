@@ -77,7 +77,7 @@ pub enum StoredLedgerError {
         reason: String,
     },
     /// An entry's event breaks the ledger's rules.
-    #[error("entry {seq} of `{stream}` cannot be applied: {source}")]
+    #[error("entry {seq} of `{stream}` cannot be applied")]
     Apply {
         /// The stream.
         stream: StreamId,

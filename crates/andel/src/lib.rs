@@ -21,12 +21,19 @@
 //!   journal with verifiable redaction (`andel-journal`).
 //! - `tally`: [`tally`], voting methods that match official counts, with ballot-file
 //!   parsers (`andel-tally`).
+//! - `ledger`: [`ledger`], the membership ledger: statutes, register, share capital,
+//!   dues, exits, surplus allocation and the voting roll, as of any date
+//!   (`andel-ledger`).
 //! - `store`: [`store`], SQLite and PostgreSQL journal and snapshot stores
 //!   (`andel-store`).
 
 #[cfg(feature = "journal")]
 #[doc(inline)]
 pub use andel_journal as journal;
+
+#[cfg(feature = "ledger")]
+#[doc(inline)]
+pub use andel_ledger as ledger;
 
 #[cfg(feature = "store")]
 #[doc(inline)]

@@ -1,0 +1,830 @@
+//! `andel ledger`: keep a co-op's membership ledger in a database from a shell.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use andel::journal::{AuthorId, StreamId, TenantId, Timestamp};
+use andel::ledger::{
+    ClassId, Command as LedgerCommand, Correction, Event, Ledger, MemberNumber, PaymentKey, Payout,
+    Person, Purpose, Statutes, StoredLedger, TxnId, import,
+};
+use andel::store::Location;
+use anyhow::{Context, Result, bail};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::Outcome;
+use crate::source::StoreJournal;
+
+/// The largest statutes or members file read.
+const MAX_FILE: u64 = 16 << 20;
+
+/// Keep the membership ledger: statutes, members, capital, dues, exits, surplus, roll.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    #[command(subcommand)]
+    command: Sub,
+    /// The database: `sqlite:PATH` or `postgres://USER@HOST/DATABASE`.
+    #[arg(long, value_name = "LOCATION", global = true)]
+    store: Option<Location>,
+    /// The tenant (organisation) whose ledger to use [default: default].
+    #[arg(long, value_name = "NAME", global = true)]
+    tenant: Option<TenantId>,
+    /// The date a change takes effect, `YYYY-MM-DD` [default: today].
+    #[arg(long, value_name = "DATE", global = true)]
+    on: Option<NaiveDate>,
+    /// Who records the change (kept with each entry).
+    #[arg(long, value_name = "NAME", global = true)]
+    by: Option<AuthorId>,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Sub {
+    /// Start a ledger by adopting the statutes (TOML).
+    Init {
+        /// The statutes file.
+        #[arg(long)]
+        statutes: PathBuf,
+    },
+    /// Record an application to a class; the number it gets is printed.
+    Apply {
+        /// The applicant's name.
+        #[arg(long)]
+        name: String,
+        /// The class.
+        #[arg(long)]
+        class: ClassId,
+        /// The applicant is an organisation.
+        #[arg(long, requires = "representative")]
+        legal: bool,
+        /// Who votes for the organisation.
+        #[arg(long, requires = "legal")]
+        representative: Option<String>,
+    },
+    /// Admit an applicant, or a member to a further class.
+    Admit {
+        /// The member number.
+        member: MemberNumber,
+        /// A further class for an existing member.
+        #[arg(long)]
+        class: Option<ClassId>,
+    },
+    /// Refuse an application.
+    Refuse {
+        /// The member number.
+        member: MemberNumber,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+    },
+    /// Subscribe further shares.
+    Subscribe {
+        /// The member number.
+        member: MemberNumber,
+        /// The class.
+        #[arg(long)]
+        class: ClassId,
+        /// How many shares.
+        #[arg(long)]
+        shares: u32,
+    },
+    /// Record a payment of capital or dues; the same --key again records nothing.
+    Pay {
+        /// The member number.
+        member: MemberNumber,
+        /// The amount.
+        #[arg(long)]
+        amount: Decimal,
+        /// Its currency code.
+        #[arg(long)]
+        currency: String,
+        /// The idempotency key, such as the bank reference.
+        #[arg(long)]
+        key: PaymentKey,
+        /// Pays subscribed capital of this class.
+        #[arg(long, conflicts_with = "dues", required_unless_present = "dues")]
+        capital: Option<ClassId>,
+        /// Pays dues, oldest first.
+        #[arg(long)]
+        dues: bool,
+    },
+    /// Transfer paid-up shares to another member of the class.
+    Transfer {
+        /// Who gives.
+        #[arg(long)]
+        from: MemberNumber,
+        /// Who receives.
+        #[arg(long)]
+        to: MemberNumber,
+        /// The class.
+        #[arg(long)]
+        class: ClassId,
+        /// How many shares.
+        #[arg(long)]
+        shares: u32,
+    },
+    /// Convert a fully paid holding to another class.
+    Convert {
+        /// The member number.
+        member: MemberNumber,
+        /// The class left.
+        #[arg(long)]
+        from: ClassId,
+        /// The class joined.
+        #[arg(long)]
+        to: ClassId,
+    },
+    /// Suspend a member's rights.
+    Suspend {
+        /// The member number.
+        member: MemberNumber,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+    },
+    /// End a suspension.
+    Reinstate {
+        /// The member number.
+        member: MemberNumber,
+    },
+    /// Record a member's notice; the exit date follows from the statutes.
+    Resign {
+        /// The member number.
+        member: MemberNumber,
+    },
+    /// Make a resignation take effect.
+    Exit {
+        /// The member number.
+        member: MemberNumber,
+        /// The co-op's equity in the annual accounts (when the statutes cap repayment).
+        #[arg(long)]
+        equity: Option<Decimal>,
+    },
+    /// Expel a member, with immediate effect.
+    Expel {
+        /// The member number.
+        member: MemberNumber,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+        /// The co-op's equity in the annual accounts (when the statutes cap repayment).
+        #[arg(long)]
+        equity: Option<Decimal>,
+    },
+    /// Schedule repayment of a former member's capital.
+    Redeem {
+        /// The member number.
+        member: MemberNumber,
+        /// How many instalments.
+        #[arg(long, default_value_t = 1)]
+        instalments: u32,
+        /// Months between instalments.
+        #[arg(long, default_value_t = 12)]
+        every_months: u32,
+        /// The first due date (default: exit date plus the statutes' payout delay).
+        #[arg(long)]
+        first_due: Option<NaiveDate>,
+    },
+    /// Repay capital that has fallen due.
+    PayRedemption {
+        /// The member number.
+        member: MemberNumber,
+        /// The amount.
+        #[arg(long)]
+        amount: Decimal,
+    },
+    /// Charge dues for a period to every member whose class has dues.
+    ChargeDues {
+        /// The period's first day.
+        #[arg(long)]
+        period_start: NaiveDate,
+    },
+    /// Record a member's use of the co-op (patronage).
+    Patronage {
+        /// The member number.
+        member: MemberNumber,
+        /// How much, in the statutes' patronage basis.
+        #[arg(long)]
+        amount: Decimal,
+    },
+    /// Record a financial year's surplus from the adopted accounts.
+    RecordSurplus {
+        /// Any day of the financial year.
+        #[arg(long)]
+        year: NaiveDate,
+        /// The surplus.
+        #[arg(long)]
+        amount: Decimal,
+    },
+    /// Allocate a recorded surplus: reserve, interest on capital, patronage refunds.
+    AllocateSurplus {
+        /// Any day of the financial year.
+        #[arg(long)]
+        year: NaiveDate,
+        /// The share kept in reserve (`0.3` is 30 %).
+        #[arg(long)]
+        reserve_share: Decimal,
+        /// The yearly interest rate on paid-in capital (`0.02` is 2 %).
+        #[arg(long, default_value = "0")]
+        interest_rate: Decimal,
+    },
+    /// Pay allocated interest or refunds.
+    PayAllocation {
+        /// The member number.
+        member: MemberNumber,
+        /// Pays interest.
+        #[arg(long, conflicts_with = "refund", required_unless_present = "refund")]
+        interest: bool,
+        /// Pays a patronage refund.
+        #[arg(long)]
+        refund: bool,
+        /// The amount.
+        #[arg(long)]
+        amount: Decimal,
+    },
+    /// Reverse a money transaction (`T12`), or refund part of a payment.
+    Reverse {
+        /// The transaction.
+        txn: TxnId,
+        /// Why: refund, duplicate or error.
+        #[arg(long, value_enum)]
+        reason: Reason,
+        /// A note for the auditor.
+        #[arg(long)]
+        note: String,
+        /// Part of a payment to refund (default: all that is left).
+        #[arg(long)]
+        amount: Option<Decimal>,
+    },
+    /// Close a settled former member's accounts.
+    Close {
+        /// The member number.
+        member: MemberNumber,
+    },
+    /// The register of members as of a date.
+    Register {
+        /// The date [default: today].
+        #[arg(long)]
+        as_of: Option<NaiveDate>,
+        /// As JSON.
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        /// As CSV.
+        #[arg(long)]
+        csv: bool,
+    },
+    /// The voting roll at a record date.
+    Roll {
+        /// The record date [default: today].
+        #[arg(long)]
+        as_of: Option<NaiveDate>,
+        /// As JSON: the electorate a decision procedure takes.
+        #[arg(long)]
+        json: bool,
+    },
+    /// A member's transactions and balances.
+    Statement {
+        /// The member number.
+        member: MemberNumber,
+        /// As JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Balances of every account as of a date.
+    Balances {
+        /// The date [default: today].
+        #[arg(long)]
+        as_of: Option<NaiveDate>,
+        /// As JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Verify the ledger's journal and replay it under the ledger's rules.
+    Verify,
+    /// Import members from a spreadsheet (CSV): all rows or none.
+    ImportMembers {
+        /// The CSV file.
+        file: PathBuf,
+        /// Report what would be created, and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Reason {
+    Refund,
+    Duplicate,
+    Error,
+}
+
+pub(crate) fn run(args: Args) -> Result<Outcome> {
+    let Some(location) = args.store else {
+        bail!("`andel ledger` needs --store sqlite:PATH or --store postgres://…");
+    };
+    let writes = !matches!(
+        args.command,
+        Sub::Register { .. }
+            | Sub::Roll { .. }
+            | Sub::Statement { .. }
+            | Sub::Balances { .. }
+            | Sub::Verify
+    ) && !matches!(args.command, Sub::ImportMembers { dry_run: true, .. });
+    let creates = matches!(args.command, Sub::Init { .. });
+    if let Location::Sqlite(path) = &location {
+        if !creates && !path.exists() {
+            bail!(
+                "there is no database at {location}; `andel ledger init --statutes FILE` creates one"
+            );
+        }
+    }
+    let tenant = match args.tenant {
+        Some(tenant) => tenant,
+        None => TenantId::new("default")?,
+    };
+    let journal = StoreJournal::open(location, tenant)?;
+    let mut stored = journal
+        .run(StoredLedger::open(journal.shared()))
+        .with_context(|| format!("cannot read the ledger of {journal}"))?;
+    let today = chrono::Utc::now().date_naive();
+    let on = args.on.unwrap_or(today);
+    let recorded_at = Timestamp::new(chrono::Utc::now()).context("the clock is off")?;
+    let by = args.by;
+    let ledger = stored.ledger();
+    let command = match args.command {
+        Sub::Register { as_of, json, csv } => {
+            return register(ledger, as_of.unwrap_or(today), json, csv);
+        }
+        Sub::Roll { as_of, json } => return roll(ledger, as_of.unwrap_or(today), json),
+        Sub::Statement { member, json } => return statement(ledger, member, json),
+        Sub::Balances { as_of, json } => return balances(ledger, as_of.unwrap_or(today), json),
+        Sub::Verify => return verify(&journal, ledger),
+        Sub::ImportMembers { file, dry_run } => {
+            let text = read(&file)?;
+            let plan = import::plan(ledger, &text)?;
+            let mut out = String::new();
+            for member in &plan.members {
+                let _ = writeln!(
+                    out,
+                    "{} member {} `{}` ({}, {} shares, {} paid) from line {}",
+                    if dry_run { "would create" } else { "created" },
+                    member.member,
+                    member.name,
+                    member.class,
+                    member.shares,
+                    member.paid,
+                    member.line
+                );
+            }
+            for skipped in &plan.skipped {
+                let _ = writeln!(
+                    out,
+                    "skipped line {}: `{}` is already member {}",
+                    skipped.line, skipped.name, skipped.member
+                );
+            }
+            if !dry_run {
+                journal.run(stored.execute_all(&plan.commands, recorded_at, by))?;
+            }
+            let _ = writeln!(
+                out,
+                "{} {} members, skipped {}",
+                if dry_run {
+                    "dry run: would import"
+                } else {
+                    "imported"
+                },
+                plan.members.len(),
+                plan.skipped.len()
+            );
+            crate::print(&out)?;
+            return Ok(Outcome::Ok);
+        }
+        Sub::Init { statutes } => LedgerCommand::AdoptStatutes {
+            statutes: Box::new(
+                Statutes::from_toml(&read(&statutes)?)
+                    .with_context(|| format!("in {}", statutes.display()))?,
+            ),
+        },
+        Sub::Apply {
+            name,
+            class,
+            legal,
+            representative,
+        } => LedgerCommand::Apply {
+            name,
+            person: match (legal, representative) {
+                (true, Some(representative)) => Person::Legal { representative },
+                _ => Person::Natural,
+            },
+            class,
+        },
+        Sub::Admit { member, class } => LedgerCommand::Admit { member, class },
+        Sub::Refuse { member, reason } => LedgerCommand::Refuse { member, reason },
+        Sub::Subscribe {
+            member,
+            class,
+            shares,
+        } => LedgerCommand::Subscribe {
+            member,
+            class,
+            shares,
+        },
+        Sub::Pay {
+            member,
+            amount,
+            currency,
+            key,
+            capital,
+            ..
+        } => LedgerCommand::RecordPayment {
+            key,
+            member,
+            purpose: match capital {
+                Some(class) => Purpose::Capital { class },
+                None => Purpose::Dues,
+            },
+            amount,
+            currency,
+        },
+        Sub::Transfer {
+            from,
+            to,
+            class,
+            shares,
+        } => LedgerCommand::Transfer {
+            from,
+            to,
+            class,
+            shares,
+        },
+        Sub::Convert { member, from, to } => LedgerCommand::Convert { member, from, to },
+        Sub::Suspend { member, reason } => LedgerCommand::Suspend { member, reason },
+        Sub::Reinstate { member } => LedgerCommand::Reinstate { member },
+        Sub::Resign { member } => LedgerCommand::Resign { member },
+        Sub::Exit { member, equity } => LedgerCommand::Exit { member, equity },
+        Sub::Expel {
+            member,
+            reason,
+            equity,
+        } => LedgerCommand::Expel {
+            member,
+            reason,
+            equity,
+        },
+        Sub::Redeem {
+            member,
+            instalments,
+            every_months,
+            first_due,
+        } => LedgerCommand::ScheduleRedemption {
+            member,
+            instalments,
+            every_months,
+            first_due,
+        },
+        Sub::PayRedemption { member, amount } => LedgerCommand::PayRedemption { member, amount },
+        Sub::ChargeDues { period_start } => LedgerCommand::ChargeDues { period_start },
+        Sub::Patronage { member, amount } => LedgerCommand::RecordPatronage { member, amount },
+        Sub::RecordSurplus { year, amount } => LedgerCommand::RecordSurplus { year, amount },
+        Sub::AllocateSurplus {
+            year,
+            reserve_share,
+            interest_rate,
+        } => LedgerCommand::AllocateSurplus {
+            year,
+            reserve_share,
+            interest_rate,
+        },
+        Sub::PayAllocation {
+            member,
+            interest,
+            amount,
+            ..
+        } => LedgerCommand::PayAllocation {
+            member,
+            what: if interest {
+                Payout::Interest
+            } else {
+                Payout::Refund
+            },
+            amount,
+        },
+        Sub::Reverse {
+            txn,
+            reason,
+            note,
+            amount,
+        } => LedgerCommand::Reverse {
+            txn,
+            reason: match reason {
+                Reason::Refund => Correction::Refund,
+                Reason::Duplicate => Correction::Duplicate,
+                Reason::Error => Correction::Error,
+            },
+            note,
+            amount,
+        },
+        Sub::Close { member } => LedgerCommand::CloseAccounts { member },
+    };
+    debug_assert!(writes);
+    let events = journal.run(stored.execute(command, on, recorded_at, by))?;
+    let mut out = String::new();
+    if events.is_empty() {
+        out.push_str("nothing to record: already done\n");
+    }
+    for event in &events {
+        let _ = writeln!(out, "{}", describe(event));
+    }
+    crate::print(&out)?;
+    Ok(Outcome::Ok)
+}
+
+fn read(path: &PathBuf) -> Result<String> {
+    let size = std::fs::metadata(path)
+        .with_context(|| format!("cannot read {}", path.display()))?
+        .len();
+    if size > MAX_FILE {
+        bail!(
+            "{} is {size} bytes, more than the {MAX_FILE} read",
+            path.display()
+        );
+    }
+    std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read {} as UTF-8 text", path.display()))
+}
+
+/// One line saying what an event recorded.
+fn describe(event: &Event) -> String {
+    let on = event.on();
+    match event {
+        Event::StatutesAdopted { statutes, .. } => format!(
+            "{on}: statutes of `{}` adopted ({} classes, books in {})",
+            statutes.name(),
+            statutes.classes().len(),
+            statutes.currency()
+        ),
+        Event::Applied {
+            member,
+            name,
+            class,
+            ..
+        } => {
+            format!("{on}: `{name}` applied to `{class}` as member {member}")
+        }
+        Event::Admitted { member, class, .. } => {
+            format!("{on}: member {member} admitted to `{class}`")
+        }
+        Event::Refused { member, .. } => format!("{on}: member {member} refused"),
+        Event::SharesSubscribed {
+            txn,
+            member,
+            class,
+            shares,
+            amount,
+            ..
+        } => {
+            format!("{on}: {txn} member {member} subscribed {shares} `{class}` shares ({amount})")
+        }
+        Event::PaymentRecorded {
+            txn,
+            member,
+            amount,
+            key,
+            ..
+        } => {
+            format!("{on}: {txn} payment of {amount} from member {member} (key `{key}`)")
+        }
+        Event::Exited {
+            txn,
+            member,
+            repayable,
+            forfeited,
+            ..
+        } => format!(
+            "{on}: {txn} member {member} left; {repayable} to repay, {forfeited} to the reserve"
+        ),
+        Event::Resigned {
+            member, exit_on, ..
+        } => {
+            format!("{on}: member {member} resigned; the exit takes effect on {exit_on}")
+        }
+        Event::RedemptionScheduled {
+            member,
+            instalments,
+            ..
+        } => {
+            let parts: Vec<String> = instalments
+                .iter()
+                .map(|i| format!("{} on {}", i.amount, i.due_on))
+                .collect();
+            format!(
+                "{on}: repayment to member {member} scheduled: {}",
+                parts.join(", ")
+            )
+        }
+        Event::SurplusAllocated {
+            txn,
+            reserve,
+            interest,
+            refunds,
+            ..
+        } => format!(
+            "{on}: {txn} surplus allocated: {reserve} to the reserve, interest to {} members, refunds to {} members",
+            interest.len(),
+            refunds.len()
+        ),
+        Event::Reversed {
+            txn,
+            original,
+            amount,
+            ..
+        } => format!("{on}: {txn} reversed {amount} of {original}"),
+        other => match other.money() {
+            Some((txn, _)) => format!("{on}: {txn} {}", other.kind()),
+            None => format!("{on}: {}", other.kind()),
+        },
+    }
+}
+
+fn json<T: serde::Serialize>(value: &T) -> Result<Outcome> {
+    crate::print(&(serde_json::to_string_pretty(value)? + "\n"))?;
+    Ok(Outcome::Ok)
+}
+
+fn register(ledger: &Ledger, as_of: NaiveDate, as_json: bool, as_csv: bool) -> Result<Outcome> {
+    let register = ledger.register(as_of);
+    if as_json {
+        return json(&register);
+    }
+    let mut out = String::new();
+    let classes = |row: &andel::ledger::RegisterRow| {
+        row.holdings
+            .iter()
+            .map(|h| h.class.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    if as_csv {
+        out.push_str(
+            "member,name,status,classes,shares,paid_in,outstanding,to_repay,entered_on,exited_on\n",
+        );
+        for row in &register.rows {
+            let _ = writeln!(
+                out,
+                "{},{},{},{},{},{},{},{},{},{}",
+                row.member,
+                csv_field(&row.name),
+                row.status.name(),
+                classes(row),
+                row.shares,
+                row.paid_in,
+                row.outstanding,
+                row.to_repay,
+                date(row.entered_on),
+                date(row.exited_on)
+            );
+        }
+    } else {
+        let _ = writeln!(
+            out,
+            "register as of {as_of} (amounts in {})",
+            register.currency
+        );
+        let _ = writeln!(
+            out,
+            "{:>6}  {:<24} {:<10} {:<20} {:>6} {:>12} {:>12} {:>12}  {:<10}  {:<10}",
+            "member",
+            "name",
+            "status",
+            "classes",
+            "shares",
+            "paid in",
+            "outstanding",
+            "to repay",
+            "entered",
+            "exited"
+        );
+        for row in &register.rows {
+            let _ = writeln!(
+                out,
+                "{:>6}  {:<24} {:<10} {:<20} {:>6} {:>12} {:>12} {:>12}  {:<10}  {:<10}",
+                row.member,
+                row.name,
+                row.status.name(),
+                classes(row),
+                row.shares,
+                row.paid_in,
+                row.outstanding,
+                row.to_repay,
+                date(row.entered_on),
+                date(row.exited_on)
+            );
+        }
+    }
+    crate::print(&out)?;
+    Ok(Outcome::Ok)
+}
+
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_owned()
+    }
+}
+
+fn roll(ledger: &Ledger, as_of: NaiveDate, as_json: bool) -> Result<Outcome> {
+    let roll = ledger.roll(as_of)?;
+    if as_json {
+        return json(&roll);
+    }
+    let mut out = format!(
+        "voting roll at {as_of} ({}): {} voters\n",
+        roll.rule,
+        roll.voters.len()
+    );
+    for voter in &roll.voters {
+        let _ = writeln!(
+            out,
+            "{:>6}  {:<24} {:<12} {:>18}{}",
+            voter.member,
+            voter.name,
+            voter.college.as_ref().map(ClassId::as_str).unwrap_or(""),
+            voter.weight,
+            voter
+                .representative
+                .as_ref()
+                .map(|r| format!("  (represented by {r})"))
+                .unwrap_or_default()
+        );
+    }
+    let _ = writeln!(out, "total weight {}", roll.total_weight);
+    crate::print(&out)?;
+    Ok(Outcome::Ok)
+}
+
+fn statement(ledger: &Ledger, member: MemberNumber, as_json: bool) -> Result<Outcome> {
+    let Some(statement) = ledger.statement(member) else {
+        bail!("there is no member {member}");
+    };
+    if as_json {
+        return json(&statement);
+    }
+    let mut out = format!("statement of member {member} `{}`\n", statement.name);
+    for line in &statement.lines {
+        let postings: Vec<String> = line
+            .postings
+            .iter()
+            .map(|p| format!("{} {:?} {}", p.account, p.side, p.amount).to_lowercase())
+            .collect();
+        let _ = writeln!(
+            out,
+            "{}  {:<5} {:<20} {}",
+            line.on,
+            line.txn.to_string(),
+            line.what,
+            postings.join("; ")
+        );
+    }
+    for (account, balance) in &statement.balances {
+        let _ = writeln!(out, "balance {account}: {balance}");
+    }
+    crate::print(&out)?;
+    Ok(Outcome::Ok)
+}
+
+fn balances(ledger: &Ledger, as_of: NaiveDate, as_json: bool) -> Result<Outcome> {
+    let balances = ledger.balances(as_of);
+    if as_json {
+        return json(&balances);
+    }
+    let mut out = format!("balances as of {as_of}\n");
+    for (account, balance) in &balances.accounts {
+        let _ = writeln!(out, "{:<26} {:>14}", account.as_str(), balance);
+    }
+    let _ = writeln!(out, "debits minus credits: {}", balances.imbalance);
+    crate::print(&out)?;
+    Ok(Outcome::Ok)
+}
+
+fn verify(journal: &StoreJournal, ledger: &Ledger) -> Result<Outcome> {
+    let stream = StreamId::new(andel::ledger::LEDGER_STREAM)?;
+    let entries = journal.run(journal.store().read(&stream, 0..u64::MAX))?;
+    if let Err(err) = andel::journal::verify(&entries) {
+        eprintln!("invalid: {err}");
+        return Ok(Outcome::Invalid);
+    }
+    let members = ledger.register(NaiveDate::MAX).rows.len();
+    let imbalance = ledger.books().imbalance();
+    if !imbalance.is_zero() {
+        eprintln!("invalid: the books are out of balance by {imbalance}");
+        return Ok(Outcome::Invalid);
+    }
+    crate::print(&format!(
+        "ok: {} entries verify, every event replays under the ledger's rules, the books balance; {members} members\n",
+        entries.len()
+    ))?;
+    Ok(Outcome::Ok)
+}
