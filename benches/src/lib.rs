@@ -96,3 +96,162 @@ pub fn ranked_profile(rankings: &[Vec<u16>], candidates: usize) -> andel::tally:
     }
     profile.build()
 }
+
+/// The statutes the ledger benches use: workers (board admission, yearly dues) and
+/// users (automatic), one member one vote after 30 days in good standing.
+pub const LEDGER_STATUTES: &str = r#"
+name = "Bench co-op"
+currency = { code = "SEK", scale = 2 }
+[eligibility]
+min_membership_days = 30
+[[classes]]
+id = "workers"
+name = "Workers"
+nominal = "500.00"
+min_shares = 1
+max_shares = 100
+dues = { amount = "120.00", period = "yearly", grace_days = 30 }
+[[classes]]
+id = "users"
+name = "Users"
+nominal = "100.00"
+min_shares = 1
+admission = "automatic"
+"#;
+
+/// A ledger's events for `members` members over two years, decided command by command:
+/// applications, admissions, capital paid in two parts, extra shares, yearly dues charged
+/// and paid, patronage, a few resignations, exits and partial refunds. About ten events
+/// per member.
+///
+/// # Panics
+///
+/// If the ledger refuses one of its own commands: a bug in the generator.
+#[allow(clippy::expect_used)] // a bench fixture: a refusal is a bug to stop on
+pub fn ledger_events(members: u32) -> Vec<andel::ledger::Event> {
+    use andel::ledger::{Command, Ledger, MemberNumber, Person, Purpose, Statutes};
+    use chrono::{Days, NaiveDate};
+    use rust_decimal::Decimal;
+
+    let mut ledger = Ledger::new();
+    let mut events = Vec::new();
+    let mut run = |ledger: &mut Ledger, command: Command, on: NaiveDate| {
+        let decided = ledger
+            .decide(command, on)
+            .expect("bench commands are valid");
+        for event in decided {
+            ledger.apply(&event).expect("decided events apply");
+            events.push(event);
+        }
+    };
+    let start = NaiveDate::from_ymd_opt(2026, 1, 1).expect("a date");
+    let statutes = Statutes::from_toml(LEDGER_STATUTES).expect("bench statutes");
+    run(
+        &mut ledger,
+        Command::AdoptStatutes {
+            statutes: Box::new(statutes),
+        },
+        start,
+    );
+    let per_day = (members / 300).max(1);
+    let mut key = 0u64;
+    let mut payment = |member, purpose: Purpose, amount: &str| {
+        key += 1;
+        Command::RecordPayment {
+            key: format!("bank-{key}").parse().expect("a key"),
+            member,
+            purpose,
+            amount: amount.parse().expect("an amount"),
+            currency: "SEK".into(),
+        }
+    };
+    for n in 1..=members {
+        let on = start + Days::new(u64::from(n / per_day));
+        let member = MemberNumber::new(n).expect("from 1");
+        let worker = n % 3 == 0;
+        let class: andel::ledger::ClassId = (if worker { "workers" } else { "users" })
+            .parse()
+            .expect("a class");
+        let name = format!("Member {n}");
+        run(
+            &mut ledger,
+            Command::Apply {
+                name,
+                person: Person::Natural,
+                class: class.clone(),
+            },
+            on,
+        );
+        if worker {
+            run(
+                &mut ledger,
+                Command::Admit {
+                    member,
+                    class: None,
+                },
+                on,
+            );
+        }
+        let nominal = if worker { "250" } else { "50" };
+        for _ in 0..2 {
+            let command = payment(
+                member,
+                Purpose::Capital {
+                    class: class.clone(),
+                },
+                nominal,
+            );
+            run(&mut ledger, command, on);
+        }
+        if n % 5 == 0 {
+            run(
+                &mut ledger,
+                Command::Subscribe {
+                    member,
+                    class,
+                    shares: 2,
+                },
+                on,
+            );
+        }
+        run(
+            &mut ledger,
+            Command::RecordPatronage {
+                member,
+                amount: Decimal::from(n % 97 + 1),
+            },
+            on,
+        );
+    }
+    let second_year = NaiveDate::from_ymd_opt(2027, 1, 1).expect("a date");
+    run(
+        &mut ledger,
+        Command::ChargeDues {
+            period_start: second_year,
+        },
+        second_year,
+    );
+    for n in (3..=members).step_by(3) {
+        let member = MemberNumber::new(n).expect("from 1");
+        if n % 4 != 0 {
+            let command = payment(member, Purpose::Dues, "120");
+            run(&mut ledger, command, second_year);
+        }
+        if n % 10 == 0 {
+            run(&mut ledger, Command::Resign { member }, second_year);
+        }
+    }
+    let year_end = NaiveDate::from_ymd_opt(2027, 12, 31).expect("a date");
+    for n in (30..=members).step_by(30) {
+        let member = MemberNumber::new(n).expect("from 1");
+        run(
+            &mut ledger,
+            Command::Exit {
+                member,
+                equity: Some(Decimal::from(1_000_000_000)),
+            },
+            year_end,
+        );
+    }
+    events
+}

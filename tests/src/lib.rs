@@ -19,5 +19,9 @@ mod formats_journal_file {}
 mod guides_storage {}
 
 #[cfg(doctest)]
+#[doc = include_str!("../../book/src/guides/membership-ledger.md")]
+mod guides_membership_ledger {}
+
+#[cfg(doctest)]
 #[doc = include_str!("../../book/src/guides/voting-methods.md")]
 mod guides_voting_methods {}

@@ -261,6 +261,8 @@ pub enum PostingError {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Books {
     balances: HashMap<AccountId, Decimal>,
+    /// Each account summed over members, debits positive.
+    totals: BTreeMap<Account, Decimal>,
     closed: HashSet<MemberNumber>,
 }
 
@@ -289,6 +291,15 @@ impl Books {
             .collect();
         all.sort();
         all
+    }
+
+    /// The balance of `account` summed over all members, on its normal side.
+    pub fn total(&self, account: Account) -> Decimal {
+        let signed = self.totals.get(&account).copied().unwrap_or_default();
+        match account.normal_side() {
+            Side::Debit => signed,
+            Side::Credit => -signed,
+        }
     }
 
     /// Whether a member's accounts are closed.
@@ -362,6 +373,7 @@ impl Books {
     /// Posts checked postings.
     pub(crate) fn post(&mut self, postings: &[Posting]) {
         for posting in postings {
+            *self.totals.entry(posting.account).or_default() += posting.signed();
             let balance = self.balances.entry(posting.account_id()).or_default();
             *balance += posting.signed();
             if balance.is_zero() {

@@ -336,6 +336,21 @@ impl Ledger {
     ///
     /// The rule the command breaks; see [`DecideError`].
     pub fn decide(&self, command: Command, on: NaiveDate) -> Result<Vec<Event>, DecideError> {
+        // A payment retried under its key posts nothing, whatever date it carries.
+        if let Command::RecordPayment { key, .. } = &command {
+            if self.payments.contains_key(key) && self.statutes.is_some() {
+                let statutes = self.statutes.as_ref().ok_or(DecideError::NoStatutes)?;
+                let mut draft = Draft {
+                    ledger: self,
+                    statutes,
+                    on,
+                    events: Vec::new(),
+                    next_txn: self.txns.len(),
+                };
+                draft.command(command)?;
+                return Ok(draft.events);
+            }
+        }
         if let Some(latest) = self.latest {
             if on < latest {
                 return Err(DecideError::BackDated { on, latest });
@@ -964,12 +979,10 @@ impl Draft<'_> {
         let repayable = if self.statutes.exit().cap_to_equity_share && paid > Decimal::ZERO {
             let equity = equity.ok_or(DecideError::EquityRequired)?;
             let equity = currency.at_scale(equity).map_err(money("equity"))?;
-            let total: Decimal = self
-                .ledger
-                .members
-                .iter()
-                .map(|r| r.current().paid_capital())
-                .sum();
+            // Paid-in capital of all members: capital subscribed less what is unpaid.
+            let books = &self.ledger.books;
+            let total =
+                books.total(Account::MemberCapital) - books.total(Account::SubscriptionsReceivable);
             let share = equity.max(Decimal::ZERO) * paid / total;
             currency.truncate(share).min(paid)
         } else {

@@ -46,7 +46,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 
 use chrono::NaiveDate;
@@ -217,6 +217,16 @@ pub fn plan(ledger: &Ledger, csv: &str) -> Result<Plan, ImportError> {
     }
     rows.sort_by_key(|r| (r.admitted_on, r.line));
     let mut seen = BTreeSet::new();
+    let existing: HashMap<(&str, &ClassId, NaiveDate), MemberNumber> = ledger
+        .members
+        .iter()
+        .map(|r| {
+            (
+                (r.name.as_str(), &r.applied_class, r.history[0].0),
+                r.number,
+            )
+        })
+        .collect();
     let mut scratch = ledger.clone();
     let mut plan = Plan {
         members: Vec::new(),
@@ -234,12 +244,10 @@ pub fn plan(ledger: &Ledger, csv: &str) -> Result<Plan, ImportError> {
             });
             continue;
         }
-        if let Some(existing) = ledger.members.iter().find(|r| {
-            r.name == row.name && r.applied_class == row.class && r.history[0].0 == row.admitted_on
-        }) {
+        if let Some(&member) = existing.get(&(row.name.as_str(), &row.class, row.admitted_on)) {
             plan.skipped.push(Skipped {
                 line: row.line,
-                member: existing.number,
+                member,
                 name: row.name,
             });
             continue;

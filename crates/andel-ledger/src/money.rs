@@ -25,6 +25,7 @@ pub struct Currency {
 }
 
 #[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct CurrencyRepr {
     code: String,
     scale: u32,

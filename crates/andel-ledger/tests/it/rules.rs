@@ -229,6 +229,9 @@ fn a_retried_payment_posts_nothing() {
         1
     );
     assert!(run(&mut ledger, pay("bank-1", 1, "users", "50"), "2026-01-22").is_empty());
+    run(&mut ledger, apply("Cy", "users"), "2026-01-25");
+    // Retried with its original date after later entries: still nothing, not a refusal.
+    assert!(run(&mut ledger, pay("bank-1", 1, "users", "50"), "2026-01-21").is_empty());
     assert_eq!(ledger.member(m(1)).unwrap().paid_capital(), dec("50.00"));
     let reused = ledger.decide(pay("bank-1", 1, "users", "40"), d("2026-01-22"));
     assert!(matches!(reused, Err(DecideError::PaymentKeyReused { .. })));
