@@ -8,7 +8,7 @@
 
 use andel::journal::Payload;
 use andel::ledger::{Event, Ledger};
-use andel_benches::ledger_events;
+use andel_benches::{college_statutes, ledger_events, ledger_events_under};
 use chrono::NaiveDate;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
@@ -37,9 +37,11 @@ fn benches(c: &mut Criterion) {
     let mut group = c.benchmark_group("ledger");
     group.sample_size(10);
     group.throughput(Throughput::Elements(events.len() as u64));
-    group.bench_function("replay decoded events", |b| b.iter(|| replay(&events)));
+    group.bench_function("replay decoded events", |b| {
+        b.iter_with_large_drop(|| replay(&events))
+    });
     group.bench_function("replay from journal payloads (JSON decode + apply)", |b| {
-        b.iter(|| {
+        b.iter_with_large_drop(|| {
             let mut ledger = Ledger::new();
             for payload in &payloads {
                 let event: Event = payload.decode().expect("an event");
@@ -52,6 +54,10 @@ fn benches(c: &mut Criterion) {
     let record_date = NaiveDate::from_ymd_opt(2027, 6, 1).expect("a date");
     group.bench_function("roll, 100k members", |b| {
         b.iter(|| ledger.roll(record_date))
+    });
+    let colleges = replay(&ledger_events_under(&college_statutes(), 100_000));
+    group.bench_function("roll, 100k members, colleges 60/40", |b| {
+        b.iter(|| colleges.roll(record_date))
     });
     group.bench_function("register, 100k members", |b| {
         b.iter(|| ledger.register(record_date))

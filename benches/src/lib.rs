@@ -119,6 +119,18 @@ min_shares = 1
 admission = "automatic"
 "#;
 
+/// [`LEDGER_STATUTES`] with weighted colleges: workers 60 %, users 40 %.
+pub fn college_statutes() -> String {
+    format!(
+        "{LEDGER_STATUTES}\n[voting]\nrule = \"colleges\"\ncolleges = [{{ class = \"workers\", weight = \"60\" }}, {{ class = \"users\", weight = \"40\" }}]\n"
+    )
+}
+
+/// [`ledger_events_under`] the bench statutes, [`LEDGER_STATUTES`].
+pub fn ledger_events(members: u32) -> Vec<andel::ledger::Event> {
+    ledger_events_under(LEDGER_STATUTES, members)
+}
+
 /// A ledger's events for `members` members over two years, decided command by command:
 /// applications, admissions, capital paid in two parts, extra shares, yearly dues charged
 /// and paid, patronage, a few resignations, exits and partial refunds. About ten events
@@ -128,7 +140,7 @@ admission = "automatic"
 ///
 /// If the ledger refuses one of its own commands: a bug in the generator.
 #[allow(clippy::expect_used)] // a bench fixture: a refusal is a bug to stop on
-pub fn ledger_events(members: u32) -> Vec<andel::ledger::Event> {
+pub fn ledger_events_under(statutes: &str, members: u32) -> Vec<andel::ledger::Event> {
     use andel::ledger::{Command, Ledger, MemberNumber, Person, Purpose, Statutes};
     use chrono::{Days, NaiveDate};
     use rust_decimal::Decimal;
@@ -145,7 +157,7 @@ pub fn ledger_events(members: u32) -> Vec<andel::ledger::Event> {
         }
     };
     let start = NaiveDate::from_ymd_opt(2026, 1, 1).expect("a date");
-    let statutes = Statutes::from_toml(LEDGER_STATUTES).expect("bench statutes");
+    let statutes = Statutes::from_toml(statutes).expect("bench statutes");
     run(
         &mut ledger,
         Command::AdoptStatutes {

@@ -6,6 +6,7 @@ use std::fmt;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::fx::BuildFx;
 use crate::ids::MemberNumber;
 use crate::money::Currency;
 
@@ -260,7 +261,7 @@ pub enum PostingError {
 /// Balances of every account, and which members' accounts are closed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Books {
-    balances: HashMap<AccountId, Decimal>,
+    balances: HashMap<AccountId, Decimal, BuildFx>,
     /// Each account summed over members, debits positive.
     totals: BTreeMap<Account, Decimal>,
     closed: HashSet<MemberNumber>,
@@ -316,7 +317,8 @@ impl Books {
     ///
     /// The first rule broken.
     pub fn check(&self, postings: &[Posting], currency: &Currency) -> Result<(), PostingError> {
-        let mut changes: BTreeMap<AccountId, Decimal> = BTreeMap::new();
+        // A money event touches a handful of accounts: a list beats a map here.
+        let mut changes: Vec<(AccountId, Decimal)> = Vec::with_capacity(postings.len());
         let mut total = Decimal::ZERO;
         for posting in postings {
             let id = posting.account_id();
@@ -345,7 +347,10 @@ impl Books {
                 }
                 _ => {}
             }
-            *changes.entry(id).or_default() += posting.signed();
+            match changes.iter_mut().find(|(a, _)| *a == id) {
+                Some((_, change)) => *change += posting.signed(),
+                None => changes.push((id, posting.signed())),
+            }
             total += posting.signed();
         }
         if !total.is_zero() {

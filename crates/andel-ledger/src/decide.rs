@@ -1398,12 +1398,12 @@ impl Draft<'_> {
                 amount
             }
         };
+        let lines = self.ledger.postings_of(original);
         let postings: Vec<Posting> = if amount == original.amount {
-            original.postings.iter().map(Posting::reversed).collect()
+            lines.iter().map(Posting::reversed).collect()
         } else {
             // Payments post the same amount on both lines, so the part is exact.
-            original
-                .postings
+            lines
                 .iter()
                 .map(|p| Posting {
                     amount,

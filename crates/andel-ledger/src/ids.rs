@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -55,7 +56,7 @@ impl FromStr for MemberNumber {
 /// digits, `-` and `_`, 1 to 32 characters.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct ClassId(String);
+pub struct ClassId(Arc<str>);
 
 impl ClassId {
     /// A class name.
@@ -69,7 +70,7 @@ impl ClassId {
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
         if valid {
-            Ok(ClassId(name.to_owned()))
+            Ok(ClassId(Arc::from(name)))
         } else {
             Err(IdError::Class {
                 text: name.to_owned(),
@@ -92,7 +93,7 @@ impl TryFrom<String> for ClassId {
 
 impl From<ClassId> for String {
     fn from(id: ClassId) -> String {
-        id.0
+        id.0.to_string()
     }
 }
 

@@ -220,12 +220,7 @@ pub fn plan(ledger: &Ledger, csv: &str) -> Result<Plan, ImportError> {
     let existing: HashMap<(&str, &ClassId, NaiveDate), MemberNumber> = ledger
         .members
         .iter()
-        .map(|r| {
-            (
-                (r.name.as_str(), &r.applied_class, r.history[0].0),
-                r.number,
-            )
-        })
+        .map(|r| ((&*r.name, &r.applied_class, r.history[0].0), r.number))
         .collect();
     let mut scratch = ledger.clone();
     let mut plan = Plan {

@@ -2,6 +2,7 @@
 //! every money event passes.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -21,11 +22,13 @@ use crate::statutes::Statutes;
 /// [`Ledger::statement`], [`Ledger::balances`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Ledger {
-    pub(crate) statutes: Option<Statutes>,
+    pub(crate) statutes: Option<Arc<Statutes>>,
     pub(crate) members: Vec<MemberRecord>,
     pub(crate) txns: Vec<TxnRecord>,
+    /// Every transaction's postings, one after another (a transaction holds its range).
+    pub(crate) postings: Vec<crate::books::Posting>,
     pub(crate) books: Books,
-    pub(crate) payments: HashMap<PaymentKey, TxnId>,
+    pub(crate) payments: HashMap<PaymentKey, TxnId, crate::fx::BuildFx>,
     pub(crate) surpluses: BTreeMap<NaiveDate, SurplusRecord>,
     pub(crate) latest: Option<NaiveDate>,
     pub(crate) events: u64,
@@ -36,7 +39,8 @@ pub struct Ledger {
 pub(crate) struct TxnRecord {
     pub(crate) on: NaiveDate,
     pub(crate) origin: Origin,
-    pub(crate) postings: Vec<crate::books::Posting>,
+    /// Where its postings lie in [`Ledger::postings`].
+    pub(crate) postings: std::ops::Range<usize>,
     pub(crate) amount: Decimal,
     /// How much of it later reversals undid.
     pub(crate) reversed: Decimal,
@@ -53,7 +57,6 @@ pub(crate) enum Origin {
     Payment {
         member: MemberNumber,
         purpose: Purpose,
-        key: PaymentKey,
     },
     Transfer,
     Exit,
@@ -178,6 +181,11 @@ pub enum ApplyError {
 }
 
 impl Ledger {
+    /// The postings of a recorded transaction.
+    pub(crate) fn postings_of(&self, txn: &TxnRecord) -> &[crate::books::Posting] {
+        self.postings.get(txn.postings.clone()).unwrap_or(&[])
+    }
+
     /// An empty ledger, waiting for its statutes.
     pub fn new() -> Self {
         Ledger::default()
@@ -185,7 +193,7 @@ impl Ledger {
 
     /// The statutes, once adopted.
     pub fn statutes(&self) -> Option<&Statutes> {
-        self.statutes.as_ref()
+        self.statutes.as_deref()
     }
 
     /// How many events were applied.
@@ -220,7 +228,7 @@ impl Ledger {
 
     /// The member's name.
     pub fn member_name(&self, member: MemberNumber) -> Option<&str> {
-        self.record(member).map(|r| r.name.as_str())
+        self.record(member).map(|r| &*r.name)
     }
 
     pub(crate) fn record(&self, member: MemberNumber) -> Option<&MemberRecord> {
@@ -248,13 +256,13 @@ impl Ledger {
         let statutes = match (&self.statutes, event) {
             (None, Event::StatutesAdopted { statutes, .. }) => {
                 statutes.check()?;
-                self.statutes = Some((**statutes).clone());
+                self.statutes = Some(Arc::new((**statutes).clone()));
                 self.finish(on);
                 return Ok(());
             }
             (None, _) => return Err(ApplyError::NoStatutes),
             (Some(_), Event::StatutesAdopted { .. }) => return Err(ApplyError::StatutesAgain),
-            (Some(statutes), _) => statutes.clone(),
+            (Some(statutes), _) => Arc::clone(statutes),
         };
         self.check_money(event, &statutes)?;
         self.apply_checked(event, &statutes)?;
@@ -298,10 +306,12 @@ impl Ledger {
 
     fn push_txn(&mut self, event: &Event, origin: Origin, amount: Decimal) {
         if let Some((_, postings)) = event.money() {
+            let start = self.postings.len();
+            self.postings.extend_from_slice(postings);
             self.txns.push(TxnRecord {
                 on: event.on(),
                 origin,
-                postings: postings.to_vec(),
+                postings: start..self.postings.len(),
                 amount,
                 reversed: Decimal::ZERO,
             });
@@ -338,7 +348,7 @@ impl Ledger {
                 }
                 self.members.push(MemberRecord::new(
                     *member,
-                    name.clone(),
+                    name,
                     person.clone(),
                     class.clone(),
                     *on,
@@ -416,7 +426,6 @@ impl Ledger {
                     Origin::Payment {
                         member: *member,
                         purpose: purpose.clone(),
-                        key: key.clone(),
                     },
                     *amount,
                 );

@@ -75,6 +75,7 @@ mod books;
 mod command;
 mod decide;
 mod event;
+mod fx;
 mod ids;
 pub mod import;
 mod ledger;

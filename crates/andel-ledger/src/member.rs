@@ -198,7 +198,7 @@ pub(crate) struct Charge {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct MemberRecord {
     pub(crate) number: MemberNumber,
-    pub(crate) name: String,
+    pub(crate) name: std::sync::Arc<str>,
     pub(crate) person: Person,
     pub(crate) applied_class: ClassId,
     /// Views after each date with events, in date order.
@@ -213,14 +213,14 @@ pub(crate) struct MemberRecord {
 impl MemberRecord {
     pub(crate) fn new(
         number: MemberNumber,
-        name: String,
+        name: &str,
         person: Person,
         applied_class: ClassId,
         on: NaiveDate,
     ) -> Self {
         MemberRecord {
             number,
-            name,
+            name: std::sync::Arc::from(name),
             person,
             applied_class,
             history: vec![(on, MemberView::new(on))],

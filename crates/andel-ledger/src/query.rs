@@ -2,6 +2,7 @@
 //! statement, the balances.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{Days, NaiveDate};
 use rust_decimal::Decimal;
@@ -36,7 +37,7 @@ pub struct RegisterRow {
     /// Member number.
     pub member: MemberNumber,
     /// Name.
-    pub name: String,
+    pub name: Arc<str>,
     /// Person or organisation.
     pub person: Person,
     /// Status on the date.
@@ -79,7 +80,7 @@ pub struct Voter {
     /// Member number.
     pub member: MemberNumber,
     /// Name.
-    pub name: String,
+    pub name: Arc<str>,
     /// Who votes for an organisation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub representative: Option<String>,
@@ -96,7 +97,7 @@ pub struct Statement {
     /// Member number.
     pub member: MemberNumber,
     /// Name.
-    pub name: String,
+    pub name: Arc<str>,
     /// Every transaction that touched the member's accounts, in order.
     pub lines: Vec<StatementLine>,
     /// The member's balances now, on each account's normal side.
@@ -201,7 +202,7 @@ impl Ledger {
             VotingRule::OneMemberOneVote => None,
             VotingRule::Colleges { colleges } => Some(colleges.as_slice()),
         };
-        let mut voters = Vec::new();
+        let mut voters = Vec::with_capacity(self.members.len());
         for record in &self.members {
             let Some(view) = record.at(as_of) else {
                 continue;
@@ -258,8 +259,8 @@ impl Ledger {
             .iter()
             .enumerate()
             .filter_map(|(index, txn)| {
-                let postings: Vec<Posting> = txn
-                    .postings
+                let postings: Vec<Posting> = self
+                    .postings_of(txn)
                     .iter()
                     .filter(|p| p.member == Some(member))
                     .cloned()
@@ -292,7 +293,7 @@ impl Ledger {
         let mut signed: BTreeMap<Account, Decimal> = BTreeMap::new();
         let mut imbalance = Decimal::ZERO;
         for txn in self.txns.iter().take_while(|t| t.on <= as_of) {
-            for posting in &txn.postings {
+            for posting in self.postings_of(txn) {
                 *signed.entry(posting.account).or_default() += posting.signed();
                 imbalance += posting.signed();
             }
