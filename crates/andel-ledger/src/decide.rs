@@ -228,6 +228,14 @@ pub enum DecideError {
         /// The surplus.
         surplus: Decimal,
     },
+    /// No class's dues period starts on the date.
+    #[error(
+        "no class's dues period starts on {date}: periods count from the first day of the financial year"
+    )]
+    NotAPeriodStart {
+        /// The date.
+        date: NaiveDate,
+    },
     /// No such transaction.
     #[error("there is no transaction {txn}")]
     UnknownTxn {
@@ -235,7 +243,9 @@ pub enum DecideError {
         txn: TxnId,
     },
     /// Reversing a reversal: record the original again instead.
-    #[error("{txn} is itself a reversal; to restore what it undid, record the original again")]
+    #[error(
+        "{txn} is itself a reversal; to restore what it undid, record the original again (a payment under a new key)"
+    )]
     ReversalOfReversal {
         /// The reversal.
         txn: TxnId,
@@ -328,7 +338,7 @@ impl Ledger {
     ///     }
     /// }
     /// let ada = ledger.member(andel_ledger::MemberNumber::new(1).unwrap()).unwrap();
-    /// assert_eq!(ada.status().name(), "admitted"); // until the 100.00 is paid
+    /// assert_eq!(ada.status_on(on).name(), "admitted"); // until the 100.00 is paid
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///
@@ -404,7 +414,7 @@ impl Draft<'_> {
         allowed: impl Fn(&Status) -> bool,
     ) -> Result<&MemberView, DecideError> {
         let view = self.view(member)?;
-        let status = view.status();
+        let status = view.status_on(self.on);
         if allowed(&status) {
             Ok(view)
         } else {
@@ -498,7 +508,7 @@ impl Draft<'_> {
                 let Some((_, exit_on)) = view.notice else {
                     return Err(DecideError::Status {
                         member,
-                        status: view.status().name(),
+                        status: view.status_on(on).name(),
                         action: "exit without notice (resign first, or expel)",
                     });
                 };
@@ -512,7 +522,7 @@ impl Draft<'_> {
                 if on < exit_on {
                     return Err(DecideError::ExitNotDue { member, exit_on });
                 }
-                self.exit(member, ExitCause::Resignation, equity)
+                self.exit(member, ExitCause::Resignation, exit_on, equity)
             }
             Command::Expel {
                 member,
@@ -529,7 +539,7 @@ impl Draft<'_> {
                     )
                 })?;
                 text(&reason, "reason")?;
-                self.exit(member, ExitCause::Expulsion { reason }, equity)
+                self.exit(member, ExitCause::Expulsion { reason }, on, equity)
             }
             Command::ScheduleRedemption {
                 member,
@@ -593,6 +603,12 @@ impl Draft<'_> {
                         problem: "still has balances: settle them before closing the accounts",
                     });
                 }
+                if let Some((year, _)) = self.ledger.surpluses.iter().find(|(_, s)| !s.allocated) {
+                    return Err(DecideError::Year {
+                        year: *year,
+                        problem: "its surplus is not allocated yet, and a closed account could not take its share",
+                    });
+                }
                 self.events.push(Event::AccountsClosed { on, member });
                 Ok(())
             }
@@ -641,7 +657,7 @@ impl Draft<'_> {
     fn admit(&mut self, member: MemberNumber, class: Option<ClassId>) -> Result<(), DecideError> {
         let record = self.record(member)?;
         let view = record.current();
-        let status = view.status();
+        let status = view.status_on(self.on);
         let class = match (&status, class) {
             (Status::Applicant, None) => record.applied_class.clone(),
             (Status::Applicant, Some(class)) if class == record.applied_class => class,
@@ -970,6 +986,7 @@ impl Draft<'_> {
         &mut self,
         member: MemberNumber,
         cause: ExitCause,
+        effective: NaiveDate,
         equity: Option<Decimal>,
     ) -> Result<(), DecideError> {
         let view = self.view(member)?;
@@ -979,10 +996,8 @@ impl Draft<'_> {
         let repayable = if self.statutes.exit().cap_to_equity_share && paid > Decimal::ZERO {
             let equity = equity.ok_or(DecideError::EquityRequired)?;
             let equity = currency.at_scale(equity).map_err(money("equity"))?;
-            // Paid-in capital of all members: capital subscribed less what is unpaid.
-            let books = &self.ledger.books;
-            let total =
-                books.total(Account::MemberCapital) - books.total(Account::SubscriptionsReceivable);
+            // The member's share of all members' paid-in capital on the exit date.
+            let total = self.ledger.paid_capital_on(effective).max(paid);
             let share = equity.max(Decimal::ZERO) * paid / total;
             currency.truncate(share).min(paid)
         } else {
@@ -1011,6 +1026,7 @@ impl Draft<'_> {
         let txn = self.txn();
         self.events.push(Event::Exited {
             on: self.on,
+            effective,
             txn,
             member,
             cause,
@@ -1033,7 +1049,7 @@ impl Draft<'_> {
         let Some((exit_on, _)) = &record.current().exit else {
             return Err(DecideError::Status {
                 member,
-                status: record.current().status().name(),
+                status: record.current().status_on(self.on).name(),
                 action: "have capital redeemed before leaving",
             });
         };
@@ -1133,18 +1149,28 @@ impl Draft<'_> {
     }
 
     fn charge_dues(&mut self, period_start: NaiveDate) -> Result<(), DecideError> {
+        let year = self.statutes.financial_year();
+        let starts = |class: &crate::statutes::MemberClass| {
+            class
+                .dues()
+                .is_some_and(|d| d.period.starts_on(year, period_start))
+        };
+        if !self.statutes.classes().iter().any(starts) {
+            return Err(DecideError::NotAPeriodStart { date: period_start });
+        }
         let due_on = period_start.max(self.on);
         let mut charges = Vec::new();
         for record in &self.ledger.members {
             let view = record.current();
-            let status = view.status();
+            let status = view.status_on(self.on);
             if !(status.is_member() || status == Status::Admitted)
                 || self.ledger.books.is_closed(record.number)
             {
                 continue;
             }
             for holding in &view.holdings {
-                let Some(dues) = self.class(&holding.class)?.dues() else {
+                let class = self.class(&holding.class)?;
+                let Some(dues) = class.dues().filter(|_| starts(class)) else {
                     continue;
                 };
                 let charged = record.charges.iter().any(|c| {
@@ -1361,7 +1387,7 @@ impl Draft<'_> {
             Origin::Transfer => return Err(refusal("transfer the shares back instead")),
             Origin::Exit => {
                 return Err(refusal(
-                    "an exit stands; readmit the person if it was a mistake",
+                    "an exit stands; if it was a mistake, the person may apply again",
                 ));
             }
             Origin::Allocation => return Err(refusal("an allocation stands once recorded")),

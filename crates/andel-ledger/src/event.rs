@@ -152,8 +152,10 @@ pub enum Event {
     /// A member left: unpaid subscriptions are cancelled, paid-in capital becomes
     /// repayable up to the cap, and the rest goes to the reserve.
     Exited {
-        /// Effective date.
+        /// When the exit was recorded (settled).
         on: NaiveDate,
+        /// The exit date: the year end named at resignation, or the day of expulsion.
+        effective: NaiveDate,
         /// The transaction.
         txn: TxnId,
         /// The member.

@@ -32,6 +32,8 @@ pub struct Ledger {
     pub(crate) surpluses: BTreeMap<NaiveDate, SurplusRecord>,
     pub(crate) latest: Option<NaiveDate>,
     pub(crate) events: u64,
+    /// All members' paid-in capital after each date it changed, in date order.
+    pub(crate) paid_capital: Vec<(NaiveDate, Decimal)>,
 }
 
 /// A money transaction, as reversals need it.
@@ -268,9 +270,30 @@ impl Ledger {
         self.apply_checked(event, &statutes)?;
         if let Some((_, postings)) = event.money() {
             self.books.post(postings);
+            self.note_paid_capital(on);
         }
         self.finish(on);
         Ok(())
+    }
+
+    fn note_paid_capital(&mut self, on: NaiveDate) {
+        let total = self.books.total(crate::books::Account::MemberCapital)
+            - self
+                .books
+                .total(crate::books::Account::SubscriptionsReceivable);
+        match self.paid_capital.last_mut() {
+            Some((_, last)) if *last == total => {}
+            Some((date, last)) if *date == on => *last = total,
+            _ => self.paid_capital.push((on, total)),
+        }
+    }
+
+    /// All members' paid-in capital at the end of `date`.
+    pub fn paid_capital_on(&self, date: NaiveDate) -> Decimal {
+        let after = self.paid_capital.partition_point(|(on, _)| *on <= date);
+        after
+            .checked_sub(1)
+            .map_or(Decimal::ZERO, |i| self.paid_capital[i].1)
     }
 
     fn finish(&mut self, on: NaiveDate) {
@@ -509,15 +532,22 @@ impl Ledger {
             }
             Event::Exited {
                 on,
+                effective,
                 member,
                 cause,
                 repayable,
                 ..
             } => {
+                if effective > on {
+                    return Err(ApplyError::Member {
+                        member: *member,
+                        problem: "cannot have an exit recorded before it takes effect",
+                    });
+                }
                 let record = self.records_mut(*member)?;
                 record.repayable_at_exit = *repayable;
                 record.update(*on, |view| {
-                    view.exit = Some((*on, cause.clone()));
+                    view.exit = Some((*effective, cause.clone()));
                     for holding in &mut view.holdings {
                         holding.shares = 0;
                         holding.subscribed = Decimal::ZERO;

@@ -119,16 +119,34 @@ impl MemberView {
         }
     }
 
-    /// Where the member stands.
-    pub fn status(&self) -> Status {
-        if let Some((on, _)) = &self.exit {
-            return Status::Exited { on: *on };
+    /// Where the member stands on `date` (on or after this view's date). Time alone
+    /// can change it: a resignation takes effect after its exit date whether or not the
+    /// exit's settlement is recorded yet.
+    ///
+    /// A member who resigned is a member through their exit date and has left the day
+    /// after; an expelled member has left on the day of the expulsion.
+    pub fn status_on(&self, date: NaiveDate) -> Status {
+        if let Some((on, cause)) = &self.exit {
+            let gone = match cause {
+                ExitCause::Resignation => date > *on,
+                ExitCause::Expulsion { .. } => date >= *on,
+            };
+            return if gone {
+                Status::Exited { on: *on }
+            } else {
+                Status::Resigning { exit_on: *on }
+            };
         }
         if self.refused_on.is_some() {
             return Status::Refused;
         }
         if self.admitted_on.is_none() {
             return Status::Applicant;
+        }
+        if let Some((_, exit_on)) = self.notice {
+            if date > exit_on {
+                return Status::Exited { on: exit_on };
+            }
         }
         if self.effective_since.is_none() {
             return Status::Admitted;

@@ -143,7 +143,7 @@ impl Ledger {
             .filter_map(|record| {
                 let view = record.at(as_of)?;
                 let entered_on = view.admitted_on?;
-                let status = view.status();
+                let status = view.status_on(as_of);
                 Some(RegisterRow {
                     member: record.number,
                     name: record.name.clone(),
@@ -207,7 +207,7 @@ impl Ledger {
             let Some(view) = record.at(as_of) else {
                 continue;
             };
-            let (Status::Member | Status::Resigning { .. }) = view.status() else {
+            let (Status::Member | Status::Resigning { .. }) = view.status_on(as_of) else {
                 continue;
             };
             let old_enough = view.effective_since.is_some_and(|since| {

@@ -314,6 +314,20 @@ pub enum Period {
     Yearly,
 }
 
+impl Period {
+    /// Whether a period of this length starts on `date`: periods are counted from the
+    /// first day of the financial year (a quarter starts 0, 3, 6 or 9 months after it).
+    pub fn starts_on(self, year: FinancialYear, date: NaiveDate) -> bool {
+        let months = match self {
+            Period::Monthly => 1,
+            Period::Quarterly => 3,
+            Period::Yearly => 12,
+        };
+        let start = year.start_of(date);
+        (0..12 / months).any(|k| start + Months::new(k * months) == date)
+    }
+}
+
 /// The first day of the financial year, as month and day (`"01-01"`, `"07-01"`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -23,7 +23,12 @@ pub(crate) fn capital_days(record: &MemberRecord, start: NaiveDate, end: NaiveDa
     let mut total = Decimal::ZERO;
     let views = &record.history;
     for (i, (from, view)) in views.iter().enumerate() {
-        let until = views.get(i + 1).map_or(end, |(next, _)| *next);
+        let mut until = views.get(i + 1).map_or(end, |(next, _)| *next);
+        // A resigning member holds their capital through the exit date, not after it,
+        // even if the exit is recorded later.
+        if let Some((_, exit_on)) = view.notice {
+            until = until.min(exit_on.succ_opt().unwrap_or(exit_on));
+        }
         let (a, b) = ((*from).max(start), until.min(end));
         if a < b {
             total += view.paid_capital() * Decimal::from((b - a).num_days());

@@ -185,7 +185,9 @@ fn command(op: &Op, on: NaiveDate, ledger: &Ledger) -> Command {
             member: n(m),
             amount: pick(a, view(m).map_or(Decimal::ZERO, |v| v.repayable)),
         },
-        Op::ChargeDues => Command::ChargeDues { period_start: on },
+        Op::ChargeDues => Command::ChargeDues {
+            period_start: NaiveDate::from_ymd_opt(chrono::Datelike::year(&on), 1, 1).unwrap(),
+        },
         Op::Patronage(m, a) => Command::RecordPatronage {
             member: n(m),
             amount: amount(a),

@@ -7,6 +7,14 @@ use andel_ledger::{
 
 use crate::support::{apply, d, dec, given, m, pay, run, statutes, two_members};
 
+/// Member `n`'s status on the ledger's latest date.
+fn status(ledger: &Ledger, n: u32) -> Status {
+    ledger
+        .member(m(n))
+        .unwrap()
+        .status_on(ledger.latest_date().unwrap())
+}
+
 fn t(n: u64) -> TxnId {
     TxnId::new(n).unwrap()
 }
@@ -103,12 +111,12 @@ fn the_register_is_kept_in_date_order() {
 #[test]
 fn membership_is_effective_when_the_class_minimum_is_paid() {
     let mut ledger = given([(apply("Bo", "users"), "2026-01-20")]).ledger;
-    assert_eq!(ledger.member(m(1)).unwrap().status(), Status::Admitted);
+    assert_eq!(status(&ledger, 1), Status::Admitted);
     run(&mut ledger, pay("k1", 1, "users", "60"), "2026-01-25");
-    assert_eq!(ledger.member(m(1)).unwrap().status(), Status::Admitted);
+    assert_eq!(status(&ledger, 1), Status::Admitted);
     run(&mut ledger, pay("k2", 1, "users", "40"), "2026-02-03");
     let bo = ledger.member(m(1)).unwrap();
-    assert_eq!(bo.status(), Status::Member);
+    assert_eq!(status(&ledger, 1), Status::Member);
     assert_eq!(bo.effective_since, Some(d("2026-02-03")));
     // The register answers for any date.
     assert_eq!(
@@ -133,7 +141,7 @@ fn the_board_admits_or_refuses() {
             "2026-01-12",
         )
         .then_ok();
-    assert_eq!(ledger.member(m(1)).unwrap().status(), Status::Refused);
+    assert_eq!(status(&ledger, 1), Status::Refused);
     let events = ledger.decide(
         Command::Admit {
             member: m(1),
@@ -269,7 +277,7 @@ fn a_refund_larger_than_the_payment_is_refused() {
         && p.amount == dec("30.00")));
     assert_eq!(ledger.member(m(1)).unwrap().paid_capital(), dec("70.00"));
     assert_eq!(
-        ledger.member(m(1)).unwrap().status(),
+        status(&ledger, 1),
         Status::Admitted,
         "below the minimum again"
     );
@@ -455,7 +463,7 @@ fn transfers_move_paid_up_shares() {
         (3, dec("200.00"))
     );
     assert_eq!(
-        cy.status(),
+        status(&ledger, 3),
         Status::Member,
         "the transfer paid Cy's minimum"
     );
@@ -520,7 +528,7 @@ fn resignation_takes_effect_at_a_year_end() {
     let mut ledger = given(two_members()).ledger;
     run(&mut ledger, Command::Resign { member: m(2) }, "2026-06-01");
     assert_eq!(
-        ledger.member(m(2)).unwrap().status(),
+        status(&ledger, 2),
         Status::Resigning {
             exit_on: d("2026-12-31")
         }
@@ -577,8 +585,15 @@ fn repayment_is_capped_by_the_members_share_of_equity() {
         (dec("450.00"), dec("50.00"), dec("0"))
     );
     assert_eq!(ledger.books().balance(Account::Reserve, None), dec("50.00"));
+    // A member through the exit date, gone the day after.
     assert_eq!(
-        ledger.member(m(1)).unwrap().status(),
+        status(&ledger, 1),
+        Status::Resigning {
+            exit_on: d("2026-12-31")
+        }
+    );
+    assert_eq!(
+        ledger.register(d("2027-01-01")).rows[0].status,
         Status::Exited {
             on: d("2026-12-31")
         }
@@ -691,7 +706,7 @@ fn dues_cost_good_standing_after_the_grace_days() {
     let charged = run(
         &mut ledger,
         Command::ChargeDues {
-            period_start: d("2026-03-01"),
+            period_start: d("2026-01-01"),
         },
         "2026-03-01",
     );
@@ -700,7 +715,7 @@ fn dues_cost_good_standing_after_the_grace_days() {
         run(
             &mut ledger,
             Command::ChargeDues {
-                period_start: d("2026-03-01")
+                period_start: d("2026-01-01")
             },
             "2026-03-02"
         )
@@ -862,4 +877,197 @@ fn surplus_allocation_sums_to_the_cent() {
         ),
         Err(DecideError::Overpayment { .. })
     ));
+}
+
+#[test]
+fn an_exit_takes_effect_on_its_date_even_when_recorded_later() {
+    let mut commands = two_members();
+    commands.push((Command::Resign { member: m(1) }, "2026-06-01"));
+    commands.push((
+        Command::RecordPatronage {
+            member: m(2),
+            amount: dec("1"),
+        },
+        "2026-06-02",
+    ));
+    let mut ledger = given(commands).ledger;
+    // Ada is a member through 31 December and gone from 1 January, before anyone
+    // records the exit: the register and the roll follow the date.
+    let ada = |ledger: &Ledger, date: &str| ledger.register(d(date)).rows[0].status.clone();
+    assert_eq!(
+        ada(&ledger, "2026-12-31"),
+        Status::Resigning {
+            exit_on: d("2026-12-31")
+        }
+    );
+    assert_eq!(
+        ada(&ledger, "2027-01-01"),
+        Status::Exited {
+            on: d("2026-12-31")
+        }
+    );
+    assert!(
+        ledger
+            .roll(d("2027-01-01"))
+            .unwrap()
+            .voters
+            .iter()
+            .all(|v| v.member != m(1))
+    );
+    // The surplus of 2026 gives Ada interest through 31 December: 500 × 0.05 × 334/365.
+    run(
+        &mut ledger,
+        Command::RecordSurplus {
+            year: d("2026-01-01"),
+            amount: dec("100"),
+        },
+        "2027-04-01",
+    );
+    let events = run(
+        &mut ledger,
+        Command::AllocateSurplus {
+            year: d("2026-01-01"),
+            reserve_share: dec("0.3"),
+            interest_rate: dec("0.05"),
+        },
+        "2027-04-02",
+    );
+    let Event::SurplusAllocated { interest, .. } = &events[0] else {
+        panic!()
+    };
+    assert_eq!(
+        (interest[0].member, interest[0].amount),
+        (m(1), dec("22.88"))
+    );
+    // A newcomer pays in before the exit is recorded; the cap still uses all members'
+    // capital on the exit date: 600, so Ada's share of an equity of 300 is 250.
+    run(&mut ledger, apply("Cy", "users"), "2027-05-01");
+    run(&mut ledger, pay("p3", 3, "users", "100"), "2027-05-01");
+    // The exit is settled in May, once the accounts give the equity; repayment may
+    // start six months after the exit date, not after the recording.
+    let events = run(
+        &mut ledger,
+        Command::Exit {
+            member: m(1),
+            equity: Some(dec("300")),
+        },
+        "2027-05-20",
+    );
+    let Event::Exited {
+        effective,
+        repayable,
+        forfeited,
+        ..
+    } = &events[0]
+    else {
+        panic!()
+    };
+    assert_eq!((*repayable, *forfeited), (dec("250.00"), dec("250.00")));
+    assert_eq!(*effective, d("2026-12-31"));
+    assert_eq!(
+        ada(&ledger, "2027-05-20"),
+        Status::Exited {
+            on: d("2026-12-31")
+        }
+    );
+    let schedule = Command::ScheduleRedemption {
+        member: m(1),
+        instalments: 1,
+        every_months: 12,
+        first_due: None,
+    };
+    let events = run(&mut ledger, schedule, "2027-05-21");
+    let Event::RedemptionScheduled { instalments, .. } = &events[0] else {
+        panic!()
+    };
+    assert_eq!(instalments[0].due_on, d("2027-06-30"));
+}
+
+#[test]
+fn dues_are_charged_at_the_start_of_their_period() {
+    let mut ledger = given(two_members()).ledger;
+    // Worker dues are yearly, and the financial year starts on 1 January.
+    assert_eq!(
+        ledger.decide(
+            Command::ChargeDues {
+                period_start: d("2026-03-01")
+            },
+            d("2026-03-01")
+        ),
+        Err(DecideError::NotAPeriodStart {
+            date: d("2026-03-01")
+        })
+    );
+    let events = run(
+        &mut ledger,
+        Command::ChargeDues {
+            period_start: d("2026-01-01"),
+        },
+        "2026-03-01",
+    );
+    let Event::DuesCharged {
+        due_on,
+        grace_until,
+        ..
+    } = &events[0]
+    else {
+        panic!()
+    };
+    // Charged late: due on the day charged, with the grace days after it.
+    assert_eq!((*due_on, *grace_until), (d("2026-03-01"), d("2026-03-31")));
+}
+
+#[test]
+fn accounts_do_not_close_before_a_surplus_is_allocated() {
+    let mut ledger = given(two_members()).ledger;
+    run(
+        &mut ledger,
+        Command::Expel {
+            member: m(2),
+            reason: "fraud".into(),
+            equity: Some(dec("10000")),
+        },
+        "2026-03-01",
+    );
+    let schedule = Command::ScheduleRedemption {
+        member: m(2),
+        instalments: 1,
+        every_months: 12,
+        first_due: None,
+    };
+    run(&mut ledger, schedule, "2026-03-01");
+    run(
+        &mut ledger,
+        Command::PayRedemption {
+            member: m(2),
+            amount: dec("100"),
+        },
+        "2026-09-01",
+    );
+    run(
+        &mut ledger,
+        Command::RecordSurplus {
+            year: d("2026-01-01"),
+            amount: dec("10"),
+        },
+        "2027-03-01",
+    );
+    assert!(matches!(
+        ledger.decide(Command::CloseAccounts { member: m(2) }, d("2027-03-02")),
+        Err(DecideError::Year { .. })
+    ));
+    run(
+        &mut ledger,
+        Command::AllocateSurplus {
+            year: d("2026-01-01"),
+            reserve_share: dec("1"),
+            interest_rate: dec("0"),
+        },
+        "2027-03-02",
+    );
+    run(
+        &mut ledger,
+        Command::CloseAccounts { member: m(2) },
+        "2027-03-02",
+    );
 }
