@@ -1,6 +1,6 @@
 //! Double entry: accounts, postings, balances, and the checks every money event passes.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use rust_decimal::Decimal;
@@ -262,9 +262,9 @@ pub enum PostingError {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Books {
     balances: HashMap<AccountId, Decimal, BuildFx>,
-    /// Each account summed over members, debits positive.
-    totals: BTreeMap<Account, Decimal>,
-    closed: HashSet<MemberNumber>,
+    /// Each account summed over members, debits positive, in [`Account::ALL`] order.
+    totals: [Decimal; 11],
+    closed: HashSet<MemberNumber, BuildFx>,
 }
 
 impl Books {
@@ -296,7 +296,7 @@ impl Books {
 
     /// The balance of `account` summed over all members, on its normal side.
     pub fn total(&self, account: Account) -> Decimal {
-        let signed = self.totals.get(&account).copied().unwrap_or_default();
+        let signed = self.totals[account as usize];
         match account.normal_side() {
             Side::Debit => signed,
             Side::Credit => -signed,
@@ -378,12 +378,8 @@ impl Books {
     /// Posts checked postings.
     pub(crate) fn post(&mut self, postings: &[Posting]) {
         for posting in postings {
-            *self.totals.entry(posting.account).or_default() += posting.signed();
-            let balance = self.balances.entry(posting.account_id()).or_default();
-            *balance += posting.signed();
-            if balance.is_zero() {
-                self.balances.remove(&posting.account_id());
-            }
+            self.totals[posting.account as usize] += posting.signed();
+            *self.balances.entry(posting.account_id()).or_default() += posting.signed();
         }
     }
 
@@ -401,6 +397,6 @@ impl Books {
 
     /// Debits minus credits over every account: zero in balanced books.
     pub fn imbalance(&self) -> Decimal {
-        self.balances.values().copied().sum()
+        self.totals.iter().copied().sum()
     }
 }

@@ -161,7 +161,7 @@ impl FromStr for TxnId {
 /// twice. 1 to 128 printable characters.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct PaymentKey(String);
+pub struct PaymentKey(Arc<str>);
 
 impl PaymentKey {
     /// A payment key.
@@ -171,7 +171,7 @@ impl PaymentKey {
     /// A key that is empty, longer than 128 bytes, or holds control characters.
     pub fn new(key: &str) -> Result<Self, IdError> {
         if (1..=128).contains(&key.len()) && !key.chars().any(char::is_control) {
-            Ok(PaymentKey(key.to_owned()))
+            Ok(PaymentKey(Arc::from(key)))
         } else {
             Err(IdError::PaymentKey {
                 text: key.to_owned(),
@@ -194,7 +194,7 @@ impl TryFrom<String> for PaymentKey {
 
 impl From<PaymentKey> for String {
     fn from(key: PaymentKey) -> String {
-        key.0
+        key.0.to_string()
     }
 }
 

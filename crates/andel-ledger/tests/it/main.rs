@@ -4,6 +4,7 @@
 // A failed unwrap in a test is a failed assertion, with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod hostile;
 mod properties;
 mod roll;
 mod rules;
