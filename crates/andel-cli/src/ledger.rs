@@ -657,34 +657,43 @@ fn register(ledger: &Ledger, as_of: NaiveDate, as_json: bool, as_csv: bool) -> R
     if as_json {
         return json(&register);
     }
-    let mut out = String::new();
-    let classes = |row: &andel::ledger::RegisterRow| {
-        row.holdings
-            .iter()
-            .map(|h| h.class.as_str())
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
+    const HEADER: [&str; 10] = [
+        "member",
+        "name",
+        "status",
+        "classes",
+        "shares",
+        "paid_in",
+        "outstanding",
+        "to_repay",
+        "entered_on",
+        "exited_on",
+    ];
     let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let rows = register.rows.iter().map(|row| {
+        [
+            row.member.to_string(),
+            row.name.to_string(),
+            row.status.name().to_owned(),
+            row.holdings
+                .iter()
+                .map(|h| h.class.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+            row.shares.to_string(),
+            row.paid_in.to_string(),
+            row.outstanding.to_string(),
+            row.to_repay.to_string(),
+            date(row.entered_on),
+            date(row.exited_on),
+        ]
+    });
+    let mut out = String::new();
     if as_csv {
-        out.push_str(
-            "member,name,status,classes,shares,paid_in,outstanding,to_repay,entered_on,exited_on\n",
-        );
-        for row in &register.rows {
-            let _ = writeln!(
-                out,
-                "{},{},{},{},{},{},{},{},{},{}",
-                row.member,
-                csv_field(&row.name),
-                row.status.name(),
-                classes(row),
-                row.shares,
-                row.paid_in,
-                row.outstanding,
-                row.to_repay,
-                date(row.entered_on),
-                date(row.exited_on)
-            );
+        let _ = writeln!(out, "{}", HEADER.join(","));
+        for cells in rows {
+            let cells: Vec<String> = cells.iter().map(|c| csv_field(c)).collect();
+            let _ = writeln!(out, "{}", cells.join(","));
         }
     } else {
         let _ = writeln!(
@@ -692,35 +701,22 @@ fn register(ledger: &Ledger, as_of: NaiveDate, as_json: bool, as_csv: bool) -> R
             "register as of {as_of} (amounts in {})",
             register.currency
         );
-        let _ = writeln!(
-            out,
-            "{:>6}  {:<24} {:<10} {:<20} {:>6} {:>12} {:>12} {:>12}  {:<10}  {:<10}",
-            "member",
-            "name",
-            "status",
-            "classes",
-            "shares",
-            "paid in",
-            "outstanding",
-            "to repay",
-            "entered",
-            "exited"
-        );
-        for row in &register.rows {
-            let _ = writeln!(
-                out,
-                "{:>6}  {:<24} {:<10} {:<20} {:>6} {:>12} {:>12} {:>12}  {:<10}  {:<10}",
-                row.member,
-                row.name,
-                row.status.name(),
-                classes(row),
-                row.shares,
-                row.paid_in,
-                row.outstanding,
-                row.to_repay,
-                date(row.entered_on),
-                date(row.exited_on)
-            );
+        // Widths, negative for left-aligned text.
+        const WIDTHS: [i32; 10] = [6, -24, -10, -20, 6, 12, 12, 12, -10, -10];
+        let line = |cells: &[String]| {
+            let padded: Vec<String> = cells
+                .iter()
+                .zip(WIDTHS)
+                .map(|(cell, w)| match w {
+                    w if w < 0 => format!("{cell:<width$}", width = w.unsigned_abs() as usize),
+                    w => format!("{cell:>width$}", width = w as usize),
+                })
+                .collect();
+            padded.join("  ").trim_end().to_owned()
+        };
+        let _ = writeln!(out, "{}", line(&HEADER.map(|h| h.replace('_', " "))));
+        for cells in rows {
+            let _ = writeln!(out, "{}", line(&cells));
         }
     }
     crate::print(&out)?;

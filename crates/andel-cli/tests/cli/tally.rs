@@ -1,0 +1,185 @@
+//! `andel tally`: ballot files counted and explained.
+
+use super::*;
+
+fn elections(name: &str) -> String {
+    let root = std::env::var("ANDEL_FIXTURES")
+        .unwrap_or_else(|_| format!("{}/../../../shared/fixtures", env!("CARGO_MANIFEST_DIR")));
+    format!("{root}/elections/{name}")
+}
+
+#[test]
+fn tally_prints_the_documented_json() {
+    let out = ok(&[
+        "tally",
+        "--method",
+        "stv-scottish",
+        "--json",
+        &elections("linn07.blt"),
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        json["elected"],
+        // In order of election; two elected at one stage, by votes (2174.9 before 2008.8).
+        serde_json::json!([
+            "David Ritchie",
+            "Sadie Docherty",
+            "John McKenzie",
+            "Margot Clark"
+        ])
+    );
+    assert_eq!(json["quota"], "1914.00000");
+    assert_eq!(json["ties"], serde_json::json!([]));
+    let rounds = json["rounds"].as_array().unwrap();
+    assert_eq!(rounds.len(), 10);
+    assert_eq!(rounds[1]["surplus"], "David Ritchie");
+    assert_eq!(rounds[1]["votes"]["Esme H Clark"], "905.13482");
+    assert_eq!(rounds[2]["excluded"], serde_json::json!(["Gordon Thomson"]));
+    assert_eq!(rounds[1]["non_transferable"], "36.18420");
+
+    let irv = ok(&[
+        "tally",
+        "--method",
+        "irv",
+        "--json",
+        &elections("burlington2009.toi"),
+    ]);
+    let irv: serde_json::Value = serde_json::from_str(&irv).unwrap();
+    assert_eq!(irv["elected"], serde_json::json!(["Bob Kiss"]));
+    assert!(irv["ranking"].is_null());
+    let schulze = ok(&[
+        "tally",
+        "--method",
+        "schulze",
+        &elections("burlington2009.toi"),
+    ]);
+    assert!(schulze.contains("elected: Andy Montroll"), "{schulze}");
+    assert!(
+        schulze.contains("Condorcet winner: Andy Montroll"),
+        "{schulze}"
+    );
+}
+
+#[test]
+fn tally_refuses_bad_input_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_owned()
+    };
+    fails(
+        &["tally", "--method", "condorcet", "x.blt"],
+        2,
+        "known methods: plurality",
+    );
+    fails(
+        &["tally", "--method", "irv", "--tie-break", "coin", "x.blt"],
+        2,
+        "not a tie-break policy",
+    );
+    let bad = write("bad.blt", "3 1\n1 1 4 0\n0\n\"A\"\n\"B\"\n\"C\"\n");
+    fails(
+        &["tally", "--method", "irv", &bad],
+        1,
+        "line 2: candidate 4 is out of range",
+    );
+    let odd = write("ballots.txt", "3 1\n");
+    fails(&["tally", "--method", "irv", &odd], 1, "give --format");
+    fails(
+        &[
+            "tally",
+            "--method",
+            "irv",
+            "--seats",
+            "2",
+            &elections("linn07.blt"),
+        ],
+        1,
+        "irv elects one candidate",
+    );
+    // Two candidates, one vote each: a tie that only a lot can settle.
+    let tied = write("tied.blt", "2 1\n1 1 0\n1 2 0\n0\n\"A\"\n\"B\"\n");
+    let out = fails(
+        &["tally", "--method", "irv", "--tie-break", "report", &tied],
+        1,
+        "stopped at a tie",
+    );
+    assert!(out.contains("INCOMPLETE"), "{out}");
+    let drawn = ok(&[
+        "tally",
+        "--method",
+        "irv",
+        "--tie-break",
+        "lot:42",
+        "--json",
+        &tied,
+    ]);
+    let drawn: serde_json::Value = serde_json::from_str(&drawn).unwrap();
+    assert_eq!(drawn["ties"][0]["settled_by"], "lot");
+    assert_eq!(drawn["ties"][0]["seed"], 42);
+    assert_eq!(drawn["elected"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn tally_counts_approvals_and_scores() {
+    let dir = tempfile::tempdir().unwrap();
+    let approvals = dir.path().join("board.csv");
+    std::fs::write(
+        &approvals,
+        "approvals,Ada,Bo,Cy,Di\n6,Ada,Bo\n4,Cy,Di\n1,Bo\n1,Di\n",
+    )
+    .unwrap();
+    let a = approvals.to_str().unwrap();
+    for method in ["pav", "phragmen"] {
+        let out = ok(&["tally", "--method", method, "--seats", "2", "--json", a]);
+        let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+        // Proportional: the group of 4 gets one of the two seats.
+        let elected: Vec<&str> = json["elected"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        assert!(elected.contains(&"Bo"), "{method}: {elected:?}");
+        assert!(
+            elected.contains(&"Cy") || elected.contains(&"Di"),
+            "{method}: {elected:?}"
+        );
+    }
+    let scores = dir.path().join("logo.csv");
+    std::fs::write(&scores, "scores,Ada,Bo,Cy\n4,5,4,0\n5,0,3,5\n").unwrap();
+    let s = scores.to_str().unwrap();
+    let star = ok(&["tally", "--method", "star", s]);
+    assert!(star.contains("elected: Cy"), "{star}");
+    fails(
+        &["tally", "--method", "irv", s],
+        1,
+        "irv cannot count score ballots",
+    );
+}
+
+#[test]
+fn tally_spends_a_participatory_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    let pb = dir.path().join("park.pb");
+    let mut votes = String::from(
+        "META\nkey;value\nbudget;110\nvote_type;approval\nPROJECTS\nproject_id;cost;name\n1;50;X1\n2;50;X2\n3;50;Y\nVOTES\nvoter_id;vote\n",
+    );
+    for v in 0..6 {
+        votes.push_str(&format!("a{v};1,2\n"));
+    }
+    votes.push_str("b;2\n");
+    for v in 0..4 {
+        votes.push_str(&format!("c{v};3\n"));
+    }
+    std::fs::write(&pb, votes).unwrap();
+    let pb = pb.to_str().unwrap();
+    let shares: serde_json::Value =
+        serde_json::from_str(&ok(&["tally", "--method", "equal-shares", "--json", pb])).unwrap();
+    assert_eq!(shares["elected"], serde_json::json!(["X2 (2)", "Y (3)"]));
+    assert_eq!(shares["budget"]["spent"], "100");
+    let greedy: serde_json::Value =
+        serde_json::from_str(&ok(&["tally", "--method", "greedy-budget", "--json", pb])).unwrap();
+    assert_eq!(greedy["elected"], serde_json::json!(["X2 (2)", "X1 (1)"]));
+}

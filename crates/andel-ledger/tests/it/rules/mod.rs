@@ -1,0 +1,26 @@
+//! One given/when/then test per rule, including the sign errors other ledgers shipped.
+
+mod exits;
+mod membership;
+mod money;
+mod shares;
+mod surplus;
+
+use andel_ledger::{
+    Account, ApplyError, Command, Correction, DecideError, Event, Ledger, MoneyError, Payout,
+    Person, PostingError, Purpose, Status, Statutes, StatutesError, TxnId,
+};
+
+use crate::support::{apply, d, dec, given, m, pay, run, statutes, two_members};
+
+/// Member `n`'s status on the ledger's latest date.
+fn status(ledger: &Ledger, n: u32) -> Status {
+    ledger
+        .member(m(n))
+        .unwrap()
+        .status_on(ledger.latest_date().unwrap())
+}
+
+fn t(n: u64) -> TxnId {
+    TxnId::new(n).unwrap()
+}
