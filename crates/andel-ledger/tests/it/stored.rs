@@ -128,3 +128,30 @@ async fn a_members_spreadsheet_imports_once() {
         "{unknown}"
     );
 }
+
+#[tokio::test]
+async fn an_erased_entry_stops_the_ledger_from_opening() {
+    let store = Arc::new(MemoryStore::new());
+    let mut ledger = adopted(store.clone()).await;
+    ledger
+        .execute(apply("Ada", "users"), d("2026-01-10"), at(), None)
+        .await
+        .unwrap();
+    let stream = StreamId::new("ledger").unwrap();
+    store
+        .redact(
+            &stream,
+            1,
+            andel_journal::Redaction::new("erasure request", at()),
+        )
+        .await
+        .unwrap();
+    let Err(err) = StoredLedger::open(store).await else {
+        panic!("a ledger with an erased event opened")
+    };
+    assert!(
+        matches!(err, StoredLedgerError::Erased { seq: 1, .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("legal retention"), "{err}");
+}
