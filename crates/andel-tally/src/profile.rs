@@ -223,16 +223,50 @@ pub struct Profile {
 #[derive(Debug, Clone)]
 pub struct ProfileBuilder {
     candidates: Candidates,
-    /// Rankings with one candidate per rank, by their order of candidates.
-    strict: HashMap<Box<[CandidateId]>, usize, FxBuild>,
+    /// Short rankings with one candidate per rank, packed into a word (see [`pack`]).
+    packed: HashMap<u64, Slot, FxBuild>,
+    /// Other rankings with one candidate per rank, by their order of candidates.
+    strict: HashMap<Box<[CandidateId]>, Slot, FxBuild>,
     /// Rankings with equal ranks.
     index: HashMap<Ranking, usize, FxBuild>,
     ballots: Vec<(Ranking, Decimal)>,
-    /// Ballots of weight 1 not yet added into `ballots`' weights, per ranking: counted as
-    /// integers, which is a third of the cost of grouping a large election.
-    units: Vec<u64>,
+    /// Ballots of weight 1 not yet added into `ballots`' weights (each ranking's count is
+    /// in its [`Slot`]): counted as integers, a third of the cost of grouping.
     unit_total: u64,
+    /// Whether `total` is low enough for ballots of weight 1 to be counted as integers.
+    units_fit: bool,
     total: Decimal,
+}
+
+/// Where a strict ranking's ballots go: its place in `ballots`, and how many ballots of
+/// weight 1 it has had since, kept beside the key so that counting one touches one
+/// cache line.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    index: usize,
+    units: u64,
+}
+
+/// A valid strict ranking of at most 8 candidates, in an election of at most 64, as one
+/// word: a byte per rank holding the candidate's index plus one, so that shorter
+/// rankings (zero bytes past their end) never collide with longer ones. One pass checks
+/// the candidates (known, none twice) and builds the key; `None` means "not packable or
+/// not valid", and the caller checks the long way. Most ballots are short, and a word
+/// hashes and compares without following a pointer.
+fn pack(order: &[CandidateId], candidates: usize) -> Option<u64> {
+    if order.len() > 8 || candidates > 64 {
+        return None;
+    }
+    let (mut key, mut seen) = (0u64, 0u64);
+    for c in order {
+        let i = usize::from(c.0);
+        if i >= candidates || seen & (1 << i) != 0 {
+            return None;
+        }
+        seen |= 1 << i;
+        key = key << 8 | (i as u64 + 1);
+    }
+    Some(key)
 }
 
 /// Below this total, any number of pending ballots of weight 1 still fits in a decimal.
@@ -245,11 +279,12 @@ impl Profile {
     pub fn builder(candidates: Candidates) -> ProfileBuilder {
         ProfileBuilder {
             candidates,
+            packed: HashMap::default(),
             strict: HashMap::default(),
             index: HashMap::default(),
             ballots: Vec::new(),
-            units: Vec::new(),
             unit_total: 0,
+            units_fit: true,
             total: Decimal::ZERO,
         }
     }
@@ -305,7 +340,6 @@ impl ProfileBuilder {
             None => {
                 self.index.insert(ranking.clone(), self.ballots.len());
                 self.ballots.push((ranking, weight));
-                self.units.push(0);
             }
         }
         Ok(())
@@ -318,24 +352,39 @@ impl ProfileBuilder {
     ///
     /// When a candidate is unknown or ranked twice, or the weight is not positive.
     pub fn add_order(&mut self, order: &[CandidateId], weight: Decimal) -> Result<(), TallyError> {
-        self.check_order(order)?;
-        if weight == Decimal::ONE && self.total <= unit_headroom() {
-            if let Some(&i) = self.strict.get(order) {
-                self.units[i] += 1;
+        // `pack` checks what it packs; anything else (or anything wrong) the long way.
+        let packed = pack(order, self.candidates.len());
+        if packed.is_none() {
+            self.check_order(order)?;
+        }
+        // Weight 1 written as `1` (not `1.0`): counted as an integer in the slot.
+        let unit = self.units_fit && weight.scale() == 0 && weight.mantissa() == 1;
+        let slot = match packed {
+            Some(key) => self.packed.get_mut(&key),
+            None => self.strict.get_mut(order),
+        };
+        if let Some(slot) = slot {
+            if unit {
+                slot.units += 1;
                 self.unit_total += 1;
                 return Ok(());
             }
+            let index = slot.index;
+            self.count_weight(weight)?;
+            self.ballots[index].1 += weight;
+            return Ok(());
         }
         self.count_weight(weight)?;
-        match self.strict.get(order) {
-            Some(&i) => self.ballots[i].1 += weight,
-            None => {
-                self.strict.insert(order.into(), self.ballots.len());
-                let ranking = Ranking(order.iter().map(|c| vec![*c]).collect());
-                self.ballots.push((ranking, weight));
-                self.units.push(0);
-            }
-        }
+        let slot = Slot {
+            index: self.ballots.len(),
+            units: 0,
+        };
+        match packed {
+            Some(key) => self.packed.insert(key, slot),
+            None => self.strict.insert(order.into(), slot),
+        };
+        let ranking = Ranking(order.iter().map(|c| vec![*c]).collect());
+        self.ballots.push((ranking, weight));
         Ok(())
     }
 
@@ -381,6 +430,7 @@ impl ProfileBuilder {
             .checked_add(Decimal::from(self.unit_total))
             .ok_or(TallyError::Overflow)?;
         self.total = total;
+        self.units_fit = total <= unit_headroom();
         Ok(())
     }
 
@@ -403,8 +453,10 @@ impl ProfileBuilder {
         // `count_weight` keeps the total plus every pending unit within a decimal's
         // range, and the fast path is taken only below `unit_headroom`, so these sums
         // cannot overflow.
-        for ((_, weight), &units) in self.ballots.iter_mut().zip(&self.units) {
-            *weight = weight.saturating_add(Decimal::from(units));
+        for slot in self.packed.values().chain(self.strict.values()) {
+            if let Some((_, weight)) = self.ballots.get_mut(slot.index) {
+                *weight = weight.saturating_add(Decimal::from(slot.units));
+            }
         }
         Profile {
             candidates: self.candidates,
@@ -463,5 +515,42 @@ mod tests {
             .add_order(&[CandidateId(0), CandidateId(0)], Decimal::ONE)
             .unwrap_err();
         assert_eq!(err.to_string(), "`A` appears twice on one ballot");
+    }
+
+    #[test]
+    fn packed_rankings_group_apart_from_their_prefixes_and_errors_still_name_the_candidate() {
+        let candidates = Candidates::new((0..12).map(|i| format!("C{i}"))).unwrap();
+        let mut builder = Profile::builder(candidates);
+        let ids = |v: &[u16]| v.iter().map(|&c| CandidateId(c)).collect::<Vec<_>>();
+        for order in [
+            &[0][..],
+            &[0, 1],
+            &[0],
+            &[1, 0],
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8],
+            &[0, 1],
+        ] {
+            builder.add_order(&ids(order), Decimal::ONE).unwrap();
+        }
+        // Nine ranks do not pack; they are grouped the long way, beside the packed ones.
+        builder
+            .add_order(&ids(&[0, 1, 2, 3, 4, 5, 6, 7, 8]), Decimal::TWO)
+            .unwrap();
+        assert!(matches!(
+            builder.add_order(&ids(&[3, 3]), Decimal::ONE),
+            Err(TallyError::RankedTwice { .. })
+        ));
+        assert!(matches!(
+            builder.add_order(&ids(&[12]), Decimal::ONE),
+            Err(TallyError::UnknownCandidate { number: 13 })
+        ));
+        let profile = builder.build();
+        let weights: Vec<String> = profile
+            .ballots()
+            .iter()
+            .map(|(_, w)| w.to_string())
+            .collect();
+        assert_eq!(weights, ["2", "2", "1", "3"]);
+        assert_eq!(profile.total_weight(), Decimal::from(8));
     }
 }
