@@ -17,6 +17,8 @@
 //!
 //! # Feature flags
 //!
+//! - `decisions`: [`decisions`], electorates, liquid delegation, quorum and thresholds,
+//!   and proposals decided over events (`andel-decisions`).
 //! - `journal` (default): [`journal`], the append-only, hash-chained, Merkle-rooted
 //!   journal with verifiable redaction (`andel-journal`).
 //! - `tally`: [`tally`], voting methods that match official counts, with ballot-file
@@ -26,6 +28,10 @@
 //!   (`andel-ledger`).
 //! - `store`: [`store`], SQLite and PostgreSQL journal and snapshot stores
 //!   (`andel-store`).
+
+#[cfg(feature = "decisions")]
+#[doc(inline)]
+pub use andel_decisions as decisions;
 
 #[cfg(feature = "journal")]
 #[doc(inline)]

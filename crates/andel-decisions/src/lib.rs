@@ -1,0 +1,79 @@
+//! Democratic decision procedures for cooperatives: who may vote, who carries whose
+//! vote, and whether a proposal passed under the co-op's own rules.
+//!
+//! - An [`Electorate`] is plain data: voters, weights, classes. Anyone can build one;
+//!   the membership ledger's voting roll reads straight in
+//!   ([`Electorate::from_roll_json`]), so this crate does not depend on the ledger. A
+//!   proposal snapshots its electorate when it opens.
+//! - Liquid delegation ([`resolve`]): chains are followed, a cycle is void, a direct vote
+//!   overrides, and weight is conserved. [`in_force`] picks each member's delegation for
+//!   a proposal (topic before general, time-boxed, revocable).
+//! - [`Quorum`] and [`Threshold`] are exact [`Fraction`]s of people or weight, of votes
+//!   cast or of the electorate, inclusive or not; [`decide_motion`] explains its checks.
+//! - A [`Proposal`] moves through its lifecycle by pure [`Proposal::decide`] and
+//!   [`Proposal::apply`] over [`Event`]s: draft, scheduled, open, closed (passed, failed,
+//!   no quorum) or withdrawn.
+//!
+//! The crate does no I/O and has no clock: callers pass `now`.
+//!
+//! # Examples
+//!
+//! A motion at two thirds, with one member delegating:
+//!
+//! ```
+//! use std::collections::BTreeMap;
+//! use andel_decisions::*;
+//!
+//! let id = |s: &str| -> VoterId { s.parse().unwrap() };
+//! let t = |s: &str| -> chrono::DateTime<chrono::Utc> { s.parse().unwrap() };
+//! let electorate = Electorate::new(["ada", "bo", "cy"].map(|v| Voter { id: id(v), weight: 1.into(), class: None }))?;
+//! let spec = Spec {
+//!     title: "Adopt the 2027 budget".into(),
+//!     body: "…".into(),
+//!     author: id("ada"),
+//!     kind: Kind::Motion { threshold: Threshold::at_least(Fraction::TWO_THIRDS) },
+//!     opens_at: t("2027-05-01T09:00:00Z"),
+//!     closes_at: t("2027-05-08T09:00:00Z"),
+//!     quorum: Some(Quorum { share: Fraction::HALF, basis: Basis::People }),
+//!     vote_changes: false,
+//!     reasons: Reasons::Optional,
+//!     tags: Default::default(),
+//! };
+//! let mut proposal = Proposal::default();
+//! let mut run = |command, at: &str| -> Result<(), Box<dyn std::error::Error>> {
+//!     for event in proposal.decide(command, t(at))? {
+//!         proposal.apply(&event)?;
+//!     }
+//!     Ok(())
+//! };
+//! run(Command::Draft { spec: Box::new(spec) }, "2027-04-20T09:00:00Z")?;
+//! run(Command::Schedule, "2027-04-21T09:00:00Z")?;
+//! run(Command::Open { electorate }, "2027-05-01T09:00:00Z")?;
+//! run(Command::Vote { voter: id("ada"), choice: Choice::Yes, reason: None }, "2027-05-02T09:00:00Z")?;
+//! run(Command::Vote { voter: id("bo"), choice: Choice::No, reason: None }, "2027-05-02T10:00:00Z")?;
+//! // Cy delegates to Ada: two yes against one no is exactly two thirds.
+//! let delegations = BTreeMap::from([(id("cy"), id("ada"))]);
+//! run(Command::Close { delegations }, "2027-05-08T09:00:00Z")?;
+//! assert_eq!(proposal.outcome().unwrap().verdict, Verdict::Passed);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Feature flags
+//!
+//! None.
+
+mod delegation;
+mod electorate;
+mod proposal;
+mod rules;
+
+pub use delegation::{Delegation, Resolution, Route, in_force, resolve};
+pub use electorate::{Electorate, ElectorateError, MAX_ROLL_BYTES, Voter, VoterId};
+pub use proposal::{
+    Choice, Command, ConsentResult, Event, Kind, Outcome, Phase, Proposal, ProposalError, Reasons,
+    Spec,
+};
+pub use rules::{
+    Base, Basis, Check, Count, Fraction, MotionResult, Quorum, RuleError, Size, Threshold, Verdict,
+    decide_motion, quorum_check,
+};

@@ -1,0 +1,675 @@
+//! A proposal's lifecycle as pure `decide` and `apply` over its events: draft,
+//! scheduled, open, closed with an outcome, or withdrawn.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::delegation::{Resolution, Route, resolve};
+use crate::electorate::{Electorate, VoterId};
+use crate::rules::{
+    Check, Count, MotionResult, Quorum, Size, Threshold, Verdict, decide_motion, quorum_check,
+};
+
+/// What is being decided, and by which rules.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Spec {
+    /// Title.
+    pub title: String,
+    /// The text of the proposal.
+    pub body: String,
+    /// Who proposes it.
+    pub author: VoterId,
+    /// Motion or consent.
+    pub kind: Kind,
+    /// When voting opens.
+    pub opens_at: DateTime<Utc>,
+    /// When voting closes (exclusive).
+    pub closes_at: DateTime<Utc>,
+    /// The participation needed, if any.
+    #[serde(default)]
+    pub quorum: Option<Quorum>,
+    /// Whether a voter may change their vote while it is open.
+    #[serde(default)]
+    pub vote_changes: bool,
+    /// Whether votes carry reasons.
+    #[serde(default)]
+    pub reasons: Reasons,
+    /// Topic tags, which choose topic delegations.
+    #[serde(default)]
+    pub tags: BTreeSet<String>,
+}
+
+/// The kind of decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Kind {
+    /// Yes, no or abstain, passing at a threshold.
+    Motion {
+        /// The share of yes needed.
+        threshold: Threshold,
+    },
+    /// Passes unless someone blocks (with a reason); abstaining is standing aside.
+    Consent,
+}
+
+/// A vote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Choice {
+    /// For (on a consent decision: consent).
+    Yes,
+    /// Against (motions only).
+    No,
+    /// Abstain (on a consent decision: stand aside).
+    Abstain,
+    /// A blocking objection (consent decisions only).
+    Block,
+}
+
+/// Whether votes carry reasons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reasons {
+    /// No reasons.
+    Off,
+    /// A reason may be given.
+    #[default]
+    Optional,
+    /// Objections (no, block) must give one.
+    RequiredForObjections,
+}
+
+/// Where a proposal stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// Nothing yet.
+    #[default]
+    New,
+    /// Written, can still be withdrawn.
+    Draft,
+    /// Fixed, waiting for its opening time.
+    Scheduled,
+    /// Voting.
+    Open,
+    /// Decided.
+    Closed,
+    /// Withdrawn before it opened.
+    Withdrawn,
+}
+
+/// A request to move a proposal on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "command", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Command {
+    /// Write the proposal.
+    Draft {
+        /// The proposal.
+        spec: Box<Spec>,
+    },
+    /// Fix it for voting at its opening time.
+    Schedule,
+    /// Withdraw it before it opens.
+    Withdraw {
+        /// Why.
+        reason: String,
+    },
+    /// Open voting, with the electorate as it stands now (later changes to the
+    /// membership affect only later proposals).
+    Open {
+        /// The electorate, snapshotted.
+        electorate: Electorate,
+    },
+    /// Vote.
+    Vote {
+        /// Who.
+        voter: VoterId,
+        /// Their choice.
+        choice: Choice,
+        /// Their reason.
+        reason: Option<String>,
+    },
+    /// Move the deadline later, while open.
+    Extend {
+        /// The new closing time.
+        closes_at: DateTime<Utc>,
+    },
+    /// Close and decide, with the delegations in force now (see
+    /// [`in_force`](crate::in_force)). Closing a closed proposal does nothing.
+    Close {
+        /// Who delegates to whom, for this proposal.
+        delegations: BTreeMap<VoterId, VoterId>,
+    },
+}
+
+/// What happened to a proposal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Event {
+    /// Written.
+    Drafted {
+        /// When.
+        at: DateTime<Utc>,
+        /// The proposal.
+        spec: Box<Spec>,
+    },
+    /// Fixed for voting.
+    Scheduled {
+        /// When.
+        at: DateTime<Utc>,
+    },
+    /// Withdrawn.
+    Withdrawn {
+        /// When.
+        at: DateTime<Utc>,
+        /// Why.
+        reason: String,
+    },
+    /// Voting opened with this electorate.
+    Opened {
+        /// When.
+        at: DateTime<Utc>,
+        /// The electorate, snapshotted.
+        electorate: Electorate,
+    },
+    /// A vote (replacing the voter's earlier one, where changes are allowed).
+    Voted {
+        /// When.
+        at: DateTime<Utc>,
+        /// Who.
+        voter: VoterId,
+        /// Their choice.
+        choice: Choice,
+        /// Their reason.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    /// The deadline moved later.
+    DeadlineExtended {
+        /// When.
+        at: DateTime<Utc>,
+        /// The new closing time.
+        closes_at: DateTime<Utc>,
+    },
+    /// Voting closed and the proposal was decided.
+    Closed {
+        /// When.
+        at: DateTime<Utc>,
+        /// Closed before the deadline because everyone had voted.
+        early: bool,
+        /// The delegations the count followed.
+        delegations: BTreeMap<VoterId, VoterId>,
+        /// The outcome.
+        outcome: Box<Outcome>,
+    },
+}
+
+/// How a proposal was decided, with everything needed to check it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outcome {
+    /// Passed, failed or no quorum.
+    pub verdict: Verdict,
+    /// A motion's count, quorum and threshold.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub motion: Option<MotionResult>,
+    /// A consent decision's count.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent: Option<ConsentResult>,
+    /// Members who voted themselves, carried by a delegate, or did not vote.
+    pub direct: u64,
+    /// Members counted through delegation.
+    pub delegated: u64,
+    /// Members whose delegation chain looped (void).
+    pub void: u64,
+}
+
+/// A consent decision's count.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentResult {
+    /// Consent.
+    pub consent: Count,
+    /// Stand aside.
+    pub stand_aside: Count,
+    /// Blocks, each with its reason.
+    pub blocks: Vec<(VoterId, String)>,
+    /// The quorum check, if there is a quorum.
+    pub quorum: Option<Check>,
+}
+
+/// A command refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProposalError {
+    /// The command does not fit the phase.
+    #[error("the proposal is {phase:?}, so it cannot {action}")]
+    Phase {
+        /// Where it stands.
+        phase: Phase,
+        /// What was asked.
+        action: &'static str,
+    },
+    /// A spec that does not hold together.
+    #[error("the proposal {problem}")]
+    Spec {
+        /// What is wrong.
+        problem: &'static str,
+    },
+    /// Too early or too late.
+    #[error("{action} is possible only {when}")]
+    Time {
+        /// What was asked.
+        action: &'static str,
+        /// When it is possible.
+        when: String,
+    },
+    /// Not in the electorate.
+    #[error("`{voter}` is not in this proposal's electorate")]
+    NotAVoter {
+        /// Who.
+        voter: VoterId,
+    },
+    /// Voting again where changes are not allowed.
+    #[error("`{voter}` has voted, and this proposal does not allow changing a vote")]
+    AlreadyVoted {
+        /// Who.
+        voter: VoterId,
+    },
+    /// A choice the kind does not offer.
+    #[error("a {kind} does not offer `{choice:?}`")]
+    Choice {
+        /// The kind.
+        kind: &'static str,
+        /// The choice.
+        choice: Choice,
+    },
+    /// A reason missing or not wanted.
+    #[error("{problem}")]
+    Reason {
+        /// What is wrong.
+        problem: &'static str,
+    },
+}
+
+/// A proposal's state, folded from its events.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Proposal {
+    phase: Phase,
+    spec: Option<Spec>,
+    closes_at: Option<DateTime<Utc>>,
+    electorate: Option<Electorate>,
+    ballots: BTreeMap<VoterId, (Choice, Option<String>)>,
+    outcome: Option<Outcome>,
+}
+
+impl Proposal {
+    /// Where it stands.
+    pub fn phase(&self) -> Phase {
+        self.phase
+    }
+
+    /// The proposal's text and rules.
+    pub fn spec(&self) -> Option<&Spec> {
+        self.spec.as_ref()
+    }
+
+    /// The electorate snapshotted at opening.
+    pub fn electorate(&self) -> Option<&Electorate> {
+        self.electorate.as_ref()
+    }
+
+    /// The current deadline.
+    pub fn closes_at(&self) -> Option<DateTime<Utc>> {
+        self.closes_at
+    }
+
+    /// The outcome, once closed.
+    pub fn outcome(&self) -> Option<&Outcome> {
+        self.outcome.as_ref()
+    }
+
+    /// The ballots cast so far (open ballots: who voted what).
+    pub fn ballots(&self) -> &BTreeMap<VoterId, (Choice, Option<String>)> {
+        &self.ballots
+    }
+
+    /// Decides `command` at `now`: the events that carry it out, or why not.
+    ///
+    /// # Errors
+    ///
+    /// See [`ProposalError`].
+    pub fn decide(
+        &self,
+        command: Command,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Event>, ProposalError> {
+        let phase_error = |action| ProposalError::Phase {
+            phase: self.phase,
+            action,
+        };
+        match command {
+            Command::Draft { spec } => {
+                if self.phase != Phase::New {
+                    return Err(phase_error("be drafted again"));
+                }
+                check_spec(&spec)?;
+                Ok(vec![Event::Drafted { at: now, spec }])
+            }
+            Command::Schedule => {
+                if self.phase != Phase::Draft {
+                    return Err(phase_error("be scheduled"));
+                }
+                Ok(vec![Event::Scheduled { at: now }])
+            }
+            Command::Withdraw { reason } => {
+                if !matches!(self.phase, Phase::Draft | Phase::Scheduled) {
+                    return Err(phase_error("be withdrawn (only before it opens)"));
+                }
+                if reason.trim().is_empty() {
+                    return Err(ProposalError::Reason {
+                        problem: "a withdrawal needs a reason",
+                    });
+                }
+                Ok(vec![Event::Withdrawn { at: now, reason }])
+            }
+            Command::Open { electorate } => {
+                let spec = self.spec_in(Phase::Scheduled, "open")?;
+                if now < spec.opens_at {
+                    return Err(ProposalError::Time {
+                        action: "opening",
+                        when: format!("from {}", spec.opens_at),
+                    });
+                }
+                if electorate.is_empty() {
+                    return Err(ProposalError::Spec {
+                        problem: "cannot open with nobody to vote",
+                    });
+                }
+                Ok(vec![Event::Opened {
+                    at: now,
+                    electorate,
+                }])
+            }
+            Command::Vote {
+                voter,
+                choice,
+                reason,
+            } => self.vote(voter, choice, reason, now),
+            Command::Extend { closes_at } => {
+                self.spec_in(Phase::Open, "have its deadline extended")?;
+                let current = self.closes_at.unwrap_or(now);
+                if closes_at <= current || now >= current {
+                    return Err(ProposalError::Time {
+                        action: "extending the deadline",
+                        when: format!("to a time after {current}, before it passes"),
+                    });
+                }
+                Ok(vec![Event::DeadlineExtended { at: now, closes_at }])
+            }
+            Command::Close { delegations } => {
+                if self.phase == Phase::Closed {
+                    return Ok(Vec::new()); // closing is idempotent
+                }
+                let spec = self.spec_in(Phase::Open, "close")?;
+                let electorate = self.electorate.as_ref().ok_or(phase_error("close"))?;
+                let deadline = self.closes_at.unwrap_or(spec.closes_at);
+                let everyone = electorate
+                    .voters()
+                    .all(|v| self.ballots.contains_key(&v.id));
+                if now < deadline && !everyone {
+                    return Err(ProposalError::Time {
+                        action: "closing",
+                        when: format!("from {deadline}, or once every voter has voted"),
+                    });
+                }
+                let outcome = count(spec, electorate, &self.ballots, &delegations);
+                Ok(vec![Event::Closed {
+                    at: now,
+                    early: now < deadline,
+                    delegations,
+                    outcome: Box::new(outcome),
+                }])
+            }
+        }
+    }
+
+    fn spec_in(&self, phase: Phase, action: &'static str) -> Result<&Spec, ProposalError> {
+        match &self.spec {
+            Some(spec) if self.phase == phase => Ok(spec),
+            _ => Err(ProposalError::Phase {
+                phase: self.phase,
+                action,
+            }),
+        }
+    }
+
+    fn vote(
+        &self,
+        voter: VoterId,
+        choice: Choice,
+        reason: Option<String>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Event>, ProposalError> {
+        let spec = self.spec_in(Phase::Open, "take votes")?;
+        let deadline = self.closes_at.unwrap_or(spec.closes_at);
+        if now >= deadline {
+            return Err(ProposalError::Time {
+                action: "voting",
+                when: format!("before {deadline}"),
+            });
+        }
+        if !self.electorate.as_ref().is_some_and(|e| e.contains(&voter)) {
+            return Err(ProposalError::NotAVoter { voter });
+        }
+        if self.ballots.contains_key(&voter) && !spec.vote_changes {
+            return Err(ProposalError::AlreadyVoted { voter });
+        }
+        let (kind, allowed, objection) = match spec.kind {
+            Kind::Motion { .. } => ("motion", choice != Choice::Block, choice == Choice::No),
+            Kind::Consent => (
+                "consent decision",
+                choice != Choice::No,
+                choice == Choice::Block,
+            ),
+        };
+        if !allowed {
+            return Err(ProposalError::Choice { kind, choice });
+        }
+        let reason = reason.filter(|r| !r.trim().is_empty());
+        match (spec.reasons, &reason) {
+            (Reasons::Off, Some(_)) => {
+                return Err(ProposalError::Reason {
+                    problem: "this proposal takes no reasons",
+                });
+            }
+            (Reasons::RequiredForObjections, None) if objection => {
+                return Err(ProposalError::Reason {
+                    problem: "an objection needs a reason",
+                });
+            }
+            _ => {}
+        }
+        if choice == Choice::Block && reason.is_none() {
+            return Err(ProposalError::Reason {
+                problem: "a block needs a reason",
+            });
+        }
+        Ok(vec![Event::Voted {
+            at: now,
+            voter,
+            choice,
+            reason,
+        }])
+    }
+
+    /// Folds in one event.
+    ///
+    /// # Errors
+    ///
+    /// An event that does not fit the phase (from an edited or foreign journal).
+    pub fn apply(&mut self, event: &Event) -> Result<(), ProposalError> {
+        let expect = |phase: Phase, want: Phase, action| {
+            if phase == want {
+                Ok(())
+            } else {
+                Err(ProposalError::Phase { phase, action })
+            }
+        };
+        match event {
+            Event::Drafted { spec, .. } => {
+                expect(self.phase, Phase::New, "be drafted")?;
+                self.spec = Some((**spec).clone());
+                self.closes_at = Some(spec.closes_at);
+                self.phase = Phase::Draft;
+            }
+            Event::Scheduled { .. } => {
+                expect(self.phase, Phase::Draft, "be scheduled")?;
+                self.phase = Phase::Scheduled;
+            }
+            Event::Withdrawn { .. } => {
+                if !matches!(self.phase, Phase::Draft | Phase::Scheduled) {
+                    return Err(ProposalError::Phase {
+                        phase: self.phase,
+                        action: "be withdrawn",
+                    });
+                }
+                self.phase = Phase::Withdrawn;
+            }
+            Event::Opened { electorate, .. } => {
+                expect(self.phase, Phase::Scheduled, "open")?;
+                self.electorate = Some(electorate.clone());
+                self.phase = Phase::Open;
+            }
+            Event::Voted {
+                voter,
+                choice,
+                reason,
+                ..
+            } => {
+                expect(self.phase, Phase::Open, "take votes")?;
+                self.ballots
+                    .insert(voter.clone(), (*choice, reason.clone()));
+            }
+            Event::DeadlineExtended { closes_at, .. } => {
+                expect(self.phase, Phase::Open, "have its deadline extended")?;
+                self.closes_at = Some(*closes_at);
+            }
+            Event::Closed { outcome, .. } => {
+                expect(self.phase, Phase::Open, "close")?;
+                self.outcome = Some((**outcome).clone());
+                self.phase = Phase::Closed;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn check_spec(spec: &Spec) -> Result<(), ProposalError> {
+    if spec.title.trim().is_empty() || spec.title.chars().count() > 300 {
+        return Err(ProposalError::Spec {
+            problem: "needs a title of 1 to 300 characters",
+        });
+    }
+    if spec.closes_at <= spec.opens_at {
+        return Err(ProposalError::Spec {
+            problem: "must close after it opens",
+        });
+    }
+    Ok(())
+}
+
+/// Counts the ballots, delegation followed, under the spec's rules.
+pub(crate) fn count(
+    spec: &Spec,
+    electorate: &Electorate,
+    ballots: &BTreeMap<VoterId, (Choice, Option<String>)>,
+    delegations: &BTreeMap<VoterId, VoterId>,
+) -> Outcome {
+    let voted: BTreeSet<VoterId> = ballots.keys().cloned().collect();
+    let resolution = resolve(electorate, delegations, &voted);
+    let mut people: BTreeMap<&VoterId, u64> = BTreeMap::new();
+    let (mut direct, mut delegated, mut void) = (0, 0, 0);
+    for (member, route) in &resolution.routes {
+        match route {
+            Route::Direct => {
+                direct += 1;
+                *people.entry(member).or_default() += 1;
+            }
+            Route::Delegated { voter, .. } => {
+                delegated += 1;
+                *people.entry(voter).or_default() += 1;
+            }
+            Route::Cycle => void += 1,
+            Route::NotVoting => {}
+        }
+    }
+    let mut by_choice: BTreeMap<Choice, Count> = BTreeMap::new();
+    let mut blocks = Vec::new();
+    for (voter, (choice, reason)) in ballots {
+        let weight = carried(&resolution, voter);
+        let n = people.get(voter).copied().unwrap_or(0);
+        by_choice.entry(*choice).or_default().add(n, weight);
+        if *choice == Choice::Block {
+            blocks.push((voter.clone(), reason.clone().unwrap_or_default()));
+        }
+    }
+    let get = |c: Choice| by_choice.get(&c).copied().unwrap_or_default();
+    let size = Size {
+        people: electorate.len() as u64,
+        weight: electorate.total_weight(),
+    };
+    let (verdict, motion, consent) = match spec.kind {
+        Kind::Motion { threshold } => {
+            let result = decide_motion(
+                get(Choice::Yes),
+                get(Choice::No),
+                get(Choice::Abstain),
+                size,
+                spec.quorum,
+                threshold,
+            );
+            (result.outcome, Some(result), None)
+        }
+        Kind::Consent => {
+            let taking_part = Count {
+                people: [Choice::Yes, Choice::Abstain, Choice::Block]
+                    .map(|c| get(c).people)
+                    .iter()
+                    .sum(),
+                weight: [Choice::Yes, Choice::Abstain, Choice::Block]
+                    .map(|c| get(c).weight)
+                    .iter()
+                    .sum(),
+            };
+            let quorum = spec.quorum.map(|q| quorum_check(q, taking_part, size));
+            let verdict = match (&quorum, blocks.is_empty()) {
+                (Some(q), _) if !q.met => Verdict::NoQuorum,
+                (_, true) => Verdict::Passed,
+                (_, false) => Verdict::Failed,
+            };
+            let result = ConsentResult {
+                consent: get(Choice::Yes),
+                stand_aside: get(Choice::Abstain),
+                blocks,
+                quorum,
+            };
+            (verdict, None, Some(result))
+        }
+    };
+    Outcome {
+        verdict,
+        motion,
+        consent,
+        direct,
+        delegated,
+        void,
+    }
+}
+
+fn carried(resolution: &Resolution, voter: &VoterId) -> Decimal {
+    resolution.carried.get(voter).copied().unwrap_or_default()
+}

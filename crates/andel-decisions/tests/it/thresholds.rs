@@ -1,0 +1,145 @@
+//! Quorum and threshold algebra, data-driven, with the boundaries exactly at the fraction.
+
+use andel_decisions::{
+    Base, Basis, Count, Fraction, Quorum, Size, Threshold, Verdict, decide_motion,
+};
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+
+fn n(people: u64) -> Count {
+    Count {
+        people,
+        weight: Decimal::from(people),
+    }
+}
+
+#[track_caller]
+fn check(
+    yes: u64,
+    no: u64,
+    abstain: u64,
+    size: u64,
+    quorum: Option<&str>,
+    threshold: Threshold,
+    expect: Verdict,
+) {
+    let quorum = quorum.map(|q| Quorum {
+        share: q.parse().unwrap(),
+        basis: Basis::People,
+    });
+    let size = Size {
+        people: size,
+        weight: Decimal::from(size),
+    };
+    let result = decide_motion(n(yes), n(no), n(abstain), size, quorum, threshold);
+    assert_eq!(result.outcome, expect, "{result:#?}");
+}
+
+#[test]
+fn boundaries_sit_exactly_at_the_fraction() {
+    use Verdict::*;
+    let two_thirds = Threshold::at_least(Fraction::TWO_THIRDS);
+    let majority = Threshold::SIMPLE_MAJORITY;
+    // (yes, no, abstain, electorate, quorum, threshold, verdict)
+    check(2, 1, 0, 10, None, two_thirds, Passed); // exactly 2/3, inclusive
+    check(199, 101, 0, 300, None, two_thirds, Failed); // 0.6633…
+    check(200, 100, 0, 300, None, two_thirds, Passed);
+    check(1, 1, 0, 2, None, majority, Failed); // exactly half is not more than half
+    check(2, 1, 0, 3, None, majority, Passed);
+    check(2, 1, 5, 8, None, majority, Passed); // abstentions left out of the share
+    check(
+        2,
+        1,
+        5,
+        8,
+        None,
+        Threshold {
+            abstentions_count: true,
+            ..majority
+        },
+        Failed, // 2 of 8 with abstentions counted
+    );
+    check(5, 0, 0, 10, Some("1/2"), majority, Passed); // quorum exactly met
+    check(4, 0, 0, 10, Some("1/2"), majority, NoQuorum);
+    check(3, 0, 2, 10, Some("1/2"), majority, Passed); // abstentions count toward quorum
+    check(0, 0, 5, 10, Some("1/2"), majority, Failed); // quorum met, nobody for
+    // Of the electorate: 6 of 10 yes is more than half the electorate.
+    let of_electorate = Threshold {
+        of: Base::Electorate,
+        ..majority
+    };
+    check(6, 0, 0, 10, None, of_electorate, Passed);
+    check(5, 0, 0, 10, None, of_electorate, Failed);
+}
+
+#[test]
+fn fractions_read_as_exact_shares() {
+    assert_eq!("2/3".parse::<Fraction>().unwrap(), Fraction::TWO_THIRDS);
+    assert_eq!("50%".parse::<Fraction>().unwrap().to_string(), "50/100");
+    assert_eq!("66.5%".parse::<Fraction>().unwrap().to_string(), "665/1000");
+    for bad in ["3/2", "1/0", "abc", "150%", "-1/2", ""] {
+        assert!(bad.parse::<Fraction>().is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn weight_quorum_counts_weight() {
+    let size = Size {
+        people: 3,
+        weight: Decimal::from(100),
+    };
+    let heavy = Count {
+        people: 1,
+        weight: Decimal::from(60),
+    };
+    let quorum = Some(Quorum {
+        share: Fraction::HALF,
+        basis: Basis::Weight,
+    });
+    let result = decide_motion(
+        heavy,
+        Count::default(),
+        Count::default(),
+        size,
+        quorum,
+        Threshold::SIMPLE_MAJORITY,
+    );
+    assert_eq!(result.outcome, Verdict::Passed);
+    let by_people = Some(Quorum {
+        share: Fraction::HALF,
+        basis: Basis::People,
+    });
+    let result = decide_motion(
+        heavy,
+        Count::default(),
+        Count::default(),
+        size,
+        by_people,
+        Threshold::SIMPLE_MAJORITY,
+    );
+    assert_eq!(result.outcome, Verdict::NoQuorum);
+}
+
+proptest! {
+    /// With the shares of yes, no and abstain fixed and the electorate fixed, more turnout
+    /// can only turn "no quorum" into a decision, and never changes a decision once the
+    /// quorum is met.
+    #[test]
+    fn quorum_and_threshold_are_monotone_in_turnout(
+        (y, no, a) in (0u64..5, 0u64..5, 0u64..5),
+        k in 1u64..20,
+        size in 1u64..400,
+        q in 1u32..=4,
+        t in 1u32..=3,
+    ) {
+        prop_assume!((y + no + a) * (k + 1) <= size);
+        let quorum = Some(Quorum { share: Fraction::new(q, 4).unwrap(), basis: Basis::People });
+        let threshold = Threshold::at_least(Fraction::new(t, 3).unwrap());
+        let electorate = Size { people: size, weight: Decimal::from(size) };
+        let verdict = |k: u64| decide_motion(n(y * k), n(no * k), n(a * k), electorate, quorum, threshold).outcome;
+        let (smaller, larger) = (verdict(k), verdict(k + 1));
+        if smaller != Verdict::NoQuorum {
+            prop_assert_eq!(smaller, larger);
+        }
+    }
+}
