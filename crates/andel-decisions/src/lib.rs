@@ -70,8 +70,8 @@ mod rules;
 pub use delegation::{Delegation, Resolution, Route, in_force, resolve};
 pub use electorate::{Electorate, ElectorateError, MAX_ROLL_BYTES, Voter, VoterId};
 pub use proposal::{
-    Choice, Command, ConsentResult, Event, Kind, Outcome, Phase, Proposal, ProposalError, Reasons,
-    Spec,
+    Choice, Command, ConsentResult, ElectionResult, Event, Kind, MAX_CANDIDATES, Outcome, Phase,
+    Proposal, ProposalError, Reasons, Spec,
 };
 pub use rules::{
     Base, Basis, Check, Count, Fraction, MotionResult, Quorum, RuleError, Size, Threshold, Verdict,

@@ -7,6 +7,11 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use andel_tally::{
+    CandidateId, Candidates, Method, Options, Outcome as TallyOutcome, Profile, TallyError,
+    TieBreak,
+};
+
 use crate::delegation::{Resolution, Route, resolve};
 use crate::electorate::{Electorate, VoterId};
 use crate::rules::{
@@ -53,7 +58,23 @@ pub enum Kind {
     },
     /// Passes unless someone blocks (with a reason); abstaining is standing aside.
     Consent,
+    /// Voters rank candidates (or options); any ranked-ballot method of `andel-tally`
+    /// counts them, each ballot weighted by what it carries.
+    Election {
+        /// The counting method.
+        method: Method,
+        /// The candidates or options, in ballot order.
+        candidates: Vec<String>,
+        /// Seats to fill.
+        seats: usize,
+        /// How ties are settled.
+        #[serde(default)]
+        tie_break: TieBreak,
+    },
 }
+
+/// The most candidates an election may have.
+pub const MAX_CANDIDATES: usize = 1000;
 
 /// A vote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -133,6 +154,14 @@ pub enum Command {
         /// Their reason.
         reason: Option<String>,
     },
+    /// Rank candidates (elections): indexes into the candidate list, most preferred
+    /// first. An empty ranking is a blank vote: it takes part but supports nobody.
+    Rank {
+        /// Who.
+        voter: VoterId,
+        /// Candidate indexes.
+        ranking: Vec<u16>,
+    },
     /// Move the deadline later, while open.
     Extend {
         /// The new closing time.
@@ -189,6 +218,15 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reason: Option<String>,
     },
+    /// A ranking (replacing the voter's earlier one, where changes are allowed).
+    Ranked {
+        /// When.
+        at: DateTime<Utc>,
+        /// Who.
+        voter: VoterId,
+        /// Candidate indexes, most preferred first.
+        ranking: Vec<u16>,
+    },
     /// The deadline moved later.
     DeadlineExtended {
         /// When.
@@ -220,6 +258,9 @@ pub struct Outcome {
     /// A consent decision's count.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consent: Option<ConsentResult>,
+    /// An election's count, step by step, and its quorum check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub election: Option<ElectionResult>,
     /// Members who voted themselves, carried by a delegate, or did not vote.
     pub direct: u64,
     /// Members counted through delegation.
@@ -237,6 +278,18 @@ pub struct ConsentResult {
     pub stand_aside: Count,
     /// Blocks, each with its reason.
     pub blocks: Vec<(VoterId, String)>,
+    /// The quorum check, if there is a quorum.
+    pub quorum: Option<Check>,
+}
+
+/// An election's count.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ElectionResult {
+    /// The count, with its rounds and ties (see `andel-tally`).
+    pub count: Option<TallyOutcome>,
+    /// Why it could not be counted, if it could not (nobody ranked anyone, say).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
     /// The quorum check, if there is a quorum.
     pub quorum: Option<Check>,
 }
@@ -287,6 +340,12 @@ pub enum ProposalError {
         /// The choice.
         choice: Choice,
     },
+    /// A ballot of the wrong kind, or a ranking that is not one.
+    #[error("{problem}")]
+    Ballot {
+        /// What is wrong.
+        problem: String,
+    },
     /// A reason missing or not wanted.
     #[error("{problem}")]
     Reason {
@@ -303,6 +362,7 @@ pub struct Proposal {
     closes_at: Option<DateTime<Utc>>,
     electorate: Option<Electorate>,
     ballots: BTreeMap<VoterId, (Choice, Option<String>)>,
+    rankings: BTreeMap<VoterId, Vec<u16>>,
     outcome: Option<Outcome>,
 }
 
@@ -335,6 +395,15 @@ impl Proposal {
     /// The ballots cast so far (open ballots: who voted what).
     pub fn ballots(&self) -> &BTreeMap<VoterId, (Choice, Option<String>)> {
         &self.ballots
+    }
+
+    /// The rankings cast so far, in an election.
+    pub fn rankings(&self) -> &BTreeMap<VoterId, Vec<u16>> {
+        &self.rankings
+    }
+
+    fn has_voted(&self, voter: &VoterId) -> bool {
+        self.ballots.contains_key(voter) || self.rankings.contains_key(voter)
     }
 
     /// Decides `command` at `now`: the events that carry it out, or why not.
@@ -399,6 +468,7 @@ impl Proposal {
                 choice,
                 reason,
             } => self.vote(voter, choice, reason, now),
+            Command::Rank { voter, ranking } => self.rank(voter, ranking, now),
             Command::Extend { closes_at } => {
                 self.spec_in(Phase::Open, "have its deadline extended")?;
                 let current = self.closes_at.unwrap_or(now);
@@ -417,16 +487,20 @@ impl Proposal {
                 let spec = self.spec_in(Phase::Open, "close")?;
                 let electorate = self.electorate.as_ref().ok_or(phase_error("close"))?;
                 let deadline = self.closes_at.unwrap_or(spec.closes_at);
-                let everyone = electorate
-                    .voters()
-                    .all(|v| self.ballots.contains_key(&v.id));
+                let everyone = electorate.voters().all(|v| self.has_voted(&v.id));
                 if now < deadline && !everyone {
                     return Err(ProposalError::Time {
                         action: "closing",
                         when: format!("from {deadline}, or once every voter has voted"),
                     });
                 }
-                let outcome = count(spec, electorate, &self.ballots, &delegations);
+                let outcome = count(
+                    spec,
+                    electorate,
+                    &self.ballots,
+                    &self.rankings,
+                    &delegations,
+                );
                 Ok(vec![Event::Closed {
                     at: now,
                     early: now < deadline,
@@ -475,6 +549,11 @@ impl Proposal {
                 choice != Choice::No,
                 choice == Choice::Block,
             ),
+            Kind::Election { .. } => {
+                return Err(ProposalError::Ballot {
+                    problem: "an election takes rankings: use `Rank`".to_owned(),
+                });
+            }
         };
         if !allowed {
             return Err(ProposalError::Choice { kind, choice });
@@ -503,6 +582,53 @@ impl Proposal {
             voter,
             choice,
             reason,
+        }])
+    }
+
+    fn rank(
+        &self,
+        voter: VoterId,
+        ranking: Vec<u16>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Event>, ProposalError> {
+        let spec = self.spec_in(Phase::Open, "take votes")?;
+        let Kind::Election { candidates, .. } = &spec.kind else {
+            return Err(ProposalError::Ballot {
+                problem: "only an election takes rankings: use `Vote`".to_owned(),
+            });
+        };
+        let deadline = self.closes_at.unwrap_or(spec.closes_at);
+        if now >= deadline {
+            return Err(ProposalError::Time {
+                action: "voting",
+                when: format!("before {deadline}"),
+            });
+        }
+        if !self.electorate.as_ref().is_some_and(|e| e.contains(&voter)) {
+            return Err(ProposalError::NotAVoter { voter });
+        }
+        if self.rankings.contains_key(&voter) && !spec.vote_changes {
+            return Err(ProposalError::AlreadyVoted { voter });
+        }
+        for (i, c) in ranking.iter().enumerate() {
+            let Some(name) = candidates.get(usize::from(*c)) else {
+                return Err(ProposalError::Ballot {
+                    problem: format!(
+                        "there is no candidate {c}: the candidates are 0 to {}",
+                        candidates.len() - 1
+                    ),
+                });
+            };
+            if ranking[..i].contains(c) {
+                return Err(ProposalError::Ballot {
+                    problem: format!("candidate {c} (`{name}`) is ranked twice"),
+                });
+            }
+        }
+        Ok(vec![Event::Ranked {
+            at: now,
+            voter,
+            ranking,
         }])
     }
 
@@ -554,6 +680,10 @@ impl Proposal {
                 self.ballots
                     .insert(voter.clone(), (*choice, reason.clone()));
             }
+            Event::Ranked { voter, ranking, .. } => {
+                expect(self.phase, Phase::Open, "take votes")?;
+                self.rankings.insert(voter.clone(), ranking.clone());
+            }
             Event::DeadlineExtended { closes_at, .. } => {
                 expect(self.phase, Phase::Open, "have its deadline extended")?;
                 self.closes_at = Some(*closes_at);
@@ -579,6 +709,38 @@ fn check_spec(spec: &Spec) -> Result<(), ProposalError> {
             problem: "must close after it opens",
         });
     }
+    if let Kind::Election {
+        method,
+        candidates,
+        seats,
+        ..
+    } = &spec.kind
+    {
+        if matches!(
+            method,
+            Method::Score | Method::Star | Method::EqualShares | Method::GreedyBudget
+        ) {
+            return Err(ProposalError::Spec {
+                problem: "needs a ranked-ballot method (score, STAR and budget methods take other ballots)",
+            });
+        }
+        let mut names = BTreeSet::new();
+        if candidates.len() < 2
+            || candidates.len() > MAX_CANDIDATES
+            || !candidates
+                .iter()
+                .all(|c| !c.trim().is_empty() && names.insert(c))
+        {
+            return Err(ProposalError::Spec {
+                problem: "needs 2 to 1000 candidates with distinct, non-empty names",
+            });
+        }
+        if *seats == 0 || *seats > candidates.len() {
+            return Err(ProposalError::Spec {
+                problem: "needs between 1 seat and as many seats as candidates",
+            });
+        }
+    }
     Ok(())
 }
 
@@ -587,9 +749,10 @@ pub(crate) fn count(
     spec: &Spec,
     electorate: &Electorate,
     ballots: &BTreeMap<VoterId, (Choice, Option<String>)>,
+    rankings: &BTreeMap<VoterId, Vec<u16>>,
     delegations: &BTreeMap<VoterId, VoterId>,
 ) -> Outcome {
-    let voted: BTreeSet<VoterId> = ballots.keys().cloned().collect();
+    let voted: BTreeSet<VoterId> = ballots.keys().chain(rankings.keys()).cloned().collect();
     let resolution = resolve(electorate, delegations, &voted);
     let mut people: BTreeMap<&VoterId, u64> = BTreeMap::new();
     let (mut direct, mut delegated, mut void) = (0, 0, 0);
@@ -622,7 +785,7 @@ pub(crate) fn count(
         people: electorate.len() as u64,
         weight: electorate.total_weight(),
     };
-    let (verdict, motion, consent) = match spec.kind {
+    let (verdict, motion, consent, election) = match &spec.kind {
         Kind::Motion { threshold } => {
             let result = decide_motion(
                 get(Choice::Yes),
@@ -630,9 +793,42 @@ pub(crate) fn count(
                 get(Choice::Abstain),
                 size,
                 spec.quorum,
-                threshold,
+                *threshold,
             );
-            (result.outcome, Some(result), None)
+            (result.outcome, Some(result), None, None)
+        }
+        Kind::Election {
+            method,
+            candidates,
+            seats,
+            tie_break,
+        } => {
+            let mut taking_part = Count::default();
+            for voter in rankings.keys() {
+                taking_part.add(
+                    people.get(voter).copied().unwrap_or(0),
+                    carried(&resolution, voter),
+                );
+            }
+            let quorum = spec.quorum.map(|q| quorum_check(q, taking_part, size));
+            let options = Options {
+                seats: *seats,
+                tie_break: *tie_break,
+            };
+            let counted = tally(candidates, rankings, &resolution)
+                .and_then(|profile| andel_tally::count(&profile, *method, options));
+            let (verdict, count, problem) = match (&quorum, counted) {
+                (Some(q), counted) if !q.met => (Verdict::NoQuorum, counted.ok(), None),
+                (_, Ok(outcome)) if outcome.complete => (Verdict::Elected, Some(outcome), None),
+                (_, Ok(outcome)) => (Verdict::Tie, Some(outcome), None),
+                (_, Err(err)) => (Verdict::Failed, None, Some(err.to_string())),
+            };
+            let result = ElectionResult {
+                count,
+                problem,
+                quorum,
+            };
+            (verdict, None, None, Some(result))
         }
         Kind::Consent => {
             let taking_part = Count {
@@ -657,17 +853,34 @@ pub(crate) fn count(
                 blocks,
                 quorum,
             };
-            (verdict, None, Some(result))
+            (verdict, None, Some(result), None)
         }
     };
     Outcome {
         verdict,
         motion,
         consent,
+        election,
         direct,
         delegated,
         void,
     }
+}
+
+/// The rankings as a profile, each weighted by the weight its voter carries.
+fn tally(
+    candidates: &[String],
+    rankings: &BTreeMap<VoterId, Vec<u16>>,
+    resolution: &Resolution,
+) -> Result<Profile, TallyError> {
+    let mut profile = Profile::builder(Candidates::new(candidates.iter().cloned())?);
+    let mut order = Vec::new();
+    for (voter, ranking) in rankings {
+        order.clear();
+        order.extend(ranking.iter().map(|&c| CandidateId(c)));
+        profile.add_order(&order, carried(resolution, voter))?;
+    }
+    Ok(profile.build())
 }
 
 fn carried(resolution: &Resolution, voter: &VoterId) -> Decimal {

@@ -240,6 +240,10 @@ pub enum Verdict {
     Failed,
     /// Too few took part for it to be valid.
     NoQuorum,
+    /// An election filled its seats.
+    Elected,
+    /// An election stopped at a tie its policy did not settle.
+    Tie,
 }
 
 /// Decides a motion: quorum first (yes, no and abstentions count as taking part), then

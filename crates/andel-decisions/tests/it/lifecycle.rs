@@ -367,3 +367,139 @@ fn replaying_the_events_gives_the_same_proposal() {
     // Events out of order are refused.
     assert!(Proposal::default().apply(&events[3]).is_err());
 }
+
+fn election(method: &str, candidates: &[&str], seats: usize) -> Kind {
+    Kind::Election {
+        method: method.parse().unwrap(),
+        candidates: candidates.iter().map(|c| c.to_string()).collect(),
+        seats,
+        tie_break: Default::default(),
+    }
+}
+
+fn rank(voter: &str, ranking: &[u16]) -> Command {
+    Command::Rank {
+        voter: id(voter),
+        ranking: ranking.to_vec(),
+    }
+}
+
+#[test]
+fn an_election_is_checked_when_drafted_and_ranked() {
+    let draft = |kind| {
+        Proposal::default().decide(
+            Command::Draft {
+                spec: Box::new(spec(kind)),
+            },
+            t(1),
+        )
+    };
+    assert!(matches!(
+        draft(election("score", &["a", "b"], 1)),
+        Err(ProposalError::Spec { .. })
+    ));
+    assert!(matches!(
+        draft(election("irv", &["a"], 1)),
+        Err(ProposalError::Spec { .. })
+    ));
+    assert!(matches!(
+        draft(election("irv", &["a", "a"], 1)),
+        Err(ProposalError::Spec { .. })
+    ));
+    assert!(matches!(
+        draft(election("stv-meek", &["a", "b"], 3)),
+        Err(ProposalError::Spec { .. })
+    ));
+    let open = given(election("irv", &["Ada", "Bo", "Cy"], 1), vec![]);
+    let problem = |e: ProposalError| e.to_string();
+    assert_eq!(
+        problem(refused(&open, rank("ada", &[3]), 11)),
+        "there is no candidate 3: the candidates are 0 to 2"
+    );
+    assert_eq!(
+        problem(refused(&open, rank("ada", &[1, 1]), 11)),
+        "candidate 1 (`Bo`) is ranked twice"
+    );
+    assert!(matches!(
+        refused(&open, vote("ada", Choice::Yes, None), 11),
+        ProposalError::Ballot { .. }
+    ));
+    let motion_open = given(motion(), vec![]);
+    assert!(matches!(
+        refused(&motion_open, rank("ada", &[0]), 11),
+        ProposalError::Ballot { .. }
+    ));
+}
+
+#[test]
+fn delegated_weight_decides_an_election() {
+    // Ada ranks Ada; Bo and Cy rank Bo; Di delegates to Ada.
+    let ballots = || {
+        vec![
+            (rank("ada", &[0]), 11),
+            (rank("bo", &[1]), 11),
+            (rank("cy", &[1, 0]), 11),
+        ]
+    };
+    let mut with = ballots();
+    with.push((
+        Command::Close {
+            delegations: BTreeMap::from([(id("di"), id("ada"))]),
+        },
+        17,
+    ));
+    let mut without = ballots();
+    without.push((close(), 17));
+    let kind = || election("plurality", &["Ada", "Bo"], 1);
+    let elected = |p: &Proposal| {
+        p.outcome()
+            .unwrap()
+            .election
+            .as_ref()
+            .unwrap()
+            .count
+            .as_ref()
+            .unwrap()
+            .elected[0]
+            .0
+    };
+    let tied = given(kind(), with);
+    // 2 against 2: a tie that earlier stages (plurality has none) cannot settle; the
+    // outcome says so, with nobody elected, rather than guess.
+    let outcome = tied.outcome().unwrap();
+    assert_eq!(outcome.verdict, Verdict::Tie);
+    let count = outcome.election.as_ref().unwrap().count.as_ref().unwrap();
+    assert!(count.elected.is_empty() && !count.complete && !count.ties.is_empty());
+    let plain = given(kind(), without);
+    assert_eq!(plain.outcome().unwrap().verdict, Verdict::Elected);
+    assert_eq!(elected(&plain), 1, "Bo, 2 to 1");
+    // Eve is not in the electorate; in a 5-member electorate Di and Eve both delegate to Ada.
+    let mut proposal = Proposal::default();
+    let five = electorate(&["ada", "bo", "cy", "di", "eve"]);
+    for (command, day) in [
+        (
+            Command::Draft {
+                spec: Box::new(spec(kind())),
+            },
+            1,
+        ),
+        (Command::Schedule, 2),
+        (Command::Open { electorate: five }, 10),
+        (rank("ada", &[0]), 11),
+        (rank("bo", &[1]), 11),
+        (rank("cy", &[1]), 11),
+        (
+            Command::Close {
+                delegations: BTreeMap::from([(id("di"), id("ada")), (id("eve"), id("di"))]),
+            },
+            17,
+        ),
+    ] {
+        for e in proposal.decide(command, t(day)).unwrap() {
+            proposal.apply(&e).unwrap();
+        }
+    }
+    assert_eq!(proposal.outcome().unwrap().verdict, Verdict::Elected);
+    assert_eq!(elected(&proposal), 0, "Ada carries 3 against Bo's 2");
+    assert_eq!(proposal.outcome().unwrap().delegated, 2);
+}
