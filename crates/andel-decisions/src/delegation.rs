@@ -89,6 +89,8 @@ pub struct Resolution {
     pub routes: BTreeMap<VoterId, Route>,
     /// The weight each direct voter's ballot carries: their own and all delegated to it.
     pub carried: BTreeMap<VoterId, Decimal>,
+    /// How many members each direct voter's ballot carries, themselves included.
+    pub carried_people: BTreeMap<VoterId, u64>,
 }
 
 impl Resolution {
@@ -133,67 +135,107 @@ pub fn resolve(
     delegations: &BTreeMap<VoterId, VoterId>,
     voted: &BTreeSet<VoterId>,
 ) -> Resolution {
-    let mut routes: BTreeMap<VoterId, Route> = BTreeMap::new();
-    let mut carried: BTreeMap<VoterId, Decimal> = BTreeMap::new();
-    for voter in electorate.voters() {
-        if routes.contains_key(&voter.id) {
+    // Work on dense indexes: voters in id order, each with the index it delegates to.
+    let voters: Vec<&crate::electorate::Voter> = electorate.voters().collect();
+    let index: BTreeMap<&VoterId, usize> =
+        voters.iter().enumerate().map(|(i, v)| (&v.id, i)).collect();
+    let next: Vec<Option<usize>> = voters
+        .iter()
+        .map(|v| delegations.get(&v.id).and_then(|to| index.get(to).copied()))
+        .collect();
+    let direct: Vec<bool> = voters.iter().map(|v| voted.contains(&v.id)).collect();
+    // `ends[i]`: where i's chain ends, once known.
+    let mut ends: Vec<Option<End>> = vec![None; voters.len()];
+    let mut on_path = vec![false; voters.len()];
+    let mut path = Vec::new();
+    for start in 0..voters.len() {
+        if ends[start].is_some() {
             continue;
         }
-        // Walk the chain until a known route, a voter, a dead end or a loop.
-        let mut path: Vec<VoterId> = Vec::new();
-        let mut on_path: BTreeSet<VoterId> = BTreeSet::new();
-        let mut at = voter.id.clone();
+        // Walk until a member whose end is known, a voter, a dead end or a loop.
+        path.clear();
+        let mut at = start;
         let end = loop {
-            if let Some(route) = routes.get(&at) {
-                break match route {
-                    Route::Direct => End::Voter(at.clone(), 0),
-                    Route::Delegated { voter, steps } => End::Voter(voter.clone(), *steps),
-                    Route::NotVoting => End::NotVoting,
-                    Route::Cycle => End::Cycle,
-                };
+            if let Some(known) = ends[at] {
+                break known.further(0);
             }
-            if voted.contains(&at) && electorate.contains(&at) {
-                routes.insert(at.clone(), Route::Direct);
-                break End::Voter(at.clone(), 0);
+            if direct[at] {
+                ends[at] = Some(End::Voter(at, 0));
+                break End::Voter(at, 0);
             }
-            if !on_path.insert(at.clone()) {
+            if on_path[at] {
                 break End::Cycle;
             }
-            path.push(at.clone());
-            match delegations.get(&at) {
-                Some(next) if electorate.contains(next) => at = next.clone(),
-                _ => break End::NotVoting,
+            on_path[at] = true;
+            path.push(at);
+            match next[at] {
+                Some(to) => at = to,
+                None => break End::NotVoting,
             }
         };
-        // Everyone on the path shares the end, each with their own distance to it.
+        // Everyone on the path shares the end, each at their own distance from it.
         let len = path.len();
-        for (i, member) in path.into_iter().enumerate() {
-            let route = match &end {
-                End::Voter(v, steps) => Route::Delegated {
-                    voter: v.clone(),
-                    steps: steps + (len - i),
+        for (i, &member) in path.iter().enumerate() {
+            on_path[member] = false;
+            ends[member] = Some(end.further(len - i));
+        }
+    }
+    // Voters are in id order, so these maps are built in one sorted pass.
+    let mut weight_carried = vec![Decimal::ZERO; voters.len()];
+    let mut people_carried = vec![0u64; voters.len()];
+    let routes: BTreeMap<VoterId, Route> = voters
+        .iter()
+        .enumerate()
+        .map(|(i, voter)| {
+            let route = match ends[i] {
+                Some(End::Voter(v, 0)) if v == i => Route::Direct,
+                Some(End::Voter(v, steps)) => Route::Delegated {
+                    voter: voters[v].id.clone(),
+                    steps,
                 },
-                End::NotVoting => Route::NotVoting,
-                End::Cycle => Route::Cycle,
+                Some(End::Cycle) => Route::Cycle,
+                Some(End::NotVoting) | None => Route::NotVoting,
             };
-            routes.insert(member, route);
-        }
+            if let Some(End::Voter(v, _)) = ends[i] {
+                weight_carried[v] += voter.weight;
+                people_carried[v] += 1;
+            }
+            (voter.id.clone(), route)
+        })
+        .collect();
+    let carried = voters
+        .iter()
+        .zip(weight_carried)
+        .filter(|(_, w)| !w.is_zero())
+        .map(|(voter, w)| (voter.id.clone(), w))
+        .collect();
+    let carried_people = voters
+        .iter()
+        .zip(people_carried)
+        .filter(|(_, n)| *n > 0)
+        .map(|(voter, n)| (voter.id.clone(), n))
+        .collect();
+    Resolution {
+        routes,
+        carried,
+        carried_people,
     }
-    for voter in electorate.voters() {
-        let carrier = match routes.get(&voter.id) {
-            Some(Route::Direct) => Some(&voter.id),
-            Some(Route::Delegated { voter: v, .. }) => Some(v),
-            _ => None,
-        };
-        if let Some(carrier) = carrier {
-            *carried.entry(carrier.clone()).or_default() += voter.weight;
-        }
-    }
-    Resolution { routes, carried }
 }
 
+/// Where a chain ends: at voter `.0`, `.1` delegations away; nowhere; or in a loop.
+#[derive(Debug, Clone, Copy)]
 enum End {
-    Voter(VoterId, usize),
+    Voter(usize, usize),
     NotVoting,
     Cycle,
+}
+
+impl End {
+    /// The same end, seen from `steps` delegations further back.
+    fn further(self, steps: usize) -> End {
+        match self {
+            End::Voter(v, d) => End::Voter(v, d + steps),
+            other => other,
+        }
+    }
 }

@@ -754,22 +754,16 @@ pub(crate) fn count(
 ) -> Outcome {
     let voted: BTreeSet<VoterId> = ballots.keys().chain(rankings.keys()).cloned().collect();
     let resolution = resolve(electorate, delegations, &voted);
-    let mut people: BTreeMap<&VoterId, u64> = BTreeMap::new();
     let (mut direct, mut delegated, mut void) = (0, 0, 0);
-    for (member, route) in &resolution.routes {
+    for route in resolution.routes.values() {
         match route {
-            Route::Direct => {
-                direct += 1;
-                *people.entry(member).or_default() += 1;
-            }
-            Route::Delegated { voter, .. } => {
-                delegated += 1;
-                *people.entry(voter).or_default() += 1;
-            }
+            Route::Direct => direct += 1,
+            Route::Delegated { .. } => delegated += 1,
             Route::Cycle => void += 1,
             Route::NotVoting => {}
         }
     }
+    let people = &resolution.carried_people;
     let mut by_choice: BTreeMap<Choice, Count> = BTreeMap::new();
     let mut blocks = Vec::new();
     for (voter, (choice, reason)) in ballots {
