@@ -19,6 +19,10 @@ mod formats_journal_file {}
 mod guides_storage {}
 
 #[cfg(doctest)]
+#[doc = include_str!("../../book/src/guides/decisions.md")]
+mod guides_decisions {}
+
+#[cfg(doctest)]
 #[doc = include_str!("../../book/src/guides/membership-ledger.md")]
 mod guides_membership_ledger {}
 
