@@ -88,6 +88,7 @@ fn open(kind: Kind, electorate: Electorate) -> Proposal {
         vote_changes: false,
         reasons: Reasons::Optional,
         tags: BTreeSet::new(),
+        proxies_per_holder: 0,
     };
     let mut proposal = Proposal::default();
     for (command, day) in [

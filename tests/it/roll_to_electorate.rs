@@ -98,6 +98,7 @@ fn the_ledgers_roll_is_a_weighted_electorate() {
         vote_changes: false,
         reasons: Reasons::Optional,
         tags: Default::default(),
+        proxies_per_holder: 0,
     };
     let mut proposal = Proposal::default();
     let commands = vec![

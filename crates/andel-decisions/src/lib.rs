@@ -38,6 +38,7 @@
 //!     vote_changes: false,
 //!     reasons: Reasons::Optional,
 //!     tags: Default::default(),
+//!     proxies_per_holder: 0,
 //! };
 //! let mut proposal = Proposal::default();
 //! let mut run = |command, at: &str| -> Result<(), Box<dyn std::error::Error>> {

@@ -45,6 +45,9 @@ pub struct Spec {
     /// Topic tags, which choose topic delegations.
     #[serde(default)]
     pub tags: BTreeSet<String>,
+    /// How many members' proxies one member may hold; 0 (the default) allows none.
+    #[serde(default)]
+    pub proxies_per_holder: u32,
 }
 
 /// The kind of decision.
@@ -154,6 +157,27 @@ pub enum Command {
         /// Their reason.
         reason: Option<String>,
     },
+    /// A member authorises another to vote for them on this proposal (the meeting), as
+    /// the bylaws allow: only while open, before the member votes, one proxy per member,
+    /// and no holder above the spec's `proxies_per_holder`.
+    AuthoriseProxy {
+        /// Who gives the proxy.
+        member: VoterId,
+        /// Who holds it.
+        proxy: VoterId,
+    },
+    /// A proxy holder votes for the member who authorised them; the ballot is the
+    /// member's own, recorded with who cast it.
+    VoteByProxy {
+        /// The holder.
+        proxy: VoterId,
+        /// The member voted for.
+        member: VoterId,
+        /// The choice.
+        choice: Choice,
+        /// The reason.
+        reason: Option<String>,
+    },
     /// Rank candidates (elections): indexes into the candidate list, most preferred
     /// first. An empty ranking is a blank vote: it takes part but supports nobody.
     Rank {
@@ -217,6 +241,18 @@ pub enum Event {
         /// Their reason.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reason: Option<String>,
+        /// The proxy holder who cast it, if not the voter.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        by: Option<VoterId>,
+    },
+    /// A member authorised a proxy holder.
+    ProxyAuthorised {
+        /// When.
+        at: DateTime<Utc>,
+        /// Who gave the proxy.
+        member: VoterId,
+        /// Who holds it.
+        proxy: VoterId,
     },
     /// A ranking (replacing the voter's earlier one, where changes are allowed).
     Ranked {
@@ -340,6 +376,12 @@ pub enum ProposalError {
         /// The choice.
         choice: Choice,
     },
+    /// A proxy the rules do not allow.
+    #[error("{problem}")]
+    Proxy {
+        /// What is wrong.
+        problem: String,
+    },
     /// A ballot of the wrong kind, or a ranking that is not one.
     #[error("{problem}")]
     Ballot {
@@ -363,6 +405,8 @@ pub struct Proposal {
     electorate: Option<Electorate>,
     ballots: BTreeMap<VoterId, (Choice, Option<String>)>,
     rankings: BTreeMap<VoterId, Vec<u16>>,
+    /// Member → proxy holder.
+    proxies: BTreeMap<VoterId, VoterId>,
     outcome: Option<Outcome>,
 }
 
@@ -467,7 +511,21 @@ impl Proposal {
                 voter,
                 choice,
                 reason,
-            } => self.vote(voter, choice, reason, now),
+            } => self.vote(voter, choice, reason, None, now),
+            Command::AuthoriseProxy { member, proxy } => self.authorise(member, proxy, now),
+            Command::VoteByProxy {
+                proxy,
+                member,
+                choice,
+                reason,
+            } => {
+                if self.proxies.get(&member) != Some(&proxy) {
+                    return Err(ProposalError::Proxy {
+                        problem: format!("`{proxy}` holds no proxy from `{member}`"),
+                    });
+                }
+                self.vote(member, choice, reason, Some(proxy), now)
+            }
             Command::Rank { voter, ranking } => self.rank(voter, ranking, now),
             Command::Extend { closes_at } => {
                 self.spec_in(Phase::Open, "have its deadline extended")?;
@@ -521,11 +579,53 @@ impl Proposal {
         }
     }
 
+    fn authorise(
+        &self,
+        member: VoterId,
+        proxy: VoterId,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Event>, ProposalError> {
+        let spec = self.spec_in(Phase::Open, "take proxies")?;
+        let refuse = |problem: String| Err(ProposalError::Proxy { problem });
+        if spec.proxies_per_holder == 0 {
+            return refuse("this proposal takes no proxies".to_owned());
+        }
+        for who in [&member, &proxy] {
+            if !self.electorate.as_ref().is_some_and(|e| e.contains(who)) {
+                return Err(ProposalError::NotAVoter { voter: who.clone() });
+            }
+        }
+        if member == proxy {
+            return refuse(format!("`{member}` cannot hold their own proxy"));
+        }
+        if self.has_voted(&member) {
+            return refuse(format!("`{member}` has already voted"));
+        }
+        if let Some(holder) = self.proxies.get(&member) {
+            return refuse(format!(
+                "`{member}` has already given their proxy to `{holder}`"
+            ));
+        }
+        let held = self.proxies.values().filter(|h| **h == proxy).count();
+        if held >= spec.proxies_per_holder as usize {
+            let noun = if held == 1 { "proxy" } else { "proxies" };
+            return refuse(format!(
+                "`{proxy}` already holds {held} {noun}, the most the rules allow"
+            ));
+        }
+        Ok(vec![Event::ProxyAuthorised {
+            at: now,
+            member,
+            proxy,
+        }])
+    }
+
     fn vote(
         &self,
         voter: VoterId,
         choice: Choice,
         reason: Option<String>,
+        by: Option<VoterId>,
         now: DateTime<Utc>,
     ) -> Result<Vec<Event>, ProposalError> {
         let spec = self.spec_in(Phase::Open, "take votes")?;
@@ -582,6 +682,7 @@ impl Proposal {
             voter,
             choice,
             reason,
+            by,
         }])
     }
 
@@ -679,6 +780,10 @@ impl Proposal {
                 expect(self.phase, Phase::Open, "take votes")?;
                 self.ballots
                     .insert(voter.clone(), (*choice, reason.clone()));
+            }
+            Event::ProxyAuthorised { member, proxy, .. } => {
+                expect(self.phase, Phase::Open, "take proxies")?;
+                self.proxies.insert(member.clone(), proxy.clone());
             }
             Event::Ranked { voter, ranking, .. } => {
                 expect(self.phase, Phase::Open, "take votes")?;

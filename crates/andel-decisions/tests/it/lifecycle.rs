@@ -41,6 +41,7 @@ fn spec(kind: Kind) -> Spec {
         vote_changes: false,
         reasons: Reasons::RequiredForObjections,
         tags: Default::default(),
+        proxies_per_holder: 0,
     }
 }
 
@@ -502,4 +503,95 @@ fn delegated_weight_decides_an_election() {
     assert_eq!(proposal.outcome().unwrap().verdict, Verdict::Elected);
     assert_eq!(elected(&proposal), 0, "Ada carries 3 against Bo's 2");
     assert_eq!(proposal.outcome().unwrap().delegated, 2);
+}
+
+#[test]
+fn proxies_follow_the_bylaws_cap_and_vote_as_the_member() {
+    let refused_here = |p: &Proposal, c: Command| p.decide(c, t(11)).expect_err("accepted");
+    let authorise = |member: &str, proxy: &str| Command::AuthoriseProxy {
+        member: id(member),
+        proxy: id(proxy),
+    };
+    // Proxies are off unless the proposal allows them.
+    let off = given(motion(), vec![]);
+    assert!(matches!(
+        refused_here(&off, authorise("ada", "bo")),
+        ProposalError::Proxy { .. }
+    ));
+
+    let mut capped = spec(motion());
+    capped.proxies_per_holder = 1;
+    let mut proposal = Proposal::default();
+    let mut events = Vec::new();
+    for (command, day) in [
+        (
+            Command::Draft {
+                spec: Box::new(capped),
+            },
+            1,
+        ),
+        (Command::Schedule, 2),
+        (
+            Command::Open {
+                electorate: electorate(&["ada", "bo", "cy", "di"]),
+            },
+            10,
+        ),
+        (authorise("ada", "bo"), 11),
+        (
+            Command::VoteByProxy {
+                proxy: id("bo"),
+                member: id("ada"),
+                choice: Choice::Yes,
+                reason: None,
+            },
+            11,
+        ),
+        (vote("bo", Choice::Yes, None), 11),
+    ] {
+        for e in proposal.decide(command, t(day)).unwrap() {
+            proposal.apply(&e).unwrap();
+            events.push(e);
+        }
+    }
+    assert!(
+        events.iter().any(|e| matches!(e, Event::Voted { voter, by: Some(by), .. } if *voter == id("ada") && *by == id("bo"))),
+        "the ballot is Ada's, cast by Bo"
+    );
+    // Bo holds one proxy already: the cap is reached.
+    assert!(
+        refused_here(&proposal, authorise("cy", "bo"))
+            .to_string()
+            .contains("already holds 1 proxy, the most the rules allow")
+    );
+    // Nobody votes for a member without their proxy, and a proxy vote is a vote.
+    let unauthorised = Command::VoteByProxy {
+        proxy: id("cy"),
+        member: id("di"),
+        choice: Choice::No,
+        reason: Some("x".into()),
+    };
+    assert!(matches!(
+        refused_here(&proposal, unauthorised),
+        ProposalError::Proxy { .. }
+    ));
+    assert_eq!(
+        refused_here(&proposal, vote("ada", Choice::No, Some("changed"))),
+        ProposalError::AlreadyVoted { voter: id("ada") }
+    );
+    // A member who has voted cannot give a proxy; nor can one give it to themselves.
+    assert!(matches!(
+        refused_here(&proposal, authorise("ada", "cy")),
+        ProposalError::Proxy { .. }
+    ));
+    assert!(matches!(
+        refused_here(&proposal, authorise("cy", "cy")),
+        ProposalError::Proxy { .. }
+    ));
+    // The proxy vote counts as Ada's: 2 yes.
+    for e in proposal.decide(close(), t(17)).unwrap() {
+        proposal.apply(&e).unwrap();
+    }
+    let count = proposal.outcome().unwrap().motion.as_ref().unwrap().yes;
+    assert_eq!(count.people, 2);
 }
