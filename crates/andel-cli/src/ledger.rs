@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use andel::journal::{AuthorId, StreamId, TenantId, Timestamp};
 use andel::ledger::{
     ClassId, Command as LedgerCommand, Correction, Event, Ledger, MemberNumber, PaymentKey, Payout,
-    Person, Purpose, Statutes, StoredLedger, TxnId, import,
+    Person, Purpose, Statutes, TxnId, import, open_ledger,
 };
 use andel::store::Location;
 use anyhow::{Context, Result, bail};
@@ -344,13 +344,13 @@ pub(crate) fn run(args: Args) -> Result<Outcome> {
     };
     let journal = StoreJournal::open(location, tenant)?;
     let mut stored = journal
-        .run(StoredLedger::open(journal.shared()))
+        .run(open_ledger(journal.shared()))
         .with_context(|| format!("cannot read the ledger of {journal}"))?;
     let today = chrono::Utc::now().date_naive();
     let on = args.on.unwrap_or(today);
     let recorded_at = Timestamp::new(chrono::Utc::now()).context("the clock is off")?;
     let by = args.by;
-    let ledger = stored.ledger();
+    let ledger = stored.state();
     let command = match args.command {
         Sub::Register { as_of, json, csv } => {
             return register(ledger, as_of.unwrap_or(today), json, csv);

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use andel_journal::Aggregate;
 use andel_tally::{
     CandidateId, Candidates, Method, Options, Outcome as TallyOutcome, Profile, TallyError,
     TieBreak,
@@ -281,6 +282,46 @@ pub enum Event {
         /// The outcome.
         outcome: Box<Outcome>,
     },
+}
+
+impl Event {
+    /// The journal entry kind: `decision.` and the event's type.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Event::Drafted { .. } => "decision.drafted",
+            Event::Scheduled { .. } => "decision.scheduled",
+            Event::Withdrawn { .. } => "decision.withdrawn",
+            Event::Opened { .. } => "decision.opened",
+            Event::Voted { .. } => "decision.voted",
+            Event::ProxyAuthorised { .. } => "decision.proxy_authorised",
+            Event::Ranked { .. } => "decision.ranked",
+            Event::DeadlineExtended { .. } => "decision.deadline_extended",
+            Event::Closed { .. } => "decision.closed",
+        }
+    }
+}
+
+/// A proposal kept in a journal stream (one stream per proposal, such as
+/// `decision.agm-2027-motion-3`): replayed on open, changed by
+/// [`Stored::execute`](andel_journal::Stored::execute).
+impl Aggregate for Proposal {
+    type Command = Command;
+    type Event = Event;
+    type At = DateTime<Utc>;
+    type Rejection = ProposalError;
+    type Invalid = ProposalError;
+
+    fn decide(&self, command: Command, now: DateTime<Utc>) -> Result<Vec<Event>, ProposalError> {
+        Proposal::decide(self, command, now)
+    }
+
+    fn apply(&mut self, event: &Event) -> Result<(), ProposalError> {
+        Proposal::apply(self, event)
+    }
+
+    fn kind(event: &Event) -> &'static str {
+        event.kind()
+    }
 }
 
 /// How a proposal was decided, with everything needed to check it.

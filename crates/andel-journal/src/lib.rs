@@ -20,6 +20,8 @@
 //!   SQLite and PostgreSQL stores live in `andel-store`.
 //! - A [`Projection`] derives state from a stream; [`replay`] brings it up to date from
 //!   its latest [`Snapshot`] in a [`SnapshotStore`].
+//! - An [`Aggregate`] (state changed only by events it decides) lives in a stream as
+//!   [`Stored`]: replayed on open, appended atomically, retried on conflict.
 //! - The [`file`](mod@file) module reads and writes the journal file, NDJSON with one entry per
 //!   line, in constant memory.
 //!
@@ -72,6 +74,7 @@
 //!
 //! None: the crate has one job and all of it is always on.
 
+mod aggregate;
 mod chain;
 mod digest;
 mod entry;
@@ -84,6 +87,7 @@ mod store;
 mod time;
 mod verify;
 
+pub use aggregate::{Aggregate, Stored, StoredError, StoredErrorOf};
 pub use chain::{AppendError, RedactError, RedactProblem, Redaction, RedactionRecord, StreamHead};
 pub use digest::{Digest, HexError, Salt};
 pub use entry::{Content, Draft, ENTRY_TAG, Entry, EntryParts, PAYLOAD_TAG, commitment};

@@ -19,7 +19,7 @@
 //! - Money is [`rust_decimal::Decimal`] at the currency's scale. Rounding happens at
 //!   named points only ([`Currency::truncate`]), and every split (surplus, interest,
 //!   instalments, college weights) uses [`allocate`], whose parts sum exactly.
-//! - [`StoredLedger`] keeps the events in any [`JournalStore`](andel_journal::JournalStore):
+//! - [`open_ledger`] keeps the events in any [`JournalStore`](andel_journal::JournalStore):
 //!   memory, SQLite or PostgreSQL.
 //! - [`import`] reads a spreadsheet of members (CSV) into commands, all or nothing.
 //!
@@ -102,4 +102,4 @@ pub use statutes::{
     MAX_STATUTES_BYTES, MemberClass, Patronage, Period, Persons, Statutes, StatutesError,
     VotingRule,
 };
-pub use stored::{LEDGER_STREAM, StoredLedger, StoredLedgerError};
+pub use stored::{LEDGER_STREAM, StoredLedger, StoredLedgerError, open_ledger};

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use andel_journal::{JournalStore, MemoryStore, StreamId};
-use andel_ledger::{Command, StoredLedger, StoredLedgerError, import};
+use andel_ledger::{Command, StoredLedger, StoredLedgerError, import, open_ledger};
 
 use crate::support::{apply, d, m, pay, statutes, two_members};
 
@@ -12,7 +12,7 @@ fn at() -> andel_journal::Timestamp {
 }
 
 async fn adopted(store: Arc<MemoryStore>) -> StoredLedger {
-    let mut ledger = StoredLedger::open(store).await.unwrap();
+    let mut ledger = open_ledger(store).await.unwrap();
     ledger
         .execute(
             Command::AdoptStatutes {
@@ -34,8 +34,8 @@ async fn a_reopened_ledger_equals_the_one_written() {
     for (command, on) in two_members() {
         ledger.execute(command, d(on), at(), None).await.unwrap();
     }
-    let reopened = StoredLedger::open(store.clone()).await.unwrap();
-    assert_eq!(reopened.ledger(), ledger.ledger());
+    let reopened = open_ledger(store.clone()).await.unwrap();
+    assert_eq!(reopened.state(), ledger.state());
     let stream = StreamId::new("ledger").unwrap();
     let entries = store.read(&stream, 0..u64::MAX).await.unwrap();
     assert_eq!(entries[1].kind().as_str(), "ledger.applied");
@@ -46,7 +46,7 @@ async fn a_reopened_ledger_equals_the_one_written() {
 async fn two_writers_do_not_fork_the_ledger() {
     let store = Arc::new(MemoryStore::new());
     let mut first = adopted(store.clone()).await;
-    let mut second = StoredLedger::open(store.clone()).await.unwrap();
+    let mut second = open_ledger(store.clone()).await.unwrap();
     first
         .execute(apply("Ada", "users"), d("2026-01-10"), at(), None)
         .await
@@ -56,9 +56,9 @@ async fn two_writers_do_not_fork_the_ledger() {
         .execute(apply("Bo", "users"), d("2026-01-11"), at(), None)
         .await
         .unwrap();
-    assert_eq!(second.ledger().member_name(m(2)), Some("Bo"));
+    assert_eq!(second.state().member_name(m(2)), Some("Bo"));
     first.catch_up().await.unwrap();
-    assert_eq!(first.ledger(), second.ledger());
+    assert_eq!(first.state(), second.state());
 }
 
 #[tokio::test]
@@ -72,13 +72,10 @@ async fn a_batch_is_recorded_whole_or_not_at_all() {
     ];
     let err = ledger.execute_all(&batch, at(), None).await.unwrap_err();
     assert!(matches!(err, StoredLedgerError::Decide(_)), "{err}");
-    let reopened = StoredLedger::open(store.clone()).await.unwrap();
-    assert_eq!(reopened.ledger().event_count(), 1, "only the statutes");
+    let reopened = open_ledger(store.clone()).await.unwrap();
+    assert_eq!(reopened.state().event_count(), 1, "only the statutes");
     ledger.execute_all(&batch[..2], at(), None).await.unwrap();
-    assert_eq!(
-        StoredLedger::open(store).await.unwrap().ledger(),
-        ledger.ledger()
-    );
+    assert_eq!(open_ledger(store).await.unwrap().state(), ledger.state());
 }
 
 #[tokio::test]
@@ -89,7 +86,7 @@ async fn a_members_spreadsheet_imports_once() {
                Ada,workers,2026-01-05,2,1000,,\n\
                \"Acme, AB\",supporters,2026-01-03,1,1000,legal,Eva\n\
                Bo,users,2026-01-04,,40,natural,\n";
-    let plan = import::plan(ledger.ledger(), csv).unwrap();
+    let plan = import::plan(ledger.state(), csv).unwrap();
     let names: Vec<_> = plan
         .members
         .iter()
@@ -104,17 +101,17 @@ async fn a_members_spreadsheet_imports_once() {
         .execute_all(&plan.commands, at(), None)
         .await
         .unwrap();
-    let register = ledger.ledger().register(d("2026-02-01"));
+    let register = ledger.state().register(d("2026-02-01"));
     assert_eq!(register.rows.len(), 3);
     assert_eq!(register.rows[2].shares, 2);
     assert_eq!(register.rows[1].outstanding.to_string(), "60.00");
     // The same file again: everyone is skipped.
-    let again = import::plan(ledger.ledger(), csv).unwrap();
+    let again = import::plan(ledger.state(), csv).unwrap();
     assert!(again.members.is_empty());
     assert_eq!(again.skipped.len(), 3);
 
     let bad = "name,class,admitted_on,paid\nCy,users,2026-02-01,abc\nDi,users,2026-02-01,500\nEd,nobody,2026-02-01,\n,users,2026-02-01,\n";
-    let err = import::plan(ledger.ledger(), bad).unwrap_err();
+    let err = import::plan(ledger.state(), bad).unwrap_err();
     let lines: Vec<_> = err.problems.iter().map(|p| p.line).collect();
     assert_eq!(lines, [2, 3, 4, 5], "{err}");
     assert!(
@@ -122,7 +119,7 @@ async fn a_members_spreadsheet_imports_once() {
             .contains("line 3: member 4: 500.00 is more than the unpaid capital (100.00)"),
         "{err}"
     );
-    let unknown = import::plan(ledger.ledger(), "name,class,admitted_on,email\n").unwrap_err();
+    let unknown = import::plan(ledger.state(), "name,class,admitted_on,email\n").unwrap_err();
     assert!(
         unknown.to_string().contains("unknown column `email`"),
         "{unknown}"
@@ -146,7 +143,7 @@ async fn an_erased_entry_stops_the_ledger_from_opening() {
         )
         .await
         .unwrap();
-    let Err(err) = StoredLedger::open(store).await else {
+    let Err(err) = open_ledger(store).await else {
         panic!("a ledger with an erased event opened")
     };
     assert!(

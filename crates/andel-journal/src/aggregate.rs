@@ -1,0 +1,315 @@
+//! State kept as a stream of events: decided by pure functions, replayed on open,
+//! appended atomically, and never forked by two writers.
+
+use std::error::Error;
+use std::sync::Arc;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::{
+    AuthorId, Draft, Entry, JournalStore, Kind, NameError, Payload, PayloadError, REPLAY_PAGE,
+    StoreError, StreamId, Timestamp,
+};
+
+/// State that changes only by events: [`decide`](Aggregate::decide) answers a command
+/// with events (or a refusal) without changing anything, and
+/// [`apply`](Aggregate::apply) folds an event in. The membership ledger and each
+/// proposal of a co-op are aggregates; [`Stored`] keeps one in a journal stream.
+pub trait Aggregate: Default {
+    /// What callers ask for.
+    type Command: Clone;
+    /// What happened, stored as each entry's payload.
+    type Event: Serialize + DeserializeOwned;
+    /// What deciding needs besides the command: the effective date, or the time now.
+    type At: Copy;
+    /// Why a command is refused.
+    type Rejection: Error + Send + Sync + 'static;
+    /// Why an event cannot be applied (an edited or foreign journal).
+    type Invalid: Error + Send + Sync + 'static;
+
+    /// The events that carry out `command` at `at`.
+    ///
+    /// # Errors
+    ///
+    /// The command's refusal.
+    fn decide(
+        &self,
+        command: Self::Command,
+        at: Self::At,
+    ) -> Result<Vec<Self::Event>, Self::Rejection>;
+
+    /// Folds in one event.
+    ///
+    /// # Errors
+    ///
+    /// An event that breaks the aggregate's rules.
+    fn apply(&mut self, event: &Self::Event) -> Result<(), Self::Invalid>;
+
+    /// The journal entry kind of `event`.
+    fn kind(event: &Self::Event) -> &'static str;
+}
+
+/// How often [`Stored::execute`] decides again when another writer appended first.
+const ATTEMPTS: usize = 3;
+
+/// An [`Aggregate`] whose events live in one stream of a [`JournalStore`]: replayed on
+/// open, and changed by appending the events a command decides at the stream's expected
+/// sequence number, so two writers never fork it.
+pub struct Stored<A> {
+    store: Arc<dyn JournalStore>,
+    stream: StreamId,
+    state: A,
+    next_seq: u64,
+}
+
+/// Why a stored aggregate could not be opened or changed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoredError<R: Error + 'static, I: Error + 'static> {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The command was refused.
+    #[error(transparent)]
+    Decide(R),
+    /// An entry of the stream is not one of the aggregate's events.
+    #[error("entry {seq} of `{stream}` is not an event of this stream: {reason}")]
+    Decode {
+        /// The stream.
+        stream: StreamId,
+        /// The entry.
+        seq: u64,
+        /// What is wrong.
+        reason: String,
+    },
+    /// An entry's event breaks the aggregate's rules.
+    #[error("entry {seq} of `{stream}` cannot be applied")]
+    Apply {
+        /// The stream.
+        stream: StreamId,
+        /// The entry.
+        seq: u64,
+        /// The rule.
+        source: I,
+    },
+    /// An entry's payload was erased.
+    #[error(
+        "entry {seq} of `{stream}` was erased, and this stream's state needs every event: records under legal retention must not be erased"
+    )]
+    Erased {
+        /// The stream.
+        stream: StreamId,
+        /// The entry.
+        seq: u64,
+    },
+    /// An event could not be written as a payload.
+    #[error(transparent)]
+    Payload(#[from] PayloadError),
+    /// A stream or kind name the journal refuses.
+    #[error(transparent)]
+    Name(#[from] NameError),
+    /// Other writers kept appending first.
+    #[error("other writers kept changing `{stream}`; try again")]
+    Busy {
+        /// The stream.
+        stream: StreamId,
+    },
+}
+
+/// The error of a [`Stored`] aggregate `A`.
+pub type StoredErrorOf<A> = StoredError<<A as Aggregate>::Rejection, <A as Aggregate>::Invalid>;
+
+impl<A: Aggregate> Stored<A> {
+    /// Opens the aggregate kept in `stream` of `store`, replaying every entry.
+    ///
+    /// # Errors
+    ///
+    /// A store failure, or an entry that is not an event of `A`, breaks its rules, or
+    /// was erased.
+    pub async fn open(
+        store: Arc<dyn JournalStore>,
+        stream: StreamId,
+    ) -> Result<Self, StoredErrorOf<A>> {
+        let mut stored = Stored {
+            store,
+            stream,
+            state: A::default(),
+            next_seq: 0,
+        };
+        stored.catch_up().await?;
+        Ok(stored)
+    }
+
+    /// The state as of the latest entry read.
+    pub fn state(&self) -> &A {
+        &self.state
+    }
+
+    /// The stream it lives in.
+    pub fn stream(&self) -> &StreamId {
+        &self.stream
+    }
+
+    /// Reads and applies the entries other writers appended since.
+    ///
+    /// # Errors
+    ///
+    /// As [`Stored::open`].
+    pub async fn catch_up(&mut self) -> Result<(), StoredErrorOf<A>> {
+        loop {
+            let start = self.next_seq;
+            let page = self
+                .store
+                .read(&self.stream, start..start.saturating_add(REPLAY_PAGE))
+                .await?;
+            for entry in &page {
+                self.apply_entry(entry)?;
+            }
+            if (page.len() as u64) < REPLAY_PAGE {
+                return Ok(());
+            }
+        }
+    }
+
+    fn apply_entry(&mut self, entry: &Entry) -> Result<(), StoredErrorOf<A>> {
+        let seq = entry.seq();
+        let fail = |reason: String| StoredError::Decode {
+            stream: self.stream.clone(),
+            seq,
+            reason,
+        };
+        if seq != self.next_seq {
+            return Err(fail(format!("expected entry {}", self.next_seq)));
+        }
+        // The journal's own record of an erasure is not an event of the aggregate.
+        if entry.kind().as_str() == "andel.redaction" {
+            self.next_seq += 1;
+            return Ok(());
+        }
+        let Some(payload) = entry.payload() else {
+            return Err(StoredError::Erased {
+                stream: self.stream.clone(),
+                seq,
+            });
+        };
+        let event: A::Event = payload.decode().map_err(|err| fail(err.to_string()))?;
+        if A::kind(&event) != entry.kind().as_str() {
+            return Err(fail(format!(
+                "its kind `{}` does not match its event `{}`",
+                entry.kind(),
+                A::kind(&event)
+            )));
+        }
+        self.state
+            .apply(&event)
+            .map_err(|source| StoredError::Apply {
+                stream: self.stream.clone(),
+                seq,
+                source,
+            })?;
+        self.next_seq += 1;
+        Ok(())
+    }
+
+    /// Decides `command` at `at`, appends its events (recorded at `recorded_at`, by
+    /// `author`) and applies them. If another writer appended first, it catches up and
+    /// decides again. A command with nothing to do appends nothing.
+    ///
+    /// # Errors
+    ///
+    /// The command's refusal, a store failure, or [`StoredError::Busy`] after three
+    /// conflicts in a row.
+    pub async fn execute(
+        &mut self,
+        command: A::Command,
+        at: A::At,
+        recorded_at: Timestamp,
+        author: Option<AuthorId>,
+    ) -> Result<Vec<A::Event>, StoredErrorOf<A>>
+    where
+        A: Clone,
+    {
+        self.execute_all(&[(command, at)], recorded_at, author)
+            .await
+    }
+
+    /// Decides `commands` in order, each on the state the ones before it left, and
+    /// appends all their events in one append: all are recorded, or (on any refusal or
+    /// failure) none.
+    ///
+    /// # Errors
+    ///
+    /// As [`Stored::execute`].
+    pub async fn execute_all(
+        &mut self,
+        commands: &[(A::Command, A::At)],
+        recorded_at: Timestamp,
+        author: Option<AuthorId>,
+    ) -> Result<Vec<A::Event>, StoredErrorOf<A>>
+    where
+        A: Clone,
+    {
+        for _ in 0..ATTEMPTS {
+            // One command decides on the live state; a batch on a scratch copy.
+            let mut scratch = (commands.len() > 1).then(|| self.state.clone());
+            let mut events = Vec::new();
+            for (command, at) in commands {
+                let state = scratch.as_ref().unwrap_or(&self.state);
+                let decided = state
+                    .decide(command.clone(), *at)
+                    .map_err(StoredError::Decide)?;
+                if let Some(scratch) = scratch.as_mut() {
+                    for event in &decided {
+                        scratch.apply(event).map_err(|source| StoredError::Apply {
+                            stream: self.stream.clone(),
+                            seq: self.next_seq + events.len() as u64,
+                            source,
+                        })?;
+                    }
+                }
+                events.extend(decided);
+            }
+            if events.is_empty() {
+                return Ok(events);
+            }
+            match self.append(&events, recorded_at, author.as_ref()).await {
+                Ok(()) => return Ok(events),
+                Err(StoredError::Store(err)) if err.is_conflict() => self.catch_up().await?,
+                Err(err) => return Err(err),
+            }
+        }
+        Err(StoredError::Busy {
+            stream: self.stream.clone(),
+        })
+    }
+
+    /// Appends `events` at the stream's head and applies them.
+    async fn append(
+        &mut self,
+        events: &[A::Event],
+        recorded_at: Timestamp,
+        author: Option<&AuthorId>,
+    ) -> Result<(), StoredErrorOf<A>> {
+        let mut drafts = Vec::with_capacity(events.len());
+        for event in events {
+            let draft = Draft::new(
+                Kind::new(A::kind(event))?,
+                Payload::new(event)?,
+                recorded_at,
+            );
+            drafts.push(match author {
+                Some(author) => draft.by(author.clone()),
+                None => draft,
+            });
+        }
+        let entries = self
+            .store
+            .append(&self.stream, self.next_seq, drafts)
+            .await?;
+        for entry in &entries {
+            self.apply_entry(entry)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,176 @@
+//! A proposal kept in a database journal: decided, closed, reopened, verified, on SQLite
+//! and (when `ANDEL_TEST_POSTGRES` names a server) PostgreSQL.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use andel::decisions::{
+    Basis, Choice, Command, Electorate, Fraction, Kind, Proposal, Quorum, Reasons, Spec, Threshold,
+    Verdict, Voter, VoterId,
+};
+use andel::journal::{JournalStore, Stored, StreamId, TenantId};
+use chrono::{DateTime, Utc};
+
+fn t(s: &str) -> DateTime<Utc> {
+    s.parse().unwrap()
+}
+
+fn id(s: &str) -> VoterId {
+    s.parse().unwrap()
+}
+
+async fn decide_on(store: Arc<dyn JournalStore>) {
+    let stream = StreamId::new("decision.agm-2027-3").unwrap();
+    let mut proposal = Stored::<Proposal>::open(store.clone(), stream.clone())
+        .await
+        .unwrap();
+    let electorate = Electorate::new(["ada", "bo", "cy"].map(|v| Voter {
+        id: id(v),
+        weight: 1.into(),
+        class: None,
+    }))
+    .unwrap();
+    let spec = Spec {
+        title: "Adopt the data policy".into(),
+        body: String::new(),
+        author: id("ada"),
+        kind: Kind::Motion {
+            threshold: Threshold::at_least(Fraction::TWO_THIRDS),
+        },
+        opens_at: t("2027-05-01T09:00:00Z"),
+        closes_at: t("2027-05-08T09:00:00Z"),
+        quorum: Some(Quorum {
+            share: Fraction::HALF,
+            basis: Basis::People,
+        }),
+        vote_changes: false,
+        reasons: Reasons::Optional,
+        tags: Default::default(),
+        proxies_per_holder: 0,
+    };
+    let recorded = "2027-05-01T09:00:00Z".parse().unwrap();
+    let commands = vec![
+        (
+            Command::Draft {
+                spec: Box::new(spec),
+            },
+            "2027-04-20T09:00:00Z",
+        ),
+        (Command::Schedule, "2027-04-21T09:00:00Z"),
+        (Command::Open { electorate }, "2027-05-01T09:00:00Z"),
+        (
+            Command::Vote {
+                voter: id("ada"),
+                choice: Choice::Yes,
+                reason: None,
+            },
+            "2027-05-02T09:00:00Z",
+        ),
+        (
+            Command::Vote {
+                voter: id("bo"),
+                choice: Choice::Yes,
+                reason: None,
+            },
+            "2027-05-02T10:00:00Z",
+        ),
+        (
+            Command::Vote {
+                voter: id("cy"),
+                choice: Choice::No,
+                reason: None,
+            },
+            "2027-05-02T11:00:00Z",
+        ),
+        (
+            Command::Close {
+                delegations: BTreeMap::new(),
+            },
+            "2027-05-02T12:00:00Z",
+        ),
+    ];
+    for (command, at) in commands {
+        proposal
+            .execute(command, t(at), recorded, None)
+            .await
+            .unwrap();
+    }
+    // Closing again appends nothing; voting after close is refused and appends nothing.
+    let again = proposal
+        .execute(
+            Command::Close {
+                delegations: BTreeMap::new(),
+            },
+            t("2027-05-09T09:00:00Z"),
+            recorded,
+            None,
+        )
+        .await
+        .unwrap();
+    assert!(again.is_empty());
+    let late = Command::Vote {
+        voter: id("cy"),
+        choice: Choice::Yes,
+        reason: None,
+    };
+    assert!(
+        proposal
+            .execute(late, t("2027-05-09T09:00:00Z"), recorded, None)
+            .await
+            .is_err()
+    );
+
+    let reopened = Stored::<Proposal>::open(store.clone(), stream.clone())
+        .await
+        .unwrap();
+    assert_eq!(reopened.state(), proposal.state());
+    assert_eq!(reopened.state().outcome().unwrap().verdict, Verdict::Passed);
+    let entries = store.read(&stream, 0..u64::MAX).await.unwrap();
+    assert_eq!(entries.len(), 7);
+    assert_eq!(entries[6].kind().as_str(), "decision.closed");
+    andel::journal::verify(&entries).unwrap();
+}
+
+#[test]
+fn a_proposal_lives_in_a_sqlite_journal() {
+    let dir = tempfile::tempdir().unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let database = andel::store::SqliteDatabase::open(dir.path().join("coop.db"))
+            .await
+            .unwrap();
+        decide_on(Arc::new(database.store(TenantId::new("coop").unwrap()))).await;
+        database.close().await;
+    });
+}
+
+#[test]
+fn a_proposal_lives_in_a_postgres_journal() {
+    let Ok(url) = std::env::var("ANDEL_TEST_POSTGRES") else {
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "note: skipping the PostgreSQL decisions test: set ANDEL_TEST_POSTGRES to run it"
+        );
+        return;
+    };
+    let schema = format!("andel_decisions_{}", std::process::id());
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let database = andel::store::PostgresDatabase::open_in_schema(&url, &schema)
+            .await
+            .unwrap();
+        decide_on(Arc::new(database.store(TenantId::new("coop").unwrap()))).await;
+        database.close().await;
+    });
+    let status = std::process::Command::new("psql")
+        .env("PGOPTIONS", "--client-min-messages=warning")
+        .args([
+            url.as_str(),
+            "-qc",
+            &format!("DROP SCHEMA {schema} CASCADE"),
+        ])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
