@@ -239,3 +239,175 @@ impl End {
         }
     }
 }
+
+/// Every delegation a co-op's members have given, kept as events in one stream (an
+/// [`Aggregate`](andel_journal::Aggregate)): given, and revoked.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Delegations {
+    all: Vec<Delegation>,
+}
+
+/// A change to the delegations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "command", rename_all = "snake_case")]
+pub enum DelegationCommand {
+    /// Give a delegation (from `since`, possibly time-boxed).
+    Delegate(Delegation),
+    /// Revoke `from`'s delegations in force at the time (only those on these topics, if
+    /// any are named).
+    Revoke {
+        /// Who revokes.
+        from: VoterId,
+        /// Only delegations on these topics; empty for all.
+        #[serde(default)]
+        topics: BTreeSet<String>,
+    },
+}
+
+/// What happened to the delegations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum DelegationEvent {
+    /// A delegation was given.
+    Delegated(Delegation),
+    /// `from`'s delegations (on `topics`, or all) end at `at`.
+    Revoked {
+        /// Who revoked.
+        from: VoterId,
+        /// The topics, or empty for all.
+        #[serde(default)]
+        topics: BTreeSet<String>,
+        /// When.
+        at: DateTime<Utc>,
+    },
+}
+
+/// A delegation refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DelegationError {
+    /// To oneself.
+    #[error("`{from}` cannot delegate to themselves")]
+    ToSelf {
+        /// Who.
+        from: VoterId,
+    },
+    /// Ending before it starts.
+    #[error("a delegation must end after it starts")]
+    Period,
+    /// Nothing in force to revoke.
+    #[error("`{from}` has no delegation in force to revoke")]
+    NothingToRevoke {
+        /// Who.
+        from: VoterId,
+    },
+}
+
+impl Delegations {
+    /// Every delegation ever given, revoked ones ending at their revocation.
+    pub fn all(&self) -> &[Delegation] {
+        &self.all
+    }
+
+    /// Each member's delegation for a proposal tagged `tags`, at `at`: see [`in_force`].
+    pub fn in_force(
+        &self,
+        tags: &BTreeSet<String>,
+        at: DateTime<Utc>,
+    ) -> BTreeMap<VoterId, VoterId> {
+        in_force(&self.all, tags, at)
+    }
+
+    fn revocable<'a>(
+        &'a self,
+        from: &'a VoterId,
+        topics: &'a BTreeSet<String>,
+        at: DateTime<Utc>,
+    ) -> impl Iterator<Item = usize> + 'a {
+        self.all.iter().enumerate().filter_map(move |(i, d)| {
+            let live = d.from == *from && d.until.is_none_or(|until| at < until);
+            let matches = topics.is_empty() || !d.topics.is_disjoint(topics);
+            (live && matches).then_some(i)
+        })
+    }
+
+    /// Decides a change at `now`.
+    ///
+    /// # Errors
+    ///
+    /// A delegation to oneself or ending before it starts, or a revocation with nothing
+    /// to revoke.
+    pub fn decide(
+        &self,
+        command: DelegationCommand,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<DelegationEvent>, DelegationError> {
+        match command {
+            DelegationCommand::Delegate(delegation) => {
+                if delegation.from == delegation.to {
+                    return Err(DelegationError::ToSelf {
+                        from: delegation.from,
+                    });
+                }
+                if delegation
+                    .until
+                    .is_some_and(|until| until <= delegation.since)
+                {
+                    return Err(DelegationError::Period);
+                }
+                Ok(vec![DelegationEvent::Delegated(delegation)])
+            }
+            DelegationCommand::Revoke { from, topics } => {
+                if self.revocable(&from, &topics, now).next().is_none() {
+                    return Err(DelegationError::NothingToRevoke { from });
+                }
+                Ok(vec![DelegationEvent::Revoked {
+                    from,
+                    topics,
+                    at: now,
+                }])
+            }
+        }
+    }
+
+    /// Folds in an event.
+    pub fn apply(&mut self, event: &DelegationEvent) {
+        match event {
+            DelegationEvent::Delegated(delegation) => self.all.push(delegation.clone()),
+            DelegationEvent::Revoked { from, topics, at } => {
+                let ended: Vec<usize> = self.revocable(from, topics, *at).collect();
+                for i in ended {
+                    self.all[i].until = Some(*at);
+                }
+            }
+        }
+    }
+}
+
+impl andel_journal::Aggregate for Delegations {
+    type Command = DelegationCommand;
+    type Event = DelegationEvent;
+    type At = DateTime<Utc>;
+    type Rejection = DelegationError;
+    type Invalid = std::convert::Infallible;
+
+    fn decide(
+        &self,
+        command: DelegationCommand,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<DelegationEvent>, DelegationError> {
+        Delegations::decide(self, command, now)
+    }
+
+    fn apply(&mut self, event: &DelegationEvent) -> Result<(), std::convert::Infallible> {
+        Delegations::apply(self, event);
+        Ok(())
+    }
+
+    fn kind(event: &DelegationEvent) -> &'static str {
+        match event {
+            DelegationEvent::Delegated(_) => "delegation.given",
+            DelegationEvent::Revoked { .. } => "delegation.revoked",
+        }
+    }
+}

@@ -68,7 +68,10 @@ mod electorate;
 mod proposal;
 mod rules;
 
-pub use delegation::{Delegation, Resolution, Route, in_force, resolve};
+pub use delegation::{
+    Delegation, DelegationCommand, DelegationError, DelegationEvent, Delegations, Resolution,
+    Route, in_force, resolve,
+};
 pub use electorate::{Electorate, ElectorateError, MAX_ROLL_BYTES, Voter, VoterId};
 pub use proposal::{
     Choice, Command, ConsentResult, ElectionResult, Event, Kind, MAX_CANDIDATES, Outcome, Phase,

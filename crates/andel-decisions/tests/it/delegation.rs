@@ -130,3 +130,76 @@ proptest! {
         prop_assert!(r.carried.keys().all(|v| voted.contains(v)));
     }
 }
+
+#[test]
+fn delegations_are_given_and_revoked_by_events() {
+    use andel_decisions::{DelegationCommand, DelegationError, Delegations};
+    let t = |s: &str| -> chrono::DateTime<chrono::Utc> { s.parse().unwrap() };
+    let mut book = Delegations::default();
+    let run = |book: &mut Delegations, command, at: &str| -> Result<(), DelegationError> {
+        for event in book.decide(command, t(at))? {
+            book.apply(&event);
+        }
+        Ok(())
+    };
+    let give = |to: usize, topics: &[&str]| {
+        DelegationCommand::Delegate(Delegation {
+            from: id(0),
+            to: id(to),
+            topics: topics.iter().map(|s| s.to_string()).collect(),
+            since: t("2027-01-01T00:00:00Z"),
+            until: None,
+        })
+    };
+    run(&mut book, give(1, &[]), "2027-01-01T00:00:00Z").unwrap();
+    run(&mut book, give(2, &["budget"]), "2027-01-01T00:00:00Z").unwrap();
+    assert_eq!(
+        run(&mut book, give(0, &[]), "2027-01-02T00:00:00Z"),
+        Err(DelegationError::ToSelf { from: id(0) })
+    );
+    let budget = BTreeSet::from(["budget".to_owned()]);
+    assert_eq!(
+        book.in_force(&budget, t("2027-03-01T00:00:00Z"))[&id(0)],
+        id(2)
+    );
+    // Revoking the budget delegation leaves the general one.
+    run(
+        &mut book,
+        DelegationCommand::Revoke {
+            from: id(0),
+            topics: budget.clone(),
+        },
+        "2027-04-01T00:00:00Z",
+    )
+    .unwrap();
+    assert_eq!(
+        book.in_force(&budget, t("2027-05-01T00:00:00Z"))[&id(0)],
+        id(1)
+    );
+    // Before the revocation, the past still reads as it was.
+    assert_eq!(
+        book.in_force(&budget, t("2027-03-01T00:00:00Z"))[&id(0)],
+        id(2)
+    );
+    run(
+        &mut book,
+        DelegationCommand::Revoke {
+            from: id(0),
+            topics: BTreeSet::new(),
+        },
+        "2027-06-01T00:00:00Z",
+    )
+    .unwrap();
+    assert!(book.in_force(&budget, t("2027-07-01T00:00:00Z")).is_empty());
+    assert_eq!(
+        run(
+            &mut book,
+            DelegationCommand::Revoke {
+                from: id(0),
+                topics: BTreeSet::new()
+            },
+            "2027-07-01T00:00:00Z"
+        ),
+        Err(DelegationError::NothingToRevoke { from: id(0) })
+    );
+}
