@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod decide;
 mod demo;
 mod files;
 mod journal;
@@ -27,6 +28,8 @@ enum Command {
     /// Append to, verify, redact, prove, export and import journals, in files or databases.
     #[command(subcommand)]
     Journal(journal::Command),
+    /// Decide proposals: motions, consent, elections, with delegation and proxies.
+    Decide(decide::Args),
     /// Keep the membership ledger: statutes, members, capital, dues, exits, surplus, roll.
     Ledger(ledger::Args),
     /// Count a ballot file with a voting method, and explain the count.
@@ -60,6 +63,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Demo(args) => demo::run(&args),
         Command::Journal(command) => journal::run(command),
+        Command::Decide(args) => decide::run(args),
         Command::Ledger(args) => ledger::run(args),
         Command::Tally(args) => tally::run(&args),
     };

@@ -448,6 +448,8 @@ pub struct Proposal {
     rankings: BTreeMap<VoterId, Vec<u16>>,
     /// Member → proxy holder.
     proxies: BTreeMap<VoterId, VoterId>,
+    /// The delegations the close followed.
+    delegations: BTreeMap<VoterId, VoterId>,
     outcome: Option<Outcome>,
 }
 
@@ -475,6 +477,24 @@ impl Proposal {
     /// The outcome, once closed.
     pub fn outcome(&self) -> Option<&Outcome> {
         self.outcome.as_ref()
+    }
+
+    /// The outcome counted again from the recorded ballots and the delegations the close
+    /// followed, to compare with [`Proposal::outcome`]: equal unless the recorded outcome
+    /// was altered (or counted by other rules).
+    pub fn recount(&self) -> Option<Outcome> {
+        let (Phase::Closed, Some(spec), Some(electorate)) =
+            (self.phase, &self.spec, &self.electorate)
+        else {
+            return None;
+        };
+        Some(count(
+            spec,
+            electorate,
+            &self.ballots,
+            &self.rankings,
+            &self.delegations,
+        ))
     }
 
     /// The ballots cast so far (open ballots: who voted what).
@@ -834,8 +854,13 @@ impl Proposal {
                 expect(self.phase, Phase::Open, "have its deadline extended")?;
                 self.closes_at = Some(*closes_at);
             }
-            Event::Closed { outcome, .. } => {
+            Event::Closed {
+                outcome,
+                delegations,
+                ..
+            } => {
                 expect(self.phase, Phase::Open, "close")?;
+                self.delegations = delegations.clone();
                 self.outcome = Some((**outcome).clone());
                 self.phase = Phase::Closed;
             }

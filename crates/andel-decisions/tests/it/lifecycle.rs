@@ -365,6 +365,11 @@ fn replaying_the_events_gives_the_same_proposal() {
             .unwrap();
     }
     assert_eq!(replayed, live);
+    assert_eq!(
+        replayed.recount().as_ref(),
+        replayed.outcome(),
+        "the recount agrees"
+    );
     // Events out of order are refused.
     assert!(Proposal::default().apply(&events[3]).is_err());
 }

@@ -1,0 +1,480 @@
+//! `andel decide`: proposals, votes, proxies and delegations in a database, from a shell.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use andel::decisions::{
+    Choice, Command as ProposalCommand, Delegation, DelegationCommand, Delegations, Electorate,
+    Outcome, Proposal, Spec, VoterId,
+};
+use andel::journal::{
+    Aggregate, AuthorId, JournalStore, Stored, StreamId, TenantId, Timestamp, verify,
+};
+use andel::ledger::open_ledger;
+use andel::store::Location;
+use anyhow::{Context, Result, bail};
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::Outcome as Exit;
+use crate::source::StoreJournal;
+
+/// The largest spec or roll file read.
+const MAX_FILE: u64 = 64 << 20;
+
+/// The stream that holds every member's delegations.
+const DELEGATIONS: &str = "delegations";
+
+/// Decide proposals: create, open, vote, delegate, close, result, verify.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    #[command(subcommand)]
+    command: Sub,
+    /// The database: `sqlite:PATH` or `postgres://USER@HOST/DATABASE`.
+    #[arg(long, value_name = "LOCATION", global = true)]
+    store: Option<Location>,
+    /// The tenant (organisation) [default: default].
+    #[arg(long, value_name = "NAME", global = true)]
+    tenant: Option<TenantId>,
+    /// The time of the action, RFC 3339 [default: now].
+    #[arg(long, value_name = "TIME", global = true)]
+    at: Option<DateTime<Utc>>,
+    /// Who records the action (kept with each entry).
+    #[arg(long, value_name = "NAME", global = true)]
+    by: Option<AuthorId>,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Sub {
+    /// Draft a proposal from a spec file (TOML; see the book's Decisions chapter).
+    Create {
+        /// The proposal's id, such as `agm-2027-3` (its stream is `decision.ID`).
+        id: String,
+        /// The spec file.
+        #[arg(long)]
+        spec: PathBuf,
+    },
+    /// Fix a draft for voting at its opening time.
+    Schedule {
+        /// The proposal.
+        id: String,
+    },
+    /// Withdraw a proposal before it opens.
+    Withdraw {
+        /// The proposal.
+        id: String,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+    },
+    /// Open voting, with the electorate from a roll file or from this tenant's ledger.
+    Open {
+        /// The proposal.
+        id: String,
+        /// A voting roll (JSON, as `andel ledger roll --json` writes).
+        #[arg(
+            long,
+            conflicts_with = "from_ledger",
+            required_unless_present = "from_ledger"
+        )]
+        roll: Option<PathBuf>,
+        /// Take the roll from the ledger in the same store and tenant.
+        #[arg(long)]
+        from_ledger: bool,
+        /// The ledger roll's record date [default: the day of --at].
+        #[arg(long, requires = "from_ledger")]
+        as_of: Option<NaiveDate>,
+    },
+    /// Vote yes, no, abstain or block (consent), for yourself or as someone's proxy.
+    Vote {
+        /// The proposal.
+        id: String,
+        /// Who votes.
+        voter: VoterId,
+        /// yes, no, abstain or block.
+        #[arg(value_enum)]
+        choice: ChoiceArg,
+        /// Why.
+        #[arg(long)]
+        reason: Option<String>,
+        /// Vote as the proxy of this member.
+        #[arg(long, value_name = "MEMBER")]
+        proxy_for: Option<VoterId>,
+    },
+    /// Rank candidates in an election: indexes from 0, most preferred first (`2,0,1`).
+    Rank {
+        /// The proposal.
+        id: String,
+        /// Who votes.
+        voter: VoterId,
+        /// The ranking; empty for a blank vote.
+        #[arg(value_delimiter = ',', num_args = 0..)]
+        ranking: Vec<u16>,
+    },
+    /// A member gives their proxy for this proposal.
+    Proxy {
+        /// The proposal.
+        id: String,
+        /// Who gives it.
+        #[arg(long)]
+        member: VoterId,
+        /// Who holds it.
+        #[arg(long)]
+        holder: VoterId,
+    },
+    /// Move the deadline later.
+    Extend {
+        /// The proposal.
+        id: String,
+        /// The new closing time.
+        #[arg(long)]
+        closes_at: DateTime<Utc>,
+    },
+    /// Close and decide, following the delegations in force now.
+    Close {
+        /// The proposal.
+        id: String,
+    },
+    /// Delegate your vote to another member (for all proposals, or by topic).
+    Delegate {
+        /// Who delegates.
+        from: VoterId,
+        /// To whom.
+        to: VoterId,
+        /// Only for proposals with this tag (repeatable).
+        #[arg(long = "topic")]
+        topics: Vec<String>,
+        /// Until when.
+        #[arg(long)]
+        until: Option<DateTime<Utc>>,
+    },
+    /// Revoke your delegations (on these topics, or all).
+    Revoke {
+        /// Who revokes.
+        from: VoterId,
+        /// Only on this topic (repeatable).
+        #[arg(long = "topic")]
+        topics: Vec<String>,
+    },
+    /// The outcome, as text or JSON.
+    Result {
+        /// The proposal.
+        id: String,
+        /// As JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Verify the proposal's journal and recount its ballots against its outcome.
+    Verify {
+        /// The proposal.
+        id: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum ChoiceArg {
+    Yes,
+    No,
+    Abstain,
+    Block,
+}
+
+impl From<ChoiceArg> for Choice {
+    fn from(choice: ChoiceArg) -> Choice {
+        match choice {
+            ChoiceArg::Yes => Choice::Yes,
+            ChoiceArg::No => Choice::No,
+            ChoiceArg::Abstain => Choice::Abstain,
+            ChoiceArg::Block => Choice::Block,
+        }
+    }
+}
+
+pub(crate) fn run(args: Args) -> Result<Exit> {
+    let Some(location) = args.store else {
+        bail!("`andel decide` needs --store sqlite:PATH or --store postgres://…");
+    };
+    if let Location::Sqlite(path) = &location {
+        if !matches!(args.command, Sub::Create { .. } | Sub::Delegate { .. }) && !path.exists() {
+            bail!("there is no database at {location}; `andel decide create` creates one");
+        }
+    }
+    let tenant = match args.tenant {
+        Some(tenant) => tenant,
+        None => TenantId::new("default")?,
+    };
+    let journal = StoreJournal::open(location, tenant)?;
+    let now = args.at.unwrap_or_else(Utc::now);
+    let recorded_at = Timestamp::new(Utc::now()).context("the clock is off")?;
+    let by = args.by;
+    let store = journal.shared();
+    let proposal = |id: &str| -> Result<(StreamId, Stored<Proposal>)> {
+        let stream = StreamId::new(format!("decision.{id}"))
+            .with_context(|| format!("`{id}` cannot name a proposal"))?;
+        let stored = journal
+            .run(Stored::<Proposal>::open(store.clone(), stream.clone()))
+            .with_context(|| format!("cannot read proposal `{id}`"))?;
+        Ok((stream, stored))
+    };
+    let (id, command) = match args.command {
+        Sub::Delegate {
+            from,
+            to,
+            topics,
+            until,
+        } => {
+            let delegation = Delegation {
+                from,
+                to,
+                topics: topics.into_iter().collect(),
+                since: now,
+                until,
+            };
+            return delegations(
+                &journal,
+                &store,
+                DelegationCommand::Delegate(delegation),
+                now,
+                recorded_at,
+                by,
+            );
+        }
+        Sub::Revoke { from, topics } => {
+            let command = DelegationCommand::Revoke {
+                from,
+                topics: topics.into_iter().collect(),
+            };
+            return delegations(&journal, &store, command, now, recorded_at, by);
+        }
+        Sub::Result { id, json } => {
+            let (_, stored) = proposal(&id)?;
+            return result(&id, stored.state(), json);
+        }
+        Sub::Verify { id } => {
+            let (stream, stored) = proposal(&id)?;
+            let entries = journal.run(store.read(&stream, 0..u64::MAX))?;
+            if let Err(err) = verify(&entries) {
+                eprintln!("invalid: {err}");
+                return Ok(Exit::Invalid);
+            }
+            let state = stored.state();
+            let Some(outcome) = state.outcome() else {
+                crate::print(&format!(
+                    "ok: {} entries verify; `{id}` is not closed yet\n",
+                    entries.len()
+                ))?;
+                return Ok(Exit::Ok);
+            };
+            if state.recount().as_ref() != Some(outcome) {
+                eprintln!(
+                    "invalid: recounting the ballots of `{id}` does not give its recorded outcome"
+                );
+                return Ok(Exit::Invalid);
+            }
+            crate::print(&format!(
+                "ok: {} entries verify, and recounting the ballots gives the recorded outcome ({:?})\n",
+                entries.len(),
+                outcome.verdict
+            ))?;
+            return Ok(Exit::Ok);
+        }
+        Sub::Create { id, spec } => {
+            let text = read(&spec)?;
+            let spec: Spec = toml::from_str(&text)
+                .with_context(|| format!("{} is not a proposal spec", spec.display()))?;
+            (
+                id,
+                ProposalCommand::Draft {
+                    spec: Box::new(spec),
+                },
+            )
+        }
+        Sub::Schedule { id } => (id, ProposalCommand::Schedule),
+        Sub::Withdraw { id, reason } => (id, ProposalCommand::Withdraw { reason }),
+        Sub::Open {
+            id,
+            roll,
+            from_ledger,
+            as_of,
+        } => {
+            let electorate = match (roll, from_ledger) {
+                (Some(file), _) => Electorate::from_roll_json(&read(&file)?)
+                    .with_context(|| format!("in {}", file.display()))?,
+                (None, _) => {
+                    let ledger = journal.run(open_ledger(store.clone()))?;
+                    let roll = ledger.state().roll(as_of.unwrap_or(now.date_naive()))?;
+                    Electorate::from_roll_json(&serde_json::to_string(&roll)?)?
+                }
+            };
+            (id, ProposalCommand::Open { electorate })
+        }
+        Sub::Vote {
+            id,
+            voter,
+            choice,
+            reason,
+            proxy_for,
+        } => (
+            id,
+            match proxy_for {
+                Some(member) => ProposalCommand::VoteByProxy {
+                    proxy: voter,
+                    member,
+                    choice: choice.into(),
+                    reason,
+                },
+                None => ProposalCommand::Vote {
+                    voter,
+                    choice: choice.into(),
+                    reason,
+                },
+            },
+        ),
+        Sub::Rank { id, voter, ranking } => (id, ProposalCommand::Rank { voter, ranking }),
+        Sub::Proxy { id, member, holder } => (
+            id,
+            ProposalCommand::AuthoriseProxy {
+                member,
+                proxy: holder,
+            },
+        ),
+        Sub::Extend { id, closes_at } => (id, ProposalCommand::Extend { closes_at }),
+        Sub::Close { id } => {
+            let (_, stored) = proposal(&id)?;
+            let tags = stored
+                .state()
+                .spec()
+                .map(|s| s.tags.clone())
+                .unwrap_or_default();
+            let book = journal.run(Stored::<Delegations>::open(
+                store.clone(),
+                StreamId::new(DELEGATIONS)?,
+            ))?;
+            (
+                id,
+                ProposalCommand::Close {
+                    delegations: book.state().in_force(&tags, now),
+                },
+            )
+        }
+    };
+    let (_, mut stored) = proposal(&id)?;
+    let events = journal.run(stored.execute(command, now, recorded_at, by))?;
+    let mut out = String::new();
+    if events.is_empty() {
+        out.push_str("nothing to record: already done\n");
+    }
+    for event in &events {
+        let _ = writeln!(out, "{}: {}", id, Proposal::kind(event));
+    }
+    if let Some(outcome) = stored.state().outcome().filter(|_| !events.is_empty()) {
+        out.push_str(&summary(outcome));
+    }
+    crate::print(&out)?;
+    Ok(Exit::Ok)
+}
+
+fn delegations(
+    journal: &StoreJournal,
+    store: &Arc<dyn JournalStore>,
+    command: DelegationCommand,
+    now: DateTime<Utc>,
+    recorded_at: Timestamp,
+    by: Option<AuthorId>,
+) -> Result<Exit> {
+    let mut book = journal.run(Stored::<Delegations>::open(
+        store.clone(),
+        StreamId::new(DELEGATIONS)?,
+    ))?;
+    let events = journal.run(book.execute(command, now, recorded_at, by))?;
+    for event in &events {
+        crate::print(&format!("{}\n", Delegations::kind(event)))?;
+    }
+    Ok(Exit::Ok)
+}
+
+fn summary(outcome: &Outcome) -> String {
+    let mut out = format!(
+        "verdict: {:?} ({} voted, {} through delegation, {} void)\n",
+        outcome.verdict, outcome.direct, outcome.delegated, outcome.void
+    );
+    if let Some(motion) = &outcome.motion {
+        let _ = writeln!(
+            out,
+            "yes {} ({} people), no {}, abstain {}",
+            motion.yes.weight, motion.yes.people, motion.no.weight, motion.abstain.weight
+        );
+        if let Some(q) = &motion.quorum {
+            let _ = writeln!(
+                out,
+                "quorum: {} (got {}): {}",
+                q.rule,
+                q.got,
+                if q.met { "met" } else { "not met" }
+            );
+        }
+        let t = &motion.threshold;
+        let _ = writeln!(
+            out,
+            "threshold: {} (got {}): {}",
+            t.rule,
+            t.got,
+            if t.met { "met" } else { "not met" }
+        );
+    }
+    if let Some(consent) = &outcome.consent {
+        let _ = writeln!(
+            out,
+            "consent {}, stand aside {}, blocks {}",
+            consent.consent.people,
+            consent.stand_aside.people,
+            consent.blocks.len()
+        );
+        for (who, reason) in &consent.blocks {
+            let _ = writeln!(out, "block by {who}: {reason}");
+        }
+    }
+    if let Some(election) = &outcome.election {
+        match (&election.count, &election.problem) {
+            (Some(count), _) => {
+                let elected: Vec<String> = count
+                    .elected
+                    .iter()
+                    .map(|c| c.index().to_string())
+                    .collect();
+                let _ = writeln!(out, "elected candidates: {}", elected.join(", "));
+            }
+            (None, Some(problem)) => {
+                let _ = writeln!(out, "not counted: {problem}");
+            }
+            (None, None) => {}
+        }
+    }
+    out
+}
+
+fn result(id: &str, proposal: &Proposal, json: bool) -> Result<Exit> {
+    let Some(outcome) = proposal.outcome() else {
+        bail!("proposal `{id}` is {:?}, not closed", proposal.phase());
+    };
+    if json {
+        crate::print(&(serde_json::to_string_pretty(outcome)? + "\n"))?;
+    } else {
+        crate::print(&summary(outcome))?;
+    }
+    Ok(Exit::Ok)
+}
+
+fn read(path: &PathBuf) -> Result<String> {
+    let size = std::fs::metadata(path)
+        .with_context(|| format!("cannot read {}", path.display()))?
+        .len();
+    if size > MAX_FILE {
+        bail!(
+            "{} is {size} bytes, more than the {MAX_FILE} read",
+            path.display()
+        );
+    }
+    std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read {} as UTF-8 text", path.display()))
+}

@@ -1,0 +1,178 @@
+//! `andel decide`: a motion from spec to verified outcome, with the electorate taken
+//! from the ledger in the same database, on SQLite and PostgreSQL.
+
+use super::*;
+
+/// One member, one vote: weights of exactly 1.
+const STATUTES: &str = r#"
+name = "Fyrklövern"
+currency = { code = "SEK", scale = 2 }
+[[classes]]
+id = "users"
+name = "User members"
+nominal = "100.00"
+min_shares = 1
+admission = "automatic"
+"#;
+
+const SPEC: &str = r#"
+title = "Open a second shop"
+body = "The board proposes a second shop in Malmö."
+author = "1"
+opens_at = "2027-05-01T09:00:00Z"
+closes_at = "2027-05-08T09:00:00Z"
+reasons = "required_for_objections"
+tags = ["shops"]
+
+[kind]
+kind = "motion"
+threshold = { share = "2/3", inclusive = true }
+
+[quorum]
+share = "1/2"
+basis = "people"
+"#;
+
+fn decide_commands_on(store: &str, scratch: &Path) {
+    let statutes = scratch.join("statutes.toml");
+    std::fs::write(&statutes, STATUTES).unwrap();
+    let spec = scratch.join("spec.toml");
+    std::fs::write(&spec, SPEC).unwrap();
+    let with = |args: &[&str]| -> Vec<String> {
+        args.iter()
+            .chain(["--store", store, "--tenant", "coop"].iter())
+            .map(|a| a.to_string())
+            .collect()
+    };
+    let run_ok = |args: &[&str]| ok(&with(args).iter().map(String::as_str).collect::<Vec<_>>());
+    // Three members, paid up in January.
+    run_ok(&[
+        "ledger",
+        "init",
+        "--statutes",
+        statutes.to_str().unwrap(),
+        "--on",
+        "2027-01-01",
+    ]);
+    for (n, name) in [("1", "Ada"), ("2", "Bo"), ("3", "Cy")] {
+        run_ok(&[
+            "ledger",
+            "apply",
+            "--name",
+            name,
+            "--class",
+            "users",
+            "--on",
+            "2027-01-05",
+        ]);
+        run_ok(&[
+            "ledger",
+            "pay",
+            n,
+            "--amount",
+            "100",
+            "--currency",
+            "SEK",
+            "--key",
+            &format!("k{n}"),
+            "--capital",
+            "users",
+            "--on",
+            "2027-01-05",
+        ]);
+    }
+    let at = |t: &str| format!("2027-05-{t}:00:00Z");
+    run_ok(&[
+        "decide",
+        "create",
+        "shop",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--at",
+        &at("01T08"),
+    ]);
+    run_ok(&["decide", "schedule", "shop", "--at", &at("01T08")]);
+    let opened = run_ok(&[
+        "decide",
+        "open",
+        "shop",
+        "--from-ledger",
+        "--as-of",
+        "2027-04-30",
+        "--at",
+        &at("01T09"),
+    ]);
+    assert!(opened.contains("shop: decision.opened"), "{opened}");
+    run_ok(&[
+        "decide",
+        "delegate",
+        "3",
+        "1",
+        "--topic",
+        "shops",
+        "--at",
+        &at("01T10"),
+    ]);
+    run_ok(&["decide", "vote", "shop", "1", "yes", "--at", &at("02T09")]);
+    let args = with(&["decide", "vote", "shop", "2", "no", "--at", &at("02T10")]);
+    fails(
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+        1,
+        "an objection needs a reason",
+    );
+    run_ok(&[
+        "decide",
+        "vote",
+        "shop",
+        "2",
+        "no",
+        "--reason",
+        "too far",
+        "--at",
+        &at("02T10"),
+    ]);
+    let args = with(&["decide", "vote", "shop", "9", "yes", "--at", &at("02T10")]);
+    fails(
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+        1,
+        "`9` is not in this proposal's electorate",
+    );
+    let args = with(&["decide", "close", "shop", "--at", &at("03T09")]);
+    fails(
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+        1,
+        "once every voter has voted",
+    );
+    let closed = run_ok(&["decide", "close", "shop", "--at", &at("08T09")]);
+    assert!(
+        closed.contains("verdict: Passed (2 voted, 1 through delegation, 0 void)"),
+        "{closed}"
+    );
+    assert!(
+        closed.contains("threshold: at least 2/3 of 3 votes cast (got 2): met"),
+        "{closed}"
+    );
+    assert!(
+        run_ok(&["decide", "close", "shop", "--at", &at("09T09")]).contains("nothing to record")
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&run_ok(&["decide", "result", "shop", "--json"])).unwrap();
+    assert_eq!(json["verdict"], "passed");
+    assert!(
+        run_ok(&["decide", "verify", "shop"])
+            .contains("recounting the ballots gives the recorded outcome")
+    );
+}
+
+#[test]
+fn decide_commands_work_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite:{}", dir.path().join("coop.db").display());
+    decide_commands_on(&store, dir.path());
+    fails(&["decide", "result", "x"], 1, "needs --store");
+}
+
+#[test]
+fn decide_commands_work_on_postgres() {
+    on_postgres("decide", decide_commands_on);
+}
