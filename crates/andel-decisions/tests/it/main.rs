@@ -6,4 +6,5 @@
 
 mod delegation;
 mod lifecycle;
+mod properties;
 mod thresholds;
