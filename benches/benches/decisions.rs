@@ -89,6 +89,7 @@ fn open(kind: Kind, electorate: Electorate) -> Proposal {
         reasons: Reasons::Optional,
         tags: BTreeSet::new(),
         proxies_per_holder: 0,
+        visibility: andel::decisions::Visibility::AfterClose,
     };
     let mut proposal = Proposal::default();
     for (command, day) in [

@@ -47,6 +47,7 @@ async fn decide_on(store: Arc<dyn JournalStore>) {
         reasons: Reasons::Optional,
         tags: Default::default(),
         proxies_per_holder: 0,
+        visibility: andel::decisions::Visibility::AfterClose,
     };
     let recorded = "2027-05-01T09:00:00Z".parse().unwrap();
     let commands = vec![

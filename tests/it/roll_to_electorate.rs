@@ -99,6 +99,7 @@ fn the_ledgers_roll_is_a_weighted_electorate() {
         reasons: Reasons::Optional,
         tags: Default::default(),
         proxies_per_holder: 0,
+        visibility: andel::decisions::Visibility::AfterClose,
     };
     let mut proposal = Proposal::default();
     let commands = vec![

@@ -39,6 +39,7 @@
 //!     reasons: Reasons::Optional,
 //!     tags: Default::default(),
 //!     proxies_per_holder: 0,
+//!     visibility: Visibility::AfterClose,
 //! };
 //! let mut proposal = Proposal::default();
 //! let mut run = |command, at: &str| -> Result<(), Box<dyn std::error::Error>> {
@@ -74,8 +75,8 @@ pub use delegation::{
 };
 pub use electorate::{Electorate, ElectorateError, MAX_ROLL_BYTES, Voter, VoterId};
 pub use proposal::{
-    Choice, Command, ConsentResult, ElectionResult, Event, Kind, MAX_CANDIDATES, Outcome, Phase,
-    Proposal, ProposalError, Reasons, Spec,
+    Choice, Command, ConsentResult, ElectionResult, Event, Interim, Kind, MAX_CANDIDATES, Outcome,
+    Phase, Proposal, ProposalError, Reasons, Spec, Visibility,
 };
 pub use rules::{
     Base, Basis, Check, Count, Fraction, MotionResult, Quorum, RuleError, Size, Threshold, Verdict,

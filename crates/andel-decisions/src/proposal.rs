@@ -49,6 +49,32 @@ pub struct Spec {
     /// How many members' proxies one member may hold; 0 (the default) allows none.
     #[serde(default)]
     pub proxies_per_holder: u32,
+    /// Who sees the count before the close.
+    #[serde(default)]
+    pub visibility: Visibility,
+}
+
+/// Who may see the count while a proposal is open ([`Proposal::interim`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Visibility {
+    /// Anyone, at any time.
+    Live,
+    /// A voter, once they have voted.
+    AfterVoting,
+    /// Nobody until the close.
+    #[default]
+    AfterClose,
+}
+
+/// The ballots cast so far, by choice: direct ballots only, each at its own weight
+/// (delegation is resolved at the close).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Interim {
+    /// Per choice.
+    pub choices: BTreeMap<Choice, Count>,
+    /// Rankings cast, in an election.
+    pub rankings: u64,
 }
 
 /// The kind of decision.
@@ -477,6 +503,29 @@ impl Proposal {
     /// The outcome, once closed.
     pub fn outcome(&self) -> Option<&Outcome> {
         self.outcome.as_ref()
+    }
+
+    /// The count so far, if `viewer` may see it now: always once closed (see
+    /// [`Proposal::outcome`]); while open, as the spec's [`Visibility`] says (`None` for a
+    /// viewer who is nobody in particular).
+    pub fn interim(&self, viewer: Option<&VoterId>) -> Option<Interim> {
+        let spec = self.spec.as_ref()?;
+        let visible = match (self.phase, spec.visibility) {
+            (Phase::Closed, _) | (Phase::Open, Visibility::Live) => true,
+            (Phase::Open, Visibility::AfterVoting) => viewer.is_some_and(|v| self.has_voted(v)),
+            _ => false,
+        };
+        if !visible {
+            return None;
+        }
+        let electorate = self.electorate.as_ref()?;
+        let mut interim = Interim::default();
+        for (voter, (choice, _)) in &self.ballots {
+            let weight = electorate.weight_of(voter).unwrap_or_default();
+            interim.choices.entry(*choice).or_default().add(1, weight);
+        }
+        interim.rankings = self.rankings.len() as u64;
+        Some(interim)
     }
 
     /// The outcome counted again from the recorded ballots and the delegations the close

@@ -42,6 +42,7 @@ fn spec(kind: Kind) -> Spec {
         reasons: Reasons::RequiredForObjections,
         tags: Default::default(),
         proxies_per_holder: 0,
+        visibility: andel_decisions::Visibility::AfterClose,
     }
 }
 
@@ -599,4 +600,48 @@ fn proxies_follow_the_bylaws_cap_and_vote_as_the_member() {
     }
     let count = proposal.outcome().unwrap().motion.as_ref().unwrap().yes;
     assert_eq!(count.people, 2);
+}
+
+#[test]
+fn the_count_is_seen_only_as_the_spec_allows() {
+    use andel_decisions::Visibility;
+    let open_with = |visibility| {
+        let mut s = spec(motion());
+        s.visibility = visibility;
+        let mut proposal = Proposal::default();
+        for (command, day) in [
+            (Command::Draft { spec: Box::new(s) }, 1),
+            (Command::Schedule, 2),
+            (
+                Command::Open {
+                    electorate: electorate(&["ada", "bo", "cy"]),
+                },
+                10,
+            ),
+            (vote("ada", Choice::Yes, None), 11),
+        ] {
+            for e in proposal.decide(command, t(day)).unwrap() {
+                proposal.apply(&e).unwrap();
+            }
+        }
+        proposal
+    };
+    let hidden = open_with(Visibility::AfterClose);
+    assert_eq!(hidden.interim(Some(&id("ada"))), None);
+    let after_voting = open_with(Visibility::AfterVoting);
+    assert_eq!(
+        after_voting.interim(Some(&id("bo"))),
+        None,
+        "Bo has not voted"
+    );
+    assert_eq!(after_voting.interim(None), None);
+    let seen = after_voting.interim(Some(&id("ada"))).unwrap();
+    assert_eq!(seen.choices[&Choice::Yes].people, 1);
+    assert!(open_with(Visibility::Live).interim(None).is_some());
+    // Once closed, everyone sees it.
+    let mut closed = open_with(Visibility::AfterClose);
+    for e in closed.decide(close(), t(17)).unwrap() {
+        closed.apply(&e).unwrap();
+    }
+    assert!(closed.interim(None).is_some());
 }

@@ -57,6 +57,7 @@ proptest! {
             reasons: Reasons::Optional,
             tags: Default::default(),
             proxies_per_holder: 0,
+            visibility: andel_decisions::Visibility::AfterClose,
         };
         let mut live = Proposal::default();
         let mut events = Vec::new();
