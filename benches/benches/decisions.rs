@@ -84,6 +84,7 @@ fn open(kind: Kind, electorate: Electorate) -> Proposal {
         quorum: Some(Quorum {
             share: Fraction::HALF,
             basis: Basis::People,
+            per_class: false,
         }),
         vote_changes: false,
         reasons: Reasons::Optional,

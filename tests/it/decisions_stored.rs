@@ -42,6 +42,7 @@ async fn decide_on(store: Arc<dyn JournalStore>) {
         quorum: Some(Quorum {
             share: Fraction::HALF,
             basis: Basis::People,
+            per_class: false,
         }),
         vote_changes: false,
         reasons: Reasons::Optional,

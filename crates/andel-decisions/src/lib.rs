@@ -34,7 +34,7 @@
 //!     kind: Kind::Motion { threshold: Threshold::at_least(Fraction::TWO_THIRDS) },
 //!     opens_at: t("2027-05-01T09:00:00Z"),
 //!     closes_at: t("2027-05-08T09:00:00Z"),
-//!     quorum: Some(Quorum { share: Fraction::HALF, basis: Basis::People }),
+//!     quorum: Some(Quorum { share: Fraction::HALF, basis: Basis::People, per_class: false }),
 //!     vote_changes: false,
 //!     reasons: Reasons::Optional,
 //!     tags: Default::default(),

@@ -1001,14 +1001,21 @@ pub(crate) fn count(
     };
     let (verdict, motion, consent, election) = match &spec.kind {
         Kind::Motion { threshold } => {
-            let result = decide_motion(
+            let overall = spec.quorum.filter(|q| !q.per_class);
+            let mut result = decide_motion(
                 get(Choice::Yes),
                 get(Choice::No),
                 get(Choice::Abstain),
                 size,
-                spec.quorum,
+                overall,
                 *threshold,
             );
+            if let Some(check) = class_quorum(spec.quorum, electorate, &resolution) {
+                if !check.met {
+                    result.outcome = Verdict::NoQuorum;
+                }
+                result.quorum = Some(check);
+            }
             (result.outcome, Some(result), None, None)
         }
         Kind::Election {
@@ -1024,7 +1031,8 @@ pub(crate) fn count(
                     carried(&resolution, voter),
                 );
             }
-            let quorum = spec.quorum.map(|q| quorum_check(q, taking_part, size));
+            let quorum = class_quorum(spec.quorum, electorate, &resolution)
+                .or_else(|| spec.quorum.map(|q| quorum_check(q, taking_part, size)));
             let options = Options {
                 seats: *seats,
                 tie_break: *tie_break,
@@ -1055,7 +1063,8 @@ pub(crate) fn count(
                     .iter()
                     .sum(),
             };
-            let quorum = spec.quorum.map(|q| quorum_check(q, taking_part, size));
+            let quorum = class_quorum(spec.quorum, electorate, &resolution)
+                .or_else(|| spec.quorum.map(|q| quorum_check(q, taking_part, size)));
             let verdict = match (&quorum, blocks.is_empty()) {
                 (Some(q), _) if !q.met => Verdict::NoQuorum,
                 (_, true) => Verdict::Passed,
@@ -1079,6 +1088,62 @@ pub(crate) fn count(
         delegated,
         void,
     }
+}
+
+/// With a quorum per class, whether each class of the electorate (voters without a class
+/// form one together) reached the share: its members counted, directly or by delegation,
+/// against its size. `None` without a per-class quorum.
+fn class_quorum(
+    quorum: Option<Quorum>,
+    electorate: &Electorate,
+    resolution: &Resolution,
+) -> Option<Check> {
+    let quorum = quorum.filter(|q| q.per_class)?;
+    let mut classes: BTreeMap<&str, (Count, Size)> = BTreeMap::new();
+    for voter in electorate.voters() {
+        let class = voter.class.as_deref().unwrap_or("");
+        let entry = classes.entry(class).or_insert((
+            Count::default(),
+            Size {
+                people: 0,
+                weight: Decimal::ZERO,
+            },
+        ));
+        entry.1.people += 1;
+        entry.1.weight += voter.weight;
+        if matches!(
+            resolution.routes.get(&voter.id),
+            Some(Route::Direct | Route::Delegated { .. })
+        ) {
+            entry.0.add(1, voter.weight);
+        }
+    }
+    let mut met = true;
+    let mut parts = Vec::new();
+    let mut got = Decimal::ZERO;
+    for (class, (taking_part, size)) in &classes {
+        let check = quorum_check(quorum, *taking_part, *size);
+        met &= check.met;
+        got += check.got;
+        let name = if class.is_empty() { "no class" } else { class };
+        parts.push(format!(
+            "{name} {} of {}",
+            check.got,
+            match quorum.basis {
+                crate::rules::Basis::People => Decimal::from(size.people),
+                crate::rules::Basis::Weight => size.weight,
+            }
+        ));
+    }
+    Some(Check {
+        rule: format!(
+            "at least {} of each class takes part ({})",
+            quorum.share,
+            parts.join(", ")
+        ),
+        got,
+        met,
+    })
 }
 
 /// The rankings as a profile, each weighted by the weight its voter carries.

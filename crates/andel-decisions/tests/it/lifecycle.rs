@@ -37,6 +37,7 @@ fn spec(kind: Kind) -> Spec {
         quorum: Some(Quorum {
             share: Fraction::HALF,
             basis: Basis::People,
+            per_class: false,
         }),
         vote_changes: false,
         reasons: Reasons::RequiredForObjections,
@@ -644,4 +645,61 @@ fn the_count_is_seen_only_as_the_spec_allows() {
         closed.apply(&e).unwrap();
     }
     assert!(closed.interim(None).is_some());
+}
+
+#[test]
+fn a_quorum_per_class_needs_every_class() {
+    let classed = Electorate::new(
+        [
+            ("w1", "workers"),
+            ("w2", "workers"),
+            ("u1", "users"),
+            ("u2", "users"),
+            ("u3", "users"),
+        ]
+        .map(|(v, c)| Voter {
+            id: id(v),
+            weight: Decimal::ONE,
+            class: Some(c.to_owned()),
+        }),
+    )
+    .unwrap();
+    let decide = |voters: &[&str]| {
+        let mut s = spec(Kind::Motion {
+            threshold: Threshold::SIMPLE_MAJORITY,
+        });
+        s.quorum = Some(Quorum {
+            share: Fraction::HALF,
+            basis: Basis::People,
+            per_class: true,
+        });
+        let mut proposal = Proposal::default();
+        let mut commands = vec![
+            (Command::Draft { spec: Box::new(s) }, 1),
+            (Command::Schedule, 2),
+            (
+                Command::Open {
+                    electorate: classed.clone(),
+                },
+                10,
+            ),
+        ];
+        commands.extend(voters.iter().map(|v| (vote(v, Choice::Yes, None), 11)));
+        commands.push((close(), 17));
+        for (command, day) in commands {
+            for e in proposal.decide(command, t(day)).unwrap() {
+                proposal.apply(&e).unwrap();
+            }
+        }
+        proposal.outcome().unwrap().clone()
+    };
+    // 3 of 5 overall, but only 1 of 3 users.
+    let short = decide(&["w1", "w2", "u1"]);
+    assert_eq!(short.verdict, Verdict::NoQuorum);
+    let check = short.motion.unwrap().quorum.unwrap();
+    assert_eq!(
+        check.rule,
+        "at least 1/2 of each class takes part (users 1 of 3, workers 2 of 2)"
+    );
+    assert_eq!(decide(&["w1", "u1", "u2"]).verdict, Verdict::Passed);
 }

@@ -52,6 +52,7 @@ proptest! {
             quorum: Some(Quorum {
                 share: Fraction::new(num, 4).unwrap(),
                 basis: if by_weight { Basis::Weight } else { Basis::People },
+                per_class: false,
             }),
             vote_changes: false,
             reasons: Reasons::Optional,
