@@ -111,6 +111,16 @@ enum Sub {
         #[arg(value_delimiter = ',', num_args = 0..)]
         ranking: Vec<u16>,
     },
+    /// Approve projects in a participatory budget: indexes from 0 (`0,2`).
+    Approve {
+        /// The proposal.
+        id: String,
+        /// Who votes.
+        voter: VoterId,
+        /// The projects; empty to approve none.
+        #[arg(value_delimiter = ',', num_args = 0..)]
+        projects: Vec<u16>,
+    },
     /// A member gives their proxy for this proposal.
     Proxy {
         /// The proposal.
@@ -331,6 +341,11 @@ pub(crate) fn run(args: Args) -> Result<Exit> {
             },
         ),
         Sub::Rank { id, voter, ranking } => (id, ProposalCommand::Rank { voter, ranking }),
+        Sub::Approve {
+            id,
+            voter,
+            projects,
+        } => (id, ProposalCommand::Approve { voter, projects }),
         Sub::Proxy { id, member, holder } => (
             id,
             ProposalCommand::AuthoriseProxy {

@@ -76,7 +76,7 @@ pub use delegation::{
 pub use electorate::{Electorate, ElectorateError, MAX_ROLL_BYTES, Voter, VoterId};
 pub use proposal::{
     Choice, Command, ConsentResult, ElectionResult, Event, Interim, Kind, MAX_CANDIDATES, Outcome,
-    Phase, Proposal, ProposalError, Reasons, Spec, Visibility,
+    Phase, Project, Proposal, ProposalError, Reasons, Spec, Visibility,
 };
 pub use rules::{
     Base, Basis, Check, Count, Fraction, MotionResult, Quorum, RuleError, Size, Threshold, Verdict,

@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use andel_journal::Aggregate;
 use andel_tally::{
-    CandidateId, Candidates, Method, Options, Outcome as TallyOutcome, Profile, TallyError,
-    TieBreak,
+    Approvals, Ballots, CandidateId, Candidates, Method, Options, Outcome as TallyOutcome, Profile,
+    TallyError, TieBreak,
 };
 
 use crate::delegation::{Resolution, Route, resolve};
@@ -101,6 +101,26 @@ pub enum Kind {
         #[serde(default)]
         tie_break: TieBreak,
     },
+    /// A participatory budget: voters approve projects, and `equal-shares` or
+    /// `greedy-budget` funds them within `limit`, each approval weighted by what its
+    /// voter carries.
+    Budget {
+        /// `equal-shares` or `greedy-budget`.
+        method: Method,
+        /// The projects, in ballot order.
+        projects: Vec<Project>,
+        /// The money to spend.
+        limit: Decimal,
+    },
+}
+
+/// A project of a participatory budget.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Project {
+    /// Its name.
+    pub name: String,
+    /// What it costs.
+    pub cost: Decimal,
 }
 
 /// The most candidates an election may have.
@@ -213,6 +233,13 @@ pub enum Command {
         /// Candidate indexes.
         ranking: Vec<u16>,
     },
+    /// Approve projects (participatory budgets): indexes into the project list.
+    Approve {
+        /// Who.
+        voter: VoterId,
+        /// Project indexes.
+        projects: Vec<u16>,
+    },
     /// Move the deadline later, while open.
     Extend {
         /// The new closing time.
@@ -290,6 +317,16 @@ pub enum Event {
         /// Candidate indexes, most preferred first.
         ranking: Vec<u16>,
     },
+    /// Projects approved (replacing the voter's earlier approvals, where changes are
+    /// allowed).
+    Approved {
+        /// When.
+        at: DateTime<Utc>,
+        /// Who.
+        voter: VoterId,
+        /// Project indexes.
+        projects: Vec<u16>,
+    },
     /// The deadline moved later.
     DeadlineExtended {
         /// When.
@@ -321,6 +358,7 @@ impl Event {
             Event::Voted { .. } => "decision.voted",
             Event::ProxyAuthorised { .. } => "decision.proxy_authorised",
             Event::Ranked { .. } => "decision.ranked",
+            Event::Approved { .. } => "decision.approved",
             Event::DeadlineExtended { .. } => "decision.deadline_extended",
             Event::Closed { .. } => "decision.closed",
         }
@@ -361,7 +399,7 @@ pub struct Outcome {
     /// A consent decision's count.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consent: Option<ConsentResult>,
-    /// An election's count, step by step, and its quorum check.
+    /// An election's or a participatory budget's count. step by step, and its quorum check.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub election: Option<ElectionResult>,
     /// Members who voted themselves, carried by a delegate, or did not vote.
@@ -385,7 +423,7 @@ pub struct ConsentResult {
     pub quorum: Option<Check>,
 }
 
-/// An election's count.
+/// An election's or a participatory budget's count.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ElectionResult {
     /// The count, with its rounds and ties (see `andel-tally`).
@@ -637,6 +675,7 @@ impl Proposal {
                 self.vote(member, choice, reason, Some(proxy), now)
             }
             Command::Rank { voter, ranking } => self.rank(voter, ranking, now),
+            Command::Approve { voter, projects } => self.approve(voter, projects, now),
             Command::Extend { closes_at } => {
                 self.spec_in(Phase::Open, "have its deadline extended")?;
                 let current = self.closes_at.unwrap_or(now);
@@ -764,6 +803,11 @@ impl Proposal {
                     problem: "an election takes rankings: use `Rank`".to_owned(),
                 });
             }
+            Kind::Budget { .. } => {
+                return Err(ProposalError::Ballot {
+                    problem: "a participatory budget takes approvals: use `Approve`".to_owned(),
+                });
+            }
         };
         if !allowed {
             return Err(ProposalError::Choice { kind, choice });
@@ -805,9 +849,54 @@ impl Proposal {
         let spec = self.spec_in(Phase::Open, "take votes")?;
         let Kind::Election { candidates, .. } = &spec.kind else {
             return Err(ProposalError::Ballot {
-                problem: "only an election takes rankings: use `Vote`".to_owned(),
+                problem: "only an election takes rankings".to_owned(),
             });
         };
+        let names: Vec<&str> = candidates.iter().map(String::as_str).collect();
+        self.list(voter, ranking, &names, "candidate", now)
+            .map(|(voter, ranking)| {
+                vec![Event::Ranked {
+                    at: now,
+                    voter,
+                    ranking,
+                }]
+            })
+    }
+
+    fn approve(
+        &self,
+        voter: VoterId,
+        projects: Vec<u16>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Event>, ProposalError> {
+        let spec = self.spec_in(Phase::Open, "take votes")?;
+        let Kind::Budget { projects: all, .. } = &spec.kind else {
+            return Err(ProposalError::Ballot {
+                problem: "only a participatory budget takes approvals".to_owned(),
+            });
+        };
+        let names: Vec<&str> = all.iter().map(|p| p.name.as_str()).collect();
+        self.list(voter, projects, &names, "project", now)
+            .map(|(voter, projects)| {
+                vec![Event::Approved {
+                    at: now,
+                    voter,
+                    projects,
+                }]
+            })
+    }
+
+    /// Checks a ranking or an approval list of indexes below `len`, none twice, from a
+    /// voter who may vote now.
+    fn list(
+        &self,
+        voter: VoterId,
+        items: Vec<u16>,
+        names: &[&str],
+        what: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(VoterId, Vec<u16>), ProposalError> {
+        let spec = self.spec_in(Phase::Open, "take votes")?;
         let deadline = self.closes_at.unwrap_or(spec.closes_at);
         if now >= deadline {
             return Err(ProposalError::Time {
@@ -821,26 +910,22 @@ impl Proposal {
         if self.rankings.contains_key(&voter) && !spec.vote_changes {
             return Err(ProposalError::AlreadyVoted { voter });
         }
-        for (i, c) in ranking.iter().enumerate() {
-            let Some(name) = candidates.get(usize::from(*c)) else {
+        for (i, c) in items.iter().enumerate() {
+            let Some(name) = names.get(usize::from(*c)) else {
                 return Err(ProposalError::Ballot {
                     problem: format!(
-                        "there is no candidate {c}: the candidates are 0 to {}",
-                        candidates.len() - 1
+                        "there is no {what} {c}: the {what}s are 0 to {}",
+                        names.len() - 1
                     ),
                 });
             };
-            if ranking[..i].contains(c) {
+            if items[..i].contains(c) {
                 return Err(ProposalError::Ballot {
-                    problem: format!("candidate {c} (`{name}`) is ranked twice"),
+                    problem: format!("{what} {c} (`{name}`) is listed twice"),
                 });
             }
         }
-        Ok(vec![Event::Ranked {
-            at: now,
-            voter,
-            ranking,
-        }])
+        Ok((voter, items))
     }
 
     /// Folds in one event.
@@ -895,7 +980,12 @@ impl Proposal {
                 expect(self.phase, Phase::Open, "take proxies")?;
                 self.proxies.insert(member.clone(), proxy.clone());
             }
-            Event::Ranked { voter, ranking, .. } => {
+            Event::Ranked { voter, ranking, .. }
+            | Event::Approved {
+                voter,
+                projects: ranking,
+                ..
+            } => {
                 expect(self.phase, Phase::Open, "take votes")?;
                 self.rankings.insert(voter.clone(), ranking.clone());
             }
@@ -958,6 +1048,28 @@ fn check_spec(spec: &Spec) -> Result<(), ProposalError> {
         if *seats == 0 || *seats > candidates.len() {
             return Err(ProposalError::Spec {
                 problem: "needs between 1 seat and as many seats as candidates",
+            });
+        }
+    }
+    if let Kind::Budget {
+        method,
+        projects,
+        limit,
+    } = &spec.kind
+    {
+        if !matches!(method, Method::EqualShares | Method::GreedyBudget) {
+            return Err(ProposalError::Spec {
+                problem: "needs a budget method: `equal-shares` or `greedy-budget`",
+            });
+        }
+        let mut names = BTreeSet::new();
+        let valid = (1..=MAX_CANDIDATES).contains(&projects.len())
+            && projects.iter().all(|p| {
+                !p.name.trim().is_empty() && names.insert(&p.name) && p.cost > Decimal::ZERO
+            });
+        if !valid || *limit <= Decimal::ZERO {
+            return Err(ProposalError::Spec {
+                problem: "needs 1 to 1000 projects with distinct names and positive costs, and a positive limit",
             });
         }
     }
@@ -1039,6 +1151,36 @@ pub(crate) fn count(
             };
             let counted = tally(candidates, rankings, &resolution)
                 .and_then(|profile| andel_tally::count(&profile, *method, options));
+            let (verdict, count, problem) = match (&quorum, counted) {
+                (Some(q), counted) if !q.met => (Verdict::NoQuorum, counted.ok(), None),
+                (_, Ok(outcome)) if outcome.complete => (Verdict::Elected, Some(outcome), None),
+                (_, Ok(outcome)) => (Verdict::Tie, Some(outcome), None),
+                (_, Err(err)) => (Verdict::Failed, None, Some(err.to_string())),
+            };
+            let result = ElectionResult {
+                count,
+                problem,
+                quorum,
+            };
+            (verdict, None, None, Some(result))
+        }
+        Kind::Budget {
+            method,
+            projects,
+            limit,
+        } => {
+            let mut taking_part = Count::default();
+            for voter in rankings.keys() {
+                taking_part.add(
+                    people.get(voter).copied().unwrap_or(0),
+                    carried(&resolution, voter),
+                );
+            }
+            let quorum = class_quorum(spec.quorum, electorate, &resolution)
+                .or_else(|| spec.quorum.map(|q| quorum_check(q, taking_part, size)));
+            let counted = budget(projects, *limit, rankings, &resolution).and_then(|ballots| {
+                andel_tally::count_ballots(&ballots, *method, Options::default())
+            });
             let (verdict, count, problem) = match (&quorum, counted) {
                 (Some(q), counted) if !q.met => (Verdict::NoQuorum, counted.ok(), None),
                 (_, Ok(outcome)) if outcome.complete => (Verdict::Elected, Some(outcome), None),
@@ -1143,6 +1285,29 @@ fn class_quorum(
         ),
         got,
         met,
+    })
+}
+
+/// The approvals as budget ballots, each weighted by the weight its voter carries.
+fn budget(
+    projects: &[Project],
+    limit: Decimal,
+    approvals: &BTreeMap<VoterId, Vec<u16>>,
+    resolution: &Resolution,
+) -> Result<Ballots, TallyError> {
+    let mut builder = Approvals::builder(Candidates::new(projects.iter().map(|p| p.name.clone()))?);
+    for (voter, approved) in approvals {
+        builder.add(
+            approved.iter().map(|&c| CandidateId(c)),
+            carried(resolution, voter),
+        )?;
+    }
+    Ok(Ballots::Budget {
+        approvals: builder.build(),
+        budget: andel_tally::Budget {
+            limit,
+            costs: projects.iter().map(|p| p.cost).collect(),
+        },
     })
 }
 

@@ -426,7 +426,7 @@ fn an_election_is_checked_when_drafted_and_ranked() {
     );
     assert_eq!(
         problem(refused(&open, rank("ada", &[1, 1]), 11)),
-        "candidate 1 (`Bo`) is ranked twice"
+        "candidate 1 (`Bo`) is listed twice"
     );
     assert!(matches!(
         refused(&open, vote("ada", Choice::Yes, None), 11),
@@ -702,4 +702,72 @@ fn a_quorum_per_class_needs_every_class() {
         "at least 1/2 of each class takes part (users 1 of 3, workers 2 of 2)"
     );
     assert_eq!(decide(&["w1", "u1", "u2"]).verdict, Verdict::Passed);
+}
+
+#[test]
+fn a_participatory_budget_funds_what_its_approvals_can_pay() {
+    use andel_decisions::Project;
+    let budget = |method: &str, costs: &[&str], limit: &str| Kind::Budget {
+        method: method.parse().unwrap(),
+        projects: costs
+            .iter()
+            .enumerate()
+            .map(|(i, c)| Project {
+                name: format!("Project {i}"),
+                cost: c.parse().unwrap(),
+            })
+            .collect(),
+        limit: limit.parse().unwrap(),
+    };
+    let draft = |kind| {
+        Proposal::default().decide(
+            Command::Draft {
+                spec: Box::new(spec(kind)),
+            },
+            t(1),
+        )
+    };
+    assert!(matches!(
+        draft(budget("irv", &["50"], "80")),
+        Err(ProposalError::Spec { .. })
+    ));
+    assert!(matches!(
+        draft(budget("greedy-budget", &["0"], "80")),
+        Err(ProposalError::Spec { .. })
+    ));
+    let approve = |voter: &str, projects: &[u16]| Command::Approve {
+        voter: id(voter),
+        projects: projects.to_vec(),
+    };
+    let open = given(budget("greedy-budget", &["50", "40", "30"], "80"), vec![]);
+    assert_eq!(
+        refused(&open, approve("ada", &[0, 0]), 11).to_string(),
+        "project 0 (`Project 0`) is listed twice"
+    );
+    assert!(matches!(
+        refused(&open, rank("ada", &[0]), 11),
+        ProposalError::Ballot { .. }
+    ));
+    assert!(matches!(
+        refused(&given(motion(), vec![]), approve("ada", &[0]), 11),
+        ProposalError::Ballot { .. }
+    ));
+    // Approvals 3, 1 and 2: greedy funds project 0 (50) then project 2 (30), which
+    // exhausts the 80; project 1 (40) no longer fits.
+    let decided = given(
+        budget("greedy-budget", &["50", "40", "30"], "80"),
+        vec![
+            (approve("ada", &[0, 1]), 11),
+            (approve("bo", &[0]), 11),
+            (approve("cy", &[0, 2]), 11),
+            (approve("di", &[2]), 11),
+            (close(), 12),
+        ],
+    );
+    let outcome = decided.outcome().unwrap();
+    assert_eq!(outcome.verdict, Verdict::Elected);
+    let count = outcome.election.as_ref().unwrap().count.as_ref().unwrap();
+    let mut funded: Vec<usize> = count.elected.iter().map(|c| c.index()).collect();
+    funded.sort();
+    assert_eq!(funded, [0, 2]);
 }
