@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use andel::decisions::{
-    Basis, Choice, Command, Electorate, Fraction, Kind, Proposal, Quorum, Reasons, Spec, Threshold,
-    Verdict, Voter, VoterId,
+    Basis, Choice, Citation, CiteError, Command, Electorate, Fraction, Kind, Proposal, Quorum,
+    Reasons, Spec, Threshold, Verdict, Voter, VoterId,
 };
 use andel::journal::{JournalStore, Stored, StreamId, TenantId};
 use chrono::{DateTime, Utc};
@@ -131,6 +131,28 @@ async fn decide_on(store: Arc<dyn JournalStore>) {
     assert_eq!(entries.len(), 7);
     assert_eq!(entries[6].kind().as_str(), "decision.closed");
     andel::journal::verify(&entries).unwrap();
+
+    // The outcome can be cited: the Closed entry, under the stream's root.
+    let citation = Citation::of(&entries).unwrap();
+    let cited = citation.check().unwrap();
+    assert_eq!(
+        (cited.stream.as_str(), cited.seq, cited.outcome.verdict),
+        ("decision.agm-2027-3", 6, Verdict::Passed)
+    );
+    // An altered verdict, or another root, does not pass.
+    let altered = Citation {
+        entry: citation.entry.replace("\"passed\"", "\"failed\""),
+        ..citation.clone()
+    };
+    assert_ne!(altered.entry, citation.entry);
+    assert_eq!(altered.check(), Err(CiteError::Altered));
+    let other_root = Citation {
+        root: *entries[0].hash(),
+        ..citation.clone()
+    };
+    assert!(matches!(other_root.check(), Err(CiteError::Proof { .. })));
+    let json = serde_json::to_string(&citation).unwrap();
+    assert_eq!(serde_json::from_str::<Citation>(&json).unwrap(), citation);
 }
 
 #[test]

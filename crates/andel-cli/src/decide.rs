@@ -5,11 +5,11 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use andel::decisions::{
-    Choice, Command as ProposalCommand, Delegation, DelegationCommand, Delegations, Electorate,
-    Outcome, Proposal, Spec, VoterId,
+    Choice, Citation, Command as ProposalCommand, Delegation, DelegationCommand, Delegations,
+    Electorate, Outcome, Proposal, Spec, VoterId,
 };
 use andel::journal::{
-    Aggregate, AuthorId, JournalStore, Stored, StreamId, TenantId, Timestamp, verify,
+    Aggregate, AuthorId, Digest, JournalStore, Stored, StreamId, TenantId, Timestamp, verify,
 };
 use andel::ledger::open_ledger;
 use andel::store::Location;
@@ -174,6 +174,21 @@ enum Sub {
         #[arg(long)]
         json: bool,
     },
+    /// Print a citation of the proposal's outcome (JSON): its `Closed` entry with a Merkle
+    /// inclusion proof under the stream's root, for later acts to rest on.
+    Cite {
+        /// The proposal.
+        id: String,
+    },
+    /// Check a citation (no database needed): exit 1 unless it holds, and, with --root,
+    /// unless it is under that root.
+    CheckCitation {
+        /// The citation file.
+        file: PathBuf,
+        /// The root the checker trusts (hex), such as one `andel journal root` printed.
+        #[arg(long)]
+        root: Option<Digest>,
+    },
     /// Verify the proposal's journal and recount its ballots against its outcome.
     Verify {
         /// The proposal.
@@ -201,6 +216,9 @@ impl From<ChoiceArg> for Choice {
 }
 
 pub(crate) fn run(args: Args) -> Result<Exit> {
+    if let Sub::CheckCitation { file, root } = &args.command {
+        return check_citation(file, root.as_ref());
+    }
     let Some(location) = args.store else {
         bail!("`andel decide` needs --store sqlite:PATH or --store postgres://…");
     };
@@ -259,6 +277,14 @@ pub(crate) fn run(args: Args) -> Result<Exit> {
         Sub::Result { id, json } => {
             let (_, stored) = proposal(&id)?;
             return result(&id, stored.state(), json);
+        }
+        Sub::CheckCitation { .. } => return unreachable_citation(),
+        Sub::Cite { id } => {
+            let (stream, _) = proposal(&id)?;
+            let entries = journal.run(store.read(&stream, 0..u64::MAX))?;
+            let citation = Citation::of(&entries)?;
+            crate::print(&(serde_json::to_string_pretty(&citation)? + "\n"))?;
+            return Ok(Exit::Ok);
         }
         Sub::Verify { id } => {
             let (stream, stored) = proposal(&id)?;
@@ -387,6 +413,36 @@ pub(crate) fn run(args: Args) -> Result<Exit> {
     }
     crate::print(&out)?;
     Ok(Exit::Ok)
+}
+
+/// `CheckCitation` is answered before the store is opened.
+fn unreachable_citation() -> Result<Exit> {
+    bail!("check-citation needs no store")
+}
+
+fn check_citation(file: &PathBuf, root: Option<&Digest>) -> Result<Exit> {
+    let citation: Citation = serde_json::from_str(&read(file)?)
+        .with_context(|| format!("{} is not a citation", file.display()))?;
+    match citation.check() {
+        Err(err) => {
+            eprintln!("invalid: {err}");
+            Ok(Exit::Invalid)
+        }
+        Ok(_) if root.is_some_and(|r| *r != citation.root) => {
+            eprintln!(
+                "invalid: the citation is under root {}, not the one given",
+                citation.root
+            );
+            Ok(Exit::Invalid)
+        }
+        Ok(cited) => {
+            crate::print(&format!(
+                "ok: entry {} of `{}` records {:?}, under root {}\n",
+                cited.seq, cited.stream, cited.outcome.verdict, citation.root
+            ))?;
+            Ok(Exit::Ok)
+        }
+    }
 }
 
 fn delegations(

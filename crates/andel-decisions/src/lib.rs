@@ -14,6 +14,9 @@
 //!   [`Proposal::apply`] over [`Event`]s: draft, scheduled, open, closed (passed, failed,
 //!   no quorum) or withdrawn.
 //!
+//! - A closed proposal's [`Citation`] (its `Closed` entry with a Merkle inclusion proof)
+//!   lets a later act prove it rests on a decision that passed.
+//!
 //! The crate does no I/O and has no clock: callers pass `now`.
 //!
 //! # Examples
@@ -64,11 +67,13 @@
 //!
 //! None.
 
+mod citation;
 mod delegation;
 mod electorate;
 mod proposal;
 mod rules;
 
+pub use citation::{Citation, CiteError, Cited};
 pub use delegation::{
     Delegation, DelegationCommand, DelegationError, DelegationEvent, Delegations, Resolution,
     Route, in_force, resolve,

@@ -162,6 +162,23 @@ fn decide_commands_on(store: &str, scratch: &Path) {
         run_ok(&["decide", "verify", "shop"])
             .contains("recounting the ballots gives the recorded outcome")
     );
+    // The outcome can be cited, and the citation checked against the stream's root.
+    let citation = scratch.join("citation.json");
+    std::fs::write(&citation, run_ok(&["decide", "cite", "shop"])).unwrap();
+    let file = citation.to_str().unwrap();
+    assert!(ok(&["decide", "check-citation", file]).contains("records Passed"));
+    let root = run_ok(&["journal", "root", "--stream", "decision.shop"]);
+    let root = root
+        .lines()
+        .find_map(|l| l.strip_prefix("root "))
+        .unwrap()
+        .to_owned();
+    ok(&["decide", "check-citation", file, "--root", &root]);
+    fails(
+        &["decide", "check-citation", file, "--root", &"0".repeat(64)],
+        1,
+        "not the one given",
+    );
 }
 
 #[test]
