@@ -1,4 +1,5 @@
-//! Journal files on disk: verified reading, and rewrites that never leave half a file.
+//! Files on disk: verified journal reading, bounded text reading, and rewrites that never
+//! leave half a file.
 
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Write};
@@ -62,4 +63,20 @@ pub(crate) fn rewrite<T>(
         .and_then(|d| d.sync_all())
         .with_context(|| format!("cannot sync the directory `{}`", dir.display()))?;
     Ok(value)
+}
+
+/// Reads a text file the user named, refusing one larger than `max` bytes before
+/// reading it.
+pub(crate) fn read_text(path: &Path, max: u64) -> Result<String> {
+    let size = std::fs::metadata(path)
+        .with_context(|| format!("cannot read {}", path.display()))?
+        .len();
+    if size > max {
+        anyhow::bail!(
+            "{} is {size} bytes, more than the {max} read",
+            path.display()
+        );
+    }
+    std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read {} as UTF-8 text", path.display()))
 }

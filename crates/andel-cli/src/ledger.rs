@@ -541,17 +541,7 @@ pub(crate) fn run(args: Args) -> Result<Outcome> {
 }
 
 fn read(path: &PathBuf) -> Result<String> {
-    let size = std::fs::metadata(path)
-        .with_context(|| format!("cannot read {}", path.display()))?
-        .len();
-    if size > MAX_FILE {
-        bail!(
-            "{} is {size} bytes, more than the {MAX_FILE} read",
-            path.display()
-        );
-    }
-    std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read {} as UTF-8 text", path.display()))
+    crate::files::read_text(path, MAX_FILE)
 }
 
 /// One line saying what an event recorded.

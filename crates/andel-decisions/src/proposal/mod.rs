@@ -1,0 +1,606 @@
+//! A proposal's lifecycle as pure `decide` and `apply` over its events: draft,
+//! scheduled, open, closed with an outcome, or withdrawn.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use andel_journal::Aggregate;
+use andel_tally::{
+    Approvals, Ballots, CandidateId, Candidates, Method, Options, Outcome as TallyOutcome, Profile,
+    TallyError, TieBreak,
+};
+
+use crate::delegation::{Resolution, Route, resolve};
+use crate::electorate::{Electorate, VoterId};
+use crate::rules::{
+    Check, Count, MotionResult, Quorum, Size, Threshold, Verdict, decide_motion, quorum_check,
+};
+
+mod apply;
+mod count;
+mod decide;
+
+pub(crate) use count::count;
+
+/// What is being decided, and by which rules.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Spec {
+    /// Title.
+    pub title: String,
+    /// The text of the proposal.
+    pub body: String,
+    /// Who proposes it.
+    pub author: VoterId,
+    /// Motion or consent.
+    pub kind: Kind,
+    /// When voting opens.
+    pub opens_at: DateTime<Utc>,
+    /// When voting closes (exclusive).
+    pub closes_at: DateTime<Utc>,
+    /// The participation needed, if any.
+    #[serde(default)]
+    pub quorum: Option<Quorum>,
+    /// Whether a voter may change their vote while it is open.
+    #[serde(default)]
+    pub vote_changes: bool,
+    /// Whether votes carry reasons.
+    #[serde(default)]
+    pub reasons: Reasons,
+    /// Topic tags, which choose topic delegations.
+    #[serde(default)]
+    pub tags: BTreeSet<String>,
+    /// How many members' proxies one member may hold; 0 (the default) allows none.
+    #[serde(default)]
+    pub proxies_per_holder: u32,
+    /// Who sees the count before the close.
+    #[serde(default)]
+    pub visibility: Visibility,
+}
+
+/// Who may see the count while a proposal is open ([`Proposal::interim`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Visibility {
+    /// Anyone, at any time.
+    Live,
+    /// A voter, once they have voted.
+    AfterVoting,
+    /// Nobody until the close.
+    #[default]
+    AfterClose,
+}
+
+/// The ballots cast so far, by choice: direct ballots only, each at its own weight
+/// (delegation is resolved at the close).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Interim {
+    /// Per choice.
+    pub choices: BTreeMap<Choice, Count>,
+    /// Rankings cast, in an election.
+    pub rankings: u64,
+}
+
+/// The kind of decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Kind {
+    /// Yes, no or abstain, passing at a threshold.
+    Motion {
+        /// The share of yes needed.
+        threshold: Threshold,
+    },
+    /// Passes unless someone blocks (with a reason); abstaining is standing aside.
+    Consent,
+    /// Voters rank candidates (or options); any ranked-ballot method of `andel-tally`
+    /// counts them, each ballot weighted by what it carries.
+    Election {
+        /// The counting method.
+        method: Method,
+        /// The candidates or options, in ballot order.
+        candidates: Vec<String>,
+        /// Seats to fill.
+        seats: usize,
+        /// How ties are settled.
+        #[serde(default)]
+        tie_break: TieBreak,
+    },
+    /// A participatory budget: voters approve projects, and `equal-shares` or
+    /// `greedy-budget` funds them within `limit`, each approval weighted by what its
+    /// voter carries.
+    Budget {
+        /// `equal-shares` or `greedy-budget`.
+        method: Method,
+        /// The projects, in ballot order.
+        projects: Vec<Project>,
+        /// The money to spend.
+        limit: Decimal,
+    },
+}
+
+/// A project of a participatory budget.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Project {
+    /// Its name.
+    pub name: String,
+    /// What it costs.
+    pub cost: Decimal,
+}
+
+/// The most candidates an election may have.
+pub const MAX_CANDIDATES: usize = 1000;
+
+/// A vote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Choice {
+    /// For (on a consent decision: consent).
+    Yes,
+    /// Against (motions only).
+    No,
+    /// Abstain (on a consent decision: stand aside).
+    Abstain,
+    /// A blocking objection (consent decisions only).
+    Block,
+}
+
+/// Whether votes carry reasons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reasons {
+    /// No reasons.
+    Off,
+    /// A reason may be given.
+    #[default]
+    Optional,
+    /// Objections (no, block) must give one.
+    RequiredForObjections,
+}
+
+/// Where a proposal stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// Nothing yet.
+    #[default]
+    New,
+    /// Written, can still be withdrawn.
+    Draft,
+    /// Fixed, waiting for its opening time.
+    Scheduled,
+    /// Voting.
+    Open,
+    /// Decided.
+    Closed,
+    /// Withdrawn before it opened.
+    Withdrawn,
+}
+
+/// A request to move a proposal on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "command", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Command {
+    /// Write the proposal.
+    Draft {
+        /// The proposal.
+        spec: Box<Spec>,
+    },
+    /// Fix it for voting at its opening time.
+    Schedule,
+    /// Withdraw it before it opens.
+    Withdraw {
+        /// Why.
+        reason: String,
+    },
+    /// Open voting, with the electorate as it stands now (later changes to the
+    /// membership affect only later proposals).
+    Open {
+        /// The electorate, snapshotted.
+        electorate: Electorate,
+    },
+    /// Vote.
+    Vote {
+        /// Who.
+        voter: VoterId,
+        /// Their choice.
+        choice: Choice,
+        /// Their reason.
+        reason: Option<String>,
+    },
+    /// A member authorises another to vote for them on this proposal (the meeting), as
+    /// the bylaws allow: only while open, before the member votes, one proxy per member,
+    /// and no holder above the spec's `proxies_per_holder`.
+    AuthoriseProxy {
+        /// Who gives the proxy.
+        member: VoterId,
+        /// Who holds it.
+        proxy: VoterId,
+    },
+    /// A proxy holder votes for the member who authorised them; the ballot is the
+    /// member's own, recorded with who cast it.
+    VoteByProxy {
+        /// The holder.
+        proxy: VoterId,
+        /// The member voted for.
+        member: VoterId,
+        /// The choice.
+        choice: Choice,
+        /// The reason.
+        reason: Option<String>,
+    },
+    /// Rank candidates (elections): indexes into the candidate list, most preferred
+    /// first. An empty ranking is a blank vote: it takes part but supports nobody.
+    Rank {
+        /// Who.
+        voter: VoterId,
+        /// Candidate indexes.
+        ranking: Vec<u16>,
+    },
+    /// Approve projects (participatory budgets): indexes into the project list.
+    Approve {
+        /// Who.
+        voter: VoterId,
+        /// Project indexes.
+        projects: Vec<u16>,
+    },
+    /// Move the deadline later, while open.
+    Extend {
+        /// The new closing time.
+        closes_at: DateTime<Utc>,
+    },
+    /// Close and decide, with the delegations in force now (see
+    /// [`in_force`](crate::in_force)). Closing a closed proposal does nothing.
+    Close {
+        /// Who delegates to whom, for this proposal.
+        delegations: BTreeMap<VoterId, VoterId>,
+    },
+}
+
+/// What happened to a proposal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Event {
+    /// Written.
+    Drafted {
+        /// When.
+        at: DateTime<Utc>,
+        /// The proposal.
+        spec: Box<Spec>,
+    },
+    /// Fixed for voting.
+    Scheduled {
+        /// When.
+        at: DateTime<Utc>,
+    },
+    /// Withdrawn.
+    Withdrawn {
+        /// When.
+        at: DateTime<Utc>,
+        /// Why.
+        reason: String,
+    },
+    /// Voting opened with this electorate.
+    Opened {
+        /// When.
+        at: DateTime<Utc>,
+        /// The electorate, snapshotted.
+        electorate: Electorate,
+    },
+    /// A vote (replacing the voter's earlier one, where changes are allowed).
+    Voted {
+        /// When.
+        at: DateTime<Utc>,
+        /// Who.
+        voter: VoterId,
+        /// Their choice.
+        choice: Choice,
+        /// Their reason.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+        /// The proxy holder who cast it, if not the voter.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        by: Option<VoterId>,
+    },
+    /// A member authorised a proxy holder.
+    ProxyAuthorised {
+        /// When.
+        at: DateTime<Utc>,
+        /// Who gave the proxy.
+        member: VoterId,
+        /// Who holds it.
+        proxy: VoterId,
+    },
+    /// A ranking (replacing the voter's earlier one, where changes are allowed).
+    Ranked {
+        /// When.
+        at: DateTime<Utc>,
+        /// Who.
+        voter: VoterId,
+        /// Candidate indexes, most preferred first.
+        ranking: Vec<u16>,
+    },
+    /// Projects approved (replacing the voter's earlier approvals, where changes are
+    /// allowed).
+    Approved {
+        /// When.
+        at: DateTime<Utc>,
+        /// Who.
+        voter: VoterId,
+        /// Project indexes.
+        projects: Vec<u16>,
+    },
+    /// The deadline moved later.
+    DeadlineExtended {
+        /// When.
+        at: DateTime<Utc>,
+        /// The new closing time.
+        closes_at: DateTime<Utc>,
+    },
+    /// Voting closed and the proposal was decided.
+    Closed {
+        /// When.
+        at: DateTime<Utc>,
+        /// Closed before the deadline because everyone had voted.
+        early: bool,
+        /// The delegations the count followed.
+        delegations: BTreeMap<VoterId, VoterId>,
+        /// The outcome.
+        outcome: Box<Outcome>,
+    },
+}
+
+impl Event {
+    /// The journal entry kind: `decision.` and the event's type.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Event::Drafted { .. } => "decision.drafted",
+            Event::Scheduled { .. } => "decision.scheduled",
+            Event::Withdrawn { .. } => "decision.withdrawn",
+            Event::Opened { .. } => "decision.opened",
+            Event::Voted { .. } => "decision.voted",
+            Event::ProxyAuthorised { .. } => "decision.proxy_authorised",
+            Event::Ranked { .. } => "decision.ranked",
+            Event::Approved { .. } => "decision.approved",
+            Event::DeadlineExtended { .. } => "decision.deadline_extended",
+            Event::Closed { .. } => "decision.closed",
+        }
+    }
+}
+
+/// A proposal kept in a journal stream (one stream per proposal, such as
+/// `decision.agm-2027-motion-3`): replayed on open, changed by
+/// [`Stored::execute`](andel_journal::Stored::execute).
+impl Aggregate for Proposal {
+    type Command = Command;
+    type Event = Event;
+    type At = DateTime<Utc>;
+    type Rejection = ProposalError;
+    type Invalid = ProposalError;
+
+    fn decide(&self, command: Command, now: DateTime<Utc>) -> Result<Vec<Event>, ProposalError> {
+        Proposal::decide(self, command, now)
+    }
+
+    fn apply(&mut self, event: &Event) -> Result<(), ProposalError> {
+        Proposal::apply(self, event)
+    }
+
+    fn kind(event: &Event) -> &'static str {
+        event.kind()
+    }
+}
+
+/// How a proposal was decided, with everything needed to check it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outcome {
+    /// Passed, failed or no quorum.
+    pub verdict: Verdict,
+    /// A motion's count, quorum and threshold.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub motion: Option<MotionResult>,
+    /// A consent decision's count.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent: Option<ConsentResult>,
+    /// An election's or a participatory budget's count. step by step, and its quorum check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub election: Option<ElectionResult>,
+    /// Members who voted themselves, carried by a delegate, or did not vote.
+    pub direct: u64,
+    /// Members counted through delegation.
+    pub delegated: u64,
+    /// Members whose delegation chain looped (void).
+    pub void: u64,
+}
+
+/// A consent decision's count.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentResult {
+    /// Consent.
+    pub consent: Count,
+    /// Stand aside.
+    pub stand_aside: Count,
+    /// Blocks, each with its reason.
+    pub blocks: Vec<(VoterId, String)>,
+    /// The quorum check, if there is a quorum.
+    pub quorum: Option<Check>,
+}
+
+/// An election's or a participatory budget's count.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ElectionResult {
+    /// The count, with its rounds and ties (see `andel-tally`).
+    pub count: Option<TallyOutcome>,
+    /// Why it could not be counted, if it could not (nobody ranked anyone, say).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+    /// The quorum check, if there is a quorum.
+    pub quorum: Option<Check>,
+}
+
+/// A command refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProposalError {
+    /// The command does not fit the phase.
+    #[error("the proposal is {phase:?}, so it cannot {action}")]
+    Phase {
+        /// Where it stands.
+        phase: Phase,
+        /// What was asked.
+        action: &'static str,
+    },
+    /// A spec that does not hold together.
+    #[error("the proposal {problem}")]
+    Spec {
+        /// What is wrong.
+        problem: &'static str,
+    },
+    /// Too early or too late.
+    #[error("{action} is possible only {when}")]
+    Time {
+        /// What was asked.
+        action: &'static str,
+        /// When it is possible.
+        when: String,
+    },
+    /// Not in the electorate.
+    #[error("`{voter}` is not in this proposal's electorate")]
+    NotAVoter {
+        /// Who.
+        voter: VoterId,
+    },
+    /// Voting again where changes are not allowed.
+    #[error("`{voter}` has voted, and this proposal does not allow changing a vote")]
+    AlreadyVoted {
+        /// Who.
+        voter: VoterId,
+    },
+    /// A choice the kind does not offer.
+    #[error("a {kind} does not offer `{choice:?}`")]
+    Choice {
+        /// The kind.
+        kind: &'static str,
+        /// The choice.
+        choice: Choice,
+    },
+    /// A proxy the rules do not allow.
+    #[error("{problem}")]
+    Proxy {
+        /// What is wrong.
+        problem: String,
+    },
+    /// A ballot of the wrong kind, or a ranking that is not one.
+    #[error("{problem}")]
+    Ballot {
+        /// What is wrong.
+        problem: String,
+    },
+    /// A reason missing or not wanted.
+    #[error("{problem}")]
+    Reason {
+        /// What is wrong.
+        problem: &'static str,
+    },
+}
+
+/// A proposal's state, folded from its events.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Proposal {
+    phase: Phase,
+    spec: Option<Spec>,
+    closes_at: Option<DateTime<Utc>>,
+    electorate: Option<Electorate>,
+    ballots: BTreeMap<VoterId, (Choice, Option<String>)>,
+    rankings: BTreeMap<VoterId, Vec<u16>>,
+    /// Member → proxy holder.
+    proxies: BTreeMap<VoterId, VoterId>,
+    /// The delegations the close followed.
+    delegations: BTreeMap<VoterId, VoterId>,
+    outcome: Option<Outcome>,
+}
+
+impl Proposal {
+    /// Where it stands.
+    pub fn phase(&self) -> Phase {
+        self.phase
+    }
+
+    /// The proposal's text and rules.
+    pub fn spec(&self) -> Option<&Spec> {
+        self.spec.as_ref()
+    }
+
+    /// The electorate snapshotted at opening.
+    pub fn electorate(&self) -> Option<&Electorate> {
+        self.electorate.as_ref()
+    }
+
+    /// The current deadline.
+    pub fn closes_at(&self) -> Option<DateTime<Utc>> {
+        self.closes_at
+    }
+
+    /// The outcome, once closed.
+    pub fn outcome(&self) -> Option<&Outcome> {
+        self.outcome.as_ref()
+    }
+
+    /// The count so far, if `viewer` may see it now: always once closed (see
+    /// [`Proposal::outcome`]); while open, as the spec's [`Visibility`] says (`None` for a
+    /// viewer who is nobody in particular).
+    pub fn interim(&self, viewer: Option<&VoterId>) -> Option<Interim> {
+        let spec = self.spec.as_ref()?;
+        let visible = match (self.phase, spec.visibility) {
+            (Phase::Closed, _) | (Phase::Open, Visibility::Live) => true,
+            (Phase::Open, Visibility::AfterVoting) => viewer.is_some_and(|v| self.has_voted(v)),
+            _ => false,
+        };
+        if !visible {
+            return None;
+        }
+        let electorate = self.electorate.as_ref()?;
+        let mut interim = Interim::default();
+        for (voter, (choice, _)) in &self.ballots {
+            let weight = electorate.weight_of(voter).unwrap_or_default();
+            interim.choices.entry(*choice).or_default().add(1, weight);
+        }
+        interim.rankings = self.rankings.len() as u64;
+        Some(interim)
+    }
+
+    /// The outcome counted again from the recorded ballots and the delegations the close
+    /// followed, to compare with [`Proposal::outcome`]: equal unless the recorded outcome
+    /// was altered (or counted by other rules).
+    pub fn recount(&self) -> Option<Outcome> {
+        let (Phase::Closed, Some(spec), Some(electorate)) =
+            (self.phase, &self.spec, &self.electorate)
+        else {
+            return None;
+        };
+        Some(count(
+            spec,
+            electorate,
+            &self.ballots,
+            &self.rankings,
+            &self.delegations,
+        ))
+    }
+
+    /// The ballots cast so far (open ballots: who voted what).
+    pub fn ballots(&self) -> &BTreeMap<VoterId, (Choice, Option<String>)> {
+        &self.ballots
+    }
+
+    /// The rankings cast so far, in an election.
+    pub fn rankings(&self) -> &BTreeMap<VoterId, Vec<u16>> {
+        &self.rankings
+    }
+
+    fn has_voted(&self, voter: &VoterId) -> bool {
+        self.ballots.contains_key(voter) || self.rankings.contains_key(voter)
+    }
+}
