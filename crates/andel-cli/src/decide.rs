@@ -536,6 +536,6 @@ fn result(id: &str, proposal: &Proposal, json: bool) -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
-fn read(path: &PathBuf) -> Result<String> {
+fn read(path: &std::path::Path) -> Result<String> {
     crate::files::read_text(path, MAX_FILE)
 }

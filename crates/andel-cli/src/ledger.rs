@@ -540,7 +540,7 @@ pub(crate) fn run(args: Args) -> Result<Outcome> {
     Ok(Outcome::Ok)
 }
 
-fn read(path: &PathBuf) -> Result<String> {
+fn read(path: &std::path::Path) -> Result<String> {
     crate::files::read_text(path, MAX_FILE)
 }
 
