@@ -420,7 +420,7 @@ fn unreachable_citation() -> Result<Exit> {
     bail!("check-citation needs no store")
 }
 
-fn check_citation(file: &PathBuf, root: Option<&Digest>) -> Result<Exit> {
+fn check_citation(file: &std::path::Path, root: Option<&Digest>) -> Result<Exit> {
     let citation: Citation = serde_json::from_str(&read(file)?)
         .with_context(|| format!("{} is not a citation", file.display()))?;
     match citation.check() {
