@@ -12,37 +12,19 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use andel::tally::{Method, Options, Pairwise, Profile, count};
+use andel::tally::{Method, Options, Pairwise, count};
 use andel_benches::{ballots, ranked_profile};
 use criterion::{Criterion, criterion_group, criterion_main};
 
+#[path = "../peers/mod.rs"]
+mod peers;
+
+use peers::{
+    stv_rs_election, stv_rs_meek, tallystick_approval, tallystick_condorcet, tallystick_plurality,
+};
+
 fn winner(outcome: &andel::tally::Outcome) -> u16 {
     outcome.elected[0].0
-}
-
-fn tallystick_plurality(rankings: &[Vec<u16>]) -> u16 {
-    let mut tally = tallystick::plurality::DefaultPluralityTally::new(1);
-    for r in rankings {
-        tally.add(r[0]);
-    }
-    tally.winners().all()[0]
-}
-
-fn tallystick_approval(rankings: &[Vec<u16>]) -> u16 {
-    let mut tally = tallystick::approval::DefaultApprovalTally::new(1);
-    for r in rankings {
-        tally.add_ref(r);
-    }
-    tally.winners().all()[0]
-}
-
-fn tallystick_condorcet(rankings: &[Vec<u16>], n: usize) -> Vec<u16> {
-    let mut tally =
-        tallystick::condorcet::DefaultCondorcetTally::with_candidates(1, (0..n as u16).collect());
-    for r in rankings {
-        tally.add(r).unwrap();
-    }
-    tally.winners().all()
 }
 
 fn against_tallystick(c: &mut Criterion) {
@@ -91,52 +73,6 @@ fn against_tallystick(c: &mut Criterion) {
         b.iter(|| black_box(tallystick_condorcet(&rankings, n)))
     });
     group.finish();
-}
-
-fn stv_rs_election(grouped: &Profile, seats: usize) -> stv_rs::types::Election {
-    use stv_rs::types::{Ballot, Candidate, Election};
-    let candidates: Vec<Candidate> = (0..grouped.candidates().len())
-        .map(|i| Candidate::new(format!("c{i}"), false))
-        .collect();
-    let ballots: Vec<Ballot> = grouped
-        .ballots()
-        .iter()
-        .map(|(ranking, weight)| {
-            let count = usize::try_from(weight.mantissa()).unwrap();
-            Ballot::new(
-                count,
-                ranking
-                    .ranks()
-                    .iter()
-                    .map(|g| g.iter().map(|c| c.index()).collect::<Vec<_>>()),
-            )
-        })
-        .collect();
-    let total: usize = ballots.iter().map(Ballot::count).sum();
-    Election::builder()
-        .title("bench")
-        .num_seats(seats)
-        .num_ballots(total)
-        .candidates(candidates)
-        .ballots(ballots)
-        .build()
-}
-
-fn stv_rs_meek(election: &stv_rs::types::Election) -> Vec<usize> {
-    use stv_rs::arithmetic::{FixedDecimal9, Integer64};
-    let result = stv_rs::meek::stv_droop::<Integer64, FixedDecimal9>(
-        &mut std::io::sink(),
-        election,
-        "stv-rs",
-        6,
-        stv_rs::cli::Parallel::No,
-        None,
-        false,
-        false,
-        false,
-    )
-    .unwrap();
-    result.elected
 }
 
 fn against_stv_rs(c: &mut Criterion) {
