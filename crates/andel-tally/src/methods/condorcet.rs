@@ -258,6 +258,11 @@ fn ranked_pairs(
             continue;
         }
         ranking_defined = false;
+        // A Condorcet winner is never beaten in the locked graph (no locked path can end at
+        // a candidate who beats everyone), so for one seat no order can change the result.
+        if options.seats == 1 && pairwise.condorcet_winner.is_some() {
+            continue;
+        }
         let outcomes = (groups[g].len() <= MAX_PERMUTED_PAIRS).then(|| {
             let mut seen: Vec<Vec<CandidateId>> = Vec::new();
             for order in permutations(&groups[g]) {
