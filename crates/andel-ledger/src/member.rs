@@ -48,6 +48,13 @@ impl Status {
         }
     }
 
+    /// Whether the person is admitted and has not left: admitted (awaiting capital) or a
+    /// membership in force. Such a person may subscribe, pay, be charged dues, record
+    /// patronage, or be expelled.
+    pub fn is_admitted(&self) -> bool {
+        *self == Status::Admitted || self.is_member()
+    }
+
     /// Whether this is a membership in force (member, suspended or resigning).
     pub fn is_member(&self) -> bool {
         matches!(

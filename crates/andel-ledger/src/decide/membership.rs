@@ -54,7 +54,7 @@ impl Draft<'_> {
         let class = match (&status, class) {
             (Status::Applicant, None) => record.applied_class.clone(),
             (Status::Applicant, Some(class)) if class == record.applied_class => class,
-            (s, Some(class)) if s.is_member() || *s == Status::Admitted => {
+            (s, Some(class)) if s.is_admitted() => {
                 if view.holding(&class).is_some() {
                     return Err(DecideError::Status {
                         member,
@@ -183,9 +183,7 @@ impl Draft<'_> {
             .require(from, "transfer shares", member_states)?
             .clone();
         let receiver = self
-            .require(to, "receive shares", |s| {
-                s.is_member() || *s == Status::Admitted
-            })?
+            .require(to, "receive shares", |s| s.is_admitted())?
             .clone();
         let rules = self.class(&class)?.clone();
         let held = giver

@@ -210,15 +210,7 @@ impl Draft<'_> {
                 class,
                 shares,
             } => {
-                self.require(member, "subscribe shares", |s| {
-                    matches!(
-                        s,
-                        Status::Admitted
-                            | Status::Member
-                            | Status::Suspended
-                            | Status::Resigning { .. }
-                    )
-                })?;
+                self.require(member, "subscribe shares", |s| s.is_admitted())?;
                 self.subscribe(member, &class, shares)
             }
             Command::RecordPayment {
@@ -286,15 +278,7 @@ impl Draft<'_> {
                 reason,
                 equity,
             } => {
-                self.require(member, "be expelled", |s| {
-                    matches!(
-                        s,
-                        Status::Admitted
-                            | Status::Member
-                            | Status::Suspended
-                            | Status::Resigning { .. }
-                    )
-                })?;
+                self.require(member, "be expelled", |s| s.is_admitted())?;
                 text(&reason, "reason")?;
                 self.exit(member, ExitCause::Expulsion { reason }, on, equity)
             }
@@ -307,15 +291,7 @@ impl Draft<'_> {
             Command::PayRedemption { member, amount } => self.pay_redemption(member, amount),
             Command::ChargeDues { period_start } => self.charge_dues(period_start),
             Command::RecordPatronage { member, amount } => {
-                self.require(member, "record patronage", |s| {
-                    matches!(
-                        s,
-                        Status::Admitted
-                            | Status::Member
-                            | Status::Suspended
-                            | Status::Resigning { .. }
-                    )
-                })?;
+                self.require(member, "record patronage", |s| s.is_admitted())?;
                 if amount <= Decimal::ZERO {
                     return Err(DecideError::Amount {
                         what: "patronage",

@@ -87,9 +87,7 @@ impl Draft<'_> {
         for record in &self.ledger.members {
             let view = record.current();
             let status = view.status_on(self.on);
-            if !(status.is_member() || status == Status::Admitted)
-                || self.ledger.books.is_closed(record.number)
-            {
+            if !(status.is_admitted()) || self.ledger.books.is_closed(record.number) {
                 continue;
             }
             for holding in &view.holdings {
