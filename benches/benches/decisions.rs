@@ -91,6 +91,7 @@ fn open(kind: Kind, electorate: Electorate) -> Proposal {
         tags: BTreeSet::new(),
         proxies_per_holder: 0,
         visibility: andel::decisions::Visibility::AfterClose,
+        secrecy: andel::decisions::Secrecy::Open,
     };
     let mut proposal = Proposal::default();
     for (command, day) in [

@@ -101,6 +101,7 @@ fn the_ledgers_roll_is_a_weighted_electorate() {
         tags: Default::default(),
         proxies_per_holder: 0,
         visibility: andel::decisions::Visibility::AfterClose,
+        secrecy: andel::decisions::Secrecy::Open,
     };
     let mut proposal = Proposal::default();
     let commands = vec![

@@ -43,6 +43,7 @@
 //!     tags: Default::default(),
 //!     proxies_per_holder: 0,
 //!     visibility: Visibility::AfterClose,
+//!     secrecy: Secrecy::Open,
 //! };
 //! let mut proposal = Proposal::default();
 //! let mut run = |command, at: &str| -> Result<(), Box<dyn std::error::Error>> {
@@ -72,6 +73,7 @@ mod delegation;
 mod electorate;
 mod proposal;
 mod rules;
+mod secret;
 
 pub use citation::{Citation, CiteError, Cited};
 pub use delegation::{
@@ -79,11 +81,17 @@ pub use delegation::{
     Route, in_force, resolve,
 };
 pub use electorate::{Electorate, ElectorateError, MAX_ROLL_BYTES, Voter, VoterId};
+pub use proposal::BallotSeal;
 pub use proposal::{
     Choice, Command, ConsentResult, ElectionResult, Event, Interim, Kind, MAX_CANDIDATES, Outcome,
-    Phase, Project, Proposal, ProposalError, Reasons, Spec, Visibility,
+    Phase, Project, Proposal, ProposalError, Reasons, Secrecy, Spec, Visibility,
 };
 pub use rules::{
     Base, Basis, Check, Count, Fraction, MotionResult, Quorum, RuleError, Size, Threshold, Verdict,
     decide_motion, quorum_check,
+};
+pub use secret::{
+    BALLOT_LIST_HEADER, Ballot, BallotBox, BallotBoxError, BallotList, BallotListError,
+    MAX_BALLOT_LIST_BYTES, MIN_ANONYMITY, Mark, MemoryBallotBox, Receipt, ReceiptError,
+    SecretBallotError, SecretVote, cast_secret, close_secret, published_ballots,
 };

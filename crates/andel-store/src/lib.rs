@@ -53,6 +53,7 @@ use std::sync::Arc;
 
 use andel_journal::{JournalStore, SnapshotStore, TenantId};
 
+mod ballots;
 mod migrate;
 #[cfg(feature = "postgres")]
 mod postgres;

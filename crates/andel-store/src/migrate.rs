@@ -14,19 +14,33 @@ type Step = (i64, &'static str, &'static str);
 
 /// `migrations/sqlite`, in order.
 #[cfg(feature = "sqlite")]
-pub(crate) const SQLITE_MIGRATIONS: &[Step] = &[(
-    1,
-    "journal",
-    include_str!("../migrations/sqlite/0001_journal.sql"),
-)];
+pub(crate) const SQLITE_MIGRATIONS: &[Step] = &[
+    (
+        1,
+        "journal",
+        include_str!("../migrations/sqlite/0001_journal.sql"),
+    ),
+    (
+        2,
+        "ballots",
+        include_str!("../migrations/sqlite/0002_ballots.sql"),
+    ),
+];
 
 /// `migrations/postgres`, in order.
 #[cfg(feature = "postgres")]
-pub(crate) const POSTGRES_MIGRATIONS: &[Step] = &[(
-    1,
-    "journal",
-    include_str!("../migrations/postgres/0001_journal.sql"),
-)];
+pub(crate) const POSTGRES_MIGRATIONS: &[Step] = &[
+    (
+        1,
+        "journal",
+        include_str!("../migrations/postgres/0001_journal.sql"),
+    ),
+    (
+        2,
+        "ballots",
+        include_str!("../migrations/postgres/0002_ballots.sql"),
+    ),
+];
 
 /// Migrations embedded in the binary, so a store needs no files at run time.
 #[derive(Debug)]

@@ -169,6 +169,7 @@ impl PostgresStore {
 }
 
 crate::sql::sql_store!(PostgresStore, Postgres, "BEGIN");
+crate::ballots::sql_ballot_box!(PostgresStore, Postgres);
 
 #[cfg(test)]
 mod tests {

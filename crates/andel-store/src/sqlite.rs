@@ -168,3 +168,4 @@ impl SqliteStore {
 }
 
 crate::sql::sql_store!(SqliteStore, Sqlite, "BEGIN IMMEDIATE");
+crate::ballots::sql_ballot_box!(SqliteStore, Sqlite);

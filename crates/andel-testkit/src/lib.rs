@@ -17,6 +17,16 @@
 //! | [`import_keeps_hashes`] | entries move between stores with every hash, redactions included |
 //! | [`snapshots`] | the latest snapshot is kept per projection and stream, per tenant |
 //!
+//! Ballot boxes (`andel_decisions::BallotBox`) have their own suite, written by
+//! [`ballot_box_tests!`] over a [`BallotBoxHarness`]:
+//!
+//! | check | what a passing box guarantees |
+//! |---|---|
+//! | [`ballots_round_trip`] | ballots read back exactly as put, in receipt order, found by receipt |
+//! | [`ballot_retry_and_taken`] | a repeated put is a no-op; a different ballot under a used receipt is refused |
+//! | [`cast_order_leaves_no_trace`] | the same ballots cast in any order give the same box |
+//! | [`ballot_boxes_apart`] | proposals and tenants never see each other's ballots |
+//!
 //! # Running it against your store
 //!
 //! Implement [`Harness`] (how to open your store for a tenant) and let
@@ -49,6 +59,13 @@
 
 // The checks are assertions: a failing check panics, like `assert!`, to fail its test.
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
+
+mod ballots;
+
+pub use ballots::{
+    BallotBoxHarness, ballot_boxes_apart, ballot_retry_and_taken, ballots_round_trip,
+    cast_order_leaves_no_trace,
+};
 
 use std::collections::BTreeSet;
 use std::sync::Arc;

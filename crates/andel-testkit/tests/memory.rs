@@ -20,3 +20,19 @@ impl Harness for Memory {
 }
 
 andel_testkit::journal_store_tests!(async { Some(Memory::default()) });
+
+/// One ballot box per tenant, as the journal stores above.
+#[derive(Default)]
+struct MemoryBoxes(Mutex<HashMap<TenantId, Arc<andel_decisions::MemoryBallotBox>>>);
+
+#[async_trait::async_trait]
+impl andel_testkit::BallotBoxHarness for MemoryBoxes {
+    async fn open_box(&self, tenant: &TenantId) -> Arc<dyn andel_decisions::BallotBox> {
+        let mut tenants = self.0.lock().unwrap();
+        tenants.entry(tenant.clone()).or_default().clone()
+    }
+}
+
+mod ballots {
+    andel_testkit::ballot_box_tests!(async { Some(super::MemoryBoxes::default()) });
+}

@@ -64,6 +64,10 @@ impl Proposal {
                 expect(self.phase, Phase::Open, "take votes")?;
                 self.rankings.insert(voter.clone(), ranking.clone());
             }
+            Event::Participated { voter, by, .. } => {
+                expect(self.phase, Phase::Open, "take votes")?;
+                self.participants.insert(voter.clone(), by.clone());
+            }
             Event::DeadlineExtended { closes_at, .. } => {
                 expect(self.phase, Phase::Open, "have its deadline extended")?;
                 self.closes_at = Some(*closes_at);

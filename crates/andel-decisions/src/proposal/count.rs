@@ -2,7 +2,22 @@
 
 use super::*;
 
-/// Counts the ballots, delegation followed, under the spec's rules.
+/// One ballot as counted: what it says, and the people and weight it carries.
+struct Counted<'a> {
+    mark: Marked<'a>,
+    people: u64,
+    weight: Decimal,
+}
+
+/// What a counted ballot says.
+enum Marked<'a> {
+    /// A choice; a block names its voter and reason (open consent decisions only).
+    Choice(Choice, Option<(&'a VoterId, &'a str)>),
+    /// A ranking or approvals.
+    List(&'a [u16]),
+}
+
+/// Counts open ballots, delegation followed, under the spec's rules.
 pub(crate) fn count(
     spec: &Spec,
     electorate: &Electorate,
@@ -12,6 +27,57 @@ pub(crate) fn count(
 ) -> Outcome {
     let voted: BTreeSet<VoterId> = ballots.keys().chain(rankings.keys()).cloned().collect();
     let resolution = resolve(electorate, delegations, &voted);
+    let carrying = |voter: &VoterId, mark| Counted {
+        mark,
+        people: resolution.carried_people.get(voter).copied().unwrap_or(0),
+        weight: carried(&resolution, voter),
+    };
+    let mut counted = Vec::with_capacity(ballots.len() + rankings.len());
+    for (voter, (choice, reason)) in ballots {
+        let block = (*choice == Choice::Block).then(|| (voter, reason.as_deref().unwrap_or("")));
+        counted.push(carrying(voter, Marked::Choice(*choice, block)));
+    }
+    for (voter, list) in rankings {
+        counted.push(carrying(voter, Marked::List(list)));
+    }
+    count_marks(spec, electorate, &resolution, &counted)
+}
+
+/// Counts a secret ballot's list: each ballot one person at its own weight; the quorum
+/// from who took part. No delegation.
+pub(crate) fn count_secret(
+    spec: &Spec,
+    electorate: &Electorate,
+    participants: &BTreeSet<VoterId>,
+    list: &BallotList,
+) -> Outcome {
+    let resolution = resolve(electorate, &BTreeMap::new(), participants);
+    let counted: Vec<Counted<'_>> = list
+        .iter()
+        .map(|(_, ballot)| Counted {
+            mark: match ballot.mark() {
+                Mark::Choice(choice) => Marked::Choice(*choice, None),
+                Mark::Ranking(list) | Mark::Approvals(list) => Marked::List(list),
+            },
+            people: 1,
+            weight: ballot.weight(),
+        })
+        .collect();
+    let mut outcome = count_marks(spec, electorate, &resolution, &counted);
+    outcome.ballots = Some(BallotSeal {
+        counted: list.len() as u64,
+        missing: (participants.len() as u64).saturating_sub(list.len() as u64),
+        sha256: list.digest(),
+    });
+    outcome
+}
+
+fn count_marks(
+    spec: &Spec,
+    electorate: &Electorate,
+    resolution: &Resolution,
+    counted: &[Counted<'_>],
+) -> Outcome {
     let (mut direct, mut delegated, mut void) = (0, 0, 0);
     for route in resolution.routes.values() {
         match route {
@@ -21,17 +87,25 @@ pub(crate) fn count(
             Route::NotVoting => {}
         }
     }
-    let people = &resolution.carried_people;
     let mut by_choice: BTreeMap<Choice, Count> = BTreeMap::new();
     let mut blocks = Vec::new();
-    for (voter, (choice, reason)) in ballots {
-        let weight = carried(&resolution, voter);
-        let n = people.get(voter).copied().unwrap_or(0);
-        by_choice.entry(*choice).or_default().add(n, weight);
-        if *choice == Choice::Block {
-            blocks.push((voter.clone(), reason.clone().unwrap_or_default()));
+    for ballot in counted {
+        if let Marked::Choice(choice, block) = &ballot.mark {
+            by_choice
+                .entry(*choice)
+                .or_default()
+                .add(ballot.people, ballot.weight);
+            if let Some((voter, reason)) = block {
+                blocks.push(((*voter).clone(), (*reason).to_owned()));
+            }
         }
     }
+    let lists = || {
+        counted.iter().filter_map(|c| match c.mark {
+            Marked::List(list) => Some((list, c)),
+            Marked::Choice(..) => None,
+        })
+    };
     let get = |c: Choice| by_choice.get(&c).copied().unwrap_or_default();
     let size = Size {
         people: electorate.len() as u64,
@@ -48,7 +122,7 @@ pub(crate) fn count(
                 overall,
                 *threshold,
             );
-            if let Some(check) = class_quorum(spec.quorum, electorate, &resolution) {
+            if let Some(check) = class_quorum(spec.quorum, electorate, resolution) {
                 if !check.met {
                     result.outcome = Verdict::NoQuorum;
                 }
@@ -66,9 +140,9 @@ pub(crate) fn count(
                 seats: *seats,
                 tie_break: *tie_break,
             };
-            let counted = tally(candidates, rankings, &resolution)
+            let counted = tally(candidates, lists())
                 .and_then(|profile| andel_tally::count(&profile, *method, options));
-            let (verdict, result) = listed(spec, electorate, &resolution, rankings, size, counted);
+            let (verdict, result) = listed(spec, electorate, resolution, lists(), size, counted);
             (verdict, None, None, Some(result))
         }
         Kind::Budget {
@@ -76,10 +150,10 @@ pub(crate) fn count(
             projects,
             limit,
         } => {
-            let counted = budget(projects, *limit, rankings, &resolution).and_then(|ballots| {
+            let counted = budget(projects, *limit, lists()).and_then(|ballots| {
                 andel_tally::count_ballots(&ballots, *method, Options::default())
             });
-            let (verdict, result) = listed(spec, electorate, &resolution, rankings, size, counted);
+            let (verdict, result) = listed(spec, electorate, resolution, lists(), size, counted);
             (verdict, None, None, Some(result))
         }
         Kind::Consent => {
@@ -93,7 +167,7 @@ pub(crate) fn count(
                     .iter()
                     .sum(),
             };
-            let quorum = class_quorum(spec.quorum, electorate, &resolution)
+            let quorum = class_quorum(spec.quorum, electorate, resolution)
                 .or_else(|| spec.quorum.map(|q| quorum_check(q, taking_part, size)));
             let verdict = match (&quorum, blocks.is_empty()) {
                 (Some(q), _) if !q.met => Verdict::NoQuorum,
@@ -117,25 +191,23 @@ pub(crate) fn count(
         direct,
         delegated,
         void,
+        ballots: None,
     }
 }
 
 /// The verdict on listed ballots (rankings or approvals) that `andel-tally` counted: the
 /// quorum on who took part first, then whether the count completed.
-fn listed(
+fn listed<'a>(
     spec: &Spec,
     electorate: &Electorate,
     resolution: &Resolution,
-    lists: &BTreeMap<VoterId, Vec<u16>>,
+    lists: impl Iterator<Item = (&'a [u16], &'a Counted<'a>)>,
     size: Size,
     counted: Result<TallyOutcome, TallyError>,
 ) -> (Verdict, ElectionResult) {
     let mut taking_part = Count::default();
-    for voter in lists.keys() {
-        taking_part.add(
-            resolution.carried_people.get(voter).copied().unwrap_or(0),
-            carried(resolution, voter),
-        );
+    for (_, ballot) in lists {
+        taking_part.add(ballot.people, ballot.weight);
     }
     let quorum = class_quorum(spec.quorum, electorate, resolution)
         .or_else(|| spec.quorum.map(|q| quorum_check(q, taking_part, size)));
@@ -211,19 +283,15 @@ fn class_quorum(
     })
 }
 
-/// The approvals as budget ballots, each weighted by the weight its voter carries.
-fn budget(
+/// The approvals as budget ballots, each at the weight it carries.
+fn budget<'a>(
     projects: &[Project],
     limit: Decimal,
-    approvals: &BTreeMap<VoterId, Vec<u16>>,
-    resolution: &Resolution,
+    approvals: impl Iterator<Item = (&'a [u16], &'a Counted<'a>)>,
 ) -> Result<Ballots, TallyError> {
     let mut builder = Approvals::builder(Candidates::new(projects.iter().map(|p| p.name.clone()))?);
-    for (voter, approved) in approvals {
-        builder.add(
-            approved.iter().map(|&c| CandidateId(c)),
-            carried(resolution, voter),
-        )?;
+    for (approved, ballot) in approvals {
+        builder.add(approved.iter().map(|&c| CandidateId(c)), ballot.weight)?;
     }
     Ok(Ballots::Budget {
         approvals: builder.build(),
@@ -234,18 +302,17 @@ fn budget(
     })
 }
 
-/// The rankings as a profile, each weighted by the weight its voter carries.
-fn tally(
+/// The rankings as a profile, each at the weight it carries.
+fn tally<'a>(
     candidates: &[String],
-    rankings: &BTreeMap<VoterId, Vec<u16>>,
-    resolution: &Resolution,
+    rankings: impl Iterator<Item = (&'a [u16], &'a Counted<'a>)>,
 ) -> Result<Profile, TallyError> {
     let mut profile = Profile::builder(Candidates::new(candidates.iter().cloned())?);
     let mut order = Vec::new();
-    for (voter, ranking) in rankings {
+    for (ranking, ballot) in rankings {
         order.clear();
         order.extend(ranking.iter().map(|&c| CandidateId(c)));
-        profile.add_order(&order, carried(resolution, voter))?;
+        profile.add_order(&order, ballot.weight)?;
     }
     Ok(profile.build())
 }

@@ -17,6 +17,20 @@ impl Proposal {
             phase: self.phase,
             action,
         };
+        let secret = self.spec.as_ref().map(|s| s.secrecy) == Some(Secrecy::Secret);
+        if secret
+            && matches!(
+                command,
+                Command::Vote { .. }
+                    | Command::VoteByProxy { .. }
+                    | Command::Rank { .. }
+                    | Command::Approve { .. }
+            )
+        {
+            return Err(ProposalError::Secrecy {
+                problem: "this is a secret ballot: cast it with `CastSecret` (see `cast_secret`), which keeps the ballot apart from who cast it".to_owned(),
+            });
+        }
         match command {
             Command::Draft { spec } => {
                 if self.phase != Phase::New {
@@ -55,6 +69,9 @@ impl Proposal {
                         problem: "cannot open with nobody to vote",
                     });
                 }
+                if spec.secrecy == Secrecy::Secret {
+                    check_anonymity(&electorate)?;
+                }
                 Ok(vec![Event::Opened {
                     at: now,
                     electorate,
@@ -92,20 +109,37 @@ impl Proposal {
                 }
                 Ok(vec![Event::DeadlineExtended { at: now, closes_at }])
             }
+            Command::CastSecret { voter, by, mark } => self.cast_secret(voter, by, mark, now),
+            Command::CloseSecret { ballots } => {
+                if self.phase == Phase::Closed {
+                    return Ok(Vec::new()); // closing is idempotent
+                }
+                if !secret {
+                    return Err(ProposalError::Secrecy {
+                        problem: "this is an open ballot: close it with `Close`".to_owned(),
+                    });
+                }
+                let (spec, electorate, early) = self.closing(now)?;
+                let participants: BTreeSet<VoterId> = self.participants.keys().cloned().collect();
+                self.check_box(spec, electorate, &ballots)?;
+                let outcome = count_secret(spec, electorate, &participants, &ballots);
+                Ok(vec![Event::Closed {
+                    at: now,
+                    early,
+                    delegations: BTreeMap::new(),
+                    outcome: Box::new(outcome),
+                }])
+            }
             Command::Close { delegations } => {
                 if self.phase == Phase::Closed {
                     return Ok(Vec::new()); // closing is idempotent
                 }
-                let spec = self.spec_in(Phase::Open, "close")?;
-                let electorate = self.electorate.as_ref().ok_or(phase_error("close"))?;
-                let deadline = self.closes_at.unwrap_or(spec.closes_at);
-                let everyone = electorate.voters().all(|v| self.has_voted(&v.id));
-                if now < deadline && !everyone {
-                    return Err(ProposalError::Time {
-                        action: "closing",
-                        when: format!("from {deadline}, or once every voter has voted"),
+                if secret {
+                    return Err(ProposalError::Secrecy {
+                        problem: "a secret ballot closes with `CloseSecret` and the ballots of its box (see `close_secret`); it follows no delegation".to_owned(),
                     });
                 }
+                let (spec, electorate, early) = self.closing(now)?;
                 let outcome = count(
                     spec,
                     electorate,
@@ -115,12 +149,100 @@ impl Proposal {
                 );
                 Ok(vec![Event::Closed {
                     at: now,
-                    early: now < deadline,
+                    early,
                     delegations,
                     outcome: Box::new(outcome),
                 }])
             }
         }
+    }
+
+    /// The spec and electorate, if the proposal may close at `now`, and whether that is
+    /// early (everyone has voted before the deadline).
+    fn closing(&self, now: DateTime<Utc>) -> Result<(&Spec, &Electorate, bool), ProposalError> {
+        let spec = self.spec_in(Phase::Open, "close")?;
+        let electorate = self.electorate.as_ref().ok_or(ProposalError::Phase {
+            phase: self.phase,
+            action: "close",
+        })?;
+        let deadline = self.closes_at.unwrap_or(spec.closes_at);
+        let everyone = electorate.voters().all(|v| self.has_voted(&v.id));
+        if now < deadline && !everyone {
+            return Err(ProposalError::Time {
+                action: "closing",
+                when: format!("from {deadline}, or once every voter has voted"),
+            });
+        }
+        Ok((spec, electorate, now < deadline))
+    }
+
+    /// Takes part in a secret ballot: the checks of an open vote, recorded as
+    /// participation only.
+    fn cast_secret(
+        &self,
+        voter: VoterId,
+        by: Option<VoterId>,
+        mark: Mark,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Event>, ProposalError> {
+        let spec = self.spec_in(Phase::Open, "take votes")?;
+        if spec.secrecy != Secrecy::Secret {
+            return Err(ProposalError::Secrecy {
+                problem: "this is an open ballot: vote with `Vote`, `Rank` or `Approve`".to_owned(),
+            });
+        }
+        if let Some(proxy) = &by
+            && self.proxies.get(&voter) != Some(proxy)
+        {
+            return Err(ProposalError::Proxy {
+                problem: format!("`{proxy}` holds no proxy from `{voter}`"),
+            });
+        }
+        match mark {
+            Mark::Choice(choice) => self.vote(voter.clone(), choice, None, None, now)?,
+            Mark::Ranking(ranking) => self.rank(voter.clone(), ranking, now)?,
+            Mark::Approvals(projects) => self.approve(voter.clone(), projects, now)?,
+        };
+        Ok(vec![Event::Participated { at: now, voter, by }])
+    }
+
+    /// Checks a secret ballot's box against who took part: no more ballots than
+    /// participants, each ballot's weight carried by a participant (each weight as often
+    /// as participants carry it), and each mark one the proposal takes.
+    fn check_box(
+        &self,
+        spec: &Spec,
+        electorate: &Electorate,
+        ballots: &BallotList,
+    ) -> Result<(), ProposalError> {
+        let refuse = |problem: String| Err(ProposalError::Secrecy { problem });
+        if ballots.len() > self.participants.len() {
+            return refuse(format!(
+                "the ballot box holds {} ballots but only {} voters took part: it was stuffed",
+                ballots.len(),
+                self.participants.len()
+            ));
+        }
+        let mut weights: BTreeMap<Decimal, usize> = BTreeMap::new();
+        for voter in self.participants.keys() {
+            let weight = electorate.weight_of(voter).unwrap_or_default().normalize();
+            *weights.entry(weight).or_default() += 1;
+        }
+        for (receipt, ballot) in ballots.iter() {
+            match weights.get_mut(&ballot.weight()) {
+                Some(left) if *left > 0 => *left -= 1,
+                _ => {
+                    return refuse(format!(
+                        "ballot {receipt} carries weight {}, more often than the voters who took part carry it: the box was altered",
+                        ballot.weight()
+                    ));
+                }
+            }
+            if let Err(problem) = check_mark(spec, ballot.mark()) {
+                return refuse(format!("ballot {receipt} {problem}: the box was altered"));
+            }
+        }
+        Ok(())
     }
 
     fn spec_in(&self, phase: Phase, action: &'static str) -> Result<&Spec, ProposalError> {
@@ -343,6 +465,9 @@ fn check_spec(spec: &Spec) -> Result<(), ProposalError> {
             problem: "must close after it opens",
         });
     }
+    if spec.secrecy == Secrecy::Secret {
+        check_secret_spec(spec)?;
+    }
     if let Kind::Election {
         method,
         candidates,
@@ -398,4 +523,53 @@ fn check_spec(spec: &Spec) -> Result<(), ProposalError> {
         }
     }
     Ok(())
+}
+
+/// What a secret ballot cannot take (see [`Secrecy`]).
+fn check_secret_spec(spec: &Spec) -> Result<(), ProposalError> {
+    let problem = if matches!(spec.kind, Kind::Consent) {
+        "is a consent decision, whose blocks are heard by name: it cannot be secret"
+    } else if spec.vote_changes {
+        "is secret, so a vote cannot be changed (nothing links a voter to their ballot)"
+    } else if spec.reasons == Reasons::RequiredForObjections {
+        "is secret, so it cannot require reasons of objections (a secret ballot takes none)"
+    } else if spec.visibility != Visibility::AfterClose {
+        "is secret, so its count is seen only after the close (a live count would show how each voter voted as they vote)"
+    } else {
+        return Ok(());
+    };
+    Err(ProposalError::Spec { problem })
+}
+
+/// A secret ballot opens only if every weight is carried by at least [`MIN_ANONYMITY`]
+/// voters: a ballot's weight must not name its voter.
+fn check_anonymity(electorate: &Electorate) -> Result<(), ProposalError> {
+    let mut weights: BTreeMap<Decimal, usize> = BTreeMap::new();
+    for voter in electorate.voters() {
+        *weights.entry(voter.weight.normalize()).or_default() += 1;
+    }
+    match weights.iter().find(|(_, n)| **n < MIN_ANONYMITY) {
+        Some((weight, n)) => Err(ProposalError::Secrecy {
+            problem: format!(
+                "a secret ballot needs every weight carried by at least {MIN_ANONYMITY} voters, so that a ballot's weight does not name its voter; weight {weight} is carried by {n}"
+            ),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Whether `mark` is a ballot the proposal takes; the problem otherwise.
+fn check_mark(spec: &Spec, mark: &Mark) -> Result<(), String> {
+    let (len, list) = match (&spec.kind, mark) {
+        (Kind::Motion { .. }, Mark::Choice(Choice::Yes | Choice::No | Choice::Abstain)) => {
+            return Ok(());
+        }
+        (Kind::Election { candidates, .. }, Mark::Ranking(list)) => (candidates.len(), list),
+        (Kind::Budget { projects, .. }, Mark::Approvals(list)) => (projects.len(), list),
+        _ => return Err(format!("is `{mark}`, which this proposal does not take")),
+    };
+    match list.iter().find(|i| usize::from(**i) >= len) {
+        Some(i) => Err(format!("lists {i}, beyond the {len} on the ballot")),
+        None => Ok(()),
+    }
 }

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use andel_journal::Aggregate;
+use andel_journal::{Aggregate, Digest};
 use andel_tally::{
     Approvals, Ballots, CandidateId, Candidates, Method, Options, Outcome as TallyOutcome, Profile,
     TallyError, TieBreak,
@@ -18,12 +18,13 @@ use crate::electorate::{Electorate, VoterId};
 use crate::rules::{
     Check, Count, MotionResult, Quorum, Size, Threshold, Verdict, decide_motion, quorum_check,
 };
+use crate::secret::{BallotList, MIN_ANONYMITY, Mark};
 
 mod apply;
 mod count;
 mod decide;
 
-pub(crate) use count::count;
+pub(crate) use count::{count, count_secret};
 
 /// What is being decided, and by which rules.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,6 +59,26 @@ pub struct Spec {
     /// Who sees the count before the close.
     #[serde(default)]
     pub visibility: Visibility,
+    /// Whether ballots are open (who voted what is recorded) or secret.
+    #[serde(default)]
+    pub secrecy: Secrecy,
+}
+
+/// Whether a ballot is open or secret.
+///
+/// A secret ballot keeps who voted apart from what was voted (see
+/// [`cast_secret`](crate::cast_secret)). What it takes follows from that: no changing a
+/// vote, no reasons required of objections, no count before the close, no consent
+/// decisions (whose blocks are heard by name), and no delegation, whose weight would
+/// need the link between a delegate and their ballot. Proxies are allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Secrecy {
+    /// Each ballot is recorded with its voter.
+    #[default]
+    Open,
+    /// Ballots go to a ballot box under random receipts, apart from who voted.
+    Secret,
 }
 
 /// Who may see the count while a proposal is open ([`Proposal::interim`]).
@@ -257,6 +278,23 @@ pub enum Command {
         /// Who delegates to whom, for this proposal.
         delegations: BTreeMap<VoterId, VoterId>,
     },
+    /// Take part in a secret ballot: checked as a vote is, but recorded only as
+    /// participation ([`Event::Participated`]); the ballot itself goes to the box (see
+    /// [`cast_secret`](crate::cast_secret)).
+    CastSecret {
+        /// The voter whose ballot it is.
+        voter: VoterId,
+        /// The proxy holder casting it, if not the voter.
+        by: Option<VoterId>,
+        /// What it says.
+        mark: Mark,
+    },
+    /// Close a secret ballot and count `ballots`, every ballot in its box (see
+    /// [`close_secret`](crate::close_secret)). Closing a closed proposal does nothing.
+    CloseSecret {
+        /// The box's ballots.
+        ballots: Box<BallotList>,
+    },
 }
 
 /// What happened to a proposal.
@@ -340,6 +378,16 @@ pub enum Event {
         /// The new closing time.
         closes_at: DateTime<Utc>,
     },
+    /// A voter took part in a secret ballot (their ballot is in the box, apart).
+    Participated {
+        /// When.
+        at: DateTime<Utc>,
+        /// Who.
+        voter: VoterId,
+        /// The proxy holder who cast it, if not the voter.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        by: Option<VoterId>,
+    },
     /// Voting closed and the proposal was decided.
     Closed {
         /// When.
@@ -366,6 +414,7 @@ impl Event {
             Event::Ranked { .. } => "decision.ranked",
             Event::Approved { .. } => "decision.approved",
             Event::DeadlineExtended { .. } => "decision.deadline_extended",
+            Event::Participated { .. } => "decision.participated",
             Event::Closed { .. } => "decision.closed",
         }
     }
@@ -414,6 +463,21 @@ pub struct Outcome {
     pub delegated: u64,
     /// Members whose delegation chain looped (void).
     pub void: u64,
+    /// A secret ballot's published list: how many ballots, and its SHA-256.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ballots: Option<BallotSeal>,
+}
+
+/// What a secret ballot's outcome records of its published list ([`BallotList`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BallotSeal {
+    /// Ballots counted.
+    pub counted: u64,
+    /// Voters who took part whose ballot never reached the box (a box that failed
+    /// after their participation was recorded).
+    pub missing: u64,
+    /// SHA-256 of the list's text ([`BallotList::digest`]).
+    pub sha256: Digest,
 }
 
 /// A consent decision's count.
@@ -505,6 +569,12 @@ pub enum ProposalError {
         /// What is wrong.
         problem: &'static str,
     },
+    /// Something a secret ballot cannot do, or a ballot box that does not add up.
+    #[error("{problem}")]
+    Secrecy {
+        /// What is wrong.
+        problem: String,
+    },
 }
 
 /// A proposal's state, folded from its events.
@@ -516,6 +586,8 @@ pub struct Proposal {
     electorate: Option<Electorate>,
     ballots: BTreeMap<VoterId, (Choice, Option<String>)>,
     rankings: BTreeMap<VoterId, Vec<u16>>,
+    /// Who took part in a secret ballot, and through which proxy holder.
+    participants: BTreeMap<VoterId, Option<VoterId>>,
     /// Member → proxy holder.
     proxies: BTreeMap<VoterId, VoterId>,
     /// The delegations the close followed.
@@ -554,6 +626,9 @@ impl Proposal {
     /// viewer who is nobody in particular).
     pub fn interim(&self, viewer: Option<&VoterId>) -> Option<Interim> {
         let spec = self.spec.as_ref()?;
+        if spec.secrecy == Secrecy::Secret {
+            return None; // a secret ballot is counted only at the close
+        }
         let visible = match (self.phase, spec.visibility) {
             (Phase::Closed, _) | (Phase::Open, Visibility::Live) => true,
             (Phase::Open, Visibility::AfterVoting) => viewer.is_some_and(|v| self.has_voted(v)),
@@ -590,6 +665,48 @@ impl Proposal {
         ))
     }
 
+    /// Counts a closed secret ballot's published list again, after checking that it is
+    /// the list the outcome sealed: equal to [`Proposal::outcome`] unless the recorded
+    /// outcome was altered.
+    ///
+    /// # Errors
+    ///
+    /// Not a closed secret ballot, or a list whose SHA-256 differs from the outcome's.
+    pub fn recount_published(&self, list: &BallotList) -> Result<Outcome, ProposalError> {
+        let refuse = |problem: String| Err(ProposalError::Secrecy { problem });
+        let (Some(spec), Some(electorate), Some(outcome)) =
+            (&self.spec, &self.electorate, &self.outcome)
+        else {
+            return refuse("the proposal is not closed".to_owned());
+        };
+        let Some(seal) = outcome.ballots else {
+            return refuse("the proposal is not a secret ballot".to_owned());
+        };
+        let digest = list.digest();
+        if digest != seal.sha256 {
+            return refuse(format!(
+                "this ballot list's SHA-256 is {digest}, but the outcome published {}",
+                seal.sha256
+            ));
+        }
+        let participants = self.participants.keys().cloned().collect();
+        Ok(count_secret(spec, electorate, &participants, list))
+    }
+
+    /// Who took part: the voters of an open ballot, the participation of a secret one.
+    /// `None` for a secret ballot in which fewer than [`MIN_ANONYMITY`] voters took part,
+    /// whose list would say too much about how each voted.
+    pub fn participation(&self) -> Option<Vec<&VoterId>> {
+        if self.spec.as_ref()?.secrecy == Secrecy::Secret {
+            return (self.participants.len() >= MIN_ANONYMITY)
+                .then(|| self.participants.keys().collect());
+        }
+        let mut voters: Vec<&VoterId> = self.ballots.keys().chain(self.rankings.keys()).collect();
+        voters.sort();
+        voters.dedup();
+        Some(voters)
+    }
+
     /// The ballots cast so far (open ballots: who voted what).
     pub fn ballots(&self) -> &BTreeMap<VoterId, (Choice, Option<String>)> {
         &self.ballots
@@ -601,6 +718,8 @@ impl Proposal {
     }
 
     fn has_voted(&self, voter: &VoterId) -> bool {
-        self.ballots.contains_key(voter) || self.rankings.contains_key(voter)
+        self.ballots.contains_key(voter)
+            || self.rankings.contains_key(voter)
+            || self.participants.contains_key(voter)
     }
 }

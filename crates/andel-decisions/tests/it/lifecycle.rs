@@ -44,6 +44,7 @@ fn spec(kind: Kind) -> Spec {
         tags: Default::default(),
         proxies_per_holder: 0,
         visibility: andel_decisions::Visibility::AfterClose,
+        secrecy: andel_decisions::Secrecy::Open,
     }
 }
 

@@ -7,4 +7,5 @@
 mod delegation;
 mod lifecycle;
 mod properties;
+mod secret;
 mod thresholds;

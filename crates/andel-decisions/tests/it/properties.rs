@@ -59,6 +59,7 @@ proptest! {
             tags: Default::default(),
             proxies_per_holder: 0,
             visibility: andel_decisions::Visibility::AfterClose,
+            secrecy: andel_decisions::Secrecy::Open,
         };
         let mut live = Proposal::default();
         let mut events = Vec::new();

@@ -98,6 +98,24 @@ impl Harness for PostgresHarness {
     }
 }
 
+#[async_trait::async_trait]
+impl andel_testkit::BallotBoxHarness for SqliteHarness {
+    async fn open_box(&self, tenant: &TenantId) -> Arc<dyn andel_decisions::BallotBox> {
+        Arc::new(self.database().await.store(tenant.clone()))
+    }
+}
+
+#[async_trait::async_trait]
+impl andel_testkit::BallotBoxHarness for PostgresHarness {
+    async fn open_box(&self, tenant: &TenantId) -> Arc<dyn andel_decisions::BallotBox> {
+        Arc::new(self.database().await.store(tenant.clone()))
+    }
+
+    async fn finish_box(&self) {
+        Harness::finish(self).await;
+    }
+}
+
 /// Raw SQL on a test database, bypassing the store: what someone with database access
 /// could do.
 pub(crate) enum Raw {

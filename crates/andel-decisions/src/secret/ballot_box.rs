@@ -1,0 +1,153 @@
+//! Where secret ballots are kept: the [`BallotBox`] trait and its in-memory backend.
+
+use std::collections::BTreeMap;
+use std::sync::{Mutex, MutexGuard};
+
+use andel_journal::StreamId;
+use async_trait::async_trait;
+
+use super::{Ballot, Receipt};
+
+/// Why a ballot box refused or failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BallotBoxError {
+    /// A different ballot is already in the box under this receipt.
+    #[error("receipt {receipt} already holds a different ballot")]
+    Taken {
+        /// The receipt.
+        receipt: Receipt,
+    },
+    /// A stored row that is not a ballot (the database was edited).
+    #[error("the ballot box of `{proposal}` holds a row that is not a ballot: {problem}")]
+    Corrupt {
+        /// The proposal's stream.
+        proposal: StreamId,
+        /// What is wrong.
+        problem: String,
+    },
+    /// The backend failed (a database error, a lost connection).
+    #[error("ballot box failed: {0}")]
+    Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// Where secret ballots are kept, one box per proposal (named by its journal stream).
+///
+/// A box keeps each ballot under its receipt and nothing else: an implementation must
+/// not store who cast a ballot, when, or in which order, and must list ballots in
+/// receipt order. Ballots are only ever added: there is no update and no delete.
+///
+/// `andel-store` keeps boxes in SQLite (a `WITHOUT ROWID` table, stored in receipt
+/// order) and PostgreSQL; `andel-testkit` has the conformance suite every box must pass.
+///
+/// ```
+/// use andel_decisions::{Ballot, BallotBox, Choice, Mark, MemoryBallotBox, Receipt};
+/// use andel_journal::StreamId;
+///
+/// # tokio::runtime::Runtime::new()?.block_on(async {
+/// let ballot_box = MemoryBallotBox::new();
+/// let proposal = StreamId::new("decision.agm-3")?;
+/// let receipt = Receipt::random()?;
+/// let ballot = Ballot::new(1.into(), Mark::Choice(Choice::Yes));
+/// ballot_box.put(&proposal, &receipt, &ballot).await?;
+/// ballot_box.put(&proposal, &receipt, &ballot).await?; // a retry does nothing
+/// assert_eq!(ballot_box.find(&proposal, &receipt).await?, Some(ballot));
+/// assert_eq!(ballot_box.ballots(&proposal).await?.len(), 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[async_trait]
+pub trait BallotBox: Send + Sync {
+    /// Puts `ballot` in the box of `proposal` under `receipt`. Putting the same ballot
+    /// under the same receipt again does nothing, so a failed put can be retried.
+    ///
+    /// # Errors
+    ///
+    /// [`BallotBoxError::Taken`] if the receipt holds a different ballot; a backend
+    /// failure.
+    async fn put(
+        &self,
+        proposal: &StreamId,
+        receipt: &Receipt,
+        ballot: &Ballot,
+    ) -> Result<(), BallotBoxError>;
+
+    /// Every ballot in the box of `proposal`, in receipt order.
+    ///
+    /// # Errors
+    ///
+    /// A backend failure, or a stored row that is not a ballot.
+    async fn ballots(&self, proposal: &StreamId) -> Result<Vec<(Receipt, Ballot)>, BallotBoxError>;
+
+    /// The ballot under `receipt` in the box of `proposal`.
+    ///
+    /// # Errors
+    ///
+    /// As [`BallotBox::ballots`].
+    async fn find(
+        &self,
+        proposal: &StreamId,
+        receipt: &Receipt,
+    ) -> Result<Option<Ballot>, BallotBoxError>;
+}
+
+/// Ballot boxes in memory, for tests and embedding.
+#[derive(Debug, Default)]
+pub struct MemoryBallotBox {
+    boxes: Mutex<BTreeMap<StreamId, BTreeMap<Receipt, Ballot>>>,
+}
+
+impl MemoryBallotBox {
+    /// Empty.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, BTreeMap<StreamId, BTreeMap<Receipt, Ballot>>> {
+        // A panic elsewhere cannot leave a half-written map: every change is one insert.
+        self.boxes
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+#[async_trait]
+impl BallotBox for MemoryBallotBox {
+    async fn put(
+        &self,
+        proposal: &StreamId,
+        receipt: &Receipt,
+        ballot: &Ballot,
+    ) -> Result<(), BallotBoxError> {
+        let mut boxes = self.lock();
+        let ballots = boxes.entry(proposal.clone()).or_default();
+        match ballots.get(receipt) {
+            Some(held) if held == ballot => Ok(()),
+            Some(_) => Err(BallotBoxError::Taken { receipt: *receipt }),
+            None => {
+                ballots.insert(*receipt, ballot.clone());
+                Ok(())
+            }
+        }
+    }
+
+    async fn ballots(&self, proposal: &StreamId) -> Result<Vec<(Receipt, Ballot)>, BallotBoxError> {
+        Ok(self
+            .lock()
+            .get(proposal)
+            .map(|b| b.iter().map(|(r, b)| (*r, b.clone())).collect())
+            .unwrap_or_default())
+    }
+
+    async fn find(
+        &self,
+        proposal: &StreamId,
+        receipt: &Receipt,
+    ) -> Result<Option<Ballot>, BallotBoxError> {
+        Ok(self
+            .lock()
+            .get(proposal)
+            .and_then(|b| b.get(receipt).cloned()))
+    }
+}

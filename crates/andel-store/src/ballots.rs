@@ -1,0 +1,106 @@
+//! Ballot boxes over SQL, written once for both backends.
+
+/// Statements shared by both backends.
+pub(crate) mod statements {
+    pub(crate) const PUT: &str = "INSERT INTO andel_ballots (tenant, proposal, receipt, ballot) \
+         VALUES ($1, $2, $3, $4) ON CONFLICT (tenant, proposal, receipt) DO NOTHING";
+    pub(crate) const FIND: &str = "SELECT ballot FROM andel_ballots \
+         WHERE tenant = $1 AND proposal = $2 AND receipt = $3";
+    pub(crate) const LIST: &str = "SELECT receipt, ballot FROM andel_ballots \
+         WHERE tenant = $1 AND proposal = $2 ORDER BY receipt";
+}
+
+/// Implements `andel_decisions::BallotBox` for `$store`, a type with `pool:
+/// sqlx::Pool<$db>` and `tenant: TenantId`.
+macro_rules! sql_ballot_box {
+    ($store:ident, $db:ty) => {
+        impl $store {
+            fn ballot(
+                proposal: &andel_journal::StreamId,
+                receipt: &[u8],
+                text: &str,
+            ) -> Result<
+                (andel_decisions::Receipt, andel_decisions::Ballot),
+                andel_decisions::BallotBoxError,
+            > {
+                let corrupt = |problem: String| andel_decisions::BallotBoxError::Corrupt {
+                    proposal: proposal.clone(),
+                    problem,
+                };
+                let receipt = andel_decisions::Receipt::from_slice(receipt)
+                    .map_err(|err| corrupt(err.to_string()))?;
+                let ballot = text
+                    .parse()
+                    .map_err(|problem| corrupt(format!("under receipt {receipt}: {problem}")))?;
+                Ok((receipt, ballot))
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl andel_decisions::BallotBox for $store {
+            async fn put(
+                &self,
+                proposal: &andel_journal::StreamId,
+                receipt: &andel_decisions::Receipt,
+                ballot: &andel_decisions::Ballot,
+            ) -> Result<(), andel_decisions::BallotBoxError> {
+                let text = ballot.to_string();
+                let backend =
+                    |err: sqlx::Error| andel_decisions::BallotBoxError::Backend(Box::new(err));
+                let done = sqlx::query($crate::ballots::statements::PUT)
+                    .bind(self.tenant.as_str())
+                    .bind(proposal.as_str())
+                    .bind(&receipt.as_bytes()[..])
+                    .bind(&text)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(backend)?;
+                if done.rows_affected() == 1 {
+                    return Ok(());
+                }
+                // The receipt was in the box already: a retry of the same ballot is fine.
+                match andel_decisions::BallotBox::find(self, proposal, receipt).await? {
+                    Some(held) if held == *ballot => Ok(()),
+                    _ => Err(andel_decisions::BallotBoxError::Taken { receipt: *receipt }),
+                }
+            }
+
+            async fn ballots(
+                &self,
+                proposal: &andel_journal::StreamId,
+            ) -> Result<
+                Vec<(andel_decisions::Receipt, andel_decisions::Ballot)>,
+                andel_decisions::BallotBoxError,
+            > {
+                let rows: Vec<(Vec<u8>, String)> =
+                    sqlx::query_as($crate::ballots::statements::LIST)
+                        .bind(self.tenant.as_str())
+                        .bind(proposal.as_str())
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(|err| andel_decisions::BallotBoxError::Backend(Box::new(err)))?;
+                rows.iter()
+                    .map(|(receipt, text)| Self::ballot(proposal, receipt, text))
+                    .collect()
+            }
+
+            async fn find(
+                &self,
+                proposal: &andel_journal::StreamId,
+                receipt: &andel_decisions::Receipt,
+            ) -> Result<Option<andel_decisions::Ballot>, andel_decisions::BallotBoxError> {
+                let text: Option<String> = sqlx::query_scalar($crate::ballots::statements::FIND)
+                    .bind(self.tenant.as_str())
+                    .bind(proposal.as_str())
+                    .bind(&receipt.as_bytes()[..])
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(|err| andel_decisions::BallotBoxError::Backend(Box::new(err)))?;
+                text.map(|text| Self::ballot(proposal, receipt.as_bytes(), &text).map(|(_, b)| b))
+                    .transpose()
+            }
+        }
+    };
+}
+
+pub(crate) use sql_ballot_box;
