@@ -6,4 +6,5 @@
 mod decisions_stored;
 mod python_verifier;
 mod roll_to_electorate;
+mod secret_stored;
 mod tidy;

@@ -5,8 +5,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use andel::decisions::{
-    Choice, Citation, Command as ProposalCommand, Delegation, DelegationCommand, Delegations,
-    Electorate, Outcome, Proposal, Spec, VoterId,
+    BallotList, Choice, Citation, Command as ProposalCommand, Delegation, DelegationCommand,
+    Delegations, Electorate, Kind, Mark, Outcome, Proposal, Receipt, Secrecy, SecretVote, Spec,
+    VoterId, cast_secret, close_secret, published_ballots,
 };
 use andel::journal::{
     Aggregate, AuthorId, Digest, JournalStore, Stored, StreamId, TenantId, Timestamp, verify,
@@ -189,11 +190,41 @@ enum Sub {
         #[arg(long)]
         root: Option<Digest>,
     },
-    /// Verify the proposal's journal and recount its ballots against its outcome.
+    /// Verify the proposal's journal and recount its ballots (a secret ballot's published
+    /// list) against its outcome.
     Verify {
         /// The proposal.
         id: String,
     },
+    /// Print a closed secret ballot's published list: as published (`list`, whose SHA-256
+    /// the outcome holds), or for `andel tally` (`csv` for motions and elections,
+    /// `pabulib` for budgets).
+    PublishBallots {
+        /// The proposal.
+        id: String,
+        /// The format.
+        #[arg(long, value_enum, default_value = "list")]
+        format: ListFormat,
+    },
+    /// Find your secret ballot by its receipt: exit 1 unless it is in the box (and, once
+    /// closed, in the published list).
+    CheckReceipt {
+        /// The proposal.
+        id: String,
+        /// The receipt you were shown when you voted.
+        code: Receipt,
+    },
+}
+
+/// How `publish-ballots` writes the list.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum ListFormat {
+    /// As published: the text whose SHA-256 the outcome holds.
+    List,
+    /// A CSV of weighted ballots that `andel tally` counts (motions and elections).
+    Csv,
+    /// A Pabulib file that `andel tally` counts (participatory budgets).
+    Pabulib,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -244,7 +275,77 @@ pub(crate) fn run(args: Args) -> Result<Exit> {
             .with_context(|| format!("cannot read proposal `{id}`"))?;
         Ok((stream, stored))
     };
+    let secret = |stored: &Stored<Proposal>| {
+        stored.state().spec().map(|s| s.secrecy) == Some(Secrecy::Secret)
+    };
     let (id, command) = match args.command {
+        Sub::PublishBallots { id, format } => {
+            let (_, stored) = proposal(&id)?;
+            let list = journal.run(published_ballots(&stored, &*journal.ballot_box()))?;
+            let spec = stored.state().spec().context("the proposal has no spec")?;
+            crate::print(&export(&list, spec, format)?)?;
+            return Ok(Exit::Ok);
+        }
+        Sub::CheckReceipt { id, code } => {
+            let (stream, stored) = proposal(&id)?;
+            return check_receipt(&journal, &id, &stream, &stored, &code);
+        }
+        Sub::Vote {
+            id,
+            voter,
+            choice,
+            reason,
+            proxy_for,
+        } if secret(&proposal(&id)?.1) => {
+            if reason.is_some() {
+                bail!("`{id}` is a secret ballot, which takes no reasons");
+            }
+            let vote = match proxy_for {
+                Some(member) => SecretVote {
+                    voter: member,
+                    by: Some(voter),
+                    mark: Mark::Choice(choice.into()),
+                },
+                None => SecretVote {
+                    voter,
+                    by: None,
+                    mark: Mark::Choice(choice.into()),
+                },
+            };
+            return cast(&journal, proposal(&id)?.1, &id, vote, now, recorded_at, by);
+        }
+        Sub::Rank { id, voter, ranking } if secret(&proposal(&id)?.1) => {
+            let vote = SecretVote {
+                voter,
+                by: None,
+                mark: Mark::Ranking(ranking),
+            };
+            return cast(&journal, proposal(&id)?.1, &id, vote, now, recorded_at, by);
+        }
+        Sub::Approve {
+            id,
+            voter,
+            projects,
+        } if secret(&proposal(&id)?.1) => {
+            let vote = SecretVote {
+                voter,
+                by: None,
+                mark: Mark::Approvals(projects),
+            };
+            return cast(&journal, proposal(&id)?.1, &id, vote, now, recorded_at, by);
+        }
+        Sub::Close { id } if secret(&proposal(&id)?.1) => {
+            let (_, mut stored) = proposal(&id)?;
+            let ballot_box = journal.ballot_box();
+            let events = journal.run(close_secret(
+                &mut stored,
+                &*ballot_box,
+                now,
+                recorded_at,
+                by,
+            ))?;
+            return report(&id, &stored, &events);
+        }
         Sub::Delegate {
             from,
             to,
@@ -301,6 +402,29 @@ pub(crate) fn run(args: Args) -> Result<Exit> {
                 ))?;
                 return Ok(Exit::Ok);
             };
+            if let Some(seal) = outcome.ballots {
+                let list = match journal.run(published_ballots(&stored, &*journal.ballot_box())) {
+                    Ok(list) => list,
+                    Err(err) => {
+                        eprintln!("invalid: {err}");
+                        return Ok(Exit::Invalid);
+                    }
+                };
+                if state.recount_published(&list).ok().as_ref() != Some(outcome) {
+                    eprintln!(
+                        "invalid: recounting the published ballots of `{id}` does not give its recorded outcome"
+                    );
+                    return Ok(Exit::Invalid);
+                }
+                crate::print(&format!(
+                    "ok: {} entries verify, and recounting the {} published ballots (SHA-256 {}) gives the recorded outcome ({:?})\n",
+                    entries.len(),
+                    list.len(),
+                    seal.sha256,
+                    outcome.verdict
+                ))?;
+                return Ok(Exit::Ok);
+            }
             if state.recount().as_ref() != Some(outcome) {
                 eprintln!(
                     "invalid: recounting the ballots of `{id}` does not give its recorded outcome"
@@ -401,11 +525,16 @@ pub(crate) fn run(args: Args) -> Result<Exit> {
     };
     let (_, mut stored) = proposal(&id)?;
     let events = journal.run(stored.execute(command, now, recorded_at, by))?;
+    report(&id, &stored, &events)
+}
+
+/// Prints what was recorded, and the outcome if it closed.
+fn report(id: &str, stored: &Stored<Proposal>, events: &[andel::decisions::Event]) -> Result<Exit> {
     let mut out = String::new();
     if events.is_empty() {
         out.push_str("nothing to record: already done\n");
     }
-    for event in &events {
+    for event in events {
         let _ = writeln!(out, "{}: {}", id, Proposal::kind(event));
     }
     if let Some(outcome) = stored.state().outcome().filter(|_| !events.is_empty()) {
@@ -413,6 +542,158 @@ pub(crate) fn run(args: Args) -> Result<Exit> {
     }
     crate::print(&out)?;
     Ok(Exit::Ok)
+}
+
+/// Casts a secret ballot and shows its receipt, once.
+fn cast(
+    journal: &StoreJournal,
+    mut stored: Stored<Proposal>,
+    id: &str,
+    vote: SecretVote,
+    now: DateTime<Utc>,
+    recorded_at: Timestamp,
+    by: Option<AuthorId>,
+) -> Result<Exit> {
+    let ballot_box = journal.ballot_box();
+    let receipt = journal.run(cast_secret(
+        &mut stored,
+        &*ballot_box,
+        vote,
+        now,
+        recorded_at,
+        by,
+    ))?;
+    crate::print(&format!(
+        "{id}: decision.participated\nreceipt: {receipt}\n\
+         Keep the receipt to yourself: it is shown only now, and it finds your ballot in the \
+         published list (`andel decide check-receipt {id} RECEIPT`).\n"
+    ))?;
+    Ok(Exit::Ok)
+}
+
+fn check_receipt(
+    journal: &StoreJournal,
+    id: &str,
+    stream: &StreamId,
+    stored: &Stored<Proposal>,
+    code: &Receipt,
+) -> Result<Exit> {
+    let ballot_box = journal.ballot_box();
+    let spec = stored.state().spec().context("the proposal has no spec")?;
+    let closed = stored.state().outcome().is_some();
+    let found = if closed {
+        let list = journal.run(published_ballots(stored, &*ballot_box))?;
+        list.find(code).cloned()
+    } else {
+        journal.run(ballot_box.find(stream, code))?
+    };
+    let Some(ballot) = found else {
+        eprintln!("invalid: no ballot of `{id}` has receipt {code}");
+        return Ok(Exit::Invalid);
+    };
+    let place = if closed {
+        "the published list, and was counted"
+    } else {
+        "the ballot box, to be counted at the close"
+    };
+    crate::print(&format!(
+        "ok: receipt {code} is in {place}: {} (weight {})\n",
+        describe(spec, ballot.mark()),
+        ballot.weight()
+    ))?;
+    Ok(Exit::Ok)
+}
+
+/// A mark in words: the choice, or the names it ranks or approves.
+fn describe(spec: &Spec, mark: &Mark) -> String {
+    let names: Vec<&str> = match &spec.kind {
+        Kind::Election { candidates, .. } => candidates.iter().map(String::as_str).collect(),
+        Kind::Budget { projects, .. } => projects.iter().map(|p| p.name.as_str()).collect(),
+        _ => Vec::new(),
+    };
+    let named = |items: &[u16]| -> String {
+        let listed: Vec<&str> = items
+            .iter()
+            .map(|i| names.get(usize::from(*i)).copied().unwrap_or("?"))
+            .collect();
+        if listed.is_empty() {
+            "nobody".to_owned()
+        } else {
+            listed.join(", ")
+        }
+    };
+    match mark {
+        Mark::Choice(_) => mark.to_string(),
+        Mark::Ranking(items) => format!("ranked {}", named(items)),
+        Mark::Approvals(items) => format!("approved {}", named(items)),
+    }
+}
+
+/// The published list in `format`.
+fn export(list: &BallotList, spec: &Spec, format: ListFormat) -> Result<String> {
+    let mut out = String::new();
+    match (format, &spec.kind) {
+        (ListFormat::List, _) => return Ok(list.to_text()),
+        (ListFormat::Csv, Kind::Motion { .. }) => {
+            out.push_str("candidates,yes,no,abstain\n");
+            for (_, ballot) in list.iter() {
+                let _ = writeln!(out, "{},{}", ballot.weight(), ballot.mark());
+            }
+        }
+        (ListFormat::Csv, Kind::Election { candidates, .. }) => {
+            let header: Vec<String> = candidates.iter().map(|c| csv_field(c)).collect();
+            let _ = writeln!(out, "candidates,{}", header.join(","));
+            for (_, ballot) in list.iter() {
+                let Mark::Ranking(ranking) = ballot.mark() else {
+                    continue;
+                };
+                let _ = write!(out, "{}", ballot.weight());
+                for i in ranking {
+                    let name = candidates.get(usize::from(*i)).map_or("", String::as_str);
+                    let _ = write!(out, ",{}", csv_field(name));
+                }
+                out.push('\n');
+            }
+        }
+        (
+            ListFormat::Pabulib,
+            Kind::Budget {
+                projects, limit, ..
+            },
+        ) => {
+            let _ = write!(
+                out,
+                "META\nkey;value\nbudget;{limit}\nvote_type;approval\nPROJECTS\nproject_id;cost;name\n"
+            );
+            for (i, project) in projects.iter().enumerate() {
+                let name = project.name.replace([';', '\n'], " ");
+                let _ = writeln!(out, "{i};{};{name}", project.cost);
+            }
+            out.push_str("VOTES\nvoter_id;vote;weight\n");
+            for (receipt, ballot) in list.iter() {
+                let Mark::Approvals(approved) = ballot.mark() else {
+                    continue;
+                };
+                let approved: Vec<String> = approved.iter().map(u16::to_string).collect();
+                let _ = writeln!(out, "{receipt};{};{}", approved.join(","), ballot.weight());
+            }
+        }
+        (ListFormat::Csv, Kind::Budget { .. }) => {
+            bail!("a participatory budget's ballots go to `andel tally` as --format pabulib")
+        }
+        (ListFormat::Pabulib, _) => bail!("only a participatory budget is written as pabulib"),
+        (ListFormat::Csv, _) => bail!("this kind of proposal has no CSV of ballots"),
+    }
+    Ok(out)
+}
+
+/// A CSV field, quoted when it must be.
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '=']) || text.trim() != text {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_owned()
+    }
 }
 
 /// `CheckCitation` is answered before the store is opened.
@@ -504,6 +785,13 @@ fn summary(outcome: &Outcome) -> String {
         for (who, reason) in &consent.blocks {
             let _ = writeln!(out, "block by {who}: {reason}");
         }
+    }
+    if let Some(seal) = &outcome.ballots {
+        let _ = writeln!(
+            out,
+            "secret ballot: {} ballots counted, {} missing; published list SHA-256 {}",
+            seal.counted, seal.missing, seal.sha256
+        );
     }
     if let Some(election) = &outcome.election {
         match (&election.count, &election.problem) {

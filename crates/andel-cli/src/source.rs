@@ -121,6 +121,11 @@ impl StoreJournal {
         &*self.store
     }
 
+    /// The tenant's secret-ballot boxes, in the same database.
+    pub(crate) fn ballot_box(&self) -> Arc<dyn andel::decisions::BallotBox> {
+        self.database.ballot_box(self.tenant.clone())
+    }
+
     /// The store, shared: for the SDK types that keep it.
     pub(crate) fn shared(&self) -> Arc<dyn JournalStore> {
         self.store.clone()

@@ -244,6 +244,16 @@ impl Database {
         }
     }
 
+    /// The secret-ballot boxes of one tenant.
+    pub fn ballot_box(&self, tenant: TenantId) -> Arc<dyn andel_decisions::BallotBox> {
+        match self {
+            #[cfg(feature = "sqlite")]
+            Database::Sqlite(db) => Arc::new(db.store(tenant)),
+            #[cfg(feature = "postgres")]
+            Database::Postgres(db) => Arc::new(db.store(tenant)),
+        }
+    }
+
     /// The projection snapshots of one tenant.
     pub fn snapshots(&self, tenant: TenantId) -> Arc<dyn SnapshotStore> {
         match self {

@@ -193,3 +193,159 @@ fn decide_commands_work_on_sqlite() {
 fn decide_commands_work_on_postgres() {
     on_postgres("decide", decide_commands_on);
 }
+
+const SECRET_SPEC: &str = r#"
+title = "Board election 2027"
+body = "Two seats, counted by Meek STV."
+author = "1"
+opens_at = "2027-05-01T09:00:00Z"
+closes_at = "2027-05-08T09:00:00Z"
+secrecy = "secret"
+
+[kind]
+kind = "election"
+method = "stv-meek"
+candidates = ["Ada", "Bo, Jr.", "Cy"]
+seats = 2
+"#;
+
+/// A secret election: each voter gets a receipt that finds their ballot, the published
+/// list's SHA-256 is the outcome's, and `andel tally` recounts the exported list to the
+/// same seats.
+fn secret_election_on(store: &str, scratch: &Path) {
+    let spec = scratch.join("secret.toml");
+    std::fs::write(&spec, SECRET_SPEC).unwrap();
+    let voters: Vec<String> = (1..=6)
+        .map(|n| format!(r#"{{"member":{n},"name":"M{n}","weight":"1"}}"#))
+        .collect();
+    let roll = scratch.join("roll.json");
+    std::fs::write(
+        &roll,
+        format!(
+            r#"{{"as_of":"2027-04-30","rule":"one_member_one_vote","total_weight":"6","voters":[{}]}}"#,
+            voters.join(",")
+        ),
+    )
+    .unwrap();
+    let with = |args: &[&str]| -> Vec<String> {
+        args.iter()
+            .chain(["--store", store, "--tenant", "secret"].iter())
+            .map(|a| a.to_string())
+            .collect()
+    };
+    let run_ok = |args: &[&str]| ok(&with(args).iter().map(String::as_str).collect::<Vec<_>>());
+    let run_fails = |args: &[&str], needle: &str| {
+        fails(
+            &with(args).iter().map(String::as_str).collect::<Vec<_>>(),
+            1,
+            needle,
+        )
+    };
+    let at = |t: &str| format!("2027-05-{t}:00:00Z");
+    run_ok(&[
+        "decide",
+        "create",
+        "board",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--at",
+        &at("01T08"),
+    ]);
+    run_ok(&["decide", "schedule", "board", "--at", &at("01T08")]);
+    run_ok(&[
+        "decide",
+        "open",
+        "board",
+        "--roll",
+        roll.to_str().unwrap(),
+        "--at",
+        &at("01T09"),
+    ]);
+    let rankings = ["0,1", "0,2", "1,0", "2", "0", "1,2"];
+    let mut receipts = Vec::new();
+    for (n, ranking) in (1..=6).zip(rankings) {
+        let out = run_ok(&[
+            "decide",
+            "rank",
+            "board",
+            &n.to_string(),
+            ranking,
+            "--at",
+            &at("02T09"),
+        ]);
+        let receipt = out
+            .lines()
+            .find_map(|l| l.strip_prefix("receipt: "))
+            .unwrap_or_else(|| panic!("no receipt in {out}"))
+            .to_owned();
+        receipts.push(receipt);
+    }
+    run_fails(
+        &["decide", "rank", "board", "1", "2", "--at", &at("02T10")],
+        "has voted",
+    );
+    // Everyone has voted, so the close may come early.
+    let closed = run_ok(&["decide", "close", "board", "--at", &at("03T09")]);
+    assert!(closed.contains("6 ballots counted, 0 missing"), "{closed}");
+    let outcome: serde_json::Value =
+        serde_json::from_str(&run_ok(&["decide", "result", "board", "--json"])).unwrap();
+    let list = run_ok(&["decide", "publish-ballots", "board"]);
+    assert!(list.starts_with("andel-ballots 1\n"), "{list}");
+    assert_eq!(
+        outcome["ballots"]["sha256"],
+        andel::journal::Digest::of(list.as_bytes()).to_string()
+    );
+    for receipt in &receipts {
+        let found = run_ok(&["decide", "check-receipt", "board", &receipt.to_lowercase()]);
+        assert!(found.contains("in the published list"), "{found}");
+    }
+    let checked = run_ok(&["decide", "check-receipt", "board", &receipts[1]]);
+    assert!(checked.contains("ranked Ada, Cy"), "{checked}");
+    run_fails(
+        &[
+            "decide",
+            "check-receipt",
+            "board",
+            "0000-0000-0000-0000-0000-0000",
+        ],
+        "no ballot",
+    );
+    assert!(run_ok(&["decide", "verify", "board"]).contains("recounting the 6 published ballots"));
+    let csv = scratch.join("board.csv");
+    std::fs::write(
+        &csv,
+        run_ok(&["decide", "publish-ballots", "board", "--format", "csv"]),
+    )
+    .unwrap();
+    let recount: serde_json::Value = serde_json::from_str(&ok(&[
+        "tally",
+        csv.to_str().unwrap(),
+        "--method",
+        "stv-meek",
+        "--seats",
+        "2",
+        "--json",
+    ]))
+    .unwrap();
+    let names = ["Ada", "Bo, Jr.", "Cy"];
+    let elected: Vec<&str> = outcome["election"]["count"]["elected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| names[i.as_u64().unwrap() as usize])
+        .collect();
+    assert_eq!(elected, ["Ada", "Bo, Jr."]);
+    assert_eq!(recount["elected"], serde_json::json!(elected));
+}
+
+#[test]
+fn secret_election_works_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite:{}", dir.path().join("coop.db").display());
+    secret_election_on(&store, dir.path());
+}
+
+#[test]
+fn secret_election_works_on_postgres() {
+    on_postgres("secret election", secret_election_on);
+}

@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use andel_decisions::{
-    Basis, Choice, Command, Electorate, Fraction, Kind, Proposal, Quorum, Reasons, Spec, Threshold,
-    Voter, VoterId,
+    Ballot, BallotList, Basis, Choice, Command, Electorate, Fraction, Kind, Mark, Proposal, Quorum,
+    Reasons, Receipt, Spec, Threshold, Voter, VoterId,
 };
 use chrono::{DateTime, Utc};
 use proptest::prelude::*;
@@ -99,5 +99,128 @@ proptest! {
             replayed.apply(&serde_json::from_str(&json).unwrap()).unwrap();
         }
         prop_assert_eq!(replayed, live);
+    }
+}
+
+/// Three voters for each weight, so that a secret ballot may open.
+fn secret_electorate(weights: &[u32]) -> Electorate {
+    Electorate::new(
+        weights
+            .iter()
+            .flat_map(|w| [*w; 3])
+            .enumerate()
+            .map(|(i, w)| Voter {
+                id: id(i),
+                weight: Decimal::from(w) / Decimal::from(4),
+                class: None,
+            }),
+    )
+    .unwrap()
+}
+
+fn secret_kind(which: u8) -> Kind {
+    let names = || ["A", "B", "C", "D"].map(String::from).to_vec();
+    match which {
+        0 => Kind::Motion {
+            threshold: Threshold::at_least(Fraction::HALF),
+        },
+        1 => Kind::Election {
+            method: andel_tally::Method::StvMeek,
+            candidates: names(),
+            seats: 2,
+            tie_break: Default::default(),
+        },
+        _ => Kind::Budget {
+            method: andel_tally::Method::EqualShares,
+            projects: names()
+                .into_iter()
+                .zip([30, 50, 20, 40])
+                .map(|(name, cost)| andel_decisions::Project {
+                    name,
+                    cost: cost.into(),
+                })
+                .collect(),
+            limit: 100.into(),
+        },
+    }
+}
+
+fn secret_mark(kind: &Kind, pick: &[u16]) -> Mark {
+    match kind {
+        Kind::Motion { .. } => Mark::Choice(match pick.first().map(|p| p % 3) {
+            Some(0) => Choice::Yes,
+            Some(1) => Choice::No,
+            _ => Choice::Abstain,
+        }),
+        Kind::Election { .. } => Mark::Ranking(pick.to_vec()),
+        _ => Mark::Approvals(pick.to_vec()),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// Whatever the votes and the order they were cast in, the published list (read back
+    /// from its text) recounts to the recorded outcome, its seal matches, and each
+    /// receipt finds its voter's ballot.
+    #[test]
+    fn recounting_the_published_ballots_reproduces_the_outcome(
+        weights in proptest::collection::vec(1u32..6, 1..5),
+        picks in proptest::collection::vec(
+            proptest::option::of(Just(vec![0u16, 1, 2, 3]).prop_shuffle().prop_flat_map(|p| (Just(p), 0usize..=4))),
+            15,
+        ),
+        which in 0u8..3,
+        order in Just((0..15).collect::<Vec<usize>>()).prop_shuffle(),
+    ) {
+        let electorate = secret_electorate(&weights);
+        let n = electorate.len();
+        let kind = secret_kind(which);
+        let spec = Spec {
+            title: "Secret property".into(),
+            body: String::new(),
+            author: id(0),
+            kind: kind.clone(),
+            opens_at: t(1),
+            closes_at: t(10),
+            quorum: Some(Quorum { share: Fraction::HALF, basis: Basis::Weight, per_class: false }),
+            vote_changes: false,
+            reasons: Reasons::Optional,
+            tags: Default::default(),
+            proxies_per_holder: 0,
+            visibility: andel_decisions::Visibility::AfterClose,
+            secrecy: andel_decisions::Secrecy::Secret,
+        };
+        let mut proposal = Proposal::default();
+        let apply = |proposal: &mut Proposal, command, at| {
+            for event in proposal.decide(command, at).unwrap() {
+                proposal.apply(&event).unwrap();
+            }
+        };
+        apply(&mut proposal, Command::Draft { spec: Box::new(spec) }, t(0));
+        apply(&mut proposal, Command::Schedule, t(0));
+        apply(&mut proposal, Command::Open { electorate: electorate.clone() }, t(1));
+        let mut cast = Vec::new();
+        for i in order.into_iter().filter(|i| *i < n) {
+            let Some((pick, len)) = &picks[i] else { continue };
+            let mark = secret_mark(&kind, &pick[..*len]);
+            apply(&mut proposal, Command::CastSecret { voter: id(i), by: None, mark: mark.clone() }, t(2));
+            let receipt = Receipt::random().unwrap();
+            cast.push((receipt, Ballot::new(electorate.weight_of(&id(i)).unwrap(), mark)));
+        }
+        let list = BallotList::new(cast.clone()).unwrap();
+        apply(&mut proposal, Command::CloseSecret { ballots: Box::new(list.clone()) }, t(10));
+        let outcome = proposal.outcome().unwrap();
+        let published = BallotList::parse(&list.to_text()).unwrap();
+        prop_assert_eq!(&published, &list);
+        prop_assert_eq!(proposal.recount_published(&published).unwrap(), outcome.clone());
+        prop_assert_eq!(outcome.ballots.unwrap().sha256, published.digest());
+        prop_assert_eq!(outcome.ballots.unwrap().counted, cast.len() as u64);
+        for (receipt, ballot) in &cast {
+            prop_assert_eq!(published.find(receipt), Some(ballot));
+        }
+        // The list is a function of the ballots, not of the order they came in.
+        cast.reverse();
+        prop_assert_eq!(BallotList::new(cast).unwrap(), list);
     }
 }
