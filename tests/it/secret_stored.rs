@@ -172,6 +172,16 @@ fn a_secret_ballot_lives_in_postgres() {
             .await
             .unwrap();
         secret_on(database.store(TenantId::new("coop").unwrap())).await;
+        // Sealed at the close: one inserting transaction for every row, and the rows in
+        // receipt order on disk, whatever the order of casting.
+        let rows: Vec<(String, Vec<u8>)> =
+            sqlx::query_as("SELECT xmin::text, receipt FROM andel_ballots ORDER BY ctid")
+                .fetch_all(database.pool())
+                .await
+                .unwrap();
+        assert_eq!(rows.len(), 5);
+        assert!(rows.iter().all(|(xmin, _)| *xmin == rows[0].0), "{rows:?}");
+        assert!(rows.windows(2).all(|w| w[0].1 < w[1].1), "{rows:?}");
         sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
             .execute(database.pool())
             .await

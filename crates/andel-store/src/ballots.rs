@@ -8,7 +8,13 @@ pub(crate) mod statements {
          WHERE tenant = $1 AND proposal = $2 AND receipt = $3";
     pub(crate) const LIST: &str = "SELECT receipt, ballot FROM andel_ballots \
          WHERE tenant = $1 AND proposal = $2 ORDER BY receipt";
+    pub(crate) const EMPTY: &str = "DELETE FROM andel_ballots WHERE tenant = $1 AND proposal = $2";
+    pub(crate) const REFILL: &str =
+        "INSERT INTO andel_ballots (tenant, proposal, receipt, ballot) ";
 }
+
+/// How many rows one INSERT statement of a rewrite carries (4 parameters each).
+pub(crate) const REFILL_CHUNK: usize = 1000;
 
 /// Implements `andel_decisions::BallotBox` for `$store`, a type with `pool:
 /// sqlx::Pool<$db>` and `tenant: TenantId`.
@@ -82,6 +88,15 @@ macro_rules! sql_ballot_box {
                 rows.iter()
                     .map(|(receipt, text)| Self::ballot(proposal, receipt, text))
                     .collect()
+            }
+
+            async fn seal(
+                &self,
+                proposal: &andel_journal::StreamId,
+            ) -> Result<(), andel_decisions::BallotBoxError> {
+                self.seal_box(proposal)
+                    .await
+                    .map_err(|err| andel_decisions::BallotBoxError::Backend(Box::new(err)))
             }
 
             async fn find(

@@ -168,6 +168,39 @@ impl PostgresStore {
     }
 }
 
+impl PostgresStore {
+    /// Seals a closed ballot box. PostgreSQL keeps each row's physical place (`ctid`)
+    /// and inserting transaction (`xmin`), which follow the order of casting; so the
+    /// box's rows are deleted and written again in receipt order, in one transaction:
+    /// afterwards every row has the same `xmin` and the rows lie in receipt order. The
+    /// old row versions are dead, and gone after the next vacuum.
+    async fn seal_box(&self, proposal: &StreamId) -> Result<(), sqlx::Error> {
+        use crate::ballots::{REFILL_CHUNK, statements};
+        let mut tx = self.pool.begin().await?;
+        let rows: Vec<(Vec<u8>, String)> = sqlx::query_as(statements::LIST)
+            .bind(self.tenant.as_str())
+            .bind(proposal.as_str())
+            .fetch_all(&mut *tx)
+            .await?;
+        sqlx::query(statements::EMPTY)
+            .bind(self.tenant.as_str())
+            .bind(proposal.as_str())
+            .execute(&mut *tx)
+            .await?;
+        for chunk in rows.chunks(REFILL_CHUNK) {
+            let mut insert = sqlx::QueryBuilder::<Postgres>::new(statements::REFILL);
+            insert.push_values(chunk, |mut row, (receipt, ballot)| {
+                row.push_bind(self.tenant.as_str())
+                    .push_bind(proposal.as_str())
+                    .push_bind(receipt)
+                    .push_bind(ballot);
+            });
+            insert.build().execute(&mut *tx).await?;
+        }
+        tx.commit().await
+    }
+}
+
 crate::sql::sql_store!(PostgresStore, Postgres, "BEGIN");
 crate::ballots::sql_ballot_box!(PostgresStore, Postgres);
 

@@ -167,5 +167,18 @@ impl SqliteStore {
     }
 }
 
+impl SqliteStore {
+    /// Seals a closed ballot box. The table keeps its rows in receipt order (`WITHOUT
+    /// ROWID`) and freed space is zeroed (`secure_delete`); only the write-ahead log
+    /// still holds pages in the order they were written, so it is checkpointed and
+    /// truncated.
+    async fn seal_box(&self, _proposal: &StreamId) -> Result<(), sqlx::Error> {
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+    }
+}
+
 crate::sql::sql_store!(SqliteStore, Sqlite, "BEGIN IMMEDIATE");
 crate::ballots::sql_ballot_box!(SqliteStore, Sqlite);

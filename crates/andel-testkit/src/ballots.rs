@@ -79,7 +79,7 @@ async fn put_all(ballot_box: &dyn BallotBox, proposal: &StreamId, ballots: &[(Re
 }
 
 /// Ballots come back exactly as put, listed in receipt order, each found by its
-/// receipt; an unknown receipt finds nothing.
+/// receipt, before and after sealing (twice); an unknown receipt finds nothing.
 pub async fn ballots_round_trip(harness: &impl BallotBoxHarness) {
     let ballot_box = harness.open_box(&tenant("coop-a")).await;
     let agm = proposal("decision.agm");
@@ -92,6 +92,11 @@ pub async fn ballots_round_trip(harness: &impl BallotBoxHarness) {
         listed, expected,
         "the box must list its ballots in receipt order"
     );
+    for _ in 0..2 {
+        ballot_box.seal(&agm).await.expect("seal");
+        let sealed = ballot_box.ballots(&agm).await.expect("list");
+        assert_eq!(sealed, expected, "sealing must keep every ballot as it was");
+    }
     let reopened = harness.open_box(&tenant("coop-a")).await;
     for (receipt, ballot) in &cast {
         let found = reopened.find(&agm, receipt).await.expect("find");

@@ -22,7 +22,7 @@
 //!
 //! | check | what a passing box guarantees |
 //! |---|---|
-//! | [`ballots_round_trip`] | ballots read back exactly as put, in receipt order, found by receipt |
+//! | [`ballots_round_trip`] | ballots read back exactly as put, in receipt order, found by receipt, before and after sealing |
 //! | [`ballot_retry_and_taken`] | a repeated put is a no-op; a different ballot under a used receipt is refused |
 //! | [`cast_order_leaves_no_trace`] | the same ballots cast in any order give the same box |
 //! | [`ballot_boxes_apart`] | proposals and tenants never see each other's ballots |

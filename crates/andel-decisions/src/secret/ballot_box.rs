@@ -80,6 +80,20 @@ pub trait BallotBox: Send + Sync {
     /// A backend failure, or a stored row that is not a ballot.
     async fn ballots(&self, proposal: &StreamId) -> Result<Vec<(Receipt, Ballot)>, BallotBoxError>;
 
+    /// Seals the box of a closed proposal: rewrites whatever the backend keeps beside
+    /// the rows (write-ahead logs, row versions) that could still follow the order of
+    /// casting. [`close_secret`](crate::close_secret) calls it after the close. The
+    /// default does nothing, which is right for a backend that keeps nothing beside the
+    /// rows.
+    ///
+    /// # Errors
+    ///
+    /// A backend failure; sealing again is safe.
+    async fn seal(&self, proposal: &StreamId) -> Result<(), BallotBoxError> {
+        let _ = proposal;
+        Ok(())
+    }
+
     /// The ballot under `receipt` in the box of `proposal`.
     ///
     /// # Errors

@@ -96,13 +96,15 @@ pub async fn cast_secret(
 }
 
 /// Closes a secret ballot: reads its box and decides with every ballot in it
-/// ([`Command::CloseSecret`]). The outcome holds the SHA-256 of the published list.
-/// Closing a closed proposal does nothing.
+/// ([`Command::CloseSecret`]), then seals the box ([`BallotBox::seal`]). The outcome
+/// holds the SHA-256 of the published list. Closing a closed proposal records nothing
+/// and seals again.
 ///
 /// # Errors
 ///
 /// As the proposal's close (too early; a box holding more ballots than voters took
-/// part, or weights nobody who took part carries), or a store failure.
+/// part, or weights nobody who took part carries), or a store failure. If only the
+/// sealing failed, the proposal is closed: close again to seal.
 pub async fn close_secret(
     proposal: &mut Stored<Proposal>,
     ballot_box: &dyn BallotBox,
@@ -114,7 +116,9 @@ pub async fn close_secret(
     let command = Command::CloseSecret {
         ballots: Box::new(ballots),
     };
-    Ok(proposal.execute(command, at, recorded_at, author).await?)
+    let events = proposal.execute(command, at, recorded_at, author).await?;
+    ballot_box.seal(proposal.stream()).await?;
+    Ok(events)
 }
 
 /// The published ballot list of a closed secret ballot: the box's ballots, checked

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod delegation;
+mod hostile;
 mod lifecycle;
 mod properties;
 mod secret;
