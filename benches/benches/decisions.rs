@@ -1,5 +1,7 @@
 //! Decisions at scale: a 100k-member electorate, 30 % delegating in chains up to 10 long;
-//! resolving delegation, and closing (resolve + count) a motion and an STV election.
+//! resolving delegation, and closing (resolve + count) a motion and an STV election; and
+//! the same motion and election as secret ballots from 70k ballots in a box: closing
+//! (box checks + count + the list's SHA-256), and reading a published list.
 //!
 //! `cargo bench -p andel-benches --bench decisions`.
 
@@ -9,8 +11,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use andel::decisions::{
-    Basis, Choice, Command, Electorate, Fraction, Kind, Proposal, Quorum, Reasons, Spec, Threshold,
-    Voter, VoterId, resolve,
+    Ballot, BallotList, Basis, Choice, Command, Electorate, Fraction, Kind, Mark, Proposal, Quorum,
+    Reasons, Receipt, Secrecy, Spec, Threshold, Voter, VoterId, resolve,
 };
 use chrono::{DateTime, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -74,6 +76,10 @@ fn t(day: u32) -> DateTime<Utc> {
 }
 
 fn open(kind: Kind, electorate: Electorate) -> Proposal {
+    open_as(kind, electorate, Secrecy::Open)
+}
+
+fn open_as(kind: Kind, electorate: Electorate, secrecy: Secrecy) -> Proposal {
     let spec = Spec {
         title: "Bench".into(),
         body: String::new(),
@@ -91,7 +97,7 @@ fn open(kind: Kind, electorate: Electorate) -> Proposal {
         tags: BTreeSet::new(),
         proxies_per_holder: 0,
         visibility: andel::decisions::Visibility::AfterClose,
-        secrecy: andel::decisions::Secrecy::Open,
+        secrecy,
     };
     let mut proposal = Proposal::default();
     for (command, day) in [
@@ -189,6 +195,94 @@ fn benches(c: &mut Criterion) {
     });
     group.bench_function("close an STV election, Meek, 10 candidates, 3 seats", |b| {
         b.iter(|| election.decide(close(), t(17)).expect("closes"))
+    });
+    group.finish();
+    secret_benches(c, &electorate, &voters);
+}
+
+/// 70k of the 100k members cast a secret ballot, each under a receipt from the seeded
+/// generator (random receipts would make each run's list differ).
+fn secret_benches(c: &mut Criterion, electorate: &Electorate, voters: &[VoterId]) {
+    let mut rng = Rng(11);
+    let mut receipt = || {
+        let mut bytes = [0u8; 15];
+        for chunk in bytes.chunks_mut(8) {
+            let word = rng.next().to_le_bytes();
+            chunk.copy_from_slice(&word[..chunk.len()]);
+        }
+        Receipt::from_bytes(bytes)
+    };
+    let motion_kind = Kind::Motion {
+        threshold: Threshold::at_least(Fraction::TWO_THIRDS),
+    };
+    let election_kind = Kind::Election {
+        method: "stv-meek".parse().expect("a method"),
+        candidates: (0..10).map(|i| format!("Candidate {i}")).collect(),
+        seats: 3,
+        tie_break: Default::default(),
+    };
+    let mut marks = Rng(5);
+    let mut motion = open_as(motion_kind, electorate.clone(), Secrecy::Secret);
+    let mut election = open_as(election_kind, electorate.clone(), Secrecy::Secret);
+    let (mut motion_ballots, mut election_ballots) = (Vec::new(), Vec::new());
+    for voter in voters {
+        let choice = [Choice::Yes, Choice::Yes, Choice::No, Choice::Abstain][marks.below(4)];
+        let mut ranking: Vec<u16> = Vec::new();
+        for _ in 0..1 + marks.below(5) {
+            let c = (marks.below(10) * marks.below(10) / 10) as u16;
+            if !ranking.contains(&c) {
+                ranking.push(c);
+            }
+        }
+        for (proposal, ballots, mark) in [
+            (&mut motion, &mut motion_ballots, Mark::Choice(choice)),
+            (&mut election, &mut election_ballots, Mark::Ranking(ranking)),
+        ] {
+            cast(
+                proposal,
+                Command::CastSecret {
+                    voter: voter.clone(),
+                    by: None,
+                    mark: mark.clone(),
+                },
+            );
+            ballots.push((receipt(), Ballot::new(1.into(), mark)));
+        }
+    }
+    let motion_list = BallotList::new(motion_ballots).expect("a list");
+    let election_list = BallotList::new(election_ballots).expect("a list");
+    let text = election_list.to_text();
+    eprintln!(
+        "decisions bench: secret ballots, {} in each box; the election's list is {} bytes",
+        motion_list.len(),
+        text.len()
+    );
+    let mut group = c.benchmark_group("secret_ballots_70k");
+    group.sample_size(10);
+    group.bench_function(
+        "close a secret motion (box checks + count + SHA-256)",
+        |b| {
+            b.iter(|| {
+                let ballots = Box::new(motion_list.clone());
+                motion
+                    .decide(Command::CloseSecret { ballots }, t(17))
+                    .expect("closes")
+            })
+        },
+    );
+    group.bench_function(
+        "close a secret STV election, Meek, 10 candidates, 3 seats",
+        |b| {
+            b.iter(|| {
+                let ballots = Box::new(election_list.clone());
+                election
+                    .decide(Command::CloseSecret { ballots }, t(17))
+                    .expect("closes")
+            })
+        },
+    );
+    group.bench_function("read a published list (parse, every check)", |b| {
+        b.iter(|| BallotList::parse(&text).expect("parses"))
     });
     group.finish();
 }
