@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use andel::decisions::{
     BallotList, Choice, Citation, Command as ProposalCommand, Delegation, DelegationCommand,
-    Delegations, Electorate, Kind, Mark, Outcome, Proposal, Receipt, Secrecy, SecretVote, Spec,
-    VoterId, cast_secret, close_secret, published_ballots,
+    Delegations, Electorate, Kind, MIN_ANONYMITY, Mark, Outcome, Proposal, Receipt, Secrecy,
+    SecretVote, Spec, VoterId, cast_secret, close_secret, published_ballots,
 };
 use andel::journal::{
     Aggregate, AuthorId, Digest, JournalStore, Stored, StreamId, TenantId, Timestamp, verify,
@@ -206,6 +206,12 @@ enum Sub {
         #[arg(long, value_enum, default_value = "list")]
         format: ListFormat,
     },
+    /// Who took part, one voter per line. A secret ballot's list is withheld (exit 1)
+    /// while fewer than 3 voters have taken part.
+    Participation {
+        /// The proposal.
+        id: String,
+    },
     /// Find your secret ballot by its receipt: exit 1 unless it is in the box (and, once
     /// closed, in the published list).
     CheckReceipt {
@@ -284,6 +290,25 @@ pub(crate) fn run(args: Args) -> Result<Exit> {
             let list = journal.run(published_ballots(&stored, &*journal.ballot_box()))?;
             let spec = stored.state().spec().context("the proposal has no spec")?;
             crate::print(&export(&list, spec, format)?)?;
+            return Ok(Exit::Ok);
+        }
+        Sub::Participation { id } => {
+            let (_, stored) = proposal(&id)?;
+            let state = stored.state();
+            if state.spec().is_none() {
+                bail!("there is no proposal `{id}`");
+            }
+            let Some(voters) = state.participation() else {
+                eprintln!(
+                    "withheld: fewer than {MIN_ANONYMITY} voters have taken part in `{id}`, so the list would say how each voted"
+                );
+                return Ok(Exit::Invalid);
+            };
+            let mut out = String::new();
+            for voter in voters {
+                let _ = writeln!(out, "{voter}");
+            }
+            crate::print(&out)?;
             return Ok(Exit::Ok);
         }
         Sub::CheckReceipt { id, code } => {

@@ -279,7 +279,16 @@ fn secret_election_on(store: &str, scratch: &Path) {
             .unwrap_or_else(|| panic!("no receipt in {out}"))
             .to_owned();
         receipts.push(receipt);
+        if n == 2 {
+            run_fails(&["decide", "participation", "board"], "withheld");
+        }
     }
+    assert_eq!(
+        run_ok(&["decide", "participation", "board"])
+            .lines()
+            .count(),
+        6
+    );
     run_fails(
         &["decide", "rank", "board", "1", "2", "--at", &at("02T10")],
         "has voted",
@@ -348,4 +357,114 @@ fn secret_election_works_on_sqlite() {
 #[test]
 fn secret_election_works_on_postgres() {
     on_postgres("secret election", secret_election_on);
+}
+
+/// A secret motion with a proxy: the CSV of the published list counts, by plurality in
+/// `andel tally`, to the outcome's yes, no and abstain.
+#[test]
+fn secret_motion_with_a_proxy_recounts_in_andel_tally() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite:{}", dir.path().join("coop.db").display());
+    let spec = dir.path().join("motion.toml");
+    std::fs::write(
+        &spec,
+        r#"
+title = "Adopt the data policy"
+body = ""
+author = "1"
+opens_at = "2027-05-01T09:00:00Z"
+closes_at = "2027-05-08T09:00:00Z"
+secrecy = "secret"
+proxies_per_holder = 1
+reasons = "off"
+
+[kind]
+kind = "motion"
+threshold = { share = "1/2", inclusive = false }
+"#,
+    )
+    .unwrap();
+    let roll = dir.path().join("roll.json");
+    let voters: Vec<String> = (1..=4)
+        .map(|n| format!(r#"{{"member":{n},"name":"M{n}","weight":"2.5"}}"#))
+        .collect();
+    std::fs::write(
+        &roll,
+        format!(
+            r#"{{"as_of":"2027-04-30","rule":"one_member_one_vote","total_weight":"10","voters":[{}]}}"#,
+            voters.join(",")
+        ),
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--store", &store]);
+        ok(&all)
+    };
+    run(&[
+        "decide",
+        "create",
+        "policy",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--at",
+        "2027-04-30T09:00:00Z",
+    ]);
+    run(&[
+        "decide",
+        "schedule",
+        "policy",
+        "--at",
+        "2027-04-30T09:00:00Z",
+    ]);
+    run(&[
+        "decide",
+        "open",
+        "policy",
+        "--roll",
+        roll.to_str().unwrap(),
+        "--at",
+        "2027-05-01T09:00:00Z",
+    ]);
+    let at = ["--at", "2027-05-02T09:00:00Z"];
+    run(&[
+        "decide", "proxy", "policy", "--member", "4", "--holder", "1", at[0], at[1],
+    ]);
+    run(&["decide", "vote", "policy", "1", "yes", at[0], at[1]]);
+    run(&[
+        "decide",
+        "vote",
+        "policy",
+        "1",
+        "yes",
+        "--proxy-for",
+        "4",
+        at[0],
+        at[1],
+    ]);
+    run(&["decide", "vote", "policy", "2", "no", at[0], at[1]]);
+    let out = run(&["decide", "close", "policy", "--at", "2027-05-08T09:00:00Z"]);
+    assert!(out.contains("verdict: Passed (3 voted"), "{out}");
+    let csv = dir.path().join("policy.csv");
+    std::fs::write(
+        &csv,
+        run(&["decide", "publish-ballots", "policy", "--format", "csv"]),
+    )
+    .unwrap();
+    let recount: serde_json::Value = serde_json::from_str(&ok(&[
+        "tally",
+        csv.to_str().unwrap(),
+        "--method",
+        "plurality",
+        "--json",
+    ]))
+    .unwrap();
+    assert_eq!(recount["elected"], serde_json::json!(["yes"]));
+    let scores = &recount["scores"];
+    let score = |option: &str| scores[option].as_str().unwrap().parse::<f64>().unwrap();
+    assert_eq!(
+        [score("yes"), score("no"), score("abstain")],
+        [5.0, 2.5, 0.0],
+        "{recount}"
+    );
 }
