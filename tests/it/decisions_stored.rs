@@ -171,31 +171,7 @@ fn a_proposal_lives_in_a_sqlite_journal() {
 
 #[test]
 fn a_proposal_lives_in_a_postgres_journal() {
-    let Ok(url) = std::env::var("ANDEL_TEST_POSTGRES") else {
-        use std::io::Write;
-        let _ = writeln!(
-            std::io::stderr(),
-            "note: skipping the PostgreSQL decisions test: set ANDEL_TEST_POSTGRES to run it"
-        );
-        return;
-    };
-    let schema = format!("andel_decisions_{}", std::process::id());
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    runtime.block_on(async {
-        let database = andel::store::PostgresDatabase::open_in_schema(&url, &schema)
-            .await
-            .unwrap();
+    crate::on_postgres("decisions", async |database| {
         decide_on(Arc::new(database.store(TenantId::new("coop").unwrap()))).await;
-        database.close().await;
     });
-    let status = std::process::Command::new("psql")
-        .env("PGOPTIONS", "--client-min-messages=warning")
-        .args([
-            url.as_str(),
-            "-qc",
-            &format!("DROP SCHEMA {schema} CASCADE"),
-        ])
-        .status()
-        .unwrap();
-    assert!(status.success());
 }

@@ -157,20 +157,7 @@ fn a_secret_ballot_lives_in_sqlite() {
 
 #[test]
 fn a_secret_ballot_lives_in_postgres() {
-    let Ok(url) = std::env::var("ANDEL_TEST_POSTGRES") else {
-        use std::io::Write;
-        let _ = writeln!(
-            std::io::stderr(),
-            "note: skipping the PostgreSQL secret-ballot test: set ANDEL_TEST_POSTGRES to run it"
-        );
-        return;
-    };
-    let schema = format!("andel_secret_{}", std::process::id());
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    runtime.block_on(async {
-        let database = andel::store::PostgresDatabase::open_in_schema(&url, &schema)
-            .await
-            .unwrap();
+    crate::on_postgres("secret ballot", async |database| {
         secret_on(database.store(TenantId::new("coop").unwrap())).await;
         // Sealed at the close: one inserting transaction for every row, and the rows in
         // receipt order on disk, whatever the order of casting.
@@ -182,11 +169,6 @@ fn a_secret_ballot_lives_in_postgres() {
         assert_eq!(rows.len(), 5);
         assert!(rows.iter().all(|(xmin, _)| *xmin == rows[0].0), "{rows:?}");
         assert!(rows.windows(2).all(|w| w[0].1 < w[1].1), "{rows:?}");
-        sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
-            .execute(database.pool())
-            .await
-            .unwrap();
-        database.close().await;
     });
 }
 

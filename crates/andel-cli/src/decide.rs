@@ -284,6 +284,15 @@ pub(crate) fn run(args: Args) -> Result<Exit> {
     let secret = |stored: &Stored<Proposal>| {
         stored.state().spec().map(|s| s.secrecy) == Some(Secrecy::Secret)
     };
+    if let Some((id, vote, reason)) = secret_vote(&args.command) {
+        let (_, stored) = proposal(id)?;
+        if secret(&stored) {
+            if reason {
+                bail!("`{id}` is a secret ballot, which takes no reasons");
+            }
+            return cast(&journal, stored, id, vote, now, recorded_at, by);
+        }
+    }
     let (id, command) = match args.command {
         Sub::PublishBallots { id, format } => {
             let (_, stored) = proposal(&id)?;
@@ -314,50 +323,6 @@ pub(crate) fn run(args: Args) -> Result<Exit> {
         Sub::CheckReceipt { id, code } => {
             let (stream, stored) = proposal(&id)?;
             return check_receipt(&journal, &id, &stream, &stored, &code);
-        }
-        Sub::Vote {
-            id,
-            voter,
-            choice,
-            reason,
-            proxy_for,
-        } if secret(&proposal(&id)?.1) => {
-            if reason.is_some() {
-                bail!("`{id}` is a secret ballot, which takes no reasons");
-            }
-            let vote = match proxy_for {
-                Some(member) => SecretVote {
-                    voter: member,
-                    by: Some(voter),
-                    mark: Mark::Choice(choice.into()),
-                },
-                None => SecretVote {
-                    voter,
-                    by: None,
-                    mark: Mark::Choice(choice.into()),
-                },
-            };
-            return cast(&journal, proposal(&id)?.1, &id, vote, now, recorded_at, by);
-        }
-        Sub::Rank { id, voter, ranking } if secret(&proposal(&id)?.1) => {
-            let vote = SecretVote {
-                voter,
-                by: None,
-                mark: Mark::Ranking(ranking),
-            };
-            return cast(&journal, proposal(&id)?.1, &id, vote, now, recorded_at, by);
-        }
-        Sub::Approve {
-            id,
-            voter,
-            projects,
-        } if secret(&proposal(&id)?.1) => {
-            let vote = SecretVote {
-                voter,
-                by: None,
-                mark: Mark::Approvals(projects),
-            };
-            return cast(&journal, proposal(&id)?.1, &id, vote, now, recorded_at, by);
         }
         Sub::Close { id } if secret(&proposal(&id)?.1) => {
             let (_, mut stored) = proposal(&id)?;
@@ -414,54 +379,7 @@ pub(crate) fn run(args: Args) -> Result<Exit> {
         }
         Sub::Verify { id } => {
             let (stream, stored) = proposal(&id)?;
-            let entries = journal.run(store.read(&stream, 0..u64::MAX))?;
-            if let Err(err) = verify(&entries) {
-                eprintln!("invalid: {err}");
-                return Ok(Exit::Invalid);
-            }
-            let state = stored.state();
-            let Some(outcome) = state.outcome() else {
-                crate::print(&format!(
-                    "ok: {} entries verify; `{id}` is not closed yet\n",
-                    entries.len()
-                ))?;
-                return Ok(Exit::Ok);
-            };
-            if let Some(seal) = outcome.ballots {
-                let list = match journal.run(published_ballots(&stored, &*journal.ballot_box())) {
-                    Ok(list) => list,
-                    Err(err) => {
-                        eprintln!("invalid: {err}");
-                        return Ok(Exit::Invalid);
-                    }
-                };
-                if state.recount_published(&list).ok().as_ref() != Some(outcome) {
-                    eprintln!(
-                        "invalid: recounting the published ballots of `{id}` does not give its recorded outcome"
-                    );
-                    return Ok(Exit::Invalid);
-                }
-                crate::print(&format!(
-                    "ok: {} entries verify, and recounting the {} published ballots (SHA-256 {}) gives the recorded outcome ({:?})\n",
-                    entries.len(),
-                    list.len(),
-                    seal.sha256,
-                    outcome.verdict
-                ))?;
-                return Ok(Exit::Ok);
-            }
-            if state.recount().as_ref() != Some(outcome) {
-                eprintln!(
-                    "invalid: recounting the ballots of `{id}` does not give its recorded outcome"
-                );
-                return Ok(Exit::Invalid);
-            }
-            crate::print(&format!(
-                "ok: {} entries verify, and recounting the ballots gives the recorded outcome ({:?})\n",
-                entries.len(),
-                outcome.verdict
-            ))?;
-            return Ok(Exit::Ok);
+            return verify_proposal(&journal, &id, &stream, &stored);
         }
         Sub::Create { id, spec } => {
             let text = read(&spec)?;
@@ -566,6 +484,104 @@ fn report(id: &str, stored: &Stored<Proposal>, events: &[andel::decisions::Event
         out.push_str(&summary(outcome));
     }
     crate::print(&out)?;
+    Ok(Exit::Ok)
+}
+
+/// The ballot a `vote`, `rank` or `approve` casts, as a secret vote, with whether it
+/// gave a reason (which a secret ballot refuses).
+fn secret_vote(command: &Sub) -> Option<(&str, SecretVote, bool)> {
+    let (id, voter, by, mark, reason) = match command {
+        Sub::Vote {
+            id,
+            voter,
+            choice,
+            reason,
+            proxy_for: Some(member),
+        } => (
+            id,
+            member,
+            Some(voter),
+            Mark::Choice((*choice).into()),
+            reason.is_some(),
+        ),
+        Sub::Vote {
+            id,
+            voter,
+            choice,
+            reason,
+            proxy_for: None,
+        } => (
+            id,
+            voter,
+            None,
+            Mark::Choice((*choice).into()),
+            reason.is_some(),
+        ),
+        Sub::Rank { id, voter, ranking } => {
+            (id, voter, None, Mark::Ranking(ranking.clone()), false)
+        }
+        Sub::Approve {
+            id,
+            voter,
+            projects,
+        } => (id, voter, None, Mark::Approvals(projects.clone()), false),
+        _ => return None,
+    };
+    let vote = SecretVote {
+        voter: voter.clone(),
+        by: by.cloned(),
+        mark,
+    };
+    Some((id, vote, reason))
+}
+
+/// Verifies the proposal's hash chain, then recounts its ballots (a secret ballot's
+/// published list, checked against the outcome's SHA-256) and compares.
+fn verify_proposal(
+    journal: &StoreJournal,
+    id: &str,
+    stream: &StreamId,
+    stored: &Stored<Proposal>,
+) -> Result<Exit> {
+    let entries = journal.run(journal.store().read(stream, 0..u64::MAX))?;
+    if let Err(err) = verify(&entries) {
+        eprintln!("invalid: {err}");
+        return Ok(Exit::Invalid);
+    }
+    let state = stored.state();
+    let Some(outcome) = state.outcome() else {
+        crate::print(&format!(
+            "ok: {} entries verify; `{id}` is not closed yet\n",
+            entries.len()
+        ))?;
+        return Ok(Exit::Ok);
+    };
+    let (recounted, what) = match outcome.ballots {
+        Some(seal) => match journal.run(published_ballots(stored, &*journal.ballot_box())) {
+            Ok(list) => (
+                state.recount_published(&list).ok(),
+                format!(
+                    "the {} published ballots (SHA-256 {})",
+                    list.len(),
+                    seal.sha256
+                ),
+            ),
+            Err(err) => {
+                eprintln!("invalid: {err}");
+                return Ok(Exit::Invalid);
+            }
+        },
+        None => (state.recount(), "the ballots".to_owned()),
+    };
+    if recounted.as_ref() != Some(outcome) {
+        eprintln!("invalid: recounting {what} of `{id}` does not give its recorded outcome");
+        return Ok(Exit::Invalid);
+    }
+    crate::print(&format!(
+        "ok: {} entries verify, and recounting {what} gives the recorded outcome ({:?})\n",
+        entries.len(),
+        outcome.verdict
+    ))?;
     Ok(Exit::Ok)
 }
 

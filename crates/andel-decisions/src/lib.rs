@@ -14,6 +14,11 @@
 //!   [`Proposal::apply`] over [`Event`]s: draft, scheduled, open, closed (passed, failed,
 //!   no quorum) or withdrawn.
 //!
+//! - Secret ballots keep who voted (a [`Event::Participated`] in the proposal's stream)
+//!   apart from what was voted (a [`Ballot`] in a [`BallotBox`] under a random
+//!   [`Receipt`] only its voter sees): [`cast_secret`], [`close_secret`], and the
+//!   published [`BallotList`] whose SHA-256 the outcome holds and which anyone can
+//!   recount ([`Proposal::recount_published`]).
 //! - A closed proposal's [`Citation`] (its `Closed` entry with a Merkle inclusion proof)
 //!   lets a later act prove it rests on a decision that passed.
 //!

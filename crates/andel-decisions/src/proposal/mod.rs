@@ -623,7 +623,8 @@ impl Proposal {
 
     /// The count so far, if `viewer` may see it now: always once closed (see
     /// [`Proposal::outcome`]); while open, as the spec's [`Visibility`] says (`None` for a
-    /// viewer who is nobody in particular).
+    /// viewer who is nobody in particular). Never for a secret ballot, whose only count
+    /// is its outcome.
     pub fn interim(&self, viewer: Option<&VoterId>) -> Option<Interim> {
         let spec = self.spec.as_ref()?;
         if spec.secrecy == Secrecy::Secret {
