@@ -468,3 +468,89 @@ threshold = { share = "1/2", inclusive = false }
         "{recount}"
     );
 }
+
+/// A secret participatory budget: the Pabulib file of its published list funds, in
+/// `andel tally`, the projects the outcome funded.
+#[test]
+fn secret_budget_recounts_as_pabulib() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite:{}", dir.path().join("coop.db").display());
+    let spec = dir.path().join("budget.toml");
+    std::fs::write(
+        &spec,
+        r#"
+title = "Spend the 2027 fund"
+body = ""
+author = "1"
+opens_at = "2027-05-01T09:00:00Z"
+closes_at = "2027-05-08T09:00:00Z"
+secrecy = "secret"
+
+[kind]
+kind = "budget"
+method = "equal-shares"
+limit = "100"
+projects = [
+    { name = "Bike racks; covered", cost = "60" },
+    { name = "Benches", cost = "30" },
+    { name = "Library", cost = "50" },
+]
+"#,
+    )
+    .unwrap();
+    let roll = dir.path().join("roll.json");
+    let voters: Vec<String> = (1..=4)
+        .map(|n| format!(r#"{{"member":{n},"name":"M{n}","weight":"1"}}"#))
+        .collect();
+    std::fs::write(
+        &roll,
+        format!(
+            r#"{{"as_of":"2027-04-30","rule":"one_member_one_vote","total_weight":"4","voters":[{}]}}"#,
+            voters.join(",")
+        ),
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--store", &store, "--at", "2027-05-02T09:00:00Z"]);
+        ok(&all)
+    };
+    run(&["decide", "create", "fund", "--spec", spec.to_str().unwrap()]);
+    run(&["decide", "schedule", "fund"]);
+    run(&["decide", "open", "fund", "--roll", roll.to_str().unwrap()]);
+    for (member, approved) in [("1", "0"), ("2", "0,1"), ("3", "1,2"), ("4", "")] {
+        let mut args = vec!["decide", "approve", "fund", member];
+        if !approved.is_empty() {
+            args.push(approved);
+        }
+        assert!(run(&args).contains("receipt: "));
+    }
+    let closed = run(&["decide", "close", "fund"]);
+    assert!(closed.contains("4 ballots counted"), "{closed}");
+    let outcome: serde_json::Value =
+        serde_json::from_str(&run(&["decide", "result", "fund", "--json"])).unwrap();
+    let pb = dir.path().join("fund.pb");
+    std::fs::write(
+        &pb,
+        run(&["decide", "publish-ballots", "fund", "--format", "pabulib"]),
+    )
+    .unwrap();
+    let recount: serde_json::Value = serde_json::from_str(&ok(&[
+        "tally",
+        pb.to_str().unwrap(),
+        "--method",
+        "equal-shares",
+        "--json",
+    ]))
+    .unwrap();
+    let funded: Vec<u64> = outcome["election"]["count"]["elected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i.as_u64().unwrap())
+        .collect();
+    let labels = ["Bike racks  covered (0)", "Benches (1)", "Library (2)"];
+    let expected: Vec<&str> = funded.iter().map(|i| labels[*i as usize]).collect();
+    assert!(!expected.is_empty());
+    assert_eq!(recount["elected"], serde_json::json!(expected), "{recount}");
+}
