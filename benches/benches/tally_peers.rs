@@ -63,6 +63,18 @@ fn against_tallystick(c: &mut Criterion) {
         "andel condorcet winner (group + pairwise + Smith set)",
         |b| b.iter(|| black_box(Pairwise::of(&ranked_profile(&rankings, n)))),
     );
+    // The floor under any count that reads each raw ballot once: touch every ballot's
+    // first choice and sum it. No method that takes these ballots can be faster.
+    group.bench_function("floor: read every ballot's first choice", |b| {
+        b.iter(|| {
+            black_box(
+                rankings
+                    .iter()
+                    .map(|r| u64::from(r[0]))
+                    .fold(0u64, u64::wrapping_add),
+            )
+        })
+    });
     group.bench_function("tallystick plurality", |b| {
         b.iter(|| black_box(tallystick_plurality(&rankings)))
     });

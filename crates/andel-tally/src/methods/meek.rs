@@ -16,6 +16,12 @@
 //!
 //! Each stage of the outcome is one such iteration to a steady state, ending in an
 //! election or an exclusion.
+//!
+//! Strict rankings are read through a prefix tree ([`Trie`]): what reaches the k-th
+//! candidate of a ranking depends only on the candidates before it, so ballots that
+//! share a prefix share its arithmetic, and each node credits its candidate with its
+//! share times the weight of every ballot through it. The sums are the same integers
+//! as reading ballot by ballot.
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -29,28 +35,87 @@ const ONE: i128 = 1_000_000_000;
 /// A guard against a count that does not settle (it always does in practice).
 const MAX_ITERATIONS: usize = 10_000;
 
-/// One strict ranking, read as [`Meek::distribute`] reads any, on a flat slice of
-/// candidates and in `i64` where the values allow (keep factors and the ballot's
-/// fraction left are at most 10⁹, so their product fits).
-fn distribute_strict(order: &[u16], keep: &[i128], votes: &mut [i128], weight: i128) -> i128 {
-    const WHOLE: i64 = ONE as i64;
-    let mut left: i64 = WHOLE;
-    let mut held = 0;
-    for &c in order {
-        let k = keep[usize::from(c)] as i64;
-        if k == 0 {
-            continue;
+/// The strict rankings as a prefix tree, its nodes in preorder: a node is a candidate
+/// at a depth, with the weight of every ballot whose ranking begins with the path to it.
+#[derive(Debug, Default)]
+struct Trie {
+    candidate: Vec<u16>,
+    depth: Vec<u16>,
+    /// The index after the node's last descendant.
+    end: Vec<u32>,
+    weight: Vec<i128>,
+    /// The longest ranking.
+    height: usize,
+}
+
+impl Trie {
+    /// The tree of `rankings` (candidate indexes, each with its weight).
+    fn new(mut rankings: Vec<(&[u16], i128)>) -> Trie {
+        rankings.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let mut trie = Trie::default();
+        // The nodes of the previous ranking's path, by depth.
+        let mut path: Vec<usize> = Vec::new();
+        let mut previous: &[u16] = &[];
+        for (ranking, weight) in rankings {
+            let shared = ranking
+                .iter()
+                .zip(previous)
+                .take_while(|(a, b)| a == b)
+                .count();
+            for &open in &path[shared..] {
+                trie.end[open] = trie.candidate.len() as u32;
+            }
+            path.truncate(shared);
+            for (depth, &c) in ranking.iter().enumerate().skip(shared) {
+                path.push(trie.candidate.len());
+                trie.candidate.push(c);
+                trie.depth.push(depth as u16);
+                trie.end.push(0);
+                trie.weight.push(0);
+            }
+            for &node in &path {
+                trie.weight[node] += weight;
+            }
+            trie.height = trie.height.max(ranking.len());
+            previous = ranking;
         }
-        let share = ((left * k + WHOLE - 1) / WHOLE).min(left);
-        let credited = i128::from(share) * weight;
-        votes[usize::from(c)] += credited;
-        held += credited;
-        left -= share;
-        if left == 0 {
-            break;
+        for &open in &path {
+            trie.end[open] = trie.candidate.len() as u32;
         }
+        trie
     }
-    held
+
+    /// Reads every ranking with the keep factors `keep`, adding to `votes`; returns the
+    /// votes given to candidates. In `i64` where the values allow: keep factors and the
+    /// fraction of a ballot left are at most 10⁹, so their product fits.
+    fn distribute(&self, keep: &[i128], votes: &mut [i128], left_at: &mut Vec<i64>) -> i128 {
+        const WHOLE: i64 = ONE as i64;
+        left_at.clear();
+        left_at.resize(self.height + 1, WHOLE);
+        let mut held = 0;
+        let mut node = 0;
+        while node < self.candidate.len() {
+            let c = usize::from(self.candidate[node]);
+            let depth = usize::from(self.depth[node]);
+            let mut left = left_at[depth];
+            let k = keep[c] as i64;
+            if k != 0 {
+                let share = ((left * k + WHOLE - 1) / WHOLE).min(left);
+                let credited = i128::from(share) * self.weight[node];
+                votes[c] += credited;
+                held += credited;
+                left -= share;
+            }
+            if left == 0 {
+                // Nothing of these ballots reaches further down.
+                node = self.end[node] as usize;
+            } else {
+                left_at[depth + 1] = left;
+                node += 1;
+            }
+        }
+        held
+    }
 }
 
 /// `ceil(a / b)` for non-negative `a` and positive `b`.
@@ -79,67 +144,32 @@ struct Meek<'p> {
     keep: Vec<i128>,
     votes: Vec<i128>,
     seats: usize,
-    /// Every strict ranking's candidates, laid end to end, and where each ballot's
-    /// start (`None` for a ranking with equal ranks, read the slow way).
-    flat: Vec<u16>,
-    spans: Vec<Option<(u32, u32)>>,
-    /// This stage: the ballots read at every iteration, and what the others give.
-    moving: Vec<usize>,
-    fixed_votes: Vec<i128>,
-    fixed_held: i128,
+    /// The strict rankings.
+    trie: Trie,
+    /// What reaches each depth of the trie, reused between iterations.
+    left_at: Vec<i64>,
+    /// The ballots with equal ranks, read one by one.
+    unequal: Vec<usize>,
 }
 
 impl Meek<'_> {
     /// Reads every ballot with the current keep factors; returns the votes held by
     /// candidates in all.
     fn distribute(&mut self) -> i128 {
-        self.votes.copy_from_slice(&self.fixed_votes);
-        let mut held = self.fixed_held;
-        for i in 0..self.moving.len() {
-            held += self.distribute_ballot(self.moving[i]);
+        self.votes.iter_mut().for_each(|v| *v = 0);
+        let mut held = self
+            .trie
+            .distribute(&self.keep, &mut self.votes, &mut self.left_at);
+        for i in 0..self.unequal.len() {
+            held += self.distribute_unequal(self.unequal[i]);
         }
         held
     }
 
-    /// Sets aside, for the stage, the ballots whose first candidate still in the count is
-    /// hopeful: a hopeful candidate keeps all of a ballot, and keep factors change only
-    /// for the elected, so these ballots give the same votes at every iteration of the
-    /// stage. Only the others are read again at each iteration.
-    fn prepare_stage(&mut self) {
-        self.votes.iter_mut().for_each(|v| *v = 0);
-        self.moving.clear();
-        let mut held = 0;
-        for b in 0..self.profile.ballots().len() {
-            let first = match self.spans[b] {
-                Some((start, end)) => self.flat[start as usize..end as usize]
-                    .iter()
-                    .map(|&c| CandidateId(c))
-                    .find(|c| self.status[c.index()] != Status::Excluded),
-                None => None,
-            };
-            match first {
-                Some(c) if self.status[c.index()] == Status::Hopeful => {
-                    held += self.distribute_ballot(b);
-                }
-                Some(_) => self.moving.push(b),
-                // No candidate left on a strict ballot: exhausted for good.
-                None if self.spans[b].is_some() => {}
-                // Equal ranks: read the slow way at every iteration.
-                None => self.moving.push(b),
-            }
-        }
-        self.fixed_votes.copy_from_slice(&self.votes);
-        self.fixed_held = held;
-    }
-
-    /// Reads one ballot group with the current keep factors, adding to `votes`; returns
-    /// the votes it gave to candidates.
-    fn distribute_ballot(&mut self, b: usize) -> i128 {
+    /// Reads one ballot group with equal ranks, adding to `votes`; returns the votes it
+    /// gave to candidates.
+    fn distribute_unequal(&mut self, b: usize) -> i128 {
         let weight = self.weights[b];
-        if let Some((start, end)) = self.spans[b] {
-            let order = &self.flat[start as usize..end as usize];
-            return distribute_strict(order, &self.keep, &mut self.votes, weight);
-        }
         let mut held = 0;
         let mut left = ONE;
         for group in self.profile.ballots()[b].0.ranks() {
@@ -214,27 +244,31 @@ pub(super) fn count(profile: &Profile, options: Options) -> Outcome {
         .unwrap_or(0)
         .min(18);
     let scale = Decimal::from(10i64.pow(weight_places));
-    let weights = profile
+    let weights: Vec<i128> = profile
         .ballots()
         .iter()
         .map(|(_, w)| (*w * scale).trunc().mantissa())
         .collect();
-    let mut flat = Vec::new();
-    let spans = profile
+    let strict: Vec<Vec<u16>> = profile
         .ballots()
         .iter()
-        .map(|(ranking, _)| {
-            ranking.is_strict().then(|| {
-                let start = flat.len() as u32;
-                flat.extend(ranking.ranks().iter().map(|g| g[0].0));
-                (start, flat.len() as u32)
-            })
-        })
+        .map(|(ranking, _)| ranking.ranks().iter().map(|g| g[0].0).collect())
         .collect();
+    let mut in_trie = Vec::new();
+    let mut unequal = Vec::new();
+    for (b, (ranking, _)) in profile.ballots().iter().enumerate() {
+        if ranking.is_strict() {
+            in_trie.push((strict[b].as_slice(), weights[b]));
+        } else {
+            unequal.push(b);
+        }
+    }
+    let trie = Trie::new(in_trie);
     let mut meek = Meek {
         profile,
-        flat,
-        spans,
+        trie,
+        left_at: Vec::new(),
+        unequal,
         weights,
         per_vote: ONE * 10i128.pow(weight_places),
         weight_places,
@@ -254,9 +288,6 @@ pub(super) fn count(profile: &Profile, options: Options) -> Outcome {
             .collect(),
         votes: vec![0; n],
         seats: options.seats,
-        moving: Vec::new(),
-        fixed_votes: vec![0; n],
-        fixed_held: 0,
     };
     let mut rounds: Vec<Round> = Vec::new();
     let mut ties: Vec<Tie> = Vec::new();
@@ -378,7 +409,6 @@ fn settle_round(meek: &mut Meek<'_>) -> i128 {
     // 0.00001 of a vote, times (seats + 1) as `surplus` is.
     let omega = meek.per_vote / 100_000 * (meek.seats as i128 + 1);
     let mut last_surplus: Option<i128> = None;
-    meek.prepare_stage();
     for _ in 0..MAX_ITERATIONS {
         let held = meek.distribute();
         let surplus = meek.surplus(held);
