@@ -35,6 +35,12 @@ const ONE: i128 = 1_000_000_000;
 /// A guard against a count that does not settle (it always does in practice).
 const MAX_ITERATIONS: usize = 10_000;
 
+/// The integers a count runs in: `i64` where every total fits, `i128` otherwise.
+trait Units: Copy + std::ops::AddAssign + std::ops::Mul<Output = Self> + From<i64> {}
+
+impl Units for i64 {}
+impl Units for i128 {}
+
 /// The strict rankings as a prefix tree, its nodes in preorder: a node is a candidate
 /// at a depth, with the weight of every ballot whose ranking begins with the path to it.
 #[derive(Debug, Default)]
@@ -44,6 +50,8 @@ struct Trie {
     /// The index after the node's last descendant.
     end: Vec<u32>,
     weight: Vec<i128>,
+    /// The same weights in `i64`, when all the trie's votes fit in it.
+    narrow: Option<Vec<i64>>,
     /// The longest ranking.
     height: usize,
 }
@@ -82,39 +90,82 @@ impl Trie {
         for &open in &path {
             trie.end[open] = trie.candidate.len() as u32;
         }
+        // Every ballot passes a node at depth 0 once: their weights sum to the total.
+        let total: i128 = (0..trie.candidate.len())
+            .filter(|&n| trie.depth[n] == 0)
+            .map(|n| trie.weight[n])
+            .sum();
+        if total
+            .checked_mul(ONE)
+            .is_some_and(|units| units <= i128::from(i64::MAX))
+        {
+            trie.narrow = trie.weight.iter().map(|w| i64::try_from(*w).ok()).collect();
+        }
         trie
     }
 
-    /// Reads every ranking with the keep factors `keep`, adding to `votes`; returns the
-    /// votes given to candidates. In `i64` where the values allow: keep factors and the
-    /// fraction of a ballot left are at most 10⁹, so their product fits.
-    fn distribute(&self, keep: &[i128], votes: &mut [i128], left_at: &mut Vec<i64>) -> i128 {
-        const WHOLE: i64 = ONE as i64;
-        left_at.clear();
-        left_at.resize(self.height + 1, WHOLE);
-        let mut held = 0;
+    /// Reads, once per stage, what does not change within it, into `votes`; returns the
+    /// roots of what does. Keep factors change within a stage only for the elected: a
+    /// node with no elected candidate on its path gets all of a ballot (the excluded
+    /// before it pass everything on) and, if hopeful, keeps it. So the part that moves is
+    /// the subtrees of elected candidates reached through excluded ones only.
+    fn prepare_stage(&self, status: &[Status], votes: &mut [i128], roots: &mut Vec<usize>) {
+        roots.clear();
         let mut node = 0;
         while node < self.candidate.len() {
             let c = usize::from(self.candidate[node]);
-            let depth = usize::from(self.depth[node]);
-            let mut left = left_at[depth];
-            let k = keep[c] as i64;
-            if k != 0 {
-                let share = ((left * k + WHOLE - 1) / WHOLE).min(left);
-                let credited = i128::from(share) * self.weight[node];
-                votes[c] += credited;
-                held += credited;
-                left -= share;
-            }
-            if left == 0 {
-                // Nothing of these ballots reaches further down.
-                node = self.end[node] as usize;
-            } else {
-                left_at[depth + 1] = left;
-                node += 1;
+            match status[c] {
+                Status::Excluded => node += 1,
+                Status::Hopeful => {
+                    votes[c] += ONE * self.weight[node];
+                    node = self.end[node] as usize;
+                }
+                Status::Elected => {
+                    roots.push(node);
+                    node = self.end[node] as usize;
+                }
             }
         }
-        held
+    }
+
+    /// Reads the subtrees at `roots` with the keep factors `keep`, adding to `votes`, with
+    /// `weights` (the trie's, in `U`). Keep factors and the fraction of a ballot left
+    /// are at most 10⁹, so their product fits in `i64`.
+    fn distribute<U: Units>(
+        &self,
+        weights: &[U],
+        roots: &[usize],
+        keep: &[i128],
+        votes: &mut [U],
+        left_at: &mut Vec<i64>,
+    ) {
+        const WHOLE: i64 = ONE as i64;
+        left_at.clear();
+        left_at.resize(self.height + 1, WHOLE);
+        for &root in roots {
+            // Only the excluded come before a root: all of each ballot reaches it.
+            left_at[usize::from(self.depth[root])] = WHOLE;
+            let mut node = root;
+            let end = self.end[root] as usize;
+            while node < end {
+                let c = usize::from(self.candidate[node]);
+                let depth = usize::from(self.depth[node]);
+                let mut left = left_at[depth];
+                let k = keep[c] as i64;
+                if k != 0 {
+                    let share = ((left * k + WHOLE - 1) / WHOLE).min(left);
+                    votes[c] += U::from(share) * weights[node];
+                    left -= share;
+                }
+                if left == 0 {
+                    // Nothing of these ballots reaches further down.
+                    node = self.end[node] as usize;
+                } else {
+                    left_at[depth + 1] = left;
+                    node += 1;
+                }
+            }
+        }
     }
 }
 
@@ -146,6 +197,12 @@ struct Meek<'p> {
     seats: usize,
     /// The strict rankings.
     trie: Trie,
+    /// This stage: the subtrees of the trie read at every iteration, and the votes the
+    /// rest gives.
+    roots: Vec<usize>,
+    fixed_votes: Vec<i128>,
+    /// The votes in `i64`, while the trie is read in it.
+    narrow_votes: Vec<i64>,
     /// What reaches each depth of the trie, reused between iterations.
     left_at: Vec<i64>,
     /// The ballots with equal ranks, read one by one.
@@ -156,21 +213,47 @@ impl Meek<'_> {
     /// Reads every ballot with the current keep factors; returns the votes held by
     /// candidates in all.
     fn distribute(&mut self) -> i128 {
-        self.votes.iter_mut().for_each(|v| *v = 0);
-        let mut held = self
-            .trie
-            .distribute(&self.keep, &mut self.votes, &mut self.left_at);
-        for i in 0..self.unequal.len() {
-            held += self.distribute_unequal(self.unequal[i]);
+        let trie = &self.trie;
+        match &trie.narrow {
+            Some(weights) => {
+                // The fixed votes are the trie's too, so they fit.
+                for (narrow, fixed) in self.narrow_votes.iter_mut().zip(&self.fixed_votes) {
+                    *narrow = *fixed as i64;
+                }
+                let votes = &mut self.narrow_votes;
+                trie.distribute(weights, &self.roots, &self.keep, votes, &mut self.left_at);
+                for (vote, narrow) in self.votes.iter_mut().zip(&self.narrow_votes) {
+                    *vote = i128::from(*narrow);
+                }
+            }
+            None => {
+                self.votes.copy_from_slice(&self.fixed_votes);
+                let votes = &mut self.votes;
+                trie.distribute(
+                    &trie.weight,
+                    &self.roots,
+                    &self.keep,
+                    votes,
+                    &mut self.left_at,
+                );
+            }
         }
-        held
+        for i in 0..self.unequal.len() {
+            self.distribute_unequal(self.unequal[i]);
+        }
+        self.votes.iter().sum()
     }
 
-    /// Reads one ballot group with equal ranks, adding to `votes`; returns the votes it
-    /// gave to candidates.
-    fn distribute_unequal(&mut self, b: usize) -> i128 {
+    /// Sets aside what the stage's iterations cannot change (see [`Trie::prepare_stage`]).
+    fn prepare_stage(&mut self) {
+        self.fixed_votes.iter_mut().for_each(|v| *v = 0);
+        self.trie
+            .prepare_stage(&self.status, &mut self.fixed_votes, &mut self.roots);
+    }
+
+    /// Reads one ballot group with equal ranks, adding to `votes`.
+    fn distribute_unequal(&mut self, b: usize) {
         let weight = self.weights[b];
-        let mut held = 0;
         let mut left = ONE;
         for group in self.profile.ballots()[b].0.ranks() {
             let mut live = group.iter().filter(|c| self.keep[c.index()] > 0);
@@ -180,15 +263,12 @@ impl Meek<'_> {
                 break;
             }
             let share = ceil_div(left * self.keep[c.index()], ONE).min(left);
-            let credited = share * weight;
-            self.votes[c.index()] += credited;
-            held += credited;
+            self.votes[c.index()] += share * weight;
             left -= share;
             if left == 0 {
                 break;
             }
         }
-        held
     }
 
     /// Whether `votes` exceed the quota `held ÷ (seats + 1)`, exactly.
@@ -249,24 +329,31 @@ pub(super) fn count(profile: &Profile, options: Options) -> Outcome {
         .iter()
         .map(|(_, w)| (*w * scale).trunc().mantissa())
         .collect();
-    let strict: Vec<Vec<u16>> = profile
-        .ballots()
-        .iter()
-        .map(|(ranking, _)| ranking.ranks().iter().map(|g| g[0].0).collect())
-        .collect();
-    let mut in_trie = Vec::new();
+    // The strict rankings' candidates laid end to end, then each one's slice.
+    let mut flat: Vec<u16> = Vec::new();
+    let mut spans = Vec::new();
     let mut unequal = Vec::new();
     for (b, (ranking, _)) in profile.ballots().iter().enumerate() {
         if ranking.is_strict() {
-            in_trie.push((strict[b].as_slice(), weights[b]));
+            let start = flat.len();
+            flat.extend(ranking.ranks().iter().map(|g| g[0].0));
+            spans.push((start, flat.len(), weights[b]));
         } else {
             unequal.push(b);
         }
     }
-    let trie = Trie::new(in_trie);
+    let trie = Trie::new(
+        spans
+            .iter()
+            .map(|&(start, end, weight)| (&flat[start..end], weight))
+            .collect(),
+    );
     let mut meek = Meek {
         profile,
         trie,
+        roots: Vec::new(),
+        fixed_votes: vec![0; n],
+        narrow_votes: vec![0; n],
         left_at: Vec::new(),
         unequal,
         weights,
@@ -409,6 +496,7 @@ fn settle_round(meek: &mut Meek<'_>) -> i128 {
     // 0.00001 of a vote, times (seats + 1) as `surplus` is.
     let omega = meek.per_vote / 100_000 * (meek.seats as i128 + 1);
     let mut last_surplus: Option<i128> = None;
+    meek.prepare_stage();
     for _ in 0..MAX_ITERATIONS {
         let held = meek.distribute();
         let surplus = meek.surplus(held);
