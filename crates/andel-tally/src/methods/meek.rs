@@ -45,15 +45,21 @@ impl Units for i128 {}
 /// at a depth, with the weight of every ballot whose ranking begins with the path to it.
 #[derive(Debug, Default)]
 struct Trie {
-    candidate: Vec<u16>,
-    depth: Vec<u16>,
-    /// The index after the node's last descendant.
-    end: Vec<u32>,
+    nodes: Vec<Node>,
     weight: Vec<i128>,
     /// The same weights in `i64`, when all the trie's votes fit in it.
     narrow: Option<Vec<i64>>,
     /// The longest ranking.
     height: usize,
+}
+
+/// A node of the [`Trie`]: its candidate, its depth, and the index after its last
+/// descendant.
+#[derive(Debug, Clone, Copy)]
+struct Node {
+    candidate: u16,
+    depth: u16,
+    end: u32,
 }
 
 impl Trie {
@@ -71,14 +77,16 @@ impl Trie {
                 .take_while(|(a, b)| a == b)
                 .count();
             for &open in &path[shared..] {
-                trie.end[open] = trie.candidate.len() as u32;
+                trie.nodes[open].end = trie.nodes.len() as u32;
             }
             path.truncate(shared);
-            for (depth, &c) in ranking.iter().enumerate().skip(shared) {
-                path.push(trie.candidate.len());
-                trie.candidate.push(c);
-                trie.depth.push(depth as u16);
-                trie.end.push(0);
+            for (depth, &candidate) in ranking.iter().enumerate().skip(shared) {
+                path.push(trie.nodes.len());
+                trie.nodes.push(Node {
+                    candidate,
+                    depth: depth as u16,
+                    end: 0,
+                });
                 trie.weight.push(0);
             }
             for &node in &path {
@@ -88,12 +96,15 @@ impl Trie {
             previous = ranking;
         }
         for &open in &path {
-            trie.end[open] = trie.candidate.len() as u32;
+            trie.nodes[open].end = trie.nodes.len() as u32;
         }
         // Every ballot passes a node at depth 0 once: their weights sum to the total.
-        let total: i128 = (0..trie.candidate.len())
-            .filter(|&n| trie.depth[n] == 0)
-            .map(|n| trie.weight[n])
+        let total: i128 = trie
+            .nodes
+            .iter()
+            .zip(&trie.weight)
+            .filter(|(node, _)| node.depth == 0)
+            .map(|(_, weight)| weight)
             .sum();
         if total
             .checked_mul(ONE)
@@ -111,18 +122,18 @@ impl Trie {
     /// the subtrees of elected candidates reached through excluded ones only.
     fn prepare_stage(&self, status: &[Status], votes: &mut [i128], roots: &mut Vec<usize>) {
         roots.clear();
-        let mut node = 0;
-        while node < self.candidate.len() {
-            let c = usize::from(self.candidate[node]);
+        let mut i = 0;
+        while let Some(node) = self.nodes.get(i) {
+            let c = usize::from(node.candidate);
             match status[c] {
-                Status::Excluded => node += 1,
+                Status::Excluded => i += 1,
                 Status::Hopeful => {
-                    votes[c] += ONE * self.weight[node];
-                    node = self.end[node] as usize;
+                    votes[c] += ONE * self.weight[i];
+                    i = node.end as usize;
                 }
                 Status::Elected => {
-                    roots.push(node);
-                    node = self.end[node] as usize;
+                    roots.push(i);
+                    i = node.end as usize;
                 }
             }
         }
@@ -130,39 +141,40 @@ impl Trie {
 
     /// Reads the subtrees at `roots` with the keep factors `keep`, adding to `votes`, with
     /// `weights` (the trie's, in `U`). Keep factors and the fraction of a ballot left
-    /// are at most 10⁹, so their product fits in `i64`.
+    /// are at most 10⁹, so their product fits in `u64`.
     fn distribute<U: Units>(
         &self,
         weights: &[U],
         roots: &[usize],
-        keep: &[i128],
+        keep: &[u64],
         votes: &mut [U],
-        left_at: &mut Vec<i64>,
+        left_at: &mut Vec<u64>,
     ) {
-        const WHOLE: i64 = ONE as i64;
+        const WHOLE: u64 = ONE as u64;
         left_at.clear();
         left_at.resize(self.height + 1, WHOLE);
         for &root in roots {
             // Only the excluded come before a root: all of each ballot reaches it.
-            left_at[usize::from(self.depth[root])] = WHOLE;
-            let mut node = root;
-            let end = self.end[root] as usize;
-            while node < end {
-                let c = usize::from(self.candidate[node]);
-                let depth = usize::from(self.depth[node]);
+            left_at[usize::from(self.nodes[root].depth)] = WHOLE;
+            let mut i = root;
+            let end = self.nodes[root].end as usize;
+            while i < end {
+                let node = self.nodes[i];
+                let c = usize::from(node.candidate);
+                let depth = usize::from(node.depth);
                 let mut left = left_at[depth];
-                let k = keep[c] as i64;
+                let k = keep[c];
                 if k != 0 {
-                    let share = ((left * k + WHOLE - 1) / WHOLE).min(left);
-                    votes[c] += U::from(share) * weights[node];
+                    let share = (left * k).div_ceil(WHOLE).min(left);
+                    votes[c] += U::from(share as i64) * weights[i];
                     left -= share;
                 }
                 if left == 0 {
                     // Nothing of these ballots reaches further down.
-                    node = self.end[node] as usize;
+                    i = node.end as usize;
                 } else {
                     left_at[depth + 1] = left;
-                    node += 1;
+                    i += 1;
                 }
             }
         }
@@ -203,8 +215,10 @@ struct Meek<'p> {
     fixed_votes: Vec<i128>,
     /// The votes in `i64`, while the trie is read in it.
     narrow_votes: Vec<i64>,
+    /// The keep factors in `u64`, as the trie is read.
+    keep_narrow: Vec<u64>,
     /// What reaches each depth of the trie, reused between iterations.
-    left_at: Vec<i64>,
+    left_at: Vec<u64>,
     /// The ballots with equal ranks, read one by one.
     unequal: Vec<usize>,
 }
@@ -213,6 +227,9 @@ impl Meek<'_> {
     /// Reads every ballot with the current keep factors; returns the votes held by
     /// candidates in all.
     fn distribute(&mut self) -> i128 {
+        for (narrow, keep) in self.keep_narrow.iter_mut().zip(&self.keep) {
+            *narrow = *keep as u64; // from 0 to 10⁹
+        }
         let trie = &self.trie;
         match &trie.narrow {
             Some(weights) => {
@@ -221,7 +238,13 @@ impl Meek<'_> {
                     *narrow = *fixed as i64;
                 }
                 let votes = &mut self.narrow_votes;
-                trie.distribute(weights, &self.roots, &self.keep, votes, &mut self.left_at);
+                trie.distribute(
+                    weights,
+                    &self.roots,
+                    &self.keep_narrow,
+                    votes,
+                    &mut self.left_at,
+                );
                 for (vote, narrow) in self.votes.iter_mut().zip(&self.narrow_votes) {
                     *vote = i128::from(*narrow);
                 }
@@ -232,7 +255,7 @@ impl Meek<'_> {
                 trie.distribute(
                     &trie.weight,
                     &self.roots,
-                    &self.keep,
+                    &self.keep_narrow,
                     votes,
                     &mut self.left_at,
                 );
@@ -354,6 +377,7 @@ pub(super) fn count(profile: &Profile, options: Options) -> Outcome {
         roots: Vec::new(),
         fixed_votes: vec![0; n],
         narrow_votes: vec![0; n],
+        keep_narrow: vec![0; n],
         left_at: Vec::new(),
         unequal,
         weights,
