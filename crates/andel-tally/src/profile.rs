@@ -224,7 +224,7 @@ pub struct Profile {
 pub struct ProfileBuilder {
     candidates: Candidates,
     /// Short rankings with one candidate per rank, packed into a word (see [`pack`]).
-    packed: HashMap<u64, Slot, FxBuild>,
+    packed: PackedTable,
     /// Other rankings with one candidate per rank, by their order of candidates.
     strict: HashMap<Box<[CandidateId]>, Slot, FxBuild>,
     /// Rankings with equal ranks.
@@ -245,6 +245,81 @@ pub struct ProfileBuilder {
 struct Slot {
     index: usize,
     units: u64,
+}
+
+/// Packed rankings and their slots: open addressing with linear probing over a table
+/// at most half full, indexed by the high bits of the key times a 64-bit odd constant
+/// (Fibonacci hashing). A packed key never has all bits set, so that marks a free cell.
+/// Counting a ballot is one multiply, one shift and usually one comparison.
+#[derive(Debug, Clone, Default)]
+struct PackedTable {
+    cells: Vec<(u64, Slot)>,
+    len: usize,
+    /// 64 minus log2 of the table's size.
+    shift: u32,
+}
+
+impl PackedTable {
+    const FREE: u64 = u64::MAX;
+
+    fn cell(&self, key: u64) -> usize {
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+    }
+
+    /// The slot of `key`, if it has one.
+    fn get_mut(&mut self, key: u64) -> Option<&mut Slot> {
+        if self.cells.is_empty() {
+            return None;
+        }
+        let mask = self.cells.len() - 1;
+        let mut i = self.cell(key);
+        loop {
+            let cell = &self.cells[i];
+            if cell.0 == key {
+                return Some(&mut self.cells[i].1);
+            }
+            if cell.0 == Self::FREE {
+                return None;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Adds `key`, which has no slot yet.
+    fn insert(&mut self, key: u64, slot: Slot) {
+        if (self.len + 1) * 2 > self.cells.len() {
+            self.grow();
+        }
+        let mask = self.cells.len() - 1;
+        let mut i = self.cell(key);
+        while self.cells[i].0 != Self::FREE {
+            i = (i + 1) & mask;
+        }
+        self.cells[i] = (key, slot);
+        self.len += 1;
+    }
+
+    fn grow(&mut self) {
+        let size = (self.cells.len() * 2).max(64);
+        let old = std::mem::replace(
+            &mut self.cells,
+            vec![(Self::FREE, Slot { index: 0, units: 0 }); size],
+        );
+        self.shift = 64 - size.trailing_zeros();
+        self.len = 0;
+        for (key, slot) in old {
+            if key != Self::FREE {
+                self.insert(key, slot);
+            }
+        }
+    }
+
+    fn values(&self) -> impl Iterator<Item = &Slot> {
+        self.cells
+            .iter()
+            .filter(|(key, _)| *key != Self::FREE)
+            .map(|(_, slot)| slot)
+    }
 }
 
 /// A valid strict ranking of at most 8 candidates, in an election of at most 64, as one
@@ -279,7 +354,7 @@ impl Profile {
     pub fn builder(candidates: Candidates) -> ProfileBuilder {
         ProfileBuilder {
             candidates,
-            packed: HashMap::default(),
+            packed: PackedTable::default(),
             strict: HashMap::default(),
             index: HashMap::default(),
             ballots: Vec::new(),
@@ -357,10 +432,11 @@ impl ProfileBuilder {
         if packed.is_none() {
             self.check_order(order)?;
         }
-        // Weight 1 written as `1` (not `1.0`): counted as an integer in the slot.
-        let unit = self.units_fit && weight.scale() == 0 && weight.mantissa() == 1;
+        // Weight 1 written as `1` (not `1.0`): counted as an integer in the slot. (The
+        // same bytes as `Decimal::ONE`: scale 0, positive, mantissa 1.)
+        let unit = self.units_fit && weight.serialize() == Decimal::ONE.serialize();
         let slot = match packed {
-            Some(key) => self.packed.get_mut(&key),
+            Some(key) => self.packed.get_mut(key),
             None => self.strict.get_mut(order),
         };
         if let Some(slot) = slot {
@@ -381,7 +457,9 @@ impl ProfileBuilder {
         };
         match packed {
             Some(key) => self.packed.insert(key, slot),
-            None => self.strict.insert(order.into(), slot),
+            None => {
+                self.strict.insert(order.into(), slot);
+            }
         };
         let ranking = Ranking(order.iter().map(|c| vec![*c]).collect());
         self.ballots.push((ranking, weight));
