@@ -262,11 +262,13 @@ struct PackedTable {
 impl PackedTable {
     const FREE: u64 = u64::MAX;
 
+    #[inline]
     fn cell(&self, key: u64) -> usize {
         (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
     }
 
     /// The slot of `key`, if it has one.
+    #[inline]
     fn get_mut(&mut self, key: u64) -> Option<&mut Slot> {
         if self.cells.is_empty() {
             return None;
@@ -328,6 +330,7 @@ impl PackedTable {
 /// the candidates (known, none twice) and builds the key; `None` means "not packable or
 /// not valid", and the caller checks the long way. Most ballots are short, and a word
 /// hashes and compares without following a pointer.
+#[inline]
 fn pack(order: &[CandidateId], candidates: usize) -> Option<u64> {
     if order.len() > 8 || candidates > 64 {
         return None;
@@ -426,7 +429,28 @@ impl ProfileBuilder {
     /// # Errors
     ///
     /// When a candidate is unknown or ranked twice, or the weight is not positive.
+    #[inline]
     pub fn add_order(&mut self, order: &[CandidateId], weight: Decimal) -> Result<(), TallyError> {
+        // The common case, inlined into the caller's loop: a short ranking seen before,
+        // of weight 1 written as `1` (the same bytes as `Decimal::ONE`).
+        if self.units_fit && weight.serialize() == Decimal::ONE.serialize() {
+            if let Some(slot) =
+                pack(order, self.candidates.len()).and_then(|key| self.packed.get_mut(key))
+            {
+                slot.units += 1;
+                self.unit_total += 1;
+                return Ok(());
+            }
+        }
+        self.add_order_slowly(order, weight)
+    }
+
+    /// [`ProfileBuilder::add_order`] for any ranking and weight.
+    fn add_order_slowly(
+        &mut self,
+        order: &[CandidateId],
+        weight: Decimal,
+    ) -> Result<(), TallyError> {
         // `pack` checks what it packs; anything else (or anything wrong) the long way.
         let packed = pack(order, self.candidates.len());
         if packed.is_none() {
