@@ -535,3 +535,74 @@ fn settle_round(meek: &mut Meek<'_>) -> i128 {
     }
     meek.distribute()
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Reads `rankings` ballot by ballot, as HWW describe it.
+    fn ballot_by_ballot(rankings: &[(Vec<u16>, i128)], keep: &[i128], n: usize) -> Vec<i128> {
+        let mut votes = vec![0; n];
+        for (ranking, weight) in rankings {
+            let mut left = ONE;
+            for &c in ranking {
+                let k = keep[usize::from(c)];
+                if k == 0 {
+                    continue;
+                }
+                let share = ceil_div(left * k, ONE).min(left);
+                votes[usize::from(c)] += share * weight;
+                left -= share;
+                if left == 0 {
+                    break;
+                }
+            }
+        }
+        votes
+    }
+
+    fn rankings(n: u16) -> impl Strategy<Value = Vec<(Vec<u16>, i128)>> {
+        let ranking = Just((0..n).collect::<Vec<u16>>())
+            .prop_shuffle()
+            .prop_flat_map(move |order| (1..=order.len()).prop_map(move |k| order[..k].to_vec()));
+        proptest::collection::vec((ranking, 1i128..1_000), 0..40)
+    }
+
+    proptest! {
+        /// The trie gives the same integers as reading ballot by ballot, whatever the
+        /// keep factors, in `i64` and in `i128`; and the stage's fixed part plus its
+        /// moving subtrees is the whole.
+        #[test]
+        fn the_trie_reads_as_the_ballots_do(
+            rankings in rankings(6),
+            keep in proptest::collection::vec(prop_oneof![Just(0i128), Just(ONE), 0..=ONE], 6),
+        ) {
+            let n = 6;
+            let expected = ballot_by_ballot(&rankings, &keep, n);
+            let trie = Trie::new(rankings.iter().map(|(r, w)| (r.as_slice(), *w)).collect());
+            let status: Vec<Status> = keep
+                .iter()
+                .map(|k| match *k {
+                    0 => Status::Excluded,
+                    ONE => Status::Hopeful,
+                    _ => Status::Elected,
+                })
+                .collect();
+            let keep_narrow: Vec<u64> = keep.iter().map(|k| *k as u64).collect();
+            let (mut roots, mut left_at) = (Vec::new(), Vec::new());
+            let mut wide = vec![0i128; n];
+            trie.prepare_stage(&status, &mut wide, &mut roots);
+            let fixed = wide.clone();
+            trie.distribute(&trie.weight, &roots, &keep_narrow, &mut wide, &mut left_at);
+            prop_assert_eq!(&wide, &expected);
+            let weights = trie.narrow.as_ref().unwrap();
+            let mut narrow: Vec<i64> = fixed.iter().map(|v| *v as i64).collect();
+            trie.distribute(weights, &roots, &keep_narrow, &mut narrow, &mut left_at);
+            prop_assert_eq!(narrow.iter().map(|v| i128::from(*v)).collect::<Vec<_>>(), expected);
+        }
+    }
+}
