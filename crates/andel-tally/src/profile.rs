@@ -578,6 +578,33 @@ impl fmt::Display for CandidateId {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        /// The packed table finds every key it was given, with its slot, and nothing
+        /// else, through any number of growths.
+        #[test]
+        fn the_packed_table_is_a_map(keys in proptest::collection::vec(0u64..5_000, 0..3_000)) {
+            let mut table = PackedTable::default();
+            let mut model = std::collections::HashMap::new();
+            for (n, key) in keys.into_iter().enumerate() {
+                let key = key.wrapping_mul(0x0101_0101); // spread over several bytes
+                match table.get_mut(key) {
+                    Some(slot) => slot.units += 1,
+                    None => table.insert(key, Slot { index: n, units: 0 }),
+                }
+                let entry = model.entry(key).or_insert((n, 0u64));
+                if entry.0 != n {
+                    entry.1 += 1;
+                }
+            }
+            for (key, (index, units)) in &model {
+                let slot = table.get_mut(*key).unwrap();
+                proptest::prop_assert_eq!((slot.index, slot.units), (*index, *units));
+            }
+            proptest::prop_assert_eq!(table.values().count(), model.len());
+            proptest::prop_assert!(table.get_mut(u64::MAX - 1).is_none());
+        }
+    }
+
     #[test]
     fn weights_near_the_limit_are_refused_not_wrapped() {
         let candidates = Candidates::new(["A", "B"]).unwrap();
