@@ -56,10 +56,10 @@ fn secret_spec(kind: Kind) -> Spec {
     }
 }
 
-/// A secret proposal drafted, scheduled and opened for six voters of weight 1.
-fn opened(kind: Kind) -> Proposal {
-    let mut proposal = Proposal::default();
-    for (command, day) in [
+/// The commands, with their days, that draft, schedule and open a secret proposal of
+/// `kind` for six voters of weight 1.
+fn opening(kind: Kind) -> [(Command, u32); 3] {
+    [
         (
             Command::Draft {
                 spec: Box::new(secret_spec(kind)),
@@ -73,7 +73,13 @@ fn opened(kind: Kind) -> Proposal {
             },
             10,
         ),
-    ] {
+    ]
+}
+
+/// A secret proposal drafted, scheduled and opened for six voters of weight 1.
+fn opened(kind: Kind) -> Proposal {
+    let mut proposal = Proposal::default();
+    for (command, day) in opening(kind) {
         for event in proposal.decide(command, t(day)).unwrap() {
             proposal.apply(&event).unwrap();
         }
@@ -393,21 +399,7 @@ async fn receipts_find_ballots_in_the_published_list() {
         seats: 2,
         tie_break: Default::default(),
     };
-    for (command, day) in [
-        (
-            Command::Draft {
-                spec: Box::new(secret_spec(kind)),
-            },
-            1,
-        ),
-        (Command::Schedule, 2),
-        (
-            Command::Open {
-                electorate: electorate(&[1; 6]),
-            },
-            10,
-        ),
-    ] {
+    for (command, day) in opening(kind) {
         proposal
             .execute(command, t(day), now(), None)
             .await
