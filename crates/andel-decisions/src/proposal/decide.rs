@@ -122,7 +122,8 @@ impl Proposal {
                 let (spec, electorate, early) = self.closing(now)?;
                 let participants: BTreeSet<VoterId> = self.participants.keys().cloned().collect();
                 self.check_box(spec, electorate, &ballots)?;
-                let outcome = count_secret(spec, electorate, &participants, &ballots);
+                let sha256 = ballots.digest();
+                let outcome = count_secret(spec, electorate, &participants, &ballots, sha256);
                 Ok(vec![Event::Closed {
                     at: now,
                     early,

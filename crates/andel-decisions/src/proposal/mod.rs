@@ -691,7 +691,7 @@ impl Proposal {
             ));
         }
         let participants = self.participants.keys().cloned().collect();
-        Ok(count_secret(spec, electorate, &participants, list))
+        Ok(count_secret(spec, electorate, &participants, list, digest))
     }
 
     /// Who took part: the voters of an open ballot, the participation of a secret one.
