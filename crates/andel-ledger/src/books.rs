@@ -133,6 +133,29 @@ impl Side {
             Side::Credit => Side::Debit,
         }
     }
+
+    /// A signed amount (debits positive) read on this side: as it is on the debit
+    /// side, negated on the credit side. Zero is never negative (`0.00`, not `-0.00`),
+    /// whichever side it is read on.
+    ///
+    /// ```
+    /// use andel_ledger::Side;
+    /// use rust_decimal::Decimal;
+    ///
+    /// let zero: Decimal = "0.00".parse().unwrap();
+    /// assert_eq!(Side::Credit.read(zero).to_string(), "0.00");
+    /// assert_eq!(Side::Credit.read("-5.00".parse().unwrap()).to_string(), "5.00");
+    /// ```
+    pub fn read(self, signed: Decimal) -> Decimal {
+        let mut amount = match self {
+            Side::Debit => signed,
+            Side::Credit => -signed,
+        };
+        if amount.is_zero() {
+            amount.set_sign_positive(true);
+        }
+        amount
+    }
 }
 
 /// An account of the chart, for the co-op or for one member.
@@ -277,10 +300,7 @@ impl Books {
     /// amount, say).
     pub fn balance(&self, account: Account, member: Option<MemberNumber>) -> Decimal {
         let signed = self.signed_balance(AccountId { account, member });
-        match account.normal_side() {
-            Side::Debit => signed,
-            Side::Credit => -signed,
-        }
+        account.normal_side().read(signed)
     }
 
     /// Every account with a balance, debits positive, in chart order then by member.
@@ -296,11 +316,7 @@ impl Books {
 
     /// The balance of `account` summed over all members, on its normal side.
     pub fn total(&self, account: Account) -> Decimal {
-        let signed = self.totals[account as usize];
-        match account.normal_side() {
-            Side::Debit => signed,
-            Side::Credit => -signed,
-        }
+        account.normal_side().read(self.totals[account as usize])
     }
 
     /// Whether a member's accounts are closed.
@@ -361,10 +377,7 @@ impl Books {
                 continue;
             }
             let after = self.signed_balance(id) + change;
-            let normal = match id.account.normal_side() {
-                Side::Debit => after,
-                Side::Credit => -after,
-            };
+            let normal = id.account.normal_side().read(after);
             if normal < Decimal::ZERO {
                 return Err(PostingError::Negative {
                     account: id,
@@ -397,6 +410,6 @@ impl Books {
 
     /// Debits minus credits over every account: zero in balanced books.
     pub fn imbalance(&self) -> Decimal {
-        self.totals.iter().copied().sum()
+        Side::Debit.read(self.totals.iter().copied().sum())
     }
 }

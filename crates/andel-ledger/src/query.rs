@@ -301,17 +301,13 @@ impl Ledger {
         let accounts = signed
             .into_iter()
             .map(|(account, balance)| {
-                let normal = match account.normal_side() {
-                    Side::Debit => balance,
-                    Side::Credit => -balance,
-                };
-                (account, normal)
+                (account, account.normal_side().read(balance))
             })
             .collect();
         Balances {
             as_of,
             accounts,
-            imbalance,
+            imbalance: Side::Debit.read(imbalance),
         }
     }
 

@@ -297,6 +297,15 @@ proptest! {
                 - ledger.member_balance(row.member, Account::SubscriptionsReceivable);
             prop_assert_eq!(row.paid_in, books, "member {}", row.member);
         }
+        // A treasurer's report never shows `-0.00`: zero is read as zero on either side.
+        let balances = ledger.balances(d("2100-01-01"));
+        for (account, amount) in balances.accounts.iter().chain([(&Account::Cash, &balances.imbalance)]) {
+            prop_assert!(!amount.to_string().starts_with("-0"), "{:?} is {}", account, amount);
+        }
+        for account in Account::ALL {
+            let total = ledger.books().total(account);
+            prop_assert!(!(total.is_zero() && total.is_sign_negative()), "{:?} total is {}", account, total);
+        }
     }
 
     #[test]

@@ -89,6 +89,13 @@ fn surplus_allocation_sums_to_the_cent() {
             .sum::<rust_decimal::Decimal>();
     assert_eq!(total, dec("1000.01"));
     assert_eq!(ledger.books().balance(Account::Surplus, None), dec("0"));
+    // The allocated surplus reads as zero, never `-0.00`, in the report and its JSON.
+    let balances = ledger.balances(d("2027-12-31"));
+    assert_eq!(balances.accounts[&Account::Surplus].to_string(), "0.00");
+    assert_eq!(
+        serde_json::to_value(&balances).unwrap()["accounts"]["surplus"],
+        "0.00"
+    );
     assert!(matches!(
         ledger.decide(allocate("0.3", "0.05"), d("2027-03-03")),
         Err(DecideError::Year { .. })
