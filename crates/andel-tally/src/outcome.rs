@@ -107,6 +107,12 @@ pub struct Outcome {
     pub seats: usize,
     /// The total weight of valid ballots.
     pub valid_votes: Decimal,
+    /// The total weight of ballots rejected as invalid, not in `valid_votes`: in STV and
+    /// IRV, blank papers (no preference for a standing candidate, see
+    /// [`Profile::blank_weight`](crate::Profile::blank_weight)); zero for the other
+    /// methods, which count a blank ballot as a valid vote for nobody.
+    #[serde(default)]
+    pub rejected: Decimal,
     /// The quota, for STV.
     pub quota: Option<Decimal>,
     /// The elected, in order of election.

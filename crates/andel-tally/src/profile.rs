@@ -377,9 +377,42 @@ impl Profile {
         &self.ballots
     }
 
-    /// The total weight of all ballots: the number of valid votes.
+    /// The total weight of all ballots: the number of valid votes, blank ones included
+    /// (see [`Profile::blank_weight`]).
     pub fn total_weight(&self) -> Decimal {
         self.total
+    }
+
+    /// The total weight of blank ballots: those that rank no standing candidate, so hold
+    /// no first preference. STV and IRV reject them (the outcome reports them in
+    /// [`Outcome::rejected`](crate::Outcome::rejected), apart from the valid votes); the
+    /// other methods count them as valid votes for nobody.
+    ///
+    /// ```
+    /// use andel_tally::{Candidates, Profile, Ranking};
+    /// use rust_decimal::Decimal;
+    ///
+    /// let candidates = Candidates::new(["Ada", "Bo"])?;
+    /// let mut profile = Profile::builder(candidates.clone());
+    /// profile.add(Ranking::strict([], &candidates)?, Decimal::from(2))?;
+    /// profile.add_order(&[candidates.find("Ada").unwrap()], Decimal::ONE)?;
+    /// let profile = profile.build();
+    /// assert_eq!(profile.blank_weight(), Decimal::from(2));
+    /// assert_eq!(profile.total_weight(), Decimal::from(3));
+    /// # Ok::<(), andel_tally::TallyError>(())
+    /// ```
+    pub fn blank_weight(&self) -> Decimal {
+        self.ballots
+            .iter()
+            .filter(|(ranking, _)| {
+                ranking
+                    .ranks()
+                    .iter()
+                    .flatten()
+                    .all(|c| self.candidates.is_withdrawn(*c))
+            })
+            .map(|(_, weight)| *weight)
+            .sum()
     }
 
     /// The ballots of `self` and `other` together, as if counted in one pile: for
@@ -401,8 +434,8 @@ impl Profile {
 }
 
 impl ProfileBuilder {
-    /// Adds a ballot of weight `weight`. An empty ranking is a valid vote for nobody (it
-    /// counts in the total and is non-transferable from the start).
+    /// Adds a ballot of weight `weight`. An empty ranking is a blank ballot: it counts in
+    /// the total, and [`Profile::blank_weight`] tells the methods that reject it.
     ///
     /// # Errors
     ///

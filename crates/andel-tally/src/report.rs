@@ -87,6 +87,8 @@ pub struct Report {
     pub seats: usize,
     /// Total weight of valid ballots.
     pub valid_votes: Decimal,
+    /// Total weight of rejected ballots: blank papers, in STV and IRV.
+    pub rejected: Decimal,
     /// The STV quota.
     pub quota: Option<Decimal>,
     /// False when the count stopped at an unsettled tie.
@@ -146,6 +148,7 @@ impl Report {
             method: outcome.method.name().to_owned(),
             seats: outcome.seats,
             valid_votes: outcome.valid_votes,
+            rejected: outcome.rejected,
             quota: outcome.quota,
             complete: outcome.complete,
             elected: names(&outcome.elected),
@@ -225,11 +228,16 @@ impl Report {
     /// A plain-text explanation: the result, every stage, the pairwise table, the ties.
     pub fn to_text(&self) -> String {
         let mut out = String::new();
-        let _ = writeln!(
+        let _ = write!(
             out,
             "{} · {} seat(s) · {} valid votes",
             self.method, self.seats, self.valid_votes
         );
+        if self.rejected.is_zero() {
+            out.push('\n');
+        } else {
+            let _ = writeln!(out, " · {} rejected (blank)", self.rejected);
+        }
         if let Some(quota) = self.quota {
             let _ = writeln!(out, "quota {quota}");
         }

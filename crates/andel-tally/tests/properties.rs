@@ -191,15 +191,45 @@ proptest! {
             let mut last = Decimal::ZERO;
             for round in &outcome.rounds {
                 let held: Decimal = round.votes.iter().copied().sum();
-                prop_assert_eq!(held + round.non_transferable, p.total_weight(), "{}", method);
+                prop_assert_eq!(held + round.non_transferable, outcome.valid_votes, "{}", method);
                 prop_assert!(round.non_transferable >= last, "{}", method);
                 last = round.non_transferable;
             }
+            prop_assert_eq!(outcome.valid_votes + outcome.rejected, p.total_weight(), "{}", method);
             prop_assert!(outcome.complete);
             let mut elected = outcome.elected.clone();
             elected.sort();
             elected.dedup();
             prop_assert_eq!(elected.len(), seats, "{}", method);
+        }
+    }
+
+    /// Blank ballots are rejected by IRV and STV: adding some changes nothing in the
+    /// count but the rejected papers it reports.
+    #[test]
+    fn blank_ballots_are_rejected_and_change_nothing(
+        (n, b) in ballots(),
+        blanks in proptest::collection::vec(1u32..4, 1..4),
+        seats in 1usize..4,
+    ) {
+        let p = build(n, &b);
+        let mut with_blanks = Profile::builder(p.candidates().clone());
+        for (ranking, weight) in p.ballots() {
+            with_blanks.add(ranking.clone(), *weight).unwrap();
+        }
+        for weight in &blanks {
+            with_blanks.add_order(&[], Decimal::from(*weight)).unwrap();
+        }
+        let q = with_blanks.build();
+        let blank = Decimal::from(blanks.iter().sum::<u32>());
+        prop_assert_eq!(q.blank_weight(), blank);
+        let seats = seats.min(n);
+        for (method, seats) in [(Method::Irv, 1), (Method::StvScottish, seats), (Method::StvMeek, seats)] {
+            let options = Options { seats, tie_break: TieBreak::Lot { seed: 3 } };
+            let (x, y) = (count(&p, method, options).unwrap(), count(&q, method, options).unwrap());
+            prop_assert_eq!(x.rejected, Decimal::ZERO, "{}", method);
+            prop_assert_eq!(y.rejected, blank, "{}", method);
+            prop_assert_eq!(Outcome { rejected: Decimal::ZERO, ..y }, x, "{}", method);
         }
     }
 

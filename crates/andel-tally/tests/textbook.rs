@@ -171,3 +171,46 @@ fn smith_set_of_a_cycle() {
     assert!(lot.complete);
     assert_ne!(p.candidates().name(lot.elected[0]), "D");
 }
+
+/// Six papers, one blank, two seats. The Scottish order rejects a paper without a first
+/// preference: 5 valid votes, quota 5 ÷ 3 + 1 = 2, and A and B reach it at once. (Counted
+/// as a valid vote, the blank paper made the quota 3.) IRV and Meek reject it too.
+#[test]
+fn a_blank_paper_is_rejected_by_stv_and_irv() {
+    let p = profile(
+        &["A", "B", "C"],
+        &[(1, "A"), (1, "A"), (1, "B"), (1, "B"), (1, "C"), (1, "")],
+    );
+    let two = Options {
+        seats: 2,
+        ..Options::default()
+    };
+    let scottish = count(&p, Method::StvScottish, two).unwrap();
+    assert_eq!(scottish.valid_votes.to_string(), "5");
+    assert_eq!(scottish.rejected.to_string(), "1");
+    assert_eq!(scottish.quota.unwrap().to_string(), "2.00000");
+    assert!(scottish.complete);
+    assert_eq!(scottish.rounds.len(), 1);
+    let elected: Vec<&str> = scottish
+        .elected
+        .iter()
+        .map(|c| p.candidates().name(*c))
+        .collect();
+    assert_eq!(elected, ["A", "B"]);
+    for (method, options) in [
+        (Method::StvScottish, two),
+        (Method::StvMeek, two),
+        (Method::Irv, Options::default()),
+    ] {
+        let outcome = count(&p, method, options).unwrap();
+        assert_eq!(outcome.valid_votes, Decimal::from(5), "{method}");
+        assert_eq!(outcome.rejected, Decimal::ONE, "{method}");
+        assert!(outcome.rounds[0].non_transferable.is_zero(), "{method}");
+    }
+    // Plurality has no rule on blank papers: a valid vote for nobody.
+    let plurality = count(&p, Method::Plurality, Options::default()).unwrap();
+    assert_eq!(
+        (plurality.valid_votes, plurality.rejected),
+        (Decimal::from(6), Decimal::ZERO)
+    );
+}

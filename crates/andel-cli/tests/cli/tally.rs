@@ -183,3 +183,27 @@ fn tally_spends_a_participatory_budget() {
         serde_json::from_str(&ok(&["tally", "--method", "greedy-budget", "--json", pb])).unwrap();
     assert_eq!(greedy["elected"], serde_json::json!(["X2 (2)", "X1 (1)"]));
 }
+
+#[test]
+fn tally_reports_blank_papers_as_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let blt = dir.path().join("blank.blt");
+    // Six papers, one blank (`1 0`), two seats: 5 valid votes, quota 2.
+    std::fs::write(
+        &blt,
+        "3 2\n2 1 0\n2 2 0\n1 3 0\n1 0\n0\n\"Ada\"\n\"Bo\"\n\"Cy\"\n",
+    )
+    .unwrap();
+    let blt = blt.to_str().unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&["tally", "--method", "stv-scottish", "--json", blt])).unwrap();
+    assert_eq!(json["valid_votes"], "5");
+    assert_eq!(json["rejected"], "1");
+    assert_eq!(json["quota"], "2.00000");
+    assert_eq!(json["elected"], serde_json::json!(["Ada", "Bo"]));
+    let text = ok(&["tally", "--method", "stv-meek", blt]);
+    assert!(
+        text.contains("5 valid votes · 1 rejected (blank)"),
+        "{text}"
+    );
+}

@@ -102,6 +102,7 @@ pub(super) fn count(
         method,
         seats: funded.len(),
         valid_votes: ballots.total_weight(),
+        rejected: Decimal::ZERO,
         quota: None,
         elected: funded,
         ranking: None,

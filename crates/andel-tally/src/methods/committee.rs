@@ -59,6 +59,7 @@ fn outcome(
         method,
         seats: options.seats,
         valid_votes: ballots.total_weight(),
+        rejected: Decimal::ZERO,
         quota: None,
         elected,
         ranking: None,

@@ -327,6 +327,7 @@ fn ranked_pairs(
         method: Method::RankedPairs,
         seats: options.seats,
         valid_votes: profile.total_weight(),
+        rejected: Decimal::ZERO,
         quota: None,
         elected,
         ranking: (complete && ranking_defined).then_some(ranking),

@@ -1,4 +1,9 @@
 //! Instant-runoff voting.
+//!
+//! A blank ballot (no standing candidate ranked) is rejected, as in STV: it is not a
+//! valid vote and is reported in [`Outcome::rejected`](crate::Outcome::rejected). IRV
+//! needs a majority of the votes still in the count, so this changes no result, only
+//! what the report says.
 
 use crate::outcome::Want;
 use crate::{Method, Options, Outcome, Profile, TallyError, TieKind};

@@ -14,6 +14,15 @@
 //!   more than the quota is elected, most votes first; if nobody is, the hopeful
 //!   candidate with the fewest votes is excluded.
 //!
+//! - Papers with no first preference are invalid: HWW count only valid papers, and ERS97
+//!   (whose rules the reference implementation follows around the Meek core) removes
+//!   invalid papers, those whose first preference is not clearly indicated, before the
+//!   total of valid votes is found (section 4.1). A blank ranking (no standing candidate
+//!   ranked) is therefore rejected: reported in
+//!   [`Outcome::rejected`](crate::Outcome::rejected), not in the valid votes nor in
+//!   the non-transferable ones. (Meek's quota is computed from the votes candidates
+//!   hold, so a blank paper never changed who is elected, only what the report said.)
+//!
 //! Each stage of the outcome is one such iteration to a steady state, ending in an
 //! election or an exclusion.
 //!
@@ -405,11 +414,13 @@ pub(super) fn count(profile: &Profile, options: Options) -> Outcome {
     let mut elected: Vec<CandidateId> = Vec::new();
     let mut lot: Option<Lot> = None;
     let mut complete = true;
+    let rejected = profile.blank_weight();
+    let valid = profile.total_weight() - rejected;
     while elected.len() < options.seats {
         let held = settle_round(&mut meek);
         let votes: Vec<Decimal> = meek.votes.iter().map(|v| meek.decimal(*v)).collect();
         // What the shown votes do not account for: exhausted, and rounding.
-        let mut non_transferable = profile.total_weight() - votes.iter().copied().sum::<Decimal>();
+        let mut non_transferable = valid - votes.iter().copied().sum::<Decimal>();
         non_transferable.rescale(PLACES);
         let quota = meek.decimal(ceil_div(
             held * 10i128.pow(PLACES),
@@ -499,7 +510,8 @@ pub(super) fn count(profile: &Profile, options: Options) -> Outcome {
     Outcome {
         method: Method::StvMeek,
         seats: options.seats,
-        valid_votes: profile.total_weight(),
+        valid_votes: valid,
+        rejected,
         quota: rounds.last().and_then(|r| r.quota),
         elected,
         ranking: None,

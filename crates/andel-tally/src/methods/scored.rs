@@ -48,6 +48,7 @@ pub(super) fn from_scores(
         method,
         seats: options.seats,
         valid_votes,
+        rejected: Decimal::ZERO,
         quota: None,
         elected,
         ranking: Some(ranking),

@@ -28,6 +28,10 @@ struct Parcel {
 /// A staged count in progress.
 pub(super) struct Staged<'p> {
     profile: &'p Profile,
+    /// The valid votes: every ballot but the blank ones.
+    pub(super) valid: Decimal,
+    /// The blank ballots, rejected (see [`Profile::blank_weight`]).
+    rejected: Decimal,
     pub(super) status: Vec<Status>,
     pub(super) votes: Vec<Decimal>,
     piles: Vec<Vec<Parcel>>,
@@ -46,7 +50,8 @@ pub(super) struct Staged<'p> {
 }
 
 impl<'p> Staged<'p> {
-    /// Stage one: every ballot on the pile of its first standing preference.
+    /// Stage one: every ballot on the pile of its first standing preference. Blank
+    /// ballots are rejected: not valid votes, and on nobody's pile.
     pub(super) fn first_stage(profile: &'p Profile, policy: TieBreak, scale: Option<u32>) -> Self {
         let candidates = profile.candidates();
         let status = candidates
@@ -60,8 +65,11 @@ impl<'p> Staged<'p> {
             })
             .collect();
         let n = candidates.len();
+        let rejected = profile.blank_weight();
         let mut count = Staged {
             profile,
+            valid: profile.total_weight() - rejected,
+            rejected,
             status,
             votes: vec![Decimal::ZERO; n],
             piles: vec![Vec::new(); n],
@@ -163,7 +171,7 @@ impl<'p> Staged<'p> {
         if let Some(dp) = self.scale {
             votes.iter_mut().for_each(|v| v.rescale(dp));
         }
-        let mut non_transferable = self.profile.total_weight() - held;
+        let mut non_transferable = self.valid - held;
         if let Some(dp) = self.scale {
             non_transferable.rescale(dp);
         }
@@ -231,7 +239,8 @@ impl<'p> Staged<'p> {
         Outcome {
             method,
             seats,
-            valid_votes: self.profile.total_weight(),
+            valid_votes: self.valid,
+            rejected: self.rejected,
             quota: self.quota,
             elected: self.elected,
             ranking: None,

@@ -60,6 +60,7 @@ fn star(ballots: &Scores, options: Options, totals: Vec<Decimal>) -> Outcome {
         method: Method::Star,
         seats: 1,
         valid_votes: ballots.total_weight(),
+        rejected: Decimal::ZERO,
         quota: None,
         elected: Vec::new(),
         ranking: Some(rank_by(&standing, &totals, Better::Higher)),

@@ -1,6 +1,10 @@
 //! Single transferable vote as the Scottish Local Government Elections Order 2007
 //! (SSI 2007/42, rules 45–52) counts it.
 //!
+//! - A ballot paper without a first preference is rejected before the count (the
+//!   order's rule on rejected papers): a blank ranking (no standing candidate ranked)
+//!   is not a valid vote, does not count towards the quota, and is reported in
+//!   [`Outcome::rejected`](crate::Outcome::rejected).
 //! - Quota: valid votes divided by seats + 1, decimals ignored, plus one (rule 46).
 //! - A candidate reaching the quota is elected (47). The largest surplus is transferred
 //!   first, one per stage (49); every paper the candidate holds moves to its next
@@ -27,9 +31,8 @@ const PLACES: u32 = 5;
 
 pub(super) fn count(profile: &Profile, options: Options) -> Outcome {
     let seats = options.seats;
-    let valid = profile.total_weight();
-    let quota = (valid / Decimal::from(seats + 1)).floor() + Decimal::ONE;
     let mut count = Staged::first_stage(profile, options.tie_break, Some(PLACES));
+    let quota = (count.valid / Decimal::from(seats + 1)).floor() + Decimal::ONE;
     count.quota = Some({
         let mut shown = quota;
         shown.rescale(PLACES);
