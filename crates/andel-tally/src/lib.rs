@@ -40,7 +40,8 @@ pub mod report;
 pub use ballots::{Approvals, ApprovalsBuilder, Ballots, MAX_SCORE, Scores, ScoresBuilder};
 pub use error::TallyError;
 pub use methods::{
-    Budget, MAX_COMMITTEES, Method, Options, Pairwise, Spending, count, count_ballots,
+    Budget, MAX_COMMITTEES, MAX_SETTLEMENT_COUNTS, Method, Options, Pairwise, Spending, count,
+    count_ballots,
 };
 pub use outcome::{Outcome, Resolution, Round, Tie, TieBreak, TieKind};
 pub use profile::{CandidateId, Candidates, MAX_CANDIDATES, Profile, ProfileBuilder, Ranking};

@@ -14,10 +14,12 @@ use crate::{CandidateId, Method};
 #[serde(rename_all = "kebab-case", tag = "policy")]
 pub enum TieBreak {
     /// Settle nothing: the count stops at the first tie it must settle, and the outcome
-    /// says so (`complete` is false).
+    /// says so (`complete` is false). A tie that does not change who is elected need
+    /// not be settled (see [`Resolution::Immaterial`]).
     Report,
     /// Look back at earlier stages (the most recent stage at which the tied candidates
-    /// had unequal votes decides); stop if they were equal at every stage. The rule of
+    /// had unequal votes decides); stop if they were equal at every stage, unless the
+    /// tie does not change who is elected (see [`Resolution::Immaterial`]). The rule of
     /// Scottish STV and of most IRV laws, and the default.
     #[default]
     EarlierStages,
@@ -64,6 +66,21 @@ pub enum Resolution {
     },
     /// Not settled: the count stopped here, or the ranking keeps the tie.
     Unresolved,
+    /// Not settled by the policy, and it need not be: every way of settling it (each
+    /// candidate the policy left tied, and every way of settling the ties met after
+    /// it) elects the same candidates, so the tie does not affect the outcome. The
+    /// count follows one settlement, `followed` (the first of them in ballot-paper
+    /// order), only to show its stages. The same notion as ranked pairs, where an
+    /// order of equal pairs that changes nobody's election is no tie.
+    ///
+    /// IRV finds this out by counting every settlement, at most
+    /// [`MAX_SETTLEMENT_COUNTS`](crate::MAX_SETTLEMENT_COUNTS) counts in all; beyond
+    /// that, the tie is left [`Resolution::Unresolved`] and the count stops, as it
+    /// would without this rule.
+    Immaterial {
+        /// The settlement whose stages the outcome shows.
+        followed: CandidateId,
+    },
 }
 
 /// One tie the count met.
@@ -213,20 +230,37 @@ pub(crate) fn pick_extreme<V: Ord + Copy>(
     lot: &mut Option<Lot>,
     ties: &mut Vec<Tie>,
 ) -> Option<CandidateId> {
+    pick_or_tied(among, votes, want, kind, rounds, policy, lot, ties).ok()
+}
+
+/// [`pick_extreme`], and when the policy does not settle the tie, the candidates it
+/// leaves tied (`Err`; empty when there is nobody to pick).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn pick_or_tied<V: Ord + Copy>(
+    among: &[CandidateId],
+    votes: impl Fn(CandidateId) -> V,
+    want: Want,
+    kind: TieKind,
+    rounds: &[Round],
+    policy: TieBreak,
+    lot: &mut Option<Lot>,
+    ties: &mut Vec<Tie>,
+) -> Result<CandidateId, Vec<CandidateId>> {
     let extreme = match want {
         Want::Highest => among.iter().map(|c| votes(*c)).max(),
         Want::Lowest => among.iter().map(|c| votes(*c)).min(),
-    }?;
+    }
+    .ok_or_else(Vec::new)?;
     let tied: Vec<CandidateId> = among
         .iter()
         .copied()
         .filter(|c| votes(*c) == extreme)
         .collect();
     if let [only] = tied[..] {
-        return Some(only);
+        return Ok(only);
     }
     let history: Vec<Vec<Decimal>> = rounds.iter().map(|r| r.votes.clone()).collect();
-    let resolution = settle(&tied, want, &history, policy, lot);
+    let (resolution, left) = settle_among(&tied, want, &history, policy, lot);
     let chosen = resolution.chosen();
     ties.push(Tie {
         stage: Some(rounds.len() + 1),
@@ -234,7 +268,7 @@ pub(crate) fn pick_extreme<V: Ord + Copy>(
         between: tied,
         resolution,
     });
-    chosen
+    chosen.ok_or(left)
 }
 
 /// Which end of a tie a rule wants.
@@ -253,8 +287,20 @@ pub(crate) fn settle(
     policy: TieBreak,
     lot: &mut Option<Lot>,
 ) -> Resolution {
+    settle_among(tied, want, history, policy, lot).0
+}
+
+/// [`settle`], with the candidates still tied once earlier stages have been looked at:
+/// those a lot draws from, so every way the tie can be settled.
+fn settle_among(
+    tied: &[CandidateId],
+    want: Want,
+    history: &[Vec<Decimal>],
+    policy: TieBreak,
+    lot: &mut Option<Lot>,
+) -> (Resolution, Vec<CandidateId>) {
     if matches!(policy, TieBreak::Report) {
-        return Resolution::Unresolved;
+        return (Resolution::Unresolved, tied.to_vec());
     }
     let mut left: Vec<CandidateId> = tied.to_vec();
     for (i, votes) in history.iter().enumerate().rev() {
@@ -274,29 +320,34 @@ pub(crate) fn settle(
             .map(|(c, _)| *c)
             .collect();
         if let [chosen] = left[..] {
-            return Resolution::EarlierStage {
+            let resolution = Resolution::EarlierStage {
                 stage: i + 1,
                 chosen,
             };
+            return (resolution, left);
         }
     }
-    match policy {
+    let resolution = match policy {
         TieBreak::Lot { seed } => {
             let lot = lot.get_or_insert_with(|| Lot::new(seed));
             let chosen = left[lot.draw(left.len())];
             Resolution::Lot { seed, chosen }
         }
         _ => Resolution::Unresolved,
-    }
+    };
+    (resolution, left)
 }
 
 impl Resolution {
-    /// The candidate chosen, if the tie was settled.
+    /// The candidate chosen, if the tie was settled; for an immaterial tie, the one the
+    /// count followed.
     pub fn chosen(&self) -> Option<CandidateId> {
         match self {
-            Resolution::EarlierStage { chosen, .. } | Resolution::Lot { chosen, .. } => {
-                Some(*chosen)
-            }
+            Resolution::EarlierStage { chosen, .. }
+            | Resolution::Lot { chosen, .. }
+            | Resolution::Immaterial {
+                followed: chosen, ..
+            } => Some(*chosen),
             Resolution::Unresolved => None,
         }
     }

@@ -53,13 +53,15 @@ pub struct TieReport {
     pub kind: TieKind,
     /// The tied candidates.
     pub between: Vec<String>,
-    /// `earlier-stage`, `lot` or `unresolved`.
+    /// `earlier-stage`, `lot`, `unresolved`, or `immaterial` (not settled, and every
+    /// way of settling it elects the same: see
+    /// [`Resolution::Immaterial`](crate::Resolution::Immaterial)).
     pub settled_by: &'static str,
     /// The stage that decided, for `earlier-stage`.
     pub decided_at_stage: Option<usize>,
     /// The seed, for `lot`.
     pub seed: Option<u64>,
-    /// Who was chosen, if anyone.
+    /// Who was chosen, if anyone; for `immaterial`, the settlement the stages follow.
     pub chosen: Option<String>,
 }
 
@@ -167,6 +169,7 @@ impl Report {
                         }
                         Resolution::Lot { seed, .. } => ("lot", None, Some(seed)),
                         Resolution::Unresolved => ("unresolved", None, None),
+                        Resolution::Immaterial { .. } => ("immaterial", None, None),
                     };
                     TieReport {
                         stage: t.stage,
@@ -366,6 +369,10 @@ impl Report {
                 ("lot", Some(c)) => format!(
                     "settled by lot (seed {}): {c}",
                     tie.seed.unwrap_or_default()
+                ),
+                ("immaterial", Some(c)) => format!(
+                    "not settled, and it does not matter: every way of settling it elects {}; the stages follow {c}",
+                    self.elected.join(", ")
                 ),
                 _ => "not settled".to_owned(),
             };

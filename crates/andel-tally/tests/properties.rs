@@ -4,7 +4,7 @@
 
 use andel_tally::{
     Approvals, Ballots, CandidateId, Candidates, Method, Options, Outcome, Pairwise, Profile,
-    Ranking, Scores, TieBreak, count, count_ballots,
+    Ranking, Resolution, Scores, TieBreak, count, count_ballots,
 };
 use proptest::prelude::*;
 use rust_decimal::Decimal;
@@ -230,6 +230,38 @@ proptest! {
             prop_assert_eq!(x.rejected, Decimal::ZERO, "{}", method);
             prop_assert_eq!(y.rejected, blank, "{}", method);
             prop_assert_eq!(Outcome { rejected: Decimal::ZERO, ..y }, x, "{}", method);
+        }
+    }
+
+    /// Whenever IRV elects through a tie its policy did not settle, every settlement
+    /// elects that candidate: so does every lot (which draws among the candidates the
+    /// policy leaves tied). Unit weights make ties common.
+    #[test]
+    fn irv_elects_through_an_unsettled_tie_only_when_no_settlement_changes_the_winner(
+        (n, b) in ballots(),
+        units in any::<bool>(),
+    ) {
+        let b: Vec<(Vec<u16>, usize, u32)> = if units {
+            b.into_iter().map(|(o, l, _)| (o, l, 1)).collect()
+        } else {
+            b
+        };
+        let p = build(n, &b);
+        for policy in [TieBreak::EarlierStages, TieBreak::Report] {
+            let outcome = count(&p, Method::Irv, Options { seats: 1, tie_break: policy }).unwrap();
+            let immaterial = outcome
+                .ties
+                .iter()
+                .any(|t| matches!(t.resolution, Resolution::Immaterial { .. }));
+            if !immaterial {
+                continue;
+            }
+            prop_assert!(outcome.complete);
+            prop_assert_eq!(outcome.elected.len(), 1);
+            for seed in 0..32 {
+                let lot = count(&p, Method::Irv, Options { seats: 1, tie_break: TieBreak::Lot { seed } }).unwrap();
+                prop_assert_eq!(&lot.elected, &outcome.elected, "seed {}", seed);
+            }
         }
     }
 

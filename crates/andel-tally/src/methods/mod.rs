@@ -20,6 +20,7 @@ mod stv_scottish;
 pub use budget::{Budget, Spending};
 pub use committee::MAX_COMMITTEES;
 pub use condorcet::Pairwise;
+pub use irv::MAX_SETTLEMENT_COUNTS;
 
 /// A counting method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -3,11 +3,11 @@
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use crate::outcome::{Lot, Want, pick_extreme};
-use crate::{CandidateId, Method, Outcome, Profile, Round, Tie, TieBreak, TieKind};
+use crate::outcome::{Lot, Want, pick_or_tied};
+use crate::{CandidateId, Method, Outcome, Profile, Resolution, Round, Tie, TieBreak, TieKind};
 
 /// Where a candidate stands in the count.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(super) enum Status {
     Hopeful,
     Elected,
@@ -221,8 +221,19 @@ impl<'p> Staged<'p> {
         want: Want,
         kind: TieKind,
     ) -> Option<CandidateId> {
+        self.pick_or_tied(among, want, kind).ok()
+    }
+
+    /// [`Staged::pick`], with the candidates the policy left tied when it did not
+    /// settle the tie.
+    pub(super) fn pick_or_tied(
+        &mut self,
+        among: &[CandidateId],
+        want: Want,
+        kind: TieKind,
+    ) -> Result<CandidateId, Vec<CandidateId>> {
         let votes = &self.votes;
-        pick_extreme(
+        pick_or_tied(
             among,
             |c| votes[c.index()],
             want,
@@ -232,6 +243,21 @@ impl<'p> Staged<'p> {
             &mut self.lot,
             &mut self.ties,
         )
+    }
+
+    /// Records that the last tie, which the policy left unsettled, does not affect the
+    /// outcome, and that the count follows `followed`.
+    pub(super) fn follow_last_tie(&mut self, followed: CandidateId) {
+        if let Some(tie) = self.ties.last_mut() {
+            tie.resolution = Resolution::Immaterial { followed };
+        }
+    }
+
+    /// What the rest of an IRV count depends on: who is excluded (that places every
+    /// ballot) and the votes at every stage so far (that settles ties).
+    pub(super) fn state(&self) -> (Vec<Status>, Vec<Vec<Decimal>>) {
+        let history = self.rounds.iter().map(|r| r.votes.clone()).collect();
+        (self.status.clone(), history)
     }
 
     /// The outcome of the finished (or stopped) count.
