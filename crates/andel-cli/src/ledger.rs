@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use andel::journal::{AuthorId, StreamId, TenantId, Timestamp};
 use andel::ledger::{
-    ClassId, Command as LedgerCommand, Correction, Event, Ledger, MemberNumber, PaymentKey, Payout,
+    ClassId, Command as LedgerCommand, Correction, Ledger, MemberNumber, PaymentKey, Payout,
     Person, Purpose, Statutes, TxnId, import, open_ledger,
 };
 use andel::store::Location;
@@ -286,6 +286,9 @@ enum Sub {
     Statement {
         /// The member number.
         member: MemberNumber,
+        /// The date [default: today].
+        #[arg(long)]
+        as_of: Option<NaiveDate>,
         /// As JSON.
         #[arg(long)]
         json: bool,
@@ -348,7 +351,11 @@ pub(crate) fn run(args: Args) -> Result<Outcome> {
             return register(ledger, as_of.unwrap_or(today), json, csv);
         }
         Sub::Roll { as_of, json } => return roll(ledger, as_of.unwrap_or(today), json),
-        Sub::Statement { member, json } => return statement(ledger, member, json),
+        Sub::Statement {
+            member,
+            as_of,
+            json,
+        } => return statement(ledger, member, as_of.unwrap_or(today), json),
         Sub::Balances { as_of, json } => return balances(ledger, as_of.unwrap_or(today), json),
         Sub::Verify => return verify(&journal, ledger),
         Sub::ImportMembers { file, dry_run } => {
@@ -525,7 +532,7 @@ pub(crate) fn run(args: Args) -> Result<Outcome> {
         out.push_str("nothing to record: already done\n");
     }
     for event in &events {
-        let _ = writeln!(out, "{}", describe(event));
+        let _ = writeln!(out, "{event}");
     }
     crate::print(&out)?;
     Ok(Outcome::Ok)
@@ -533,99 +540,6 @@ pub(crate) fn run(args: Args) -> Result<Outcome> {
 
 fn read(path: &std::path::Path) -> Result<String> {
     crate::files::read_text(path, MAX_FILE)
-}
-
-/// One line saying what an event recorded.
-fn describe(event: &Event) -> String {
-    let on = event.on();
-    match event {
-        Event::StatutesAdopted { statutes, .. } => format!(
-            "{on}: statutes of `{}` adopted ({} classes, books in {})",
-            statutes.name(),
-            statutes.classes().len(),
-            statutes.currency()
-        ),
-        Event::Applied {
-            member,
-            name,
-            class,
-            ..
-        } => {
-            format!("{on}: `{name}` applied to `{class}` as member {member}")
-        }
-        Event::Admitted { member, class, .. } => {
-            format!("{on}: member {member} admitted to `{class}`")
-        }
-        Event::Refused { member, .. } => format!("{on}: member {member} refused"),
-        Event::SharesSubscribed {
-            txn,
-            member,
-            class,
-            shares,
-            amount,
-            ..
-        } => {
-            format!("{on}: {txn} member {member} subscribed {shares} `{class}` shares ({amount})")
-        }
-        Event::PaymentRecorded {
-            txn,
-            member,
-            amount,
-            key,
-            ..
-        } => {
-            format!("{on}: {txn} payment of {amount} from member {member} (key `{key}`)")
-        }
-        Event::Exited {
-            txn,
-            member,
-            repayable,
-            forfeited,
-            ..
-        } => format!(
-            "{on}: {txn} member {member} left; {repayable} to repay, {forfeited} to the reserve"
-        ),
-        Event::Resigned {
-            member, exit_on, ..
-        } => {
-            format!("{on}: member {member} resigned; the exit takes effect on {exit_on}")
-        }
-        Event::RedemptionScheduled {
-            member,
-            instalments,
-            ..
-        } => {
-            let parts: Vec<String> = instalments
-                .iter()
-                .map(|i| format!("{} on {}", i.amount, i.due_on))
-                .collect();
-            format!(
-                "{on}: repayment to member {member} scheduled: {}",
-                parts.join(", ")
-            )
-        }
-        Event::SurplusAllocated {
-            txn,
-            reserve,
-            interest,
-            refunds,
-            ..
-        } => format!(
-            "{on}: {txn} surplus allocated: {reserve} to the reserve, interest to {} members, refunds to {} members",
-            interest.len(),
-            refunds.len()
-        ),
-        Event::Reversed {
-            txn,
-            original,
-            amount,
-            ..
-        } => format!("{on}: {txn} reversed {amount} of {original}"),
-        other => match other.money() {
-            Some((txn, _)) => format!("{on}: {txn} {}", other.kind()),
-            None => format!("{on}: {}", other.kind()),
-        },
-    }
 }
 
 fn json<T: serde::Serialize>(value: &T) -> Result<Outcome> {
@@ -742,14 +656,22 @@ fn roll(ledger: &Ledger, as_of: NaiveDate, as_json: bool) -> Result<Outcome> {
     Ok(Outcome::Ok)
 }
 
-fn statement(ledger: &Ledger, member: MemberNumber, as_json: bool) -> Result<Outcome> {
-    let Some(statement) = ledger.statement(member) else {
+fn statement(
+    ledger: &Ledger,
+    member: MemberNumber,
+    as_of: NaiveDate,
+    as_json: bool,
+) -> Result<Outcome> {
+    let Some(statement) = ledger.statement(member, as_of) else {
         bail!("there is no member {member}");
     };
     if as_json {
         return json(&statement);
     }
-    let mut out = format!("statement of member {member} `{}`\n", statement.name);
+    let mut out = format!(
+        "statement of member {member} `{}` as of {as_of}\n",
+        statement.name
+    );
     for line in &statement.lines {
         let postings: Vec<String> = line
             .postings

@@ -240,3 +240,20 @@ pub enum IdError {
         text: String,
     },
 }
+
+/// A [`TxnId`] in JSON as it is written everywhere else, `T1`, for reports read by
+/// people and spreadsheets. Events keep the plain number: that is the journal's format.
+pub(crate) mod txn_text {
+    use serde::{Deserialize, Deserializer, Serializer, de::Error as _};
+
+    use super::TxnId;
+
+    pub(crate) fn serialize<S: Serializer>(txn: &TxnId, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(txn)
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<TxnId, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        text.parse().map_err(D::Error::custom)
+    }
+}

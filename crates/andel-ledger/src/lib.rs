@@ -74,6 +74,7 @@
 mod books;
 mod command;
 mod decide;
+mod describe;
 mod event;
 mod fx;
 mod ids;

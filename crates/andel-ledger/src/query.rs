@@ -98,9 +98,11 @@ pub struct Statement {
     pub member: MemberNumber,
     /// Name.
     pub name: Arc<str>,
-    /// Every transaction that touched the member's accounts, in order.
+    /// The date the statement runs to.
+    pub as_of: NaiveDate,
+    /// Every transaction to that date that touched the member's accounts, in order.
     pub lines: Vec<StatementLine>,
-    /// The member's balances now, on each account's normal side.
+    /// The member's balances on that date, on each account's normal side.
     pub balances: BTreeMap<Account, Decimal>,
 }
 
@@ -109,7 +111,8 @@ pub struct Statement {
 pub struct StatementLine {
     /// Date.
     pub on: NaiveDate,
-    /// Transaction.
+    /// Transaction, written `T1` in JSON as in text.
+    #[serde(with = "crate::ids::txn_text")]
     pub txn: TxnId,
     /// What it was.
     pub what: String,
@@ -251,13 +254,16 @@ impl Ledger {
         })
     }
 
-    /// Every transaction that touched `member`'s accounts, and their balances now.
-    pub fn statement(&self, member: MemberNumber) -> Option<Statement> {
+    /// Every transaction dated `as_of` or earlier that touched `member`'s accounts, and
+    /// the member's balances on that date. `None` if there is no such member.
+    pub fn statement(&self, member: MemberNumber, as_of: NaiveDate) -> Option<Statement> {
         let record = self.record(member)?;
+        let mut signed: BTreeMap<Account, Decimal> = BTreeMap::new();
         let lines = self
             .txns
             .iter()
             .enumerate()
+            .take_while(|(_, txn)| txn.on <= as_of)
             .filter_map(|(index, txn)| {
                 let postings: Vec<Posting> = self
                     .postings_of(txn)
@@ -265,6 +271,9 @@ impl Ledger {
                     .filter(|p| p.member == Some(member))
                     .cloned()
                     .collect();
+                for posting in &postings {
+                    *signed.entry(posting.account).or_default() += posting.signed();
+                }
                 (!postings.is_empty()).then(|| StatementLine {
                     on: txn.on,
                     txn: TxnId::from_index(index),
@@ -273,15 +282,15 @@ impl Ledger {
                 })
             })
             .collect();
-        let balances = Account::ALL
-            .iter()
-            .filter(|a| a.per_member())
-            .map(|a| (*a, self.books.balance(*a, Some(member))))
+        let balances = signed
+            .into_iter()
+            .map(|(account, balance)| (account, account.normal_side().read(balance)))
             .filter(|(_, b)| !b.is_zero())
             .collect();
         Some(Statement {
             member,
             name: record.name.clone(),
+            as_of,
             lines,
             balances,
         })
@@ -300,9 +309,7 @@ impl Ledger {
         }
         let accounts = signed
             .into_iter()
-            .map(|(account, balance)| {
-                (account, account.normal_side().read(balance))
-            })
+            .map(|(account, balance)| (account, account.normal_side().read(balance)))
             .collect();
         Balances {
             as_of,

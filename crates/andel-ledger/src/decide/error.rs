@@ -230,6 +230,16 @@ pub enum DecideError {
         /// The date.
         date: NaiveDate,
     },
+    /// Nobody holds a class with dues for the period: there is nobody to charge.
+    #[error(
+        "nobody to charge dues for the period starting {period_start}: no member admitted on {on} holds a class whose dues start then"
+    )]
+    NobodyOwesDues {
+        /// The period's first day.
+        period_start: NaiveDate,
+        /// The day of the charge.
+        on: NaiveDate,
+    },
     /// No such transaction.
     #[error("there is no transaction {txn}")]
     UnknownTxn {

@@ -31,6 +31,13 @@ impl Draft<'_> {
                 Err(DecideError::PaymentKeyReused { key, original })
             };
         }
+        if self.ledger.books.is_closed(member) {
+            return Err(DecideError::Status {
+                member,
+                status: "closed",
+                action: "pay into accounts that are closed",
+            });
+        }
         let view = self.view(member)?;
         let (receivable, limit, what) = match &purpose {
             Purpose::Capital { class } => {
@@ -84,6 +91,7 @@ impl Draft<'_> {
         }
         let due_on = period_start.max(self.on);
         let mut charges = Vec::new();
+        let mut liable = 0_usize;
         for record in &self.ledger.members {
             let view = record.current();
             let status = view.status_on(self.on);
@@ -95,6 +103,7 @@ impl Draft<'_> {
                 let Some(dues) = class.dues().filter(|_| starts(class)) else {
                     continue;
                 };
+                liable += 1;
                 let charged = record.charges.iter().any(|c| {
                     !c.reversed && c.class == holding.class && c.period_start == period_start
                 });
@@ -108,6 +117,12 @@ impl Draft<'_> {
                     ));
                 }
             }
+        }
+        if liable == 0 {
+            return Err(DecideError::NobodyOwesDues {
+                period_start,
+                on: self.on,
+            });
         }
         for (member, class, amount, grace_until) in charges {
             let amount = self

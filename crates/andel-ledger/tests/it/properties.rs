@@ -316,6 +316,10 @@ proptest! {
         for event in &events {
             let json = serde_json::to_string(event).unwrap();
             prop_assert_eq!(&serde_json::from_str::<Event>(&json).unwrap(), event);
+            // Every event reads as a dated sentence, never as its raw kind.
+            let line = event.to_string();
+            prop_assert!(line.starts_with(&format!("{}: ", event.on())), "{}", line);
+            prop_assert!(!line.contains(event.kind()), "{}", line);
         }
     }
 

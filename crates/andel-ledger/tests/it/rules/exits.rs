@@ -146,6 +146,14 @@ fn repayment_is_capped_by_the_members_share_of_equity() {
         matches!(late, Err(DecideError::Books(PostingError::Closed { .. }))),
         "{late:?}"
     );
+    // A payment says the account is closed, not that it exceeds unpaid capital of 0.
+    let paid = ledger
+        .decide(pay("after-close", 1, "workers", "10"), d("2029-07-03"))
+        .unwrap_err();
+    assert_eq!(
+        paid.to_string(),
+        "member 1 is closed, so they cannot pay into accounts that are closed"
+    );
 }
 
 #[test]

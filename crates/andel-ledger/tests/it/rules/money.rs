@@ -278,6 +278,31 @@ fn dues_cost_good_standing_after_the_grace_days() {
 }
 
 #[test]
+fn charging_dues_with_nobody_to_charge_says_so() {
+    // Workers pay yearly dues; before anyone is admitted, nobody holds a class with dues.
+    let mut ledger = given([(apply("Ada", "workers"), "2026-01-10")]).ledger;
+    assert_eq!(
+        ledger.decide(
+            Command::ChargeDues {
+                period_start: d("2026-01-01")
+            },
+            d("2026-01-11")
+        ),
+        Err(DecideError::NobodyOwesDues {
+            period_start: d("2026-01-01"),
+            on: d("2026-01-11"),
+        })
+    );
+    // Once charged, charging again is a no-op, not an error.
+    let mut ledger = given(two_members()).ledger;
+    let charge = || Command::ChargeDues {
+        period_start: d("2026-01-01"),
+    };
+    assert_eq!(run(&mut ledger, charge(), "2026-03-01").len(), 1);
+    assert!(run(&mut ledger, charge(), "2026-03-02").is_empty());
+}
+
+#[test]
 fn dues_are_charged_at_the_start_of_their_period() {
     let mut ledger = given(two_members()).ledger;
     // Worker dues are yearly, and the financial year starts on 1 January.
@@ -309,4 +334,33 @@ fn dues_are_charged_at_the_start_of_their_period() {
     };
     // Charged late: due on the day charged, with the grace days after it.
     assert_eq!((*due_on, *grace_until), (d("2026-03-01"), d("2026-03-31")));
+}
+
+#[test]
+fn a_statement_runs_to_its_date_and_names_transactions_as_the_text_does() {
+    let mut ledger = given(two_members()).ledger;
+    run(
+        &mut ledger,
+        Command::ChargeDues {
+            period_start: d("2026-01-01"),
+        },
+        "2026-03-01",
+    );
+    let early = ledger.statement(m(1), d("2026-01-31")).unwrap();
+    assert_eq!(early.as_of, d("2026-01-31"));
+    assert_eq!(early.lines.len(), 1, "the subscription only: {early:?}");
+    assert_eq!(
+        early.balances[&Account::SubscriptionsReceivable],
+        dec("500")
+    );
+    let later = ledger.statement(m(1), d("2026-12-31")).unwrap();
+    assert_eq!(later.lines.len(), 3, "subscription, payment, dues");
+    assert!(!later.balances.contains_key(&Account::SubscriptionsReceivable));
+    let json = serde_json::to_value(&later).unwrap();
+    assert_eq!(json["lines"][0]["txn"], "T1");
+    assert_eq!(
+        serde_json::from_value::<andel_ledger::Statement>(json).unwrap(),
+        later
+    );
+    assert!(ledger.statement(m(9), d("2026-12-31")).is_none());
 }
