@@ -108,6 +108,7 @@ pub enum Basis {
 /// (abstentions and blocks count as participation), or with `per_class`, at least that
 /// share of each class of the electorate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Quorum {
     /// The share of the electorate.
     pub share: Fraction,
@@ -134,6 +135,7 @@ pub enum Base {
 ///
 /// A simple majority is `more than 1/2` (`inclusive: false`); two thirds is `at least 2/3`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Threshold {
     /// The share of the base.
     pub share: Fraction,

@@ -24,7 +24,9 @@ impl Proposal {
                 Command::Vote { .. }
                     | Command::VoteByProxy { .. }
                     | Command::Rank { .. }
+                    | Command::RankByProxy { .. }
                     | Command::Approve { .. }
+                    | Command::ApproveByProxy { .. }
             )
         {
             return Err(ProposalError::Secrecy {
@@ -89,15 +91,27 @@ impl Proposal {
                 choice,
                 reason,
             } => {
-                if self.proxies.get(&member) != Some(&proxy) {
-                    return Err(ProposalError::Proxy {
-                        problem: format!("`{proxy}` holds no proxy from `{member}`"),
-                    });
-                }
+                self.holds_proxy(&proxy, &member)?;
                 self.vote(member, choice, reason, Some(proxy), now)
             }
-            Command::Rank { voter, ranking } => self.rank(voter, ranking, now),
-            Command::Approve { voter, projects } => self.approve(voter, projects, now),
+            Command::Rank { voter, ranking } => self.rank(voter, ranking, None, now),
+            Command::RankByProxy {
+                proxy,
+                member,
+                ranking,
+            } => {
+                self.holds_proxy(&proxy, &member)?;
+                self.rank(member, ranking, Some(proxy), now)
+            }
+            Command::Approve { voter, projects } => self.approve(voter, projects, None, now),
+            Command::ApproveByProxy {
+                proxy,
+                member,
+                projects,
+            } => {
+                self.holds_proxy(&proxy, &member)?;
+                self.approve(member, projects, Some(proxy), now)
+            }
             Command::Extend { closes_at } => {
                 self.spec_in(Phase::Open, "have its deadline extended")?;
                 let current = self.closes_at.unwrap_or(now);
@@ -192,17 +206,13 @@ impl Proposal {
                 problem: "this is an open ballot: vote with `Vote`, `Rank` or `Approve`".to_owned(),
             });
         }
-        if let Some(proxy) = &by
-            && self.proxies.get(&voter) != Some(proxy)
-        {
-            return Err(ProposalError::Proxy {
-                problem: format!("`{proxy}` holds no proxy from `{voter}`"),
-            });
+        if let Some(proxy) = &by {
+            self.holds_proxy(proxy, &voter)?;
         }
         match mark {
             Mark::Choice(choice) => self.vote(voter.clone(), choice, None, None, now)?,
-            Mark::Ranking(ranking) => self.rank(voter.clone(), ranking, now)?,
-            Mark::Approvals(projects) => self.approve(voter.clone(), projects, now)?,
+            Mark::Ranking(ranking) => self.rank(voter.clone(), ranking, None, now)?,
+            Mark::Approvals(projects) => self.approve(voter.clone(), projects, None, now)?,
         };
         Ok(vec![Event::Participated { at: now, voter, by }])
     }
@@ -379,10 +389,22 @@ impl Proposal {
         }])
     }
 
+    /// Whether `proxy` holds `member`'s proxy for this proposal.
+    fn holds_proxy(&self, proxy: &VoterId, member: &VoterId) -> Result<(), ProposalError> {
+        if self.proxies.get(member) == Some(proxy) {
+            Ok(())
+        } else {
+            Err(ProposalError::Proxy {
+                problem: format!("`{proxy}` holds no proxy from `{member}`"),
+            })
+        }
+    }
+
     fn rank(
         &self,
         voter: VoterId,
         ranking: Vec<u16>,
+        by: Option<VoterId>,
         now: DateTime<Utc>,
     ) -> Result<Vec<Event>, ProposalError> {
         let spec = self.spec_in(Phase::Open, "take votes")?;
@@ -398,6 +420,7 @@ impl Proposal {
                     at: now,
                     voter,
                     ranking,
+                    by,
                 }]
             })
     }
@@ -406,6 +429,7 @@ impl Proposal {
         &self,
         voter: VoterId,
         projects: Vec<u16>,
+        by: Option<VoterId>,
         now: DateTime<Utc>,
     ) -> Result<Vec<Event>, ProposalError> {
         let spec = self.spec_in(Phase::Open, "take votes")?;
@@ -421,6 +445,7 @@ impl Proposal {
                     at: now,
                     voter,
                     projects,
+                    by,
                 }]
             })
     }

@@ -28,6 +28,7 @@ pub(crate) use count::{count, count_secret};
 
 /// What is being decided, and by which rules.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Spec {
     /// Title.
     pub title: String,
@@ -106,7 +107,7 @@ pub struct Interim {
 
 /// The kind of decision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Kind {
     /// Yes, no or abstain, passing at a threshold.
     Motion {
@@ -143,6 +144,7 @@ pub enum Kind {
 
 /// A project of a participatory budget.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Project {
     /// Its name.
     pub name: String,
@@ -260,10 +262,30 @@ pub enum Command {
         /// Candidate indexes.
         ranking: Vec<u16>,
     },
+    /// A proxy holder ranks candidates for the member who authorised them (see
+    /// [`Command::VoteByProxy`]).
+    RankByProxy {
+        /// The holder.
+        proxy: VoterId,
+        /// The member ranked for.
+        member: VoterId,
+        /// Candidate indexes, most preferred first.
+        ranking: Vec<u16>,
+    },
     /// Approve projects (participatory budgets): indexes into the project list.
     Approve {
         /// Who.
         voter: VoterId,
+        /// Project indexes.
+        projects: Vec<u16>,
+    },
+    /// A proxy holder approves projects for the member who authorised them (see
+    /// [`Command::VoteByProxy`]).
+    ApproveByProxy {
+        /// The holder.
+        proxy: VoterId,
+        /// The member approved for.
+        member: VoterId,
         /// Project indexes.
         projects: Vec<u16>,
     },
@@ -360,6 +382,9 @@ pub enum Event {
         voter: VoterId,
         /// Candidate indexes, most preferred first.
         ranking: Vec<u16>,
+        /// The proxy holder who cast it, if not the voter.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        by: Option<VoterId>,
     },
     /// Projects approved (replacing the voter's earlier approvals, where changes are
     /// allowed).
@@ -370,6 +395,9 @@ pub enum Event {
         voter: VoterId,
         /// Project indexes.
         projects: Vec<u16>,
+        /// The proxy holder who cast it, if not the voter.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        by: Option<VoterId>,
     },
     /// The deadline moved later.
     DeadlineExtended {

@@ -772,3 +772,117 @@ fn a_participatory_budget_funds_what_its_approvals_can_pay() {
     funded.sort();
     assert_eq!(funded, [0, 2]);
 }
+
+/// A proposal of `kind` that allows one proxy per holder, open, with Ada's proxy held by
+/// Bo.
+fn with_proxy(kind: Kind) -> Proposal {
+    let mut allowing = spec(kind);
+    allowing.proxies_per_holder = 1;
+    let mut proposal = Proposal::default();
+    for (command, day) in [
+        (
+            Command::Draft {
+                spec: Box::new(allowing),
+            },
+            1,
+        ),
+        (Command::Schedule, 2),
+        (
+            Command::Open {
+                electorate: electorate(&["ada", "bo", "cy", "di"]),
+            },
+            10,
+        ),
+        (
+            Command::AuthoriseProxy {
+                member: id("ada"),
+                proxy: id("bo"),
+            },
+            11,
+        ),
+    ] {
+        for event in proposal.decide(command, t(day)).unwrap() {
+            proposal.apply(&event).unwrap();
+        }
+    }
+    proposal
+}
+
+#[test]
+fn a_proxy_ranks_and_approves_as_the_member() {
+    let mut election = with_proxy(election("irv", &["a", "b", "c"], 1));
+    let by_proxy = |proxy: &str, ranking: &[u16]| Command::RankByProxy {
+        proxy: id(proxy),
+        member: id("ada"),
+        ranking: ranking.to_vec(),
+    };
+    assert!(matches!(
+        refused(&election, by_proxy("cy", &[2]), 11),
+        ProposalError::Proxy { .. }
+    ));
+    let events = election.decide(by_proxy("bo", &[2, 0]), t(11)).unwrap();
+    assert!(
+        matches!(&events[..], [Event::Ranked { voter, by: Some(by), ranking, .. }]
+            if *voter == id("ada") && *by == id("bo") && *ranking == [2, 0]),
+        "{events:?}"
+    );
+    election.apply(&events[0]).unwrap();
+    // The ballot is Ada's: she cannot rank again, and the proxy ranks for nobody else.
+    assert_eq!(
+        refused(&election, rank("ada", &[1]), 12),
+        ProposalError::AlreadyVoted { voter: id("ada") }
+    );
+
+    let budget = with_proxy(Kind::Budget {
+        method: "greedy-budget".parse().unwrap(),
+        projects: vec![andel_decisions::Project {
+            name: "Bikes".into(),
+            cost: "50".parse().unwrap(),
+        }],
+        limit: "80".parse().unwrap(),
+    });
+    let events = budget
+        .decide(
+            Command::ApproveByProxy {
+                proxy: id("bo"),
+                member: id("ada"),
+                projects: vec![0],
+            },
+            t(11),
+        )
+        .unwrap();
+    assert!(
+        matches!(&events[..], [Event::Approved { voter, by: Some(by), .. }]
+            if *voter == id("ada") && *by == id("bo")),
+        "{events:?}"
+    );
+    // Through JSON and back, the proxy is kept; an event without it still reads.
+    let json = serde_json::to_string(&events[0]).unwrap();
+    assert_eq!(serde_json::from_str::<Event>(&json).unwrap(), events[0]);
+    let old: Event = serde_json::from_str(
+        r#"{"type":"ranked","at":"2027-05-11T00:00:00Z","voter":"ada","ranking":[0]}"#,
+    )
+    .unwrap();
+    assert!(matches!(old, Event::Ranked { by: None, .. }));
+}
+
+#[test]
+fn a_spec_with_an_unknown_key_is_refused_with_the_known_ones() {
+    let mut json = serde_json::to_value(spec(motion())).unwrap();
+    json["qorum"] = serde_json::json!({"share": "1/2", "basis": "people"});
+    let err = serde_json::from_value::<Spec>(json)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("unknown field `qorum`"), "{err}");
+    assert!(
+        err.contains("`quorum`") && err.contains("`closes_at`"),
+        "{err}"
+    );
+    // Inside a nested part too: a misspelt threshold key is no silent default.
+    let mut json = serde_json::to_value(spec(motion())).unwrap();
+    json["kind"]["treshold"] = json["kind"]["threshold"].clone();
+    let err = serde_json::from_value::<Spec>(json)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("unknown field `treshold`"), "{err}");
+}
