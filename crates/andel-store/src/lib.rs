@@ -264,6 +264,43 @@ impl Database {
         }
     }
 
+    /// The tenants with at least one journal entry, in name order.
+    ///
+    /// ```
+    /// use andel_journal::{Draft, Kind, Payload, StreamId, TenantId};
+    /// use andel_store::{Database, Location};
+    ///
+    /// # tokio::runtime::Runtime::new()?.block_on(async {
+    /// let dir = tempfile::tempdir()?;
+    /// let location: Location = format!("sqlite:{}", dir.path().join("coop.db").display()).parse()?;
+    /// let db = Database::open(&location).await?;
+    /// assert!(db.tenants().await?.is_empty());
+    /// let entry = Draft::new(
+    ///     Kind::new("member.admitted")?,
+    ///     Payload::from_json_str("{}")?,
+    ///     "2026-03-01T09:00:00Z".parse()?,
+    /// );
+    /// db.journal(TenantId::new("solrosen")?)
+    ///     .append(&StreamId::new("members")?, 0, vec![entry])
+    ///     .await?;
+    /// assert_eq!(db.tenants().await?, [TenantId::new("solrosen")?]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// When the database cannot be read.
+    pub async fn tenants(&self) -> Result<Vec<TenantId>, andel_journal::StoreError> {
+        match self {
+            #[cfg(feature = "sqlite")]
+            Database::Sqlite(db) => db.tenants().await,
+            #[cfg(feature = "postgres")]
+            Database::Postgres(db) => db.tenants().await,
+        }
+    }
+
     /// Closes every connection, waiting for running queries to finish.
     pub async fn close(&self) {
         match self {

@@ -173,3 +173,18 @@ pub(crate) fn is_unique_violation(err: &sqlx::Error) -> bool {
     err.as_database_error()
         .is_some_and(|db| db.is_unique_violation())
 }
+
+/// Tenant names read from the journal table, checked.
+pub(crate) fn tenant_ids(names: Vec<String>) -> Result<Vec<TenantId>, StoreError> {
+    names
+        .into_iter()
+        .map(|name| {
+            TenantId::new(name.clone()).map_err(|err| {
+                StoreError::Backend(Box::new(DatabaseError {
+                    doing: format!("listing tenants: `{name}` is not a tenant name ({err})"),
+                    source: Box::new(err),
+                }))
+            })
+        })
+        .collect()
+}

@@ -20,6 +20,7 @@ pub(crate) mod statements {
          WHERE tenant = $1 AND stream = $2 AND seq = $3";
     pub(crate) const STREAMS: &str =
         "SELECT DISTINCT stream FROM andel_journal WHERE tenant = $1 ORDER BY stream";
+    pub(crate) const TENANTS: &str = "SELECT DISTINCT tenant FROM andel_journal ORDER BY tenant";
     pub(crate) const SAVE_SNAPSHOT: &str = "INSERT INTO andel_snapshots \
          (tenant, projection, stream, next_seq, last_hash, state) VALUES ($1, $2, $3, $4, $5, $6) \
          ON CONFLICT (tenant, projection, stream) DO UPDATE SET \

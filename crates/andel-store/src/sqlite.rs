@@ -105,6 +105,20 @@ impl SqliteDatabase {
         }
     }
 
+    /// The tenants with at least one journal entry, in name order: to tell a mistyped
+    /// tenant from a new one.
+    ///
+    /// # Errors
+    ///
+    /// When the database cannot be read, or holds a tenant name that is not valid.
+    pub async fn tenants(&self) -> Result<Vec<TenantId>, StoreError> {
+        let names: Vec<String> = sqlx::query_scalar(crate::sql::statements::TENANTS)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(crate::rows::backend(|| "listing tenants".to_owned()))?;
+        crate::rows::tenant_ids(names)
+    }
+
     /// The file the database lives in.
     pub fn path(&self) -> &Path {
         &self.path
