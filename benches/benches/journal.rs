@@ -7,7 +7,7 @@
 
 use std::hint::black_box;
 
-use andel::journal::file::{self, JournalWriter};
+use andel::journal::file::{self, JournalReader, JournalWriter};
 use andel::journal::merkle::{self, MerkleTree};
 use andel::journal::{ENTRY_TAG, Entry, PAYLOAD_TAG, StreamHead, StreamId, verify};
 use andel_benches::{draft, journal};
@@ -93,6 +93,13 @@ fn verify_million(c: &mut Criterion) {
     let bytes = writer.into_inner();
     group.bench_function("journal file (parse + verify)", |b| {
         b.iter(|| file::verify_file(black_box(&bytes[..])).unwrap())
+    });
+    group.bench_function("journal file (parse only)", |b| {
+        b.iter(|| {
+            JournalReader::new(black_box(&bytes[..]))
+                .map(|entry| entry.unwrap())
+                .count()
+        })
     });
     group.finish();
 }

@@ -14,6 +14,8 @@
 //! what [`to_line`] writes for its entry: any other spelling of the same values is
 //! refused, so a journal file has one spelling and every changed byte is a changed value.
 
+mod scan;
+
 use std::io::{self, BufRead, Write};
 
 use serde::{Deserialize, Deserializer, Serialize};
@@ -216,6 +218,21 @@ pub struct ReadError {
 ///
 /// When the line is not an entry of format version 1 in canonical form.
 pub fn parse_line(line: &str) -> Result<Entry, LineProblem> {
+    read_entry(line, &mut scan::Seen::default())
+}
+
+/// Reads a line in one pass when it is in canonical form, as nearly every line is;
+/// otherwise reads it again the reference way, which names what is wrong.
+fn read_entry(line: &str, seen: &mut scan::Seen) -> Result<Entry, LineProblem> {
+    match scan::entry(line, seen) {
+        Some(entry) => Ok(entry),
+        None => read_line_reference(line),
+    }
+}
+
+/// Reads a line the thorough way: parse every member with serde_json, then write the
+/// entry out again and compare. The fast path must agree with it on every line.
+fn read_line_reference(line: &str) -> Result<Entry, LineProblem> {
     if line.is_empty() {
         return Err(LineProblem::Empty);
     }
@@ -268,6 +285,7 @@ pub struct JournalReader<R> {
     line: u64,
     max_line_bytes: usize,
     buf: Vec<u8>,
+    seen: scan::Seen,
     done: bool,
 }
 
@@ -279,6 +297,7 @@ impl<R: BufRead> JournalReader<R> {
             line: 0,
             max_line_bytes: DEFAULT_MAX_LINE_BYTES,
             buf: Vec::new(),
+            seen: scan::Seen::default(),
             done: false,
         }
     }
@@ -309,7 +328,7 @@ impl<R: BufRead> JournalReader<R> {
                     Err(LineProblem::Truncated)
                 };
             }
-            let (taken, ends) = match chunk.iter().position(|b| *b == b'\n') {
+            let (taken, ends) = match find_newline(chunk) {
                 Some(at) => (at, true),
                 None => (chunk.len(), false),
             };
@@ -330,13 +349,34 @@ impl<R: BufRead> JournalReader<R> {
         match self.read_line() {
             Ok(None) => None,
             Err(problem) => Some(Err(problem)),
-            Ok(Some(())) => Some(
-                std::str::from_utf8(&self.buf)
-                    .map_err(|_| LineProblem::NotUtf8)
-                    .and_then(parse_line),
-            ),
+            Ok(Some(())) => Some(match std::str::from_utf8(&self.buf) {
+                Ok(line) => read_entry(line, &mut self.seen),
+                Err(_) => Err(LineProblem::NotUtf8),
+            }),
         }
     }
+}
+
+/// The first `\n` in `bytes`, eight bytes at a time: lines are hundreds of bytes long.
+fn find_newline(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    const NEWLINES: u64 = u64::from_ne_bytes([b'\n'; 8]);
+    let mut words = bytes.chunks_exact(8);
+    let mut at = 0;
+    for word in words.by_ref() {
+        let mut eight = [0; 8];
+        eight.copy_from_slice(word);
+        // A zero byte of `x` (a newline of `word`) sets its high bit here; others may
+        // only after a zero byte, so the word has a newline exactly when this is not 0.
+        let x = u64::from_ne_bytes(eight) ^ NEWLINES;
+        if x.wrapping_sub(ONES) & !x & HIGHS != 0 {
+            break;
+        }
+        at += 8;
+    }
+    let rest = bytes.get(at..)?;
+    rest.iter().position(|b| *b == b'\n').map(|i| at + i)
 }
 
 impl<R: BufRead> Iterator for JournalReader<R> {

@@ -1,5 +1,7 @@
 //! Entry payloads and their canonical JSON (RFC 8785) spelling.
 
+use std::borrow::Cow;
+use std::cmp::Ordering;
 use std::fmt;
 
 use serde::de::{self, DeserializeOwned, MapAccess, SeqAccess, Visitor};
@@ -162,6 +164,28 @@ impl Payload {
         Self::from_value(&value)
     }
 
+    /// Reads the payload at the start of `text` if it is spelled exactly as
+    /// [`Payload::as_str`] would spell it, and answers it with the rest of `text`.
+    ///
+    /// `None` means "not known to be canonical": the text may be another spelling, not
+    /// JSON at all, or a rare canonical form this scan leaves to the full parser (nesting
+    /// deeper than [`SCAN_DEPTH`]). Whatever it accepts, [`Payload::from_json_str`]
+    /// accepts too and spells the same way; callers fall back to it for the reason.
+    pub(crate) fn scan_canonical(text: &str) -> Option<(Self, &str)> {
+        let mut scan = Scan {
+            bytes: text.as_bytes(),
+            at: 0,
+        };
+        scan.value(0)?;
+        let (json, rest) = text.split_at_checked(scan.at)?;
+        if json.len() > MAX_PAYLOAD_BYTES {
+            return None;
+        }
+        // Checked canonical above; `RawValue` still wants to see valid JSON, cheaply.
+        let raw = RawValue::from_string(json.to_owned()).ok()?;
+        Some((Payload(raw), rest))
+    }
+
     /// The canonical JSON text: the bytes the commitment hashes.
     pub fn as_str(&self) -> &str {
         self.0.get()
@@ -306,6 +330,184 @@ fn write_string(s: &str, out: &mut String) {
         }
     }
     out.push('"');
+}
+
+/// How deeply [`Payload::scan_canonical`] follows nested arrays and objects before it
+/// leaves the payload to the full parser (whose own limit is 128).
+const SCAN_DEPTH: u32 = 64;
+
+/// A check, in one pass and without building a value, that JSON text is spelled as
+/// [`write_canonical`] spells it: every rule there has its mirror here.
+struct Scan<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Scan<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.at).copied()
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Option<()> {
+        let rest = self.bytes.get(self.at..)?;
+        rest.starts_with(word).then(|| self.at += word.len())
+    }
+
+    fn value(&mut self, depth: u32) -> Option<()> {
+        match self.peek()? {
+            b'n' => self.literal(b"null"),
+            b't' => self.literal(b"true"),
+            b'f' => self.literal(b"false"),
+            b'"' => self.string().map(|_| ()),
+            b'-' | b'0'..=b'9' => self.number(),
+            b'[' if depth < SCAN_DEPTH => {
+                self.at += 1;
+                if self.peek()? == b']' {
+                    self.at += 1;
+                    return Some(());
+                }
+                loop {
+                    self.value(depth + 1)?;
+                    match self.peek()? {
+                        b',' => self.at += 1,
+                        b']' => {
+                            self.at += 1;
+                            return Some(());
+                        }
+                        _ => return None,
+                    }
+                }
+            }
+            b'{' if depth < SCAN_DEPTH => {
+                self.at += 1;
+                if self.peek()? == b'}' {
+                    self.at += 1;
+                    return Some(());
+                }
+                let mut previous: Option<Cow<'a, str>> = None;
+                loop {
+                    let key = self.key()?;
+                    // Strictly increasing keys: sorted as RFC 8785 sorts, and no duplicate.
+                    if let Some(previous) = &previous {
+                        if previous.encode_utf16().cmp(key.encode_utf16()) != Ordering::Less {
+                            return None;
+                        }
+                    }
+                    self.literal(b":")?;
+                    self.value(depth + 1)?;
+                    previous = Some(key);
+                    match self.peek()? {
+                        b',' => self.at += 1,
+                        b'}' => {
+                            self.at += 1;
+                            return Some(());
+                        }
+                        _ => return None,
+                    }
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// A canonical string; answers its text between the quotes as written, and
+    /// whether it holds escapes.
+    fn string(&mut self) -> Option<(&'a [u8], bool)> {
+        self.literal(b"\"")?;
+        let start = self.at;
+        let mut escaped = false;
+        loop {
+            match self.peek()? {
+                b'"' => {
+                    let text = self.bytes.get(start..self.at)?;
+                    self.at += 1;
+                    return Some((text, escaped));
+                }
+                b'\\' => {
+                    escaped = true;
+                    match self.bytes.get(self.at + 1)? {
+                        b'"' | b'\\' | b'b' | b'f' | b'n' | b'r' | b't' => self.at += 2,
+                        b'u' => {
+                            // Only the control characters without a short escape.
+                            let code = self.bytes.get(self.at + 2..self.at + 6)?;
+                            let [b'0', b'0', high @ b'0'..=b'1', low] = *code else {
+                                return None;
+                            };
+                            let low = match low {
+                                b'0'..=b'9' => low - b'0',
+                                b'a'..=b'f' => low - b'a' + 10,
+                                _ => return None,
+                            };
+                            let c = (high - b'0') << 4 | low;
+                            if matches!(c, 0x08 | 0x09 | 0x0a | 0x0c | 0x0d) {
+                                return None;
+                            }
+                            self.at += 6;
+                        }
+                        _ => return None,
+                    }
+                }
+                // Control characters are always escaped.
+                0x00..=0x1f => return None,
+                _ => self.at += 1,
+            }
+        }
+    }
+
+    /// An object key: a canonical string, unescaped to compare it with its neighbours.
+    fn key(&mut self) -> Option<Cow<'a, str>> {
+        let (text, escaped) = self.string()?;
+        let text = std::str::from_utf8(text).ok()?;
+        if !escaped {
+            return Some(Cow::Borrowed(text));
+        }
+        serde_json::from_str::<String>(self_quoted(text).as_str())
+            .ok()
+            .map(Cow::Owned)
+    }
+
+    /// A number as [`write_number`] writes it.
+    fn number(&mut self) -> Option<()> {
+        let start = self.at;
+        let negative = self.peek()? == b'-';
+        if negative {
+            self.at += 1;
+        }
+        let digits_start = self.at;
+        let mut magnitude: u64 = 0;
+        while let Some(d @ b'0'..=b'9') = self.peek() {
+            magnitude = magnitude
+                .checked_mul(10)?
+                .checked_add(u64::from(d - b'0'))?;
+            self.at += 1;
+        }
+        let digits = self.at - digits_start;
+        if digits == 0 || (digits > 1 && self.bytes.get(digits_start) == Some(&b'0')) {
+            return None;
+        }
+        if matches!(self.peek(), Some(b'.' | b'e' | b'E')) {
+            while let Some(b'0'..=b'9' | b'.' | b'e' | b'E' | b'+' | b'-') = self.peek() {
+                self.at += 1;
+            }
+            let token = std::str::from_utf8(self.bytes.get(start..self.at)?).ok()?;
+            // serde_json reads floats correctly rounded (`float_roundtrip`), as `parse` does.
+            let f: f64 = token.parse().ok()?;
+            let whole_beyond = f.fract() == 0.0 && f.abs() > MAX_EXACT_INTEGER as f64;
+            let canonical = f.is_finite() && !whole_beyond;
+            return (canonical && ryu_js::Buffer::new().format_finite(f) == token).then_some(());
+        }
+        // `-0` reads as a float, written `0`.
+        (magnitude <= MAX_EXACT_INTEGER && !(negative && magnitude == 0)).then_some(())
+    }
+}
+
+/// `text` between quotes again, to hand an escaped key to the JSON parser.
+fn self_quoted(text: &str) -> String {
+    let mut quoted = String::with_capacity(text.len() + 2);
+    quoted.push('"');
+    quoted.push_str(text);
+    quoted.push('"');
+    quoted
 }
 
 /// A JSON value parsed with I-JSON's rule against duplicate keys, which
