@@ -7,6 +7,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+mod book;
 mod decide;
 mod journal;
 mod ledger;
