@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use andel::decisions::{
     BallotList, Choice, Citation, Command as ProposalCommand, Delegation, DelegationCommand,
-    Delegations, Electorate, Kind, MIN_ANONYMITY, Mark, Outcome, Proposal, Receipt, Secrecy,
-    SecretVote, Spec, VoterId, cast_secret, close_secret, published_ballots,
+    Delegations, Electorate, Kind, MIN_ANONYMITY, Mark, Outcome, Phase, Proposal, Receipt, Secrecy,
+    SecretVote, Spec, Visibility, VoterId, cast_secret, close_secret, published_ballots,
 };
 use andel::journal::{
     Aggregate, AuthorId, Digest, JournalStore, Stored, StreamId, TenantId, Timestamp, verify,
@@ -18,7 +18,7 @@ use anyhow::{Context, Result, bail};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::Outcome as Exit;
-use crate::source::StoreJournal;
+use crate::source::{Create, StoreJournal, tenant_or_default};
 
 /// The largest spec or roll file read.
 const MAX_FILE: u64 = 64 << 20;
@@ -38,7 +38,7 @@ pub(crate) struct Args {
     #[arg(long, value_name = "NAME", global = true)]
     tenant: Option<TenantId>,
     /// The time of the action, RFC 3339 [default: now].
-    #[arg(long, value_name = "TIME", global = true)]
+    #[arg(long, value_name = "TIME", global = true, value_parser = crate::args::time)]
     at: Option<DateTime<Utc>>,
     /// Who records the action (kept with each entry).
     #[arg(long, value_name = "NAME", global = true)]
@@ -83,7 +83,7 @@ enum Sub {
         #[arg(long)]
         from_ledger: bool,
         /// The ledger roll's record date [default: the day of --at].
-        #[arg(long, requires = "from_ledger")]
+        #[arg(long, requires = "from_ledger", value_parser = crate::args::date)]
         as_of: Option<NaiveDate>,
     },
     /// Vote yes, no, abstain or block (consent), for yourself or as someone's proxy.
@@ -111,6 +111,9 @@ enum Sub {
         /// The ranking; empty for a blank vote.
         #[arg(value_delimiter = ',', num_args = 0..)]
         ranking: Vec<u16>,
+        /// Rank as the proxy of this member.
+        #[arg(long, value_name = "MEMBER")]
+        proxy_for: Option<VoterId>,
     },
     /// Approve projects in a participatory budget: indexes from 0 (`0,2`).
     Approve {
@@ -121,6 +124,9 @@ enum Sub {
         /// The projects; empty to approve none.
         #[arg(value_delimiter = ',', num_args = 0..)]
         projects: Vec<u16>,
+        /// Approve as the proxy of this member.
+        #[arg(long, value_name = "MEMBER")]
+        proxy_for: Option<VoterId>,
     },
     /// A member gives their proxy for this proposal.
     Proxy {
@@ -138,7 +144,7 @@ enum Sub {
         /// The proposal.
         id: String,
         /// The new closing time.
-        #[arg(long)]
+        #[arg(long, value_parser = crate::args::time)]
         closes_at: DateTime<Utc>,
     },
     /// Close and decide, following the delegations in force now.
@@ -156,7 +162,7 @@ enum Sub {
         #[arg(long = "topic")]
         topics: Vec<String>,
         /// Until when.
-        #[arg(long)]
+        #[arg(long, value_parser = crate::args::time)]
         until: Option<DateTime<Utc>>,
     },
     /// Revoke your delegations (on these topics, or all).
@@ -167,10 +173,14 @@ enum Sub {
         #[arg(long = "topic")]
         topics: Vec<String>,
     },
-    /// The outcome, as text or JSON.
+    /// The outcome once closed, as text or JSON; while open, the count so far where the
+    /// proposal's visibility allows it (`live`, or `after-voting` with --viewer).
     Result {
         /// The proposal.
         id: String,
+        /// Who asks, for a proposal whose count is shown to those who have voted.
+        #[arg(long, value_name = "MEMBER")]
+        viewer: Option<VoterId>,
         /// As JSON.
         #[arg(long)]
         json: bool,
@@ -259,41 +269,57 @@ pub(crate) fn run(args: Args) -> Result<Exit> {
     let Some(location) = args.store else {
         bail!("`andel decide` needs --store sqlite:PATH or --store postgres://…");
     };
-    if let Location::Sqlite(path) = &location {
-        if !matches!(args.command, Sub::Create { .. } | Sub::Delegate { .. }) && !path.exists() {
-            bail!("there is no database at {location}; `andel decide create` creates one");
-        }
-    }
-    let tenant = match args.tenant {
-        Some(tenant) => tenant,
-        None => TenantId::new("default")?,
+    // Files are read before the database is opened: a bad one leaves nothing behind.
+    let spec = match &args.command {
+        Sub::Create { spec, .. } => Some(read_spec(spec)?),
+        _ => None,
     };
-    let journal = StoreJournal::open(location, tenant)?;
+    let create = if spec.is_some() {
+        Create::Allowed
+    } else {
+        Create::Refused
+    };
+    let journal = StoreJournal::open(location, tenant_or_default(args.tenant)?, create)?;
     let now = args.at.unwrap_or_else(Utc::now);
+    let result = execute(&journal, args.command, spec, now, args.by);
+    journal.finish(result)
+}
+
+/// Runs one decide command on an open journal.
+fn execute(
+    journal: &StoreJournal,
+    command: Sub,
+    spec: Option<Spec>,
+    now: DateTime<Utc>,
+    by: Option<AuthorId>,
+) -> Result<Exit> {
     let recorded_at = Timestamp::new(Utc::now()).context("the clock is off")?;
-    let by = args.by;
     let store = journal.shared();
+    let creating = spec.is_some();
+    // Every command but `create` works on a proposal that exists.
     let proposal = |id: &str| -> Result<(StreamId, Stored<Proposal>)> {
-        let stream = StreamId::new(format!("decision.{id}"))
-            .with_context(|| format!("`{id}` cannot name a proposal"))?;
+        let stream = stream_of(id)?;
         let stored = journal
             .run(Stored::<Proposal>::open(store.clone(), stream.clone()))
             .with_context(|| format!("cannot read proposal `{id}`"))?;
+        if !creating && stored.state().spec().is_none() {
+            return Err(no_such_proposal(journal, id));
+        }
         Ok((stream, stored))
     };
     let secret = |stored: &Stored<Proposal>| {
         stored.state().spec().map(|s| s.secrecy) == Some(Secrecy::Secret)
     };
-    if let Some((id, vote, reason)) = secret_vote(&args.command) {
+    if let Some((id, vote, reason)) = secret_vote(&command) {
         let (_, stored) = proposal(id)?;
         if secret(&stored) {
             if reason {
                 bail!("`{id}` is a secret ballot, which takes no reasons");
             }
-            return cast(&journal, stored, id, vote, now, recorded_at, by);
+            return cast(journal, stored, id, vote, now, recorded_at, by);
         }
     }
-    let (id, command) = match args.command {
+    let (id, command) = match command {
         Sub::PublishBallots { id, format } => {
             let (_, stored) = proposal(&id)?;
             let list = journal.run(published_ballots(&stored, &*journal.ballot_box()))?;
@@ -303,11 +329,7 @@ pub(crate) fn run(args: Args) -> Result<Exit> {
         }
         Sub::Participation { id } => {
             let (_, stored) = proposal(&id)?;
-            let state = stored.state();
-            if state.spec().is_none() {
-                bail!("there is no proposal `{id}`");
-            }
-            let Some(voters) = state.participation() else {
+            let Some(voters) = stored.state().participation() else {
                 eprintln!(
                     "withheld: fewer than {MIN_ANONYMITY} voters have taken part in `{id}`, so the list would say how each voted"
                 );
@@ -322,7 +344,7 @@ pub(crate) fn run(args: Args) -> Result<Exit> {
         }
         Sub::CheckReceipt { id, code } => {
             let (stream, stored) = proposal(&id)?;
-            return check_receipt(&journal, &id, &stream, &stored, &code);
+            return check_receipt(journal, &id, &stream, &stored, &code);
         }
         Sub::Close { id } if secret(&proposal(&id)?.1) => {
             let (_, mut stored) = proposal(&id)?;
@@ -350,7 +372,7 @@ pub(crate) fn run(args: Args) -> Result<Exit> {
                 until,
             };
             return delegations(
-                &journal,
+                journal,
                 &store,
                 DelegationCommand::Delegate(delegation),
                 now,
@@ -363,11 +385,11 @@ pub(crate) fn run(args: Args) -> Result<Exit> {
                 from,
                 topics: topics.into_iter().collect(),
             };
-            return delegations(&journal, &store, command, now, recorded_at, by);
+            return delegations(journal, &store, command, now, recorded_at, by);
         }
-        Sub::Result { id, json } => {
+        Sub::Result { id, viewer, json } => {
             let (_, stored) = proposal(&id)?;
-            return result(&id, stored.state(), json);
+            return result(&id, stored.state(), viewer.as_ref(), json);
         }
         Sub::CheckCitation { .. } => return unreachable_citation(),
         Sub::Cite { id } => {
@@ -379,19 +401,14 @@ pub(crate) fn run(args: Args) -> Result<Exit> {
         }
         Sub::Verify { id } => {
             let (stream, stored) = proposal(&id)?;
-            return verify_proposal(&journal, &id, &stream, &stored);
+            return verify_proposal(journal, &id, &stream, &stored);
         }
-        Sub::Create { id, spec } => {
-            let text = read(&spec)?;
-            let spec: Spec = toml::from_str(&text)
-                .with_context(|| format!("{} is not a proposal spec", spec.display()))?;
-            (
-                id,
-                ProposalCommand::Draft {
-                    spec: Box::new(spec),
-                },
-            )
-        }
+        Sub::Create { id, .. } => (
+            id,
+            ProposalCommand::Draft {
+                spec: Box::new(spec.context("the spec was read before opening")?),
+            },
+        ),
         Sub::Schedule { id } => (id, ProposalCommand::Schedule),
         Sub::Withdraw { id, reason } => (id, ProposalCommand::Withdraw { reason }),
         Sub::Open {
@@ -433,12 +450,38 @@ pub(crate) fn run(args: Args) -> Result<Exit> {
                 },
             },
         ),
-        Sub::Rank { id, voter, ranking } => (id, ProposalCommand::Rank { voter, ranking }),
+        Sub::Rank {
+            id,
+            voter,
+            ranking,
+            proxy_for,
+        } => (
+            id,
+            match proxy_for {
+                Some(member) => ProposalCommand::RankByProxy {
+                    proxy: voter,
+                    member,
+                    ranking,
+                },
+                None => ProposalCommand::Rank { voter, ranking },
+            },
+        ),
         Sub::Approve {
             id,
             voter,
             projects,
-        } => (id, ProposalCommand::Approve { voter, projects }),
+            proxy_for,
+        } => (
+            id,
+            match proxy_for {
+                Some(member) => ProposalCommand::ApproveByProxy {
+                    proxy: voter,
+                    member,
+                    projects,
+                },
+                None => ProposalCommand::Approve { voter, projects },
+            },
+        ),
         Sub::Proxy { id, member, holder } => (
             id,
             ProposalCommand::AuthoriseProxy {
@@ -480,8 +523,11 @@ fn report(id: &str, stored: &Stored<Proposal>, events: &[andel::decisions::Event
     for event in events {
         let _ = writeln!(out, "{}: {}", id, Proposal::kind(event));
     }
-    if let Some(outcome) = stored.state().outcome().filter(|_| !events.is_empty()) {
-        out.push_str(&summary(outcome));
+    if let (Some(outcome), Some(spec)) = (
+        stored.state().outcome().filter(|_| !events.is_empty()),
+        stored.state().spec(),
+    ) {
+        out.push_str(&summary(outcome, spec));
     }
     crate::print(&out)?;
     Ok(Exit::Ok)
@@ -517,14 +563,36 @@ fn secret_vote(command: &Sub) -> Option<(&str, SecretVote, bool)> {
             Mark::Choice((*choice).into()),
             reason.is_some(),
         ),
-        Sub::Rank { id, voter, ranking } => {
-            (id, voter, None, Mark::Ranking(ranking.clone()), false)
-        }
+        Sub::Rank {
+            id,
+            voter,
+            ranking,
+            proxy_for,
+        } => match proxy_for {
+            Some(member) => (
+                id,
+                member,
+                Some(voter),
+                Mark::Ranking(ranking.clone()),
+                false,
+            ),
+            None => (id, voter, None, Mark::Ranking(ranking.clone()), false),
+        },
         Sub::Approve {
             id,
             voter,
             projects,
-        } => (id, voter, None, Mark::Approvals(projects.clone()), false),
+            proxy_for,
+        } => match proxy_for {
+            Some(member) => (
+                id,
+                member,
+                Some(voter),
+                Mark::Approvals(projects.clone()),
+                false,
+            ),
+            None => (id, voter, None, Mark::Approvals(projects.clone()), false),
+        },
         _ => return None,
     };
     let vote = SecretVote {
@@ -786,7 +854,7 @@ fn delegations(
     Ok(Exit::Ok)
 }
 
-fn summary(outcome: &Outcome) -> String {
+fn summary(outcome: &Outcome, spec: &Spec) -> String {
     let mut out = format!(
         "verdict: {:?} ({} voted, {} through delegation, {} void)\n",
         outcome.verdict, outcome.direct, outcome.delegated, outcome.void
@@ -837,12 +905,26 @@ fn summary(outcome: &Outcome) -> String {
     if let Some(election) = &outcome.election {
         match (&election.count, &election.problem) {
             (Some(count), _) => {
-                let elected: Vec<String> = count
+                let (names, what) = match &spec.kind {
+                    Kind::Budget { projects, .. } => {
+                        (projects.iter().map(|p| p.name.as_str()).collect(), "funded")
+                    }
+                    Kind::Election { candidates, .. } => {
+                        (candidates.iter().map(String::as_str).collect(), "elected")
+                    }
+                    _ => (Vec::new(), "elected"),
+                };
+                let chosen: Vec<&str> = count
                     .elected
                     .iter()
-                    .map(|c| c.index().to_string())
+                    .map(|c| names.get(c.index()).copied().unwrap_or("?"))
                     .collect();
-                let _ = writeln!(out, "elected candidates: {}", elected.join(", "));
+                let chosen = if chosen.is_empty() {
+                    "nobody".to_owned()
+                } else {
+                    chosen.join(", ")
+                };
+                let _ = writeln!(out, "{what}: {chosen}");
             }
             (None, Some(problem)) => {
                 let _ = writeln!(out, "not counted: {problem}");
@@ -853,16 +935,106 @@ fn summary(outcome: &Outcome) -> String {
     out
 }
 
-fn result(id: &str, proposal: &Proposal, json: bool) -> Result<Exit> {
-    let Some(outcome) = proposal.outcome() else {
-        bail!("proposal `{id}` is {:?}, not closed", proposal.phase());
+fn result(id: &str, proposal: &Proposal, viewer: Option<&VoterId>, json: bool) -> Result<Exit> {
+    if let Some(outcome) = proposal.outcome() {
+        let spec = proposal.spec().context("a closed proposal has a spec")?;
+        if json {
+            crate::print(&(serde_json::to_string_pretty(outcome)? + "\n"))?;
+        } else {
+            crate::print(&summary(outcome, spec))?;
+        }
+        return Ok(Exit::Ok);
+    }
+    let phase = phase_name(proposal.phase());
+    let Some(interim) = proposal.interim(viewer) else {
+        let spec = proposal.spec().context("an existing proposal has a spec")?;
+        let why = match (spec.secrecy, spec.visibility, viewer) {
+            (Secrecy::Secret, ..) => "a secret ballot is counted only at the close",
+            (_, Visibility::AfterVoting, None) => {
+                "its count is shown to voters who have voted: give --viewer MEMBER"
+            }
+            (_, Visibility::AfterVoting, Some(_)) => {
+                "its count is shown to voters who have voted, and the viewer has not"
+            }
+            _ if proposal.phase() != Phase::Open => "voting has not opened",
+            _ => "its count is shown only after the close",
+        };
+        bail!("proposal `{id}` is {phase}, not closed, and {why}");
     };
     if json {
-        crate::print(&(serde_json::to_string_pretty(outcome)? + "\n"))?;
-    } else {
-        crate::print(&summary(outcome))?;
+        crate::print(&(serde_json::to_string_pretty(&interim)? + "\n"))?;
+        return Ok(Exit::Ok);
     }
+    let mut out =
+        format!("`{id}` is {phase}; the direct ballots so far (delegations count at the close):\n");
+    for (choice, count) in &interim.choices {
+        let _ = writeln!(
+            out,
+            "{choice} {} ({} {})",
+            count.weight,
+            count.people,
+            if count.people == 1 {
+                "person"
+            } else {
+                "people"
+            }
+        );
+    }
+    if interim.choices.is_empty() && interim.rankings == 0 {
+        out.push_str("no ballots yet\n");
+    }
+    if interim.rankings > 0 {
+        let _ = writeln!(out, "{} ballots ranked or approved", interim.rankings);
+    }
+    crate::print(&out)?;
     Ok(Exit::Ok)
+}
+
+/// A phase as a person says it.
+fn phase_name(phase: Phase) -> &'static str {
+    match phase {
+        Phase::New => "not drafted",
+        Phase::Draft => "a draft",
+        Phase::Scheduled => "scheduled",
+        Phase::Open => "open",
+        Phase::Closed => "closed",
+        Phase::Withdrawn => "withdrawn",
+    }
+}
+
+/// The proposal's stream: `decision.ID`.
+fn stream_of(id: &str) -> Result<StreamId> {
+    StreamId::new(format!("decision.{id}"))
+        .with_context(|| format!("`{id}` cannot name a proposal"))
+}
+
+/// The error for a proposal that does not exist, naming those that do.
+fn no_such_proposal(journal: &StoreJournal, id: &str) -> anyhow::Error {
+    let streams = match journal.run(journal.store().streams()) {
+        Ok(streams) => streams,
+        Err(err) => return err.into(),
+    };
+    let known: Vec<String> = streams
+        .iter()
+        .filter_map(|s| s.as_str().strip_prefix("decision."))
+        .map(|id| format!("`{id}`"))
+        .collect();
+    if known.is_empty() {
+        anyhow::anyhow!(
+            "there is no proposal `{id}` in {journal}, nor any other; `andel decide create` drafts one"
+        )
+    } else {
+        anyhow::anyhow!(
+            "there is no proposal `{id}` in {journal}; its proposals are {}",
+            known.join(", ")
+        )
+    }
+}
+
+/// A proposal spec file: TOML with the fields of `Spec`, unknown keys refused.
+fn read_spec(path: &std::path::Path) -> Result<Spec> {
+    toml::from_str(&read(path)?)
+        .with_context(|| format!("{} is not a proposal spec", path.display()))
 }
 
 fn read(path: &std::path::Path) -> Result<String> {

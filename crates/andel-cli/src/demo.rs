@@ -7,7 +7,7 @@ use andel::journal::{AuthorId, Draft, Kind, Payload, Redaction, StreamId, Tenant
 use andel::store::Location;
 use anyhow::{Context, Result, bail};
 
-use crate::source::{Journal, StoreJournal};
+use crate::source::{Create, Journal, StoreJournal};
 use crate::{Outcome, files, journal, transfer};
 
 #[derive(Debug, clap::Args)]
@@ -80,6 +80,7 @@ pub(crate) fn run(args: &Args) -> Result<Outcome> {
     let journal = Journal::Store(StoreJournal::open(
         Location::Sqlite(database.clone()),
         tenant.clone(),
+        Create::Allowed,
     )?);
 
     step(
@@ -193,7 +194,7 @@ pub(crate) fn run(args: &Args) -> Result<Outcome> {
         "Leave with everything: export, and import into another database",
     );
     write_export(&journal, &export)?;
-    let elsewhere = StoreJournal::open(Location::Sqlite(moved.clone()), tenant)?;
+    let elsewhere = StoreJournal::open(Location::Sqlite(moved.clone()), tenant, Create::Allowed)?;
     transfer::import(&export, &elsewhere)?;
     let moved_root = journal::root(&Journal::Store(elsewhere), Some(&members), None)?;
     println!(

@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::Outcome;
-use crate::source::StoreJournal;
+use crate::source::{Create, StoreJournal, tenant_or_default};
 
 /// The largest statutes or members file read.
 const MAX_FILE: u64 = 16 << 20;
@@ -31,7 +31,7 @@ pub(crate) struct Args {
     #[arg(long, value_name = "NAME", global = true)]
     tenant: Option<TenantId>,
     /// The date a change takes effect, `YYYY-MM-DD` [default: today].
-    #[arg(long, value_name = "DATE", global = true)]
+    #[arg(long, value_name = "DATE", global = true, value_parser = crate::args::date)]
     on: Option<NaiveDate>,
     /// Who records the change (kept with each entry).
     #[arg(long, value_name = "NAME", global = true)]
@@ -93,7 +93,7 @@ enum Sub {
         /// The member number.
         member: MemberNumber,
         /// The amount.
-        #[arg(long)]
+        #[arg(long, value_parser = crate::args::amount, allow_hyphen_values = true)]
         amount: Decimal,
         /// Its currency code.
         #[arg(long)]
@@ -157,7 +157,7 @@ enum Sub {
         /// The member number.
         member: MemberNumber,
         /// The co-op's equity in the annual accounts (when the statutes cap repayment).
-        #[arg(long)]
+        #[arg(long, value_parser = crate::args::amount, allow_hyphen_values = true)]
         equity: Option<Decimal>,
     },
     /// Expel a member, with immediate effect.
@@ -168,7 +168,7 @@ enum Sub {
         #[arg(long)]
         reason: String,
         /// The co-op's equity in the annual accounts (when the statutes cap repayment).
-        #[arg(long)]
+        #[arg(long, value_parser = crate::args::amount, allow_hyphen_values = true)]
         equity: Option<Decimal>,
     },
     /// Schedule repayment of a former member's capital.
@@ -182,7 +182,7 @@ enum Sub {
         #[arg(long, default_value_t = 12)]
         every_months: u32,
         /// The first due date (default: exit date plus the statutes' payout delay).
-        #[arg(long)]
+        #[arg(long, value_parser = crate::args::date)]
         first_due: Option<NaiveDate>,
     },
     /// Repay capital that has fallen due.
@@ -190,13 +190,13 @@ enum Sub {
         /// The member number.
         member: MemberNumber,
         /// The amount.
-        #[arg(long)]
+        #[arg(long, value_parser = crate::args::amount, allow_hyphen_values = true)]
         amount: Decimal,
     },
     /// Charge dues for a period to every member whose class has dues.
     ChargeDues {
         /// The period's first day.
-        #[arg(long)]
+        #[arg(long, value_parser = crate::args::date)]
         period_start: NaiveDate,
     },
     /// Record a member's use of the co-op (patronage).
@@ -204,28 +204,28 @@ enum Sub {
         /// The member number.
         member: MemberNumber,
         /// How much, in the statutes' patronage basis.
-        #[arg(long)]
+        #[arg(long, value_parser = crate::args::amount, allow_hyphen_values = true)]
         amount: Decimal,
     },
     /// Record a financial year's surplus from the adopted accounts.
     RecordSurplus {
         /// Any day of the financial year.
-        #[arg(long)]
+        #[arg(long, value_parser = crate::args::date)]
         year: NaiveDate,
         /// The surplus.
-        #[arg(long)]
+        #[arg(long, value_parser = crate::args::amount, allow_hyphen_values = true)]
         amount: Decimal,
     },
     /// Allocate a recorded surplus: reserve, interest on capital, patronage refunds.
     AllocateSurplus {
         /// Any day of the financial year.
-        #[arg(long)]
+        #[arg(long, value_parser = crate::args::date)]
         year: NaiveDate,
         /// The share kept in reserve (`0.3` is 30 %).
-        #[arg(long)]
+        #[arg(long, value_parser = crate::args::amount, allow_hyphen_values = true)]
         reserve_share: Decimal,
         /// The yearly interest rate on paid-in capital (`0.02` is 2 %).
-        #[arg(long, default_value = "0")]
+        #[arg(long, default_value = "0", value_parser = crate::args::amount, allow_hyphen_values = true)]
         interest_rate: Decimal,
     },
     /// Pay allocated interest or refunds.
@@ -239,7 +239,7 @@ enum Sub {
         #[arg(long)]
         refund: bool,
         /// The amount.
-        #[arg(long)]
+        #[arg(long, value_parser = crate::args::amount, allow_hyphen_values = true)]
         amount: Decimal,
     },
     /// Reverse a money transaction (`T12`), or refund part of a payment.
@@ -253,7 +253,7 @@ enum Sub {
         #[arg(long)]
         note: String,
         /// Part of a payment to refund (default: all that is left).
-        #[arg(long)]
+        #[arg(long, value_parser = crate::args::amount, allow_hyphen_values = true)]
         amount: Option<Decimal>,
     },
     /// Close a settled former member's accounts.
@@ -264,7 +264,7 @@ enum Sub {
     /// The register of members as of a date.
     Register {
         /// The date [default: today].
-        #[arg(long)]
+        #[arg(long, value_parser = crate::args::date)]
         as_of: Option<NaiveDate>,
         /// As JSON.
         #[arg(long, conflicts_with = "csv")]
@@ -276,7 +276,7 @@ enum Sub {
     /// The voting roll at a record date.
     Roll {
         /// The record date [default: today].
-        #[arg(long)]
+        #[arg(long, value_parser = crate::args::date)]
         as_of: Option<NaiveDate>,
         /// As JSON: the electorate a decision procedure takes.
         #[arg(long)]
@@ -287,7 +287,7 @@ enum Sub {
         /// The member number.
         member: MemberNumber,
         /// The date [default: today].
-        #[arg(long)]
+        #[arg(long, value_parser = crate::args::date)]
         as_of: Option<NaiveDate>,
         /// As JSON.
         #[arg(long)]
@@ -296,7 +296,7 @@ enum Sub {
     /// Balances of every account as of a date.
     Balances {
         /// The date [default: today].
-        #[arg(long)]
+        #[arg(long, value_parser = crate::args::date)]
         as_of: Option<NaiveDate>,
         /// As JSON.
         #[arg(long)]
@@ -325,28 +325,40 @@ pub(crate) fn run(args: Args) -> Result<Outcome> {
     let Some(location) = args.store else {
         bail!("`andel ledger` needs --store sqlite:PATH or --store postgres://…");
     };
-    let creates = matches!(args.command, Sub::Init { .. });
-    if let Location::Sqlite(path) = &location {
-        if !creates && !path.exists() {
-            bail!(
-                "there is no database at {location}; `andel ledger init --statutes FILE` creates one"
-            );
-        }
-    }
-    let tenant = match args.tenant {
-        Some(tenant) => tenant,
-        None => TenantId::new("default")?,
+    // Files are read before the database is opened: a bad one leaves nothing behind.
+    let statutes = match &args.command {
+        Sub::Init { statutes } => Some(
+            Statutes::from_toml(&read(statutes)?)
+                .with_context(|| format!("in {}", statutes.display()))?,
+        ),
+        _ => None,
     };
-    let journal = StoreJournal::open(location, tenant)?;
+    let create = if statutes.is_some() {
+        Create::Allowed
+    } else {
+        Create::Refused
+    };
+    let journal = StoreJournal::open(location, tenant_or_default(args.tenant)?, create)?;
+    let result = execute(&journal, args.command, statutes, args.on, args.by);
+    journal.finish(result)
+}
+
+/// Runs one ledger command on an open journal.
+fn execute(
+    journal: &StoreJournal,
+    command: Sub,
+    statutes: Option<Statutes>,
+    on: Option<NaiveDate>,
+    by: Option<AuthorId>,
+) -> Result<Outcome> {
     let mut stored = journal
         .run(open_ledger(journal.shared()))
         .with_context(|| format!("cannot read the ledger of {journal}"))?;
     let today = chrono::Utc::now().date_naive();
-    let on = args.on.unwrap_or(today);
+    let on = on.unwrap_or(today);
     let recorded_at = Timestamp::new(chrono::Utc::now()).context("the clock is off")?;
-    let by = args.by;
     let ledger = stored.state();
-    let command = match args.command {
+    let command = match command {
         Sub::Register { as_of, json, csv } => {
             return register(ledger, as_of.unwrap_or(today), json, csv);
         }
@@ -357,7 +369,7 @@ pub(crate) fn run(args: Args) -> Result<Outcome> {
             json,
         } => return statement(ledger, member, as_of.unwrap_or(today), json),
         Sub::Balances { as_of, json } => return balances(ledger, as_of.unwrap_or(today), json),
-        Sub::Verify => return verify(&journal, ledger),
+        Sub::Verify => return verify(journal, ledger),
         Sub::ImportMembers { file, dry_run } => {
             let text = read(&file)?;
             let plan = import::plan(ledger, &text)?;
@@ -399,11 +411,8 @@ pub(crate) fn run(args: Args) -> Result<Outcome> {
             crate::print(&out)?;
             return Ok(Outcome::Ok);
         }
-        Sub::Init { statutes } => LedgerCommand::AdoptStatutes {
-            statutes: Box::new(
-                Statutes::from_toml(&read(&statutes)?)
-                    .with_context(|| format!("in {}", statutes.display()))?,
-            ),
+        Sub::Init { .. } => LedgerCommand::AdoptStatutes {
+            statutes: Box::new(statutes.context("the statutes were read before opening")?),
         },
         Sub::Apply {
             name,
@@ -526,16 +535,30 @@ pub(crate) fn run(args: Args) -> Result<Outcome> {
         },
         Sub::Close { member } => LedgerCommand::CloseAccounts { member },
     };
+    let done = already_done(&command);
     let events = journal.run(stored.execute(command, on, recorded_at, by))?;
     let mut out = String::new();
     if events.is_empty() {
-        out.push_str("nothing to record: already done\n");
+        let _ = writeln!(out, "nothing to record: {done}");
     }
     for event in &events {
         let _ = writeln!(out, "{event}");
     }
     crate::print(&out)?;
     Ok(Outcome::Ok)
+}
+
+/// What an accepted command that records nothing had already been done.
+fn already_done(command: &LedgerCommand) -> String {
+    match command {
+        LedgerCommand::RecordPayment { key, .. } => {
+            format!("the payment with key `{key}` is already recorded")
+        }
+        LedgerCommand::ChargeDues { period_start } => format!(
+            "every member liable is already charged dues for the period starting {period_start}"
+        ),
+        _ => "already done".to_owned(),
+    }
 }
 
 fn read(path: &std::path::Path) -> Result<String> {

@@ -17,6 +17,10 @@ use crate::files;
 /// The tenant a database journal belongs to when `--tenant` is not given.
 const DEFAULT_TENANT: &str = "default";
 
+/// The commands that write a co-op's first entries, for errors about what is missing.
+const STARTERS: &str =
+    "`andel ledger init`, `andel decide create` or `andel journal append` (or `import`)";
+
 /// The journal a command works on: a file (the positional argument) or `--store`.
 #[derive(Debug, clap::Args)]
 #[command(group(clap::ArgGroup::new("journal").required(true).args(["file", "store"])))]
@@ -43,8 +47,9 @@ pub(crate) struct StoreArg {
     tenant: TenantId,
 }
 
-/// Whether opening a database may create it: only commands that write entries may.
-/// Reading a mistyped path must say so, not create an empty database and verify it.
+/// Whether a command may start what it opens: only commands that write a co-op's first
+/// entries may create a database file or a tenant. Reading a mistyped path or tenant must
+/// say so, not create an empty one and report on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Create {
     Allowed,
@@ -72,17 +77,15 @@ impl JournalArg {
 
 impl StoreArg {
     pub(crate) fn open(self, create: Create) -> Result<StoreJournal> {
-        if create == Create::Refused {
-            if let Location::Sqlite(path) = &self.store {
-                if !path.exists() {
-                    anyhow::bail!(
-                        "there is no database at {}; `andel journal append` or `import` creates one",
-                        self.store
-                    );
-                }
-            }
-        }
-        StoreJournal::open(self.store, self.tenant)
+        StoreJournal::open(self.store, self.tenant, create)
+    }
+}
+
+/// The tenant a command names when `--tenant` is not given.
+pub(crate) fn tenant_or_default(tenant: Option<TenantId>) -> Result<TenantId> {
+    match tenant {
+        Some(tenant) => Ok(tenant),
+        None => Ok(TenantId::new(DEFAULT_TENANT)?),
     }
 }
 
@@ -93,23 +96,79 @@ pub(crate) struct StoreJournal {
     runtime: tokio::runtime::Runtime,
     database: Database,
     store: Arc<dyn JournalStore>,
+    /// The SQLite file this command created, if it did.
+    new_file: Option<PathBuf>,
 }
 
 impl StoreJournal {
-    pub(crate) fn open(location: Location, tenant: TenantId) -> Result<Self> {
+    /// Opens `tenant`'s journal at `location`. Unless `create` allows it, the database
+    /// must exist and the tenant must hold entries: a mistyped path or tenant is an
+    /// error that names it (and the tenants there are), never an empty journal.
+    pub(crate) fn open(location: Location, tenant: TenantId, create: Create) -> Result<Self> {
+        let new_file = match &location {
+            Location::Sqlite(path) if !path.exists() => {
+                if create == Create::Refused {
+                    anyhow::bail!("there is no database at {location}; {STARTERS} creates one");
+                }
+                Some(path.clone())
+            }
+            _ => None,
+        };
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .context("cannot start the async runtime")?;
         let database = runtime.block_on(Database::open(&location))?;
         let store = database.journal(tenant.clone());
-        Ok(StoreJournal {
+        let journal = StoreJournal {
             location,
             tenant,
             runtime,
             database,
             store,
-        })
+            new_file,
+        };
+        if create == Create::Refused {
+            journal.require_tenant()?;
+        }
+        Ok(journal)
+    }
+
+    /// Fails unless the tenant holds entries, listing the tenants that do.
+    fn require_tenant(&self) -> Result<()> {
+        if !self.run(self.store.streams())?.is_empty() {
+            return Ok(());
+        }
+        let tenants = self.run(self.database.tenants())?;
+        if tenants.is_empty() {
+            anyhow::bail!(
+                "there is no tenant `{}` in {}: it holds no tenant yet; {STARTERS} starts one",
+                self.tenant,
+                self.location
+            );
+        }
+        let names: Vec<String> = tenants.iter().map(|t| format!("`{t}`")).collect();
+        anyhow::bail!(
+            "there is no tenant `{}` in {}; its tenants are {}",
+            self.tenant,
+            self.location,
+            names.join(", ")
+        )
+    }
+
+    /// Hands back `result`; if it is an error and this command created the database
+    /// file, removes the file first, so that a refused command leaves nothing behind.
+    pub(crate) fn finish<T>(self, result: Result<T>) -> Result<T> {
+        let Some(path) = result.is_err().then(|| self.new_file.clone()).flatten() else {
+            return result;
+        };
+        drop(self); // closes every connection before the files go
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut name = path.clone().into_os_string();
+            name.push(suffix);
+            let _ = std::fs::remove_file(name);
+        }
+        result
     }
 
     /// Runs one store call to completion.

@@ -554,3 +554,171 @@ projects = [
     assert!(!expected.is_empty());
     assert_eq!(recount["elected"], serde_json::json!(expected), "{recount}");
 }
+
+/// An AGM from the shell: misspelt spec keys and proposal ids are errors that list what
+/// exists, a proxy ranks and approves, the count so far shows as the spec allows, times
+/// without a zone are explained, and results name the candidates.
+#[test]
+fn an_agm_gets_clear_answers_and_proxies_rank() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("agm.db");
+    let store = format!("sqlite:{}", db.display());
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_owned()
+    };
+    let with = |args: &[&str]| -> Vec<String> {
+        args.iter()
+            .chain(["--store", store.as_str()].iter())
+            .map(|a| a.to_string())
+            .collect()
+    };
+    let run = |args: &[&str]| ok(&with(args).iter().map(String::as_str).collect::<Vec<_>>());
+    let refused = |args: &[&str], code: i32, needle: &str| {
+        fails(
+            &with(args).iter().map(String::as_str).collect::<Vec<_>>(),
+            code,
+            needle,
+        )
+    };
+    let head = |extra: &str| {
+        format!(
+            "title = \"t\"\nbody = \"b\"\nauthor = \"1\"\nopens_at = \"2027-05-06T09:00:00Z\"\n\
+             closes_at = \"2027-05-06T17:00:00Z\"\nproxies_per_holder = 1\n{extra}"
+        )
+    };
+    let roll = write(
+        "roll.json",
+        r#"{"as_of":"2027-04-30","rule":"one_member_one_vote","total_weight":"4","voters":[
+            {"member":1,"name":"Ada","weight":"1"},{"member":2,"name":"Bo","weight":"1"},
+            {"member":3,"name":"Cy","weight":"1"},{"member":4,"name":"Di","weight":"1"}]}"#,
+    );
+    let at = "2027-05-06T10:00:00Z";
+    let after = "2027-05-06T18:00:00Z";
+
+    // A misspelt key is refused with the known ones, and nothing is created.
+    let typo = write(
+        "typo.toml",
+        &head(
+            "qorum = 1\n[kind]\nkind = \"motion\"\nthreshold = { share = \"1/2\", inclusive = true }\n",
+        ),
+    );
+    refused(
+        &["decide", "create", "paint", "--spec", &typo],
+        1,
+        "unknown field `qorum`, expected one of",
+    );
+    assert!(!db.exists(), "a refused create left a database behind");
+    refused(
+        &["decide", "vote", "paint", "1", "yes"],
+        1,
+        "there is no database at",
+    );
+
+    let live = write(
+        "live.toml",
+        &head(
+            "visibility = \"live\"\n[kind]\nkind = \"motion\"\nthreshold = { share = \"1/2\", inclusive = false }\n",
+        ),
+    );
+    let election = write(
+        "board.toml",
+        &head(
+            "visibility = \"after_voting\"\n[kind]\nkind = \"election\"\nmethod = \"irv\"\ncandidates = [\"Alva\", \"Bertil\", \"Cecilia\"]\nseats = 1\n",
+        ),
+    );
+    for (id, spec) in [("paint", &live), ("board", &election)] {
+        run(&["decide", "create", id, "--spec", spec, "--at", at]);
+        run(&["decide", "schedule", id, "--at", at]);
+        run(&["decide", "open", id, "--roll", &roll, "--at", at]);
+    }
+    refused(
+        &["decide", "vote", "pain", "1", "yes", "--at", at],
+        1,
+        "there is no proposal `pain`",
+    );
+    refused(
+        &["decide", "vote", "pain", "1", "yes", "--at", at],
+        1,
+        "its proposals are `board`, `paint`",
+    );
+    refused(
+        &["decide", "result", "board", "--tenant", "agm"],
+        1,
+        "there is no tenant `agm`",
+    );
+    refused(
+        &[
+            "decide",
+            "vote",
+            "paint",
+            "1",
+            "yes",
+            "--at",
+            "2027-05-06 10:00",
+        ],
+        2,
+        "has no time zone: write YYYY-MM-DDTHH:MM:SSZ",
+    );
+
+    // Live: anyone sees the direct ballots so far.
+    run(&["decide", "vote", "paint", "1", "yes", "--at", at]);
+    run(&["decide", "vote", "paint", "2", "no", "--at", at]);
+    let interim = run(&["decide", "result", "paint"]);
+    assert!(
+        interim.contains("`paint` is open") && interim.contains("yes 1 (1 person)"),
+        "{interim}"
+    );
+
+    // A proxy ranks for the member who gave it; the ballot is the member's.
+    run(&[
+        "decide", "proxy", "board", "--member", "1", "--holder", "2", "--at", at,
+    ]);
+    refused(
+        &[
+            "decide",
+            "rank",
+            "board",
+            "3",
+            "2,0",
+            "--proxy-for",
+            "1",
+            "--at",
+            at,
+        ],
+        1,
+        "`3` holds no proxy from `1`",
+    );
+    run(&[
+        "decide",
+        "rank",
+        "board",
+        "2",
+        "2,0",
+        "--proxy-for",
+        "1",
+        "--at",
+        at,
+    ]);
+    refused(
+        &["decide", "rank", "board", "1", "1", "--at", at],
+        1,
+        "`1` has voted",
+    );
+    // After voting: only a voter who has voted sees the count.
+    refused(&["decide", "result", "board"], 1, "give --viewer MEMBER");
+    refused(
+        &["decide", "result", "board", "--viewer", "3"],
+        1,
+        "the viewer has not",
+    );
+    run(&["decide", "rank", "board", "2", "2", "--at", at]);
+    run(&["decide", "rank", "board", "3", "0", "--at", at]);
+    assert!(run(&["decide", "result", "board", "--viewer", "2"]).contains("3 ballots ranked"));
+
+    // The result names who was elected.
+    let closed = run(&["decide", "close", "board", "--at", after]);
+    assert!(closed.contains("elected: Cecilia"), "{closed}");
+    assert!(run(&["decide", "result", "board"]).contains("elected: Cecilia"));
+}

@@ -431,9 +431,20 @@ fn store_commands_on(store: &str, scratch: &Path) {
         "1",
     ]));
 
-    // Another tenant of the same database sees nothing.
-    let other = ok(&["journal", "verify", "--store", store, "--tenant", "coop-8"]);
-    assert!(other.contains("0 entries"), "{other}");
+    // A tenant nobody wrote to is not an empty journal that verifies: it is an error
+    // that names it and the tenants there are.
+    fails(
+        &["journal", "verify", "--store", store, "--tenant", "coop-8"],
+        1,
+        "there is no tenant `coop-8` in sqlite:",
+    );
+    fails(
+        &[
+            "journal", "root", "--stream", "members", "--store", store, "--tenant", "coop-8",
+        ],
+        1,
+        "its tenants are `coop-7`",
+    );
 
     // export | import | export round-trips byte for byte.
     let exported = andel(

@@ -212,3 +212,241 @@ fn ledger_commands_work_on_sqlite() {
 fn ledger_commands_work_on_postgres() {
     on_postgres("ledger", ledger_commands_on);
 }
+
+/// Statutes with a users' class that owes yearly dues, for the treasurer's checks.
+const WITH_DUES: &str = r#"
+name = "Fyrklövern"
+currency = { code = "SEK", scale = 2 }
+[capital]
+interest_cap = "0.05"
+min_reserve = "0.30"
+[exit]
+notice_months = 0
+payout_delay_months = 0
+[[classes]]
+id = "users"
+name = "User members"
+nominal = "100.00"
+min_shares = 1
+admission = "automatic"
+[classes.dues]
+amount = "60.00"
+period = "yearly"
+grace_days = 30
+"#;
+
+/// What a secretary and a treasurer hit in their first year: each is a sentence that
+/// says what was wrong, with nothing left behind by a refused command.
+#[test]
+fn the_treasurer_gets_clear_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("coop.db");
+    let store = format!("sqlite:{}", db.display());
+    let store = store.as_str();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_owned()
+    };
+    let ledger = |args: &[&str], on: &str| {
+        let mut all = vec!["ledger"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--store", store, "--on", on]);
+        all.into_iter().map(str::to_owned).collect::<Vec<_>>()
+    };
+    let run = |args: &[&str], on: &str| {
+        let all = ledger(args, on);
+        ok(&all.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    let refused = |args: &[&str], on: &str, code: i32, needle: &str| {
+        let all = ledger(args, on);
+        fails(
+            &all.iter().map(String::as_str).collect::<Vec<_>>(),
+            code,
+            needle,
+        )
+    };
+
+    // Bad statutes are refused before anything is created.
+    let bad = write("bad.toml", "name = \"x\"\nbogus = 1\n");
+    refused(
+        &["init", "--statutes", &bad],
+        "2026-01-01",
+        1,
+        "unknown field `bogus`",
+    );
+    assert!(
+        std::fs::read_dir(dir.path()).unwrap().all(|e| {
+            !e.unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with("coop.db")
+        }),
+        "a refused init left a database behind"
+    );
+
+    let statutes = write("statutes.toml", WITH_DUES);
+    run(&["init", "--statutes", &statutes], "2026-01-01");
+    // Nobody holds a class with dues yet: not "already done".
+    refused(
+        &["charge-dues", "--period-start", "2026-01-01"],
+        "2026-01-05",
+        1,
+        "nobody to charge dues for the period starting 2026-01-01",
+    );
+    run(
+        &["apply", "--name", "Alva", "--class", "users"],
+        "2026-01-10",
+    );
+    // A negative amount reaches the ledger's own check; it is no unknown flag.
+    refused(
+        &[
+            "pay",
+            "1",
+            "--amount",
+            "-100",
+            "--currency",
+            "SEK",
+            "--key",
+            "k0",
+            "--capital",
+            "users",
+        ],
+        "2026-01-31",
+        1,
+        "the amount `-100` is not positive",
+    );
+    refused(
+        &[
+            "pay",
+            "1",
+            "--amount",
+            "100",
+            "--currency",
+            "SEK",
+            "--key",
+            "k0",
+            "--capital",
+            "users",
+        ],
+        "31/01/2026",
+        2,
+        "`31/01/2026` is not a date: write YYYY-MM-DD",
+    );
+    run(
+        &[
+            "pay",
+            "1",
+            "--amount",
+            "100",
+            "--currency",
+            "SEK",
+            "--key",
+            "k1",
+            "--capital",
+            "users",
+        ],
+        "2026-01-31",
+    );
+    assert!(
+        run(
+            &[
+                "pay",
+                "1",
+                "--amount",
+                "100",
+                "--currency",
+                "SEK",
+                "--key",
+                "k1",
+                "--capital",
+                "users"
+            ],
+            "2026-02-01",
+        )
+        .contains("nothing to record: the payment with key `k1` is already recorded")
+    );
+    run(
+        &["charge-dues", "--period-start", "2026-01-01"],
+        "2026-02-01",
+    );
+    assert!(
+        run(
+            &["charge-dues", "--period-start", "2026-01-01"],
+            "2026-02-02"
+        )
+        .contains("every member liable is already charged dues")
+    );
+    run(
+        &[
+            "pay",
+            "1",
+            "--amount",
+            "60",
+            "--currency",
+            "SEK",
+            "--key",
+            "k2",
+            "--dues",
+        ],
+        "2026-02-03",
+    );
+    run(&["patronage", "1", "--amount", "500"], "2026-12-31");
+    // Events read as sentences, not as their journal kinds.
+    let recorded = run(
+        &["record-surplus", "--year", "2026-12-31", "--amount", "1000"],
+        "2027-05-06",
+    );
+    assert!(
+        recorded.contains("surplus of 1000.00 recorded for the financial year from 2026-01-01"),
+        "{recorded}"
+    );
+    assert!(!recorded.contains("ledger."), "{recorded}");
+    run(
+        &[
+            "allocate-surplus",
+            "--year",
+            "2026-12-31",
+            "--reserve-share",
+            "0.3",
+        ],
+        "2027-05-06",
+    );
+    // Zero is never negative in a treasurer's report.
+    let balances = run(&["balances", "--as-of", "2027-12-31"], "2027-12-31");
+    assert!(!balances.contains("-0.00"), "{balances}");
+    let json = run(
+        &["balances", "--as-of", "2027-12-31", "--json"],
+        "2027-12-31",
+    );
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(json["accounts"]["surplus"], "0.00");
+
+    // A statement as of a date, its transactions named as in the text.
+    let early = run(
+        &["statement", "1", "--as-of", "2026-01-31", "--json"],
+        "2026-01-31",
+    );
+    let early: serde_json::Value = serde_json::from_str(&early).unwrap();
+    assert_eq!(early["as_of"], "2026-01-31");
+    assert_eq!(early["lines"].as_array().unwrap().len(), 2);
+    assert_eq!(early["lines"][0]["txn"], "T1");
+    let text = run(&["statement", "1", "--as-of", "2026-01-31"], "2026-01-31");
+    assert!(
+        text.contains("as of 2026-01-31") && text.contains("T1"),
+        "{text}"
+    );
+
+    // A mistyped tenant is an error that lists the tenants, never an empty ledger.
+    for read in [&["verify"][..], &["roll"], &["register"], &["balances"]] {
+        let mut args = read.to_vec();
+        args.extend_from_slice(&["--tenant", "defualt"]);
+        refused(&args, "2027-12-31", 1, "there is no tenant `defualt`");
+    }
+    refused(
+        &["verify", "--tenant", "defualt"],
+        "2027-12-31",
+        1,
+        "its tenants are `default`",
+    );
+}

@@ -169,6 +169,18 @@ pub enum Choice {
     Block,
 }
 
+/// The choice as voters and ballot files write it: `yes`, `no`, `abstain`, `block`.
+impl std::fmt::Display for Choice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Choice::Yes => "yes",
+            Choice::No => "no",
+            Choice::Abstain => "abstain",
+            Choice::Block => "block",
+        })
+    }
+}
+
 /// Whether votes carry reasons.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -207,19 +207,10 @@ impl fmt::Display for Mark {
             Ok(())
         };
         match self {
-            Mark::Choice(choice) => f.write_str(choice_word(*choice)),
+            Mark::Choice(choice) => write!(f, "{choice}"),
             Mark::Ranking(items) => list(f, "rank:", items),
             Mark::Approvals(items) => list(f, "approve:", items),
         }
-    }
-}
-
-fn choice_word(choice: Choice) -> &'static str {
-    match choice {
-        Choice::Yes => "yes",
-        Choice::No => "no",
-        Choice::Abstain => "abstain",
-        Choice::Block => "block",
     }
 }
 
@@ -253,7 +244,7 @@ impl FromStr for Mark {
         }
         [Choice::Yes, Choice::No, Choice::Abstain, Choice::Block]
             .into_iter()
-            .find(|c| choice_word(*c) == s)
+            .find(|c| c.to_string() == s)
             .map(Mark::Choice)
             .ok_or_else(|| {
                 format!("`{s}` is not a mark (yes, no, abstain, block, rank:… or approve:…)")
