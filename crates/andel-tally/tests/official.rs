@@ -4,7 +4,8 @@
 //!
 //! The ballot files and official results live in `../shared/fixtures/elections` (see its
 //! SOURCES.md), read at test time and never copied here. `ANDEL_FIXTURES` may point
-//! elsewhere.
+//! elsewhere. Without them (a fresh clone) these tests skip and say so on stderr;
+//! `.ci/run` sets `ANDEL_REQUIRE_ALL=1`, which makes a missing folder a failure.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -14,29 +15,54 @@ use std::path::PathBuf;
 use andel_tally::report::Report;
 use andel_tally::{Method, Options, count, formats};
 
-fn fixture(name: &str) -> PathBuf {
-    let root = std::env::var_os("ANDEL_FIXTURES").map_or_else(
+/// The shared elections folder, or `None` (after saying so once, past the test
+/// harness's capture) when it is not beside this repository: a fresh clone has no
+/// `../shared`. With `ANDEL_REQUIRE_ALL=1` (as `.ci/run` sets) or an `ANDEL_FIXTURES`
+/// that names a missing folder, a missing folder fails instead of skipping.
+fn elections() -> Option<PathBuf> {
+    let given = std::env::var_os("ANDEL_FIXTURES");
+    let root = given.clone().map_or_else(
         || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures"),
         PathBuf::from,
     );
-    let path = root.join("elections").join(name);
+    let dir = root.join("elections");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    let required = std::env::var("ANDEL_REQUIRE_ALL").is_ok_and(|v| v == "1");
     assert!(
-        path.exists(),
-        "missing fixture {} (set ANDEL_FIXTURES to the shared fixtures folder)",
-        path.display()
+        given.is_none() && !required,
+        "the shared election fixtures are missing at {} (ANDEL_FIXTURES or ANDEL_REQUIRE_ALL asks for them)",
+        dir.display()
     );
-    path
+    static SAID: std::sync::Once = std::sync::Once::new();
+    SAID.call_once(|| {
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "note: skipping the official-count tests of andel-tally: the shared fixtures are not at {} (set ANDEL_FIXTURES to their folder)",
+            dir.display()
+        );
+    });
+    None
 }
 
-fn read(name: &str) -> Vec<u8> {
-    std::fs::read(fixture(name)).unwrap()
+/// The fixture `name`, if the shared fixtures are here.
+fn read(name: &str) -> Option<Vec<u8>> {
+    let path = elections()?.join(name);
+    Some(std::fs::read(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display())))
 }
 
 /// Counts `ward` with Scottish STV and compares every stage with the official report.
 fn matches_official_stages(ward: &str) {
-    let election = formats::blt::parse(&read(&format!("{ward}.blt"))[..]).unwrap();
-    let official: serde_json::Value =
-        serde_json::from_slice(&read(&format!("{ward}_stages.json"))).unwrap();
+    let (Some(ballots), Some(stages)) = (
+        read(&format!("{ward}.blt")),
+        read(&format!("{ward}_stages.json")),
+    ) else {
+        return;
+    };
+    let election = formats::blt::parse(&ballots[..]).unwrap();
+    let official: serde_json::Value = serde_json::from_slice(&stages).unwrap();
     let seats = election.seats.unwrap();
     assert_eq!(official["seats"].as_u64().unwrap() as usize, seats);
     let outcome = count(
@@ -132,7 +158,10 @@ fn dundee_2022_maryfield_matches_the_official_count() {
 /// head (the Condorcet winner), and Schulze elects Montroll.
 #[test]
 fn burlington_2009_irv_elects_kiss_and_schulze_montroll() {
-    let election = formats::preflib::parse(&read("burlington2009.toi")[..]).unwrap();
+    let Some(ballots) = read("burlington2009.toi") else {
+        return;
+    };
+    let election = formats::preflib::parse(&ballots[..]).unwrap();
     let candidates = election.profile().unwrap().candidates();
     assert_eq!(
         election.profile().unwrap().total_weight(),
@@ -180,7 +209,11 @@ fn burlington_2009_irv_elects_kiss_and_schulze_montroll() {
 #[test]
 fn ers97_matches_the_meek_reference() {
     use rust_decimal::Decimal;
-    let election = formats::blt::parse(&read("ers97.blt")[..]).unwrap();
+    let (Some(ballots), Some(reference)) = (read("ers97.blt"), read("ers97_meek_reference.csv"))
+    else {
+        return;
+    };
+    let election = formats::blt::parse(&ballots[..]).unwrap();
     let seats = election.seats.unwrap();
     let outcome = count(
         election.profile().unwrap(),
@@ -192,7 +225,7 @@ fn ers97_matches_the_meek_reference() {
     )
     .unwrap();
     let report = Report::new(&outcome, election.profile().unwrap().candidates());
-    let text = String::from_utf8(read("ers97_meek_reference.csv")).unwrap();
+    let text = String::from_utf8(reference).unwrap();
     let rows: Vec<Vec<&str>> = text.lines().map(|l| l.split(',').collect()).collect();
     let ours_for_column = [(1, 1), (3, 2), (5, 4), (7, 5), (9, 7), (11, 9)];
     let two = |d: Decimal| d.round_dp(2);

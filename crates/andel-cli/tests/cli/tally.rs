@@ -2,21 +2,42 @@
 
 use super::*;
 
-fn elections(name: &str) -> String {
-    let root = std::env::var("ANDEL_FIXTURES")
-        .unwrap_or_else(|_| format!("{}/../../../shared/fixtures", env!("CARGO_MANIFEST_DIR")));
-    format!("{root}/elections/{name}")
+/// A ballot file of the shared real elections, or `None` (after saying so once, past
+/// the test harness's capture) when `../shared/fixtures` is not beside this repository,
+/// as in a fresh clone. `ANDEL_REQUIRE_ALL=1` (set by `.ci/run`) or an `ANDEL_FIXTURES`
+/// naming a missing folder makes that a failure instead.
+fn elections(name: &str) -> Option<String> {
+    let given = std::env::var("ANDEL_FIXTURES").ok();
+    let root = given
+        .clone()
+        .unwrap_or_else(|| format!("{}/../../../shared/fixtures", env!("CARGO_MANIFEST_DIR")));
+    let path = format!("{root}/elections/{name}");
+    if Path::new(&path).exists() {
+        return Some(path);
+    }
+    let required = std::env::var("ANDEL_REQUIRE_ALL").is_ok_and(|v| v == "1");
+    assert!(
+        given.is_none() && !required,
+        "the shared fixture {path} is missing (ANDEL_FIXTURES or ANDEL_REQUIRE_ALL asks for it)"
+    );
+    static SAID: std::sync::Once = std::sync::Once::new();
+    SAID.call_once(|| {
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "note: skipping the CLI tests on real elections: the shared fixtures are not at {root} (set ANDEL_FIXTURES to their folder)"
+        );
+    });
+    None
 }
 
 #[test]
 fn tally_prints_the_documented_json() {
-    let out = ok(&[
-        "tally",
-        "--method",
-        "stv-scottish",
-        "--json",
-        &elections("linn07.blt"),
-    ]);
+    let (Some(linn), Some(burlington)) = (elections("linn07.blt"), elections("burlington2009.toi"))
+    else {
+        return;
+    };
+    let out = ok(&["tally", "--method", "stv-scottish", "--json", &linn]);
     let json: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(
         json["elected"],
@@ -37,22 +58,11 @@ fn tally_prints_the_documented_json() {
     assert_eq!(rounds[2]["excluded"], serde_json::json!(["Gordon Thomson"]));
     assert_eq!(rounds[1]["non_transferable"], "36.18420");
 
-    let irv = ok(&[
-        "tally",
-        "--method",
-        "irv",
-        "--json",
-        &elections("burlington2009.toi"),
-    ]);
+    let irv = ok(&["tally", "--method", "irv", "--json", &burlington]);
     let irv: serde_json::Value = serde_json::from_str(&irv).unwrap();
     assert_eq!(irv["elected"], serde_json::json!(["Bob Kiss"]));
     assert!(irv["ranking"].is_null());
-    let schulze = ok(&[
-        "tally",
-        "--method",
-        "schulze",
-        &elections("burlington2009.toi"),
-    ]);
+    let schulze = ok(&["tally", "--method", "schulze", &burlington]);
     assert!(schulze.contains("elected: Andy Montroll"), "{schulze}");
     assert!(
         schulze.contains("Condorcet winner: Andy Montroll"),
@@ -86,15 +96,12 @@ fn tally_refuses_bad_input_clearly() {
     );
     let odd = write("ballots.txt", "3 1\n");
     fails(&["tally", "--method", "irv", &odd], 1, "give --format");
+    let ward = write(
+        "ward.blt",
+        "3 2\n1 1 2 0\n1 2 3 0\n1 3 0\n0\n\"A\"\n\"B\"\n\"C\"\n\"Ward\"\n",
+    );
     fails(
-        &[
-            "tally",
-            "--method",
-            "irv",
-            "--seats",
-            "2",
-            &elections("linn07.blt"),
-        ],
+        &["tally", "--method", "irv", "--seats", "2", &ward],
         1,
         "irv elects one candidate",
     );
