@@ -15,6 +15,41 @@
 //! # }
 //! ```
 //!
+//! # Getting started
+//!
+//! A service that keeps its members, and lets them decide, needs the ledger, decisions
+//! and a store, and an async runtime:
+//!
+//! ```toml
+//! [dependencies]
+//! andel = { version = "0.1", features = ["ledger", "decisions", "store"] }
+//! tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
+//! ```
+//!
+//! Then a co-op in an SQLite file (nothing to install) admits two members, takes the
+//! voting roll and passes a motion. Every change is an entry in a tamper-evident
+//! journal, and every refusal is an error that reads as a sentence. This is
+//! `examples/getting_started.rs`, run by the test suite;
+//! `cargo run -p andel --example getting_started --features ledger,decisions,store`
+//! runs it.
+//!
+#![cfg_attr(
+    all(feature = "ledger", feature = "decisions", feature = "store"),
+    doc = "```rust"
+)]
+#![cfg_attr(
+    all(feature = "ledger", feature = "decisions", feature = "store"),
+    doc = include_str!("../examples/getting_started.rs")
+)]
+#![cfg_attr(
+    all(feature = "ledger", feature = "decisions", feature = "store"),
+    doc = "```"
+)]
+//!
+//! [`Result`] and [`Error`] take any of the SDK's errors with `?`, and print them as
+//! sentences when `main` returns one. [`chrono`] and [`Decimal`] are re-exported, so
+//! times and money need no dependency of your own.
+//!
 //! # Feature flags
 //!
 //! - `decisions`: [`decisions`], electorates, liquid delegation, quorum and thresholds,
@@ -48,3 +83,93 @@ pub use andel_store as store;
 #[cfg(feature = "tally")]
 #[doc(inline)]
 pub use andel_tally as tally;
+
+#[doc(no_inline)]
+pub use chrono;
+#[doc(no_inline)]
+pub use rust_decimal::Decimal;
+
+/// The voting roll of the ledger as the electorate of a decision: each voter by member
+/// number, with their weight and college. The two crates share no types; this is the
+/// typed way between them inside one process (`andel ledger roll --json` and
+/// [`Electorate::from_roll_json`](decisions::Electorate::from_roll_json) are the way
+/// between two processes).
+///
+/// # Errors
+///
+/// A roll whose voters do not form an electorate (a weight that is not positive, a
+/// member listed twice): a roll from [`Ledger::roll`](ledger::Ledger::roll) never does.
+#[cfg(all(feature = "ledger", feature = "decisions"))]
+pub fn electorate(
+    roll: &ledger::VotingRoll,
+) -> std::result::Result<decisions::Electorate, decisions::ElectorateError> {
+    let voters = roll
+        .voters
+        .iter()
+        .map(|voter| {
+            Ok(decisions::Voter {
+                id: decisions::VoterId::new(&voter.member.to_string())?,
+                weight: voter.weight,
+                class: voter.college.as_ref().map(|c| c.as_str().to_owned()),
+            })
+        })
+        .collect::<std::result::Result<Vec<_>, decisions::ElectorateError>>()?;
+    decisions::Electorate::new(voters)
+}
+
+/// Any error of the SDK (or of your own code), for `main` and other edges of a program:
+/// `?` converts into it, and it prints as sentences, the error then each cause, both
+/// with `{}` and with `{:?}`, which is what Rust shows when `main` returns an error.
+///
+/// ```
+/// fn parse(text: &str) -> andel::Result<andel::Decimal> {
+///     Ok(text.parse::<andel::Decimal>()?)
+/// }
+/// let err = parse("ten").unwrap_err();
+/// assert_eq!(format!("{err:?}"), format!("{err}"));
+/// assert!(!format!("{err:?}").contains('{'), "no Rust structure: {err:?}");
+/// ```
+pub struct Error(Box<dyn std::error::Error + Send + Sync + 'static>);
+
+/// A result whose error is [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// An error that is only a message, for a program's own refusals.
+    pub fn msg(message: impl Into<String>) -> Self {
+        Error(message.into().into())
+    }
+
+    /// The error it holds, to inspect or downcast.
+    pub fn inner(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        &*self.0
+    }
+}
+
+impl<E: std::error::Error + Send + Sync + 'static> From<E> for Error {
+    fn from(err: E) -> Self {
+        Error(Box::new(err))
+    }
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut cause = self.0.source();
+        while let Some(err) = cause {
+            // Errors that wrap another transparently print the same text: say it once.
+            let text = err.to_string();
+            if !self.0.to_string().ends_with(&text) {
+                write!(f, ": {text}")?;
+            }
+            cause = err.source();
+        }
+        Ok(())
+    }
+}
+
+impl std::fmt::Debug for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
+    }
+}
