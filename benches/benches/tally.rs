@@ -112,5 +112,43 @@ fn stv_100k_over_30(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, million_over_ten, stv_100k_over_30, other_ballots);
+/// The BLT reader on the file `benches/cli/tally_vs_stv_rs.sh` times end to end: 500k
+/// ballots over 12 candidates, one line each.
+fn blt_500k(c: &mut Criterion) {
+    use std::fmt::Write as _;
+    let (voters, n) = (500_000, 12);
+    let mut blt = format!("{n} 3\n");
+    for ranking in ballots(voters, n, 0xB17) {
+        blt.push('1');
+        for c in ranking {
+            let _ = write!(blt, " {}", c + 1);
+        }
+        blt.push_str(" 0\n");
+    }
+    blt.push_str("0\n");
+    for c in 1..=n {
+        let _ = writeln!(blt, "\"Candidate {c}\"");
+    }
+    let bytes = blt.into_bytes();
+    let mut group = c.benchmark_group("blt_500k_ballots_12_candidates");
+    group
+        .sample_size(20)
+        .measurement_time(Duration::from_secs(5))
+        .throughput(Throughput::Bytes(bytes.len() as u64));
+    group.bench_function("parse_bytes", |b| {
+        b.iter(|| black_box(andel::tally::formats::blt::parse_bytes(&bytes).unwrap()))
+    });
+    group.bench_function("parse (a BufRead)", |b| {
+        b.iter(|| black_box(andel::tally::formats::blt::parse(&bytes[..]).unwrap()))
+    });
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    million_over_ten,
+    stv_100k_over_30,
+    other_ballots,
+    blt_500k
+);
 criterion_main!(benches);

@@ -574,6 +574,18 @@ impl ProfileBuilder {
         &self.candidates
     }
 
+    /// How many different rankings have been added.
+    pub(crate) fn distinct(&self) -> usize {
+        self.ballots.len()
+    }
+
+    /// Replaces the candidates with others of the same number: for a file that names
+    /// them only after its ballots.
+    pub(crate) fn rename(&mut self, candidates: Candidates) {
+        debug_assert_eq!(candidates.len(), self.candidates.len());
+        self.candidates = candidates;
+    }
+
     /// Marks a candidate withdrawn.
     ///
     /// # Errors
