@@ -722,3 +722,66 @@ fn an_agm_gets_clear_answers_and_proxies_rank() {
     assert!(closed.contains("elected: Cecilia"), "{closed}");
     assert!(run(&["decide", "result", "board"]).contains("elected: Cecilia"));
 }
+
+/// A proxy ranks in a secret election: the member's participation is recorded with who
+/// cast it, the ballot goes to the box under a receipt the holder is shown, and the
+/// member cannot cast a second ballot.
+#[test]
+fn a_proxy_ranks_in_a_secret_election() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite:{}", dir.path().join("coop.db").display());
+    let spec = dir.path().join("secret.toml");
+    std::fs::write(
+        &spec,
+        SECRET_SPEC.replace(
+            "secrecy = \"secret\"",
+            "secrecy = \"secret\"\nproxies_per_holder = 1",
+        ),
+    )
+    .unwrap();
+    let roll = dir.path().join("roll.json");
+    let voters: Vec<String> = (1..=4)
+        .map(|n| format!(r#"{{"member":{n},"name":"M{n}","weight":"1"}}"#))
+        .collect();
+    std::fs::write(
+        &roll,
+        format!(
+            r#"{{"as_of":"2027-04-30","rule":"one_member_one_vote","total_weight":"4","voters":[{}]}}"#,
+            voters.join(",")
+        ),
+    )
+    .unwrap();
+    let at = "2027-05-02T09:00:00Z";
+    let run = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--store", &store, "--at", at]);
+        ok(&all)
+    };
+    run(&[
+        "decide",
+        "create",
+        "board",
+        "--spec",
+        spec.to_str().unwrap(),
+    ]);
+    run(&["decide", "schedule", "board"]);
+    run(&["decide", "open", "board", "--roll", roll.to_str().unwrap()]);
+    run(&["decide", "proxy", "board", "--member", "1", "--holder", "2"]);
+    let cast = run(&["decide", "rank", "board", "2", "0,1", "--proxy-for", "1"]);
+    assert!(cast.contains("receipt: "), "{cast}");
+    fails(
+        &[
+            "decide", "rank", "board", "1", "2", "--store", &store, "--at", at,
+        ],
+        1,
+        "has voted",
+    );
+    run(&["decide", "rank", "board", "2", "1"]);
+    run(&["decide", "rank", "board", "3", "2"]);
+    let took_part = run(&["decide", "participation", "board"]);
+    assert_eq!(
+        took_part.lines().collect::<Vec<_>>(),
+        ["1", "2", "3"],
+        "{took_part}"
+    );
+}
