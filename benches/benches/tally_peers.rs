@@ -3,8 +3,11 @@
 //! over 10 candidates, and `stv-rs` (Meek STV) on 100k ballots over 30 candidates for 5
 //! seats. Before timing, each pair is checked to elect the same candidates.
 //!
-//! The peers take ballots one at a time, so Andel's side includes grouping the raw
-//! ballots into a profile; for Meek both sides get the same grouped ballots.
+//! The peers take ballots one at a time, so Andel's side includes reading the raw
+//! ballots: grouping them into a profile, or, for plurality and approval, checking and
+//! counting each one with a `MarkTally`. For Meek both sides get the same grouped
+//! ballots. Two floors bound what any count of the raw ballots can do: reading every
+//! ballot's first choice, and reading every ballot in full.
 
 // A failed unwrap in a benchmark is a broken benchmark setup: stop loudly.
 #![allow(clippy::unwrap_used, missing_docs)]
@@ -12,7 +15,7 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use andel::tally::{Method, Options, Pairwise, count};
+use andel::tally::{CandidateId, Candidates, MarkTally, Method, Options, Pairwise, count};
 use andel_benches::{ballots, ranked_profile};
 use criterion::{Criterion, criterion_group, criterion_main};
 
@@ -27,19 +30,28 @@ fn winner(outcome: &andel::tally::Outcome) -> u16 {
     outcome.elected[0].0
 }
 
+/// Plurality or approval straight from the raw ballots: each checked and counted.
+fn marks(rankings: &[Vec<u16>], candidates: &Candidates, method: Method) -> andel::tally::Outcome {
+    let mut tally = MarkTally::new(candidates.clone(), method).unwrap();
+    for r in rankings {
+        tally.add(r.iter().map(|&c| CandidateId(c))).unwrap();
+    }
+    tally.count(Options::default()).unwrap()
+}
+
 fn against_tallystick(c: &mut Criterion) {
     let n = 10;
     let rankings = ballots(1_000_000, n, 0x5EED);
     let grouped = ranked_profile(&rankings, n);
+    let candidates = grouped.candidates().clone();
     let ours = |method| count(&grouped, method, Options::default()).unwrap();
-    assert_eq!(
-        winner(&ours(Method::Plurality)),
-        tallystick_plurality(&rankings)
-    );
-    assert_eq!(
-        winner(&ours(Method::Approval)),
-        tallystick_approval(&rankings)
-    );
+    for (method, theirs) in [
+        (Method::Plurality, tallystick_plurality(&rankings)),
+        (Method::Approval, tallystick_approval(&rankings)),
+    ] {
+        assert_eq!(winner(&ours(method)), theirs, "{method}");
+        assert_eq!(marks(&rankings, &candidates, method), ours(method));
+    }
     let condorcet = Pairwise::of(&grouped).condorcet_winner.map(|c| vec![c.0]);
     assert_eq!(
         condorcet,
@@ -53,6 +65,9 @@ fn against_tallystick(c: &mut Criterion) {
         .measurement_time(Duration::from_secs(5))
         .warm_up_time(Duration::from_secs(1));
     for method in [Method::Plurality, Method::Approval] {
+        group.bench_function(format!("andel {method} (mark tally: check + count)"), |b| {
+            b.iter(|| black_box(marks(&rankings, &candidates, method)))
+        });
         group.bench_function(format!("andel {method} (group + count)"), |b| {
             b.iter(|| {
                 black_box(count(&ranked_profile(&rankings, n), method, Options::default()).unwrap())
@@ -71,6 +86,16 @@ fn against_tallystick(c: &mut Criterion) {
                 rankings
                     .iter()
                     .map(|r| u64::from(r[0]))
+                    .fold(0u64, u64::wrapping_add),
+            )
+        })
+    });
+    group.bench_function("floor: read every ballot in full", |b| {
+        b.iter(|| {
+            black_box(
+                rankings
+                    .iter()
+                    .flat_map(|r| r.iter().map(|&c| u64::from(c)))
                     .fold(0u64, u64::wrapping_add),
             )
         })

@@ -124,6 +124,14 @@ pub enum TallyError {
         /// Seats asked for.
         seats: usize,
     },
+    /// A method that needs whole rankings, asked to count single marks.
+    #[error(
+        "{method} needs whole rankings: only plurality and approval count ballots as single marks"
+    )]
+    NotSingleMark {
+        /// The method.
+        method: Method,
+    },
     /// No method by that name.
     #[error("there is no method `{name}`; known methods: {known}")]
     UnknownMethod {

@@ -32,6 +32,7 @@ mod ballots;
 mod error;
 pub mod formats;
 mod fxhash;
+mod marks;
 mod methods;
 mod outcome;
 mod profile;
@@ -39,6 +40,7 @@ pub mod report;
 
 pub use ballots::{Approvals, ApprovalsBuilder, Ballots, MAX_SCORE, Scores, ScoresBuilder};
 pub use error::TallyError;
+pub use marks::MarkTally;
 pub use methods::{
     Budget, MAX_COMMITTEES, MAX_SETTLEMENT_COUNTS, Method, Options, Pairwise, Spending, count,
     count_ballots,

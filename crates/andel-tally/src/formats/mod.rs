@@ -2,8 +2,9 @@
 //! `.toc`), Pabulib (`.pb`, participatory budgets) and a simple CSV of rankings,
 //! approvals or scores.
 //!
-//! Every parser reads line by line from any [`BufRead`], refuses lines longer than
-//! [`MAX_LINE_BYTES`] and files with more than [`MAX_DISTINCT_RANKINGS`] different
+//! Every parser reads from any [`BufRead`] (PrefLib, Pabulib and CSV line by line; BLT
+//! all of it, then its bytes in memory: see [`blt::parse_bytes`]), refuses lines longer
+//! than [`MAX_LINE_BYTES`] and files with more than [`MAX_DISTINCT_RANKINGS`] different
 //! rankings, groups identical rankings as it goes, and reports the first problem with
 //! its 1-based line number. Malformed or hostile input gets an error, never a panic.
 

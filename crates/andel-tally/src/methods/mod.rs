@@ -21,6 +21,7 @@ pub use budget::{Budget, Spending};
 pub use committee::MAX_COMMITTEES;
 pub use condorcet::Pairwise;
 pub use irv::MAX_SETTLEMENT_COUNTS;
+pub(crate) use scored::{Better, from_scores};
 
 /// A counting method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

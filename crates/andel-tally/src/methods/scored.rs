@@ -25,13 +25,13 @@ pub(super) fn count(profile: &Profile, method: Method, options: Options) -> Outc
 
 /// Whether a higher or a lower score is better.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Better {
+pub(crate) enum Better {
     Higher,
     Lower,
 }
 
 /// The outcome of a method that scores candidates: ranking by score, top `seats` elected.
-pub(super) fn from_scores(
+pub(crate) fn from_scores(
     candidates: &crate::Candidates,
     valid_votes: Decimal,
     method: Method,
