@@ -6,6 +6,7 @@
 mod decisions_stored;
 mod python_verifier;
 mod roll_to_electorate;
+mod secrecy_forensics;
 mod secret_stored;
 mod tidy;
 

@@ -187,7 +187,11 @@ impl PostgresStore {
     /// and inserting transaction (`xmin`), which follow the order of casting; so the
     /// box's rows are deleted and written again in receipt order, in one transaction:
     /// afterwards every row has the same `xmin` and the rows lie in receipt order. The
-    /// old row versions are dead, and gone after the next vacuum.
+    /// old row versions are dead but still on their pages, in the order of casting,
+    /// until a vacuum; so the table is then rewritten (`VACUUM FULL`, which keeps only
+    /// live rows, in their order, in new files, and rebuilds the index). The server's
+    /// write-ahead log and its archive keep the inserts as they came: see the threat
+    /// model in the book.
     async fn seal_box(&self, proposal: &StreamId) -> Result<(), sqlx::Error> {
         use crate::ballots::{REFILL_CHUNK, statements};
         let mut tx = self.pool.begin().await?;
@@ -211,7 +215,12 @@ impl PostgresStore {
             });
             insert.build().execute(&mut *tx).await?;
         }
-        tx.commit().await
+        tx.commit().await?;
+        // Not in a transaction: VACUUM cannot run inside one.
+        sqlx::query("VACUUM (FULL) andel_ballots")
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
     }
 }
 

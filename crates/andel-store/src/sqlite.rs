@@ -182,16 +182,37 @@ impl SqliteStore {
 }
 
 impl SqliteStore {
-    /// Seals a closed ballot box. The table keeps its rows in receipt order (`WITHOUT
-    /// ROWID`) and freed space is zeroed (`secure_delete`); only the write-ahead log
-    /// still holds pages in the order they were written, so it is checkpointed and
-    /// truncated.
+    /// Seals a closed ballot box so that no byte of the file orders its ballots by the
+    /// time they were cast. The table's rows are in receipt order, but a row's place
+    /// in its page is where it landed when it was written: the order of casting. So
+    /// the whole database is rebuilt (`VACUUM`, which writes every table afresh in key
+    /// order, leaving no free pages) and the write-ahead log, which still holds pages
+    /// as they were written, is checkpointed and truncated. A backup taken after the
+    /// close copies the rebuilt file. This costs a rewrite of the file, once per closed
+    /// secret ballot.
     async fn seal_box(&self, _proposal: &StreamId) -> Result<(), sqlx::Error> {
-        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-            .execute(&self.pool)
-            .await
-            .map(|_| ())
+        truncate_log(&self.pool).await?;
+        sqlx::query("VACUUM").execute(&self.pool).await?;
+        truncate_log(&self.pool).await
     }
+}
+
+/// Checkpoints the write-ahead log into the file and truncates it. A reader holding an
+/// old snapshot keeps the checkpoint from finishing, so it is tried again for a while.
+async fn truncate_log(pool: &SqlitePool) -> Result<(), sqlx::Error> {
+    const ATTEMPTS: u32 = 50;
+    for attempt in 1..=ATTEMPTS {
+        let (busy, _, _): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+            .fetch_one(pool)
+            .await?;
+        if busy == 0 {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(u64::from(attempt) * 10)).await;
+    }
+    Err(sqlx::Error::Protocol(
+        "the write-ahead log could not be truncated: readers kept it busy".into(),
+    ))
 }
 
 crate::sql::sql_store!(SqliteStore, Sqlite, "BEGIN IMMEDIATE");
