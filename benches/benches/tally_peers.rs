@@ -64,6 +64,25 @@ fn against_tallystick(c: &mut Criterion) {
         .sample_size(10)
         .measurement_time(Duration::from_secs(5))
         .warm_up_time(Duration::from_secs(1));
+    // A plurality ballot is one mark: what tallystick is given (`r[0]`). The same
+    // single marks, each checked, counted by the mark tally.
+    let first_choices: Vec<Vec<u16>> = rankings.iter().map(|r| vec![r[0]]).collect();
+    assert_eq!(
+        winner(&marks(&first_choices, &candidates, Method::Plurality)),
+        tallystick_plurality(&rankings)
+    );
+    group.bench_function(
+        "andel plurality (mark tally on one mark a ballot, as tallystick is given)",
+        |b| {
+            b.iter(|| {
+                let mut tally = MarkTally::new(candidates.clone(), Method::Plurality).unwrap();
+                for r in &rankings {
+                    tally.add([CandidateId(r[0])]).unwrap();
+                }
+                black_box(tally.count(Options::default()).unwrap())
+            })
+        },
+    );
     for method in [Method::Plurality, Method::Approval] {
         group.bench_function(format!("andel {method} (mark tally: check + count)"), |b| {
             b.iter(|| black_box(marks(&rankings, &candidates, method)))
