@@ -172,6 +172,74 @@ fn a_secret_ballot_lives_in_postgres() {
     });
 }
 
+/// Participation and ballot are kept in one transaction: when the ballot cannot be
+/// kept (its receipt is taken), the participation entry is not kept either, and the
+/// stream's head does not move.
+async fn both_or_neither<S: JournalStore + BallotBox + 'static>(store: S) {
+    use andel::decisions::Ballot;
+    use andel::journal::{Draft, Kind, Payload};
+    let stream = StreamId::new("decision.budget-2028").unwrap();
+    let draft = || {
+        Draft::new(
+            Kind::new("decision.participated").unwrap(),
+            Payload::from_json_str(
+                r#"{"type":"participated","at":"2027-05-01T03:00:00Z","voter":"member-1"}"#,
+            )
+            .unwrap(),
+            recorded(),
+        )
+    };
+    let receipt = Receipt::random().unwrap();
+    let ballot = Ballot::new(1.into(), Mark::Choice(Choice::Yes));
+    let kept = store
+        .record_with_ballot(&stream, 0, vec![draft()], &receipt, &ballot)
+        .await
+        .expect("an SQL box records participation and ballot together")
+        .unwrap();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(
+        store.find(&stream, &receipt).await.unwrap(),
+        Some(ballot.clone())
+    );
+    // The same receipt again: refused, and the second participation is not kept.
+    let refused = store
+        .record_with_ballot(&stream, 1, vec![draft()], &receipt, &ballot)
+        .await
+        .unwrap();
+    assert!(refused.is_err(), "{refused:?}");
+    assert_eq!(store.head(&stream).await.unwrap().next_seq(), 1);
+    assert_eq!(store.ballots(&stream).await.unwrap().len(), 1);
+    // A stale head is a conflict, with nothing kept.
+    let other = Receipt::random().unwrap();
+    let stale = store
+        .record_with_ballot(&stream, 0, vec![draft()], &other, &ballot)
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert!(stale.is_conflict(), "{stale}");
+    assert_eq!(store.find(&stream, &other).await.unwrap(), None);
+}
+
+#[test]
+fn participation_and_ballot_are_kept_together_in_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let database = andel::store::SqliteDatabase::open(dir.path().join("coop.db"))
+            .await
+            .unwrap();
+        both_or_neither(database.store(TenantId::new("coop").unwrap())).await;
+        database.close().await;
+    });
+}
+
+#[test]
+fn participation_and_ballot_are_kept_together_in_postgres() {
+    crate::on_postgres("both or neither", async |database| {
+        both_or_neither(database.store(TenantId::new("coop").unwrap())).await;
+    });
+}
+
 /// Casts `votes` (by voter index) in the order given into a fresh SQLite database and
 /// returns what is stored: the ballot table's columns and rows as the file holds them
 /// (no ORDER BY), every journal row's text, and the receipts handed out by voter.

@@ -50,6 +50,52 @@ pub trait Aggregate: Default {
     fn kind(event: &Self::Event) -> &'static str;
 }
 
+/// Where [`Stored::execute_with`] appends the entries a command decided: any
+/// [`JournalStore`], or a writer that records something else in the same transaction
+/// (a secret ballot's box records the ballot with the voter's participation).
+#[async_trait::async_trait]
+pub trait Append: Send + Sync {
+    /// Seals `drafts` at `expected_seq` of `stream` and appends them, as
+    /// [`JournalStore::append`] does.
+    ///
+    /// # Errors
+    ///
+    /// As [`JournalStore::append`]: a conflict when another writer was first.
+    async fn append(
+        &self,
+        stream: &StreamId,
+        expected_seq: u64,
+        drafts: Vec<Draft>,
+    ) -> Result<Vec<Entry>, StoreError>;
+}
+
+#[async_trait::async_trait]
+impl<S: JournalStore + ?Sized> Append for S {
+    async fn append(
+        &self,
+        stream: &StreamId,
+        expected_seq: u64,
+        drafts: Vec<Draft>,
+    ) -> Result<Vec<Entry>, StoreError> {
+        JournalStore::append(self, stream, expected_seq, drafts).await
+    }
+}
+
+/// The store an aggregate was opened on, as the writer of its own appends.
+struct Own<'a>(&'a dyn JournalStore);
+
+#[async_trait::async_trait]
+impl Append for Own<'_> {
+    async fn append(
+        &self,
+        stream: &StreamId,
+        expected_seq: u64,
+        drafts: Vec<Draft>,
+    ) -> Result<Vec<Entry>, StoreError> {
+        self.0.append(stream, expected_seq, drafts).await
+    }
+}
+
 /// How often [`Stored::execute`] decides again when another writer appended first.
 const ATTEMPTS: usize = 3;
 
@@ -146,6 +192,11 @@ impl<A: Aggregate> Stored<A> {
         &self.state
     }
 
+    /// The store it lives in.
+    pub fn store(&self) -> &Arc<dyn JournalStore> {
+        &self.store
+    }
+
     /// The stream it lives in.
     pub fn stream(&self) -> &StreamId {
         &self.stream
@@ -230,7 +281,31 @@ impl<A: Aggregate> Stored<A> {
     where
         A: Clone,
     {
-        self.execute_all(&[(command, at)], recorded_at, author)
+        let store = Arc::clone(&self.store);
+        self.execute_in(&[(command, at)], recorded_at, author, &Own(&*store))
+            .await
+    }
+
+    /// As [`Stored::execute`], appending through `writer` instead of the store the
+    /// aggregate was opened on. `writer` must append to that store's journal (the
+    /// entries are read back from it later), and may record more in the same
+    /// transaction.
+    ///
+    /// # Errors
+    ///
+    /// As [`Stored::execute`].
+    pub async fn execute_with(
+        &mut self,
+        command: A::Command,
+        at: A::At,
+        recorded_at: Timestamp,
+        author: Option<AuthorId>,
+        writer: &dyn Append,
+    ) -> Result<Vec<A::Event>, StoredErrorOf<A>>
+    where
+        A: Clone,
+    {
+        self.execute_in(&[(command, at)], recorded_at, author, writer)
             .await
     }
 
@@ -246,6 +321,21 @@ impl<A: Aggregate> Stored<A> {
         commands: &[(A::Command, A::At)],
         recorded_at: Timestamp,
         author: Option<AuthorId>,
+    ) -> Result<Vec<A::Event>, StoredErrorOf<A>>
+    where
+        A: Clone,
+    {
+        let store = Arc::clone(&self.store);
+        self.execute_in(commands, recorded_at, author, &Own(&*store))
+            .await
+    }
+
+    async fn execute_in(
+        &mut self,
+        commands: &[(A::Command, A::At)],
+        recorded_at: Timestamp,
+        author: Option<AuthorId>,
+        writer: &dyn Append,
     ) -> Result<Vec<A::Event>, StoredErrorOf<A>>
     where
         A: Clone,
@@ -273,7 +363,10 @@ impl<A: Aggregate> Stored<A> {
             if events.is_empty() {
                 return Ok(events);
             }
-            match self.append(&events, recorded_at, author.as_ref()).await {
+            match self
+                .append(&events, recorded_at, author.as_ref(), writer)
+                .await
+            {
                 Ok(()) => return Ok(events),
                 Err(StoredError::Store(err)) if err.is_conflict() => self.catch_up().await?,
                 Err(err) => return Err(err),
@@ -290,6 +383,7 @@ impl<A: Aggregate> Stored<A> {
         events: &[A::Event],
         recorded_at: Timestamp,
         author: Option<&AuthorId>,
+        writer: &dyn Append,
     ) -> Result<(), StoredErrorOf<A>> {
         let mut drafts = Vec::with_capacity(events.len());
         for event in events {
@@ -303,10 +397,7 @@ impl<A: Aggregate> Stored<A> {
                 None => draft,
             });
         }
-        let entries = self
-            .store
-            .append(&self.stream, self.next_seq, drafts)
-            .await?;
+        let entries = writer.append(&self.stream, self.next_seq, drafts).await?;
         for entry in &entries {
             self.apply_entry(entry)?;
         }

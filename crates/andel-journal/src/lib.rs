@@ -87,7 +87,7 @@ mod store;
 mod time;
 mod verify;
 
-pub use aggregate::{Aggregate, Stored, StoredError, StoredErrorOf};
+pub use aggregate::{Aggregate, Append, Stored, StoredError, StoredErrorOf};
 pub use chain::{AppendError, RedactError, RedactProblem, Redaction, RedactionRecord, StreamHead};
 pub use digest::{Digest, HexError, Salt};
 pub use entry::{Content, Draft, ENTRY_TAG, Entry, EntryParts, PAYLOAD_TAG, commitment};

@@ -21,6 +21,41 @@ pub(crate) const REFILL_CHUNK: usize = 1000;
 macro_rules! sql_ballot_box {
     ($store:ident, $db:ty) => {
         impl $store {
+            async fn record_with_ballot_in_one(
+                &self,
+                stream: &andel_journal::StreamId,
+                expected_seq: u64,
+                drafts: Vec<andel_journal::Draft>,
+                receipt: &andel_decisions::Receipt,
+                ballot: &andel_decisions::Ballot,
+            ) -> Result<Vec<andel_journal::Entry>, andel_journal::StoreError> {
+                let head = self.head_for(stream, expected_seq).await?;
+                let sealed = head.seal_all(expected_seq, drafts)?;
+                let text = ballot.to_string();
+                let written: Result<(), sqlx::Error> = async {
+                    let mut tx = self.pool.begin().await?;
+                    self.insert_in(&mut tx, &sealed).await?;
+                    let put = sqlx::query($crate::ballots::statements::PUT)
+                        .bind(self.tenant.as_str())
+                        .bind(stream.as_str())
+                        .bind(&receipt.as_bytes()[..])
+                        .bind(&text)
+                        .execute(&mut *tx)
+                        .await?;
+                    if put.rows_affected() != 1 {
+                        // A random 120-bit receipt already in the box: keep neither.
+                        tx.rollback().await?;
+                        return Err(sqlx::Error::Protocol(format!(
+                            "receipt {receipt} is already in the box of `{stream}`"
+                        )));
+                    }
+                    tx.commit().await
+                }
+                .await;
+                self.settle(stream, &head, &sealed, written).await?;
+                Ok(sealed)
+            }
+
             fn ballot(
                 proposal: &andel_journal::StreamId,
                 receipt: &[u8],
@@ -97,6 +132,28 @@ macro_rules! sql_ballot_box {
                 self.seal_box(proposal)
                     .await
                     .map_err(|err| andel_decisions::BallotBoxError::Backend(Box::new(err)))
+            }
+
+            /// Participation and ballot in one transaction: the journal rows and the
+            /// ballot row commit together or not at all.
+            async fn record_with_ballot(
+                &self,
+                proposal: &andel_journal::StreamId,
+                expected_seq: u64,
+                participation: Vec<andel_journal::Draft>,
+                receipt: &andel_decisions::Receipt,
+                ballot: &andel_decisions::Ballot,
+            ) -> Option<Result<Vec<andel_journal::Entry>, andel_journal::StoreError>> {
+                Some(
+                    self.record_with_ballot_in_one(
+                        proposal,
+                        expected_seq,
+                        participation,
+                        receipt,
+                        ballot,
+                    )
+                    .await,
+                )
             }
 
             async fn find(

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard};
 
-use andel_journal::StreamId;
+use andel_journal::{Draft, Entry, StoreError, StreamId};
 use async_trait::async_trait;
 
 use super::{Ballot, Receipt};
@@ -92,6 +92,35 @@ pub trait BallotBox: Send + Sync {
     async fn seal(&self, proposal: &StreamId) -> Result<(), BallotBoxError> {
         let _ = proposal;
         Ok(())
+    }
+
+    /// Appends `participation` (the entries that record who took part) at
+    /// `expected_seq` of the proposal's journal stream and puts `ballot` in its box
+    /// under `receipt`, in one transaction: both are kept, or neither. A box that shares
+    /// a database with the journal does this, so that no crash between the two can
+    /// leave a voter marked as having voted whose ballot never reached the box.
+    /// [`cast_secret`](crate::cast_secret) uses it, appending to the journal the
+    /// proposal was opened on, which must be this database's journal of the same tenant
+    /// (as `andel_store::Database::journal` and `ballot_box` give).
+    ///
+    /// `None` (the default): this box keeps ballots apart from the journal, and the
+    /// caller records participation first, then puts the ballot.
+    ///
+    /// # Errors
+    ///
+    /// As [`JournalStore::append`](andel_journal::JournalStore::append) (a conflict when
+    /// another writer was first: nothing was kept), or a ballot box failure reported as
+    /// a store failure.
+    async fn record_with_ballot(
+        &self,
+        proposal: &StreamId,
+        expected_seq: u64,
+        participation: Vec<Draft>,
+        receipt: &Receipt,
+        ballot: &Ballot,
+    ) -> Option<Result<Vec<Entry>, StoreError>> {
+        let _ = (proposal, expected_seq, participation, receipt, ballot);
+        None
     }
 
     /// The ballot under `receipt` in the box of `proposal`.

@@ -1,6 +1,11 @@
 //! Casting and closing a secret ballot kept in a journal and a ballot box.
 
-use andel_journal::{AuthorId, Stored, StoredErrorOf, Timestamp};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use andel_journal::{
+    Append, AuthorId, Draft, Entry, JournalStore, StoreError, Stored, StoredErrorOf, StreamId,
+    Timestamp,
+};
 use chrono::{DateTime, Utc};
 
 use super::{Ballot, BallotBox, BallotBoxError, BallotList, BallotListError, Mark, Receipt};
@@ -54,15 +59,21 @@ pub enum SecretBallotError {
 }
 
 /// Casts a secret ballot: records that `vote.voter` took part in the proposal's stream
-/// (checked as any vote is), then puts their ballot in `ballot_box` under a fresh random
+/// (checked as any vote is) and puts their ballot in `ballot_box` under a fresh random
 /// receipt, which it returns. Show the receipt to the voter and to nobody else; it is
 /// kept nowhere but in the box.
+///
+/// Where the box shares the journal's database (the SQLite and PostgreSQL stores), the
+/// two are kept in one transaction ([`BallotBox::record_with_ballot`]): a crash keeps
+/// both or neither, so a voter is never marked as having voted without their ballot,
+/// and one whose cast left no trace simply votes again. Other boxes record
+/// participation first, then put the ballot.
 ///
 /// # Errors
 ///
 /// The proposal's refusal (not open, not a voter, voted already, a mark the proposal
-/// does not take), a journal failure, or [`SecretBallotError::NotInBox`] when the box
-/// failed after participation was recorded.
+/// does not take), a journal failure, or [`SecretBallotError::NotInBox`] when a box
+/// apart from the journal failed after participation was recorded.
 pub async fn cast_secret(
     proposal: &mut Stored<Proposal>,
     ballot_box: &dyn BallotBox,
@@ -73,25 +84,78 @@ pub async fn cast_secret(
 ) -> Result<Receipt, SecretBallotError> {
     let receipt = Receipt::random().map_err(SecretBallotError::Random)?;
     let SecretVote { voter, by, mark } = vote;
-    let command = Command::CastSecret {
-        voter: voter.clone(),
-        by,
-        mark: mark.clone(),
-    };
-    proposal.execute(command, at, recorded_at, author).await?;
+    // The weight the voter carries; a voter outside the electorate is refused below.
     let weight = proposal
         .state()
         .electorate()
         .and_then(|e| e.weight_of(&voter))
         .unwrap_or_default();
-    let ballot = Ballot::new(weight, mark);
-    match ballot_box.put(proposal.stream(), &receipt, &ballot).await {
-        Ok(()) => Ok(receipt),
-        Err(source) => Err(SecretBallotError::NotInBox {
+    let ballot = Ballot::new(weight, mark.clone());
+    let command = Command::CastSecret { voter, by, mark };
+    let casting = Casting {
+        journal: Arc::clone(proposal.store()),
+        ballot_box,
+        receipt,
+        ballot,
+        unboxed: Mutex::new(None),
+    };
+    proposal
+        .execute_with(command, at, recorded_at, author, &casting)
+        .await?;
+    let Casting {
+        ballot, unboxed, ..
+    } = casting;
+    match unboxed.into_inner().unwrap_or_else(PoisonError::into_inner) {
+        None => Ok(receipt),
+        Some(source) => Err(SecretBallotError::NotInBox {
             receipt,
             ballot,
             source,
         }),
+    }
+}
+
+/// Appends a voter's participation and puts their ballot: in one transaction where the
+/// box can (see [`BallotBox::record_with_ballot`]), otherwise one after the other,
+/// keeping a failed put for the caller to report.
+struct Casting<'a> {
+    journal: Arc<dyn JournalStore>,
+    ballot_box: &'a dyn BallotBox,
+    receipt: Receipt,
+    ballot: Ballot,
+    unboxed: Mutex<Option<BallotBoxError>>,
+}
+
+#[async_trait::async_trait]
+impl Append for Casting<'_> {
+    async fn append(
+        &self,
+        stream: &StreamId,
+        expected_seq: u64,
+        drafts: Vec<Draft>,
+    ) -> Result<Vec<Entry>, StoreError> {
+        if let Some(recorded) = self
+            .ballot_box
+            .record_with_ballot(
+                stream,
+                expected_seq,
+                drafts.clone(),
+                &self.receipt,
+                &self.ballot,
+            )
+            .await
+        {
+            return recorded;
+        }
+        let entries = self.journal.append(stream, expected_seq, drafts).await?;
+        if let Err(err) = self
+            .ballot_box
+            .put(stream, &self.receipt, &self.ballot)
+            .await
+        {
+            *self.unboxed.lock().unwrap_or_else(PoisonError::into_inner) = Some(err);
+        }
+        Ok(entries)
     }
 }
 
