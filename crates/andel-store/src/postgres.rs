@@ -76,10 +76,21 @@ impl PostgresDatabase {
                 .connect_with(options.clone())
                 .await
                 .map_err(connect_error)?;
-            sqlx::query(&format!("CREATE SCHEMA IF NOT EXISTS {schema}"))
-                .execute(&admin)
-                .await
-                .map_err(connect_error)?;
+            // `IF NOT EXISTS` is not safe against a concurrent CREATE SCHEMA (both
+            // may insert the name): one opener at a time makes it, under a lock.
+            let made: Result<(), sqlx::Error> = async {
+                let mut tx = admin.begin().await?;
+                sqlx::query("SELECT pg_advisory_xact_lock(hashtext('andel.schema.' || $1))")
+                    .bind(schema)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(&format!("CREATE SCHEMA IF NOT EXISTS {schema}"))
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await
+            }
+            .await;
+            made.map_err(connect_error)?;
             admin.close().await;
             options = options.options([("search_path", schema)]);
         }

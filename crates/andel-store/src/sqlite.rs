@@ -82,11 +82,7 @@ impl SqliteDatabase {
                 location: location.clone(),
                 source,
             })?;
-        Embedded::migrator(SQLITE_MIGRATIONS)
-            .await?
-            .run(&pool)
-            .await
-            .map_err(|source| OpenError::Migrate { location, source })?;
+        migrate(&pool, &location).await?;
         Ok(SqliteDatabase {
             pool,
             readers: Arc::new(Readers::new(&path)),
@@ -195,6 +191,30 @@ impl SqliteStore {
         sqlx::query("VACUUM").execute(&self.pool).await?;
         truncate_log(&self.pool).await
     }
+}
+
+/// Brings the tables up to date, one process at a time: the migrations run inside one
+/// `BEGIN IMMEDIATE` transaction (each migration a savepoint within it), which holds
+/// SQLite's write lock from the start. Another process opening the same new file waits
+/// for it (up to the busy timeout), then finds the tables made, instead of failing on a
+/// table that appeared under it.
+async fn migrate(pool: &SqlitePool, location: &str) -> Result<(), OpenError> {
+    let failed = |source| OpenError::Migrate {
+        location: location.to_owned(),
+        source,
+    };
+    let migrator = Embedded::migrator(SQLITE_MIGRATIONS).await?;
+    let mut conn = pool
+        .acquire()
+        .await
+        .map_err(|err| failed(sqlx::migrate::MigrateError::Execute(err)))?;
+    let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE")
+        .await
+        .map_err(|err| failed(sqlx::migrate::MigrateError::Execute(err)))?;
+    migrator.run_direct(&mut *tx).await.map_err(failed)?;
+    tx.commit()
+        .await
+        .map_err(|err| failed(sqlx::migrate::MigrateError::Execute(err)))
 }
 
 /// Checkpoints the write-ahead log into the file and truncates it. A reader holding an

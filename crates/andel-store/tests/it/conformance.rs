@@ -62,3 +62,75 @@ mod tenants {
         andel_testkit::Harness::finish(&harness).await;
     }
 }
+
+/// Many processes opening a new SQLite database at once (40 `andel` commands started
+/// together): each brings the tables up to date or finds them so, and none fails
+/// because another created a table first.
+#[test]
+fn concurrent_first_opens_of_a_new_sqlite_database_all_succeed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("new.db");
+    let opens: Vec<_> = (0..40)
+        .map(|_| {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                runtime.block_on(async {
+                    let db = andel_store::SqliteDatabase::open(&path).await?;
+                    db.close().await;
+                    Ok::<_, andel_store::OpenError>(())
+                })
+            })
+        })
+        .collect();
+    let failed: Vec<String> = opens
+        .into_iter()
+        .filter_map(|t| t.join().unwrap().err().map(|e| e.to_string()))
+        .collect();
+    assert!(
+        failed.is_empty(),
+        "{} of 40 opens failed: {:?}",
+        failed.len(),
+        failed.first()
+    );
+}
+
+/// The same on PostgreSQL, in a new schema: the schema and the tables are made once.
+#[test]
+fn concurrent_first_opens_of_a_new_postgres_schema_all_succeed() {
+    let Some(harness) = crate::support::PostgresHarness::new() else {
+        return;
+    };
+    let opens: Vec<_> = (0..20)
+        .map(|_| {
+            let (url, schema) = (harness.url.clone(), harness.schema.clone());
+            std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                runtime.block_on(async {
+                    let db = andel_store::PostgresDatabase::open_in_schema(&url, &schema).await?;
+                    db.close().await;
+                    Ok::<_, andel_store::OpenError>(())
+                })
+            })
+        })
+        .collect();
+    let failed: Vec<String> = opens
+        .into_iter()
+        .filter_map(|t| t.join().unwrap().err().map(|e| e.to_string()))
+        .collect();
+    tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(andel_testkit::Harness::finish(&harness));
+    assert!(
+        failed.is_empty(),
+        "{} of 20 opens failed: {:?}",
+        failed.len(),
+        failed.first()
+    );
+}
