@@ -239,7 +239,7 @@ fn write_export(journal: &Journal, path: &Path) -> Result<()> {
     let Journal::Store(store) = journal else {
         bail!("the demo exports from its database");
     };
-    files::rewrite(path, |writer| {
+    files::update(path, true, |_, writer| {
         store.for_each(|entry| writer.write(entry).context("cannot write the export"))
     })
 }

@@ -337,18 +337,15 @@ pub(crate) fn append(journal: &Journal, stream: &StreamId, draft: Draft) -> Resu
 }
 
 fn append_to_file(path: &Path, stream: &StreamId, draft: Draft) -> Result<Entry> {
-    let exists = path.exists();
-    files::rewrite(path, |writer| {
+    files::update(path, true, |current, writer| {
         let mut head = StreamHead::new(stream.clone());
-        if exists {
-            files::scan(path, |entry| {
-                if entry.stream() == stream {
-                    head.advance(entry);
-                }
-                writer.write(entry).context("cannot write the new journal")
-            })?
-            .map_err(|err| file_refused(path, err))?;
-        }
+        files::scan(current, |entry| {
+            if entry.stream() == stream {
+                head.advance(entry);
+            }
+            writer.write(entry).context("cannot write the new journal")
+        })?
+        .map_err(|err| file_refused(current, err))?;
         let entry = head.seal(head.next_seq(), draft)?;
         writer
             .write(&entry)
@@ -375,22 +372,25 @@ pub(crate) fn redact(
 }
 
 fn redact_in_file(path: &Path, stream: &StreamId, seq: u64, redaction: Redaction) -> Result<Entry> {
-    let mut head = StreamHead::new(stream.clone());
-    let mut target = None;
-    files::scan(path, |entry| {
-        if entry.stream() == stream {
-            head.advance(entry);
-            if entry.seq() == seq {
-                target = Some(entry.clone());
+    if !path.exists() {
+        bail!("there is no journal file `{}`", path.display());
+    }
+    files::update(path, false, |current, writer| {
+        let mut head = StreamHead::new(stream.clone());
+        let mut target = None;
+        files::scan(current, |entry| {
+            if entry.stream() == stream {
+                head.advance(entry);
+                if entry.seq() == seq {
+                    target = Some(entry.clone());
+                }
             }
-        }
-        Ok(())
-    })?
-    .map_err(|err| file_refused(path, err))?;
-    let target = target.ok_or_else(|| anyhow!("`{stream}` has no entry with seq {seq}"))?;
-    let record = head.seal_redaction(&target, redaction)?;
-    files::rewrite(path, |writer| {
-        files::scan(path, |entry| {
+            Ok(())
+        })?
+        .map_err(|err| file_refused(current, err))?;
+        let target = target.ok_or_else(|| anyhow!("`{stream}` has no entry with seq {seq}"))?;
+        let record = head.seal_redaction(&target, redaction)?;
+        files::scan(current, |entry| {
             let write = if entry.stream() == stream && entry.seq() == seq {
                 writer.write(&entry.clone().redacted())
             } else {
@@ -398,12 +398,12 @@ fn redact_in_file(path: &Path, stream: &StreamId, seq: u64, redaction: Redaction
             };
             write.context("cannot write the new journal")
         })?
-        .map_err(|err| file_refused(path, err))?;
+        .map_err(|err| file_refused(current, err))?;
         writer
             .write(&record)
-            .context("cannot write the new journal")
-    })?;
-    Ok(record)
+            .context("cannot write the new journal")?;
+        Ok(record)
+    })
 }
 
 /// A stream's size and root.

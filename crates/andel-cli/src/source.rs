@@ -17,6 +17,11 @@ use crate::files;
 /// The tenant a database journal belongs to when `--tenant` is not given.
 const DEFAULT_TENANT: &str = "default";
 
+/// How often an append that lost a race to another writer is tried again: each round
+/// at least one writer wins, so this outlasts far more concurrent writers than a co-op
+/// has.
+const CONFLICT_RETRIES: u32 = 64;
+
 /// The commands that write a co-op's first entries, for errors about what is missing.
 const STARTERS: &str =
     "`andel ledger init`, `andel decide create` or `andel journal append` (or `import`)";
@@ -190,12 +195,25 @@ impl StoreJournal {
         self.store.clone()
     }
 
+    /// Appends `draft` at the stream's head. An append does not depend on what the
+    /// head is, so when another writer was first it reads the head again and retries,
+    /// rather than failing the command.
     pub(crate) fn append(&self, stream: &StreamId, draft: Draft) -> Result<Entry> {
         let mut sealed = self.run(async {
-            let head = self.store.head(stream).await?;
-            self.store
-                .append(stream, head.next_seq(), vec![draft])
-                .await
+            let mut attempt = 1;
+            loop {
+                let head = self.store.head(stream).await?;
+                match self
+                    .store
+                    .append(stream, head.next_seq(), vec![draft.clone()])
+                    .await
+                {
+                    Err(err) if err.is_conflict() && attempt < CONFLICT_RETRIES => {
+                        attempt += 1;
+                    }
+                    done => return done,
+                }
+            }
         })?;
         sealed.pop().context("the store appended nothing")
     }

@@ -450,3 +450,113 @@ fn the_treasurer_gets_clear_answers() {
         "its tenants are `default`",
     );
 }
+
+/// Eight treasurers recording payments and eight members voting at once: no command is
+/// refused for having lost a race to another writer of the same stream.
+#[test]
+fn concurrent_payments_and_votes_all_succeed() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite:{}", dir.path().join("coop.db").display());
+    let statutes = dir.path().join("statutes.toml");
+    std::fs::write(&statutes, WITH_DUES).unwrap();
+    let s = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--store", &store]);
+        all.into_iter().map(str::to_owned).collect::<Vec<_>>()
+    };
+    let run = |args: &[&str]| ok(&s(args).iter().map(String::as_str).collect::<Vec<_>>());
+    run(&[
+        "ledger",
+        "init",
+        "--statutes",
+        statutes.to_str().unwrap(),
+        "--on",
+        "2026-01-01",
+    ]);
+    for n in 1..=8 {
+        run(&[
+            "ledger",
+            "apply",
+            "--name",
+            &format!("M{n}"),
+            "--class",
+            "users",
+            "--on",
+            "2026-01-10",
+        ]);
+    }
+    let at_once = |commands: Vec<Vec<String>>| {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = commands
+                .iter()
+                .map(|args| {
+                    scope.spawn(move || andel(&args.iter().map(String::as_str).collect::<Vec<_>>()))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap())
+                .collect::<Vec<_>>()
+        })
+    };
+    let pays = (1..=8)
+        .map(|n| {
+            let (member, key) = (n.to_string(), format!("k{n}"));
+            s(&[
+                "ledger",
+                "pay",
+                &member,
+                "--amount",
+                "100",
+                "--currency",
+                "SEK",
+                "--key",
+                &key,
+                "--capital",
+                "users",
+                "--on",
+                "2026-01-31",
+            ])
+        })
+        .collect();
+    for out in at_once(pays) {
+        assert!(out.status.success(), "{}", text(&out));
+    }
+    let spec = dir.path().join("spec.toml");
+    std::fs::write(
+        &spec,
+        "title = \"t\"\nbody = \"b\"\nauthor = \"1\"\nopens_at = \"2026-05-06T09:00:00Z\"\n\
+         closes_at = \"2026-05-06T17:00:00Z\"\n[kind]\nkind = \"motion\"\n\
+         threshold = { share = \"1/2\", inclusive = false }\n",
+    )
+    .unwrap();
+    let at = ["--at", "2026-05-06T10:00:00Z"];
+    run(&[
+        "decide",
+        "create",
+        "m",
+        "--spec",
+        spec.to_str().unwrap(),
+        at[0],
+        at[1],
+    ]);
+    run(&["decide", "schedule", "m", at[0], at[1]]);
+    run(&[
+        "decide",
+        "open",
+        "m",
+        "--from-ledger",
+        "--as-of",
+        "2026-04-30",
+        at[0],
+        at[1],
+    ]);
+    let votes = (1..=8)
+        .map(|n| s(&["decide", "vote", "m", &n.to_string(), "yes", at[0], at[1]]))
+        .collect();
+    for out in at_once(votes) {
+        assert!(out.status.success(), "{}", text(&out));
+    }
+    let closed = run(&["decide", "close", "m", "--at", "2026-05-06T18:00:00Z"]);
+    assert!(closed.contains("yes 8 (8 people)"), "{closed}");
+}
