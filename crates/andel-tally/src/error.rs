@@ -53,6 +53,51 @@ pub enum TallyError {
     /// The weights do not fit in a decimal.
     #[error("the total weight of the ballots overflows")]
     Overflow,
+    /// The ballots weigh more than a method's arithmetic can hold: every method counts
+    /// in exact decimals (at most 28 digits) or integers, so each has a largest total
+    /// weight (see [`Method::max_total_weight`](crate::Method::max_total_weight)).
+    #[error(
+        "the ballots' total weight {total} is too large for {method}, which counts a total weight of at most {max}"
+    )]
+    TooHeavy {
+        /// The method.
+        method: Method,
+        /// The ballots' total weight.
+        total: Decimal,
+        /// The largest total weight the method counts with these ballots.
+        max: Decimal,
+    },
+    /// A budget or costs beyond what a budget method counts.
+    #[error("{what}, {amount}, is more than a budget method counts: at most {max}")]
+    TooMuchMoney {
+        /// What is too large: the budget, or the costs together.
+        what: &'static str,
+        /// The amount.
+        amount: Decimal,
+        /// The limit ([`MAX_BUDGET_AMOUNT`](crate::MAX_BUDGET_AMOUNT)).
+        max: Decimal,
+    },
+    /// More seats than a method's exact arithmetic can fill.
+    #[error("{method} fills at most {max} seats in exact arithmetic, not {seats}")]
+    TooManySeats {
+        /// The method.
+        method: Method,
+        /// Seats asked for.
+        seats: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// A step of a count passed the largest decimal: weights spread too far apart (a
+    /// ballot of weight 10⁻²⁸ beside ones of 10²⁰, say).
+    #[error(
+        "{method} cannot count these ballots: {what} passes the largest decimal (their weights are too far apart)"
+    )]
+    Arithmetic {
+        /// The method.
+        method: Method,
+        /// What overflowed.
+        what: &'static str,
+    },
     /// A score sheet with the wrong number of scores.
     #[error("a score ballot has {scores} scores for {candidates} candidates")]
     ScoreSheet {

@@ -42,8 +42,8 @@ pub use ballots::{Approvals, ApprovalsBuilder, Ballots, MAX_SCORE, Scores, Score
 pub use error::TallyError;
 pub use marks::MarkTally;
 pub use methods::{
-    Budget, MAX_COMMITTEES, MAX_SETTLEMENT_COUNTS, Method, Options, Pairwise, Spending, count,
-    count_ballots,
+    Budget, MAX_BUDGET_AMOUNT, MAX_COMMITTEES, MAX_SETTLEMENT_COUNTS, MAX_TOTAL_WEIGHT, Method,
+    Options, Pairwise, Spending, count, count_ballots,
 };
 pub use outcome::{Outcome, Resolution, Round, Tie, TieBreak, TieKind};
 pub use profile::{CandidateId, Candidates, MAX_CANDIDATES, Profile, ProfileBuilder, Ranking};

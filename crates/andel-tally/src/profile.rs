@@ -466,14 +466,14 @@ impl ProfileBuilder {
     pub fn add_order(&mut self, order: &[CandidateId], weight: Decimal) -> Result<(), TallyError> {
         // The common case, inlined into the caller's loop: a short ranking seen before,
         // of weight 1 written as `1` (the same bytes as `Decimal::ONE`).
-        if self.units_fit && weight.serialize() == Decimal::ONE.serialize() {
-            if let Some(slot) =
+        if self.units_fit
+            && weight.serialize() == Decimal::ONE.serialize()
+            && let Some(slot) =
                 pack(order, self.candidates.len()).and_then(|key| self.packed.get_mut(key))
-            {
-                slot.units += 1;
-                self.unit_total += 1;
-                return Ok(());
-            }
+        {
+            slot.units += 1;
+            self.unit_total += 1;
+            return Ok(());
         }
         self.add_order_slowly(order, weight)
     }

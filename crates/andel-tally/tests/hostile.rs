@@ -80,3 +80,147 @@ fn a_line_longer_than_the_limit_is_refused() {
     assert_eq!(err.line, 2);
     assert!(err.problem.contains("longer than"), "{err}");
 }
+
+/// Weights from the smallest positive decimal to `Decimal::MAX`, the extremes most often.
+fn extreme_weight() -> impl Strategy<Value = rust_decimal::Decimal> {
+    use rust_decimal::Decimal;
+    prop_oneof![
+        Just(Decimal::MAX),
+        Just(Decimal::MAX / Decimal::from(3)),
+        Just(Decimal::new(3, 0) * Decimal::from(10u64.pow(19)) * Decimal::TEN), // 3e20
+        Just(Decimal::from_i128_with_scale(3 * 10i128.pow(28), 0)),             // 3e28
+        Just(Decimal::new(1, 28)),
+        Just(Decimal::ONE),
+        (1u64..=u64::MAX, 0u32..=28)
+            .prop_map(|(m, s)| Decimal::from_i128_with_scale(i128::from(m), s)),
+        (1i128..=(1i128 << 95), 0u32..=28).prop_map(|(m, s)| Decimal::from_i128_with_scale(m, s)),
+    ]
+}
+
+/// A few ballots over `n` candidates: rankings (the first ranks two candidates equal
+/// when it can), with extreme weights.
+fn extreme_election()
+-> impl Strategy<Value = (usize, Vec<(Vec<u16>, rust_decimal::Decimal)>, usize)> {
+    (2usize..6).prop_flat_map(|n| {
+        let ballot = (
+            Just((0..n as u16).collect::<Vec<u16>>()).prop_shuffle(),
+            0..=n,
+            extreme_weight(),
+        )
+            .prop_map(|(order, k, w)| (order[..k].to_vec(), w));
+        (Just(n), proptest::collection::vec(ballot, 1..6), 1..=n)
+    })
+}
+
+/// Whether an error is one a count may answer with (the input was too much, or the
+/// method does not count such ballots), rather than a sign of a bug.
+fn clear_refusal(err: &TallyError) -> bool {
+    matches!(
+        err,
+        TallyError::WrongBallots { .. }
+            | TallyError::TooManyCommittees { .. }
+            | TallyError::SingleWinner { .. }
+            | TallyError::TooHeavy { .. }
+            | TallyError::TooManySeats { .. }
+            | TallyError::TooMuchMoney { .. }
+            | TallyError::Arithmetic { .. }
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Extreme weights (up to `Decimal::MAX`, down to 10⁻²⁸) never panic any method:
+    /// each counts, or says which input is too large.
+    #[test]
+    fn extreme_weights_count_or_are_refused_clearly((n, ballots, seats) in extreme_election()) {
+        use andel_tally::{Approvals, Ballots, Budget, CandidateId, Candidates, Profile, Scores};
+        use rust_decimal::Decimal;
+        let candidates = Candidates::new((0..n).map(|i| format!("c{i}"))).unwrap();
+        let mut profile = Profile::builder(candidates.clone());
+        let mut approvals = Approvals::builder(candidates.clone());
+        let mut scores = Scores::builder(candidates.clone());
+        for (order, weight) in &ballots {
+            let ids: Vec<CandidateId> = order.iter().map(|c| CandidateId(*c)).collect();
+            if profile.add_order(&ids, *weight).is_err() {
+                return Ok(()); // the total passes a decimal: refused as it is read
+            }
+            approvals.add(ids.iter().copied(), *weight).unwrap();
+            let sheet = (0..n).map(|c| if order.contains(&(c as u16)) { andel_tally::MAX_SCORE } else { 0 }).collect();
+            scores.add(sheet, *weight).unwrap();
+        }
+        let approvals = approvals.build();
+        let budget = Budget { limit: andel_tally::MAX_BUDGET_AMOUNT, costs: vec![andel_tally::MAX_BUDGET_AMOUNT / Decimal::from(7); n] };
+        let all = [
+            Ballots::Ranked(profile.build()),
+            Ballots::Approval(approvals.clone()),
+            Ballots::Score(scores.build()),
+            Ballots::Budget { approvals, budget },
+        ];
+        for ballots in &all {
+            for &method in Method::ALL {
+                for seats in [1, seats] {
+                    let options = Options { seats, tie_break: TieBreak::Lot { seed: 1 } };
+                    if let Err(err) = count_ballots(ballots, method, options) {
+                        prop_assert!(clear_refusal(&err), "{method} ({}): {err}", ballots.kind());
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn one_heavy_ballot(
+    method: Method,
+    weight: rust_decimal::Decimal,
+) -> Result<andel_tally::Outcome, TallyError> {
+    use andel_tally::{Candidates, Profile, Ranking};
+    let candidates = Candidates::new(["Ada", "Bo", "Cy"]).unwrap();
+    let mut profile = Profile::builder(candidates.clone());
+    let ids: Vec<_> = candidates.ids().collect();
+    profile
+        .add(Ranking::strict(ids.clone(), &candidates).unwrap(), weight)
+        .unwrap();
+    profile
+        .add(
+            Ranking::strict(ids.into_iter().rev(), &candidates).unwrap(),
+            rust_decimal::Decimal::ONE,
+        )
+        .unwrap();
+    let seats = if method.is_multi_winner() { 2 } else { 1 };
+    count_ballots(
+        &andel_tally::Ballots::Ranked(profile.build()),
+        method,
+        Options {
+            seats,
+            ..Options::default()
+        },
+    )
+}
+
+#[test]
+fn meek_with_a_ballot_of_weight_3e20_is_refused_not_a_panic() {
+    let err =
+        one_heavy_ballot(Method::StvMeek, "300000000000000000000".parse().unwrap()).unwrap_err();
+    assert!(matches!(err, TallyError::TooHeavy { .. }), "{err}");
+    let said = err.to_string();
+    assert!(
+        said.contains("stv-meek") && said.contains("300000000000000000001"),
+        "{said}"
+    );
+    // Just below the bound it counts.
+    one_heavy_ballot(Method::StvMeek, "1000000000000000000".parse().unwrap()).unwrap();
+}
+
+#[test]
+fn borda_and_pav_with_weights_of_3e28_are_refused_not_a_panic() {
+    for method in [Method::Borda, Method::Pav] {
+        let err =
+            one_heavy_ballot(method, "30000000000000000000000000000".parse().unwrap()).unwrap_err();
+        assert!(
+            matches!(err, TallyError::TooHeavy { .. }),
+            "{method}: {err}"
+        );
+        assert!(err.to_string().contains(method.name()), "{err}");
+    }
+}

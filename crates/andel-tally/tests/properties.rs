@@ -275,10 +275,10 @@ proptest! {
             let mut raised = b.clone();
             let i = pick.index(raised.len());
             let (order, len, _) = &mut raised[i];
-            if let Some(at) = order[..*len].iter().position(|&c| c == w.0) {
-                if at > 0 {
-                    order.swap(at, at - 1);
-                }
+            if let Some(at) = order[..*len].iter().position(|&c| c == w.0)
+                && at > 0
+            {
+                order.swap(at, at - 1);
             }
             let outcome = run(&build(n, &raised), method);
             prop_assert_eq!(outcome.elected, vec![w], "{}", method);

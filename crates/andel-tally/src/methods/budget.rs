@@ -54,6 +54,21 @@ pub(super) fn count(
     {
         return Err(TallyError::Money { amount: *bad });
     }
+    // Bounded where they are read, so that shares, prices and payments fit a decimal.
+    let max = super::MAX_BUDGET_AMOUNT;
+    let costs = budget
+        .costs
+        .iter()
+        .try_fold(Decimal::ZERO, |sum, c| sum.checked_add(*c))
+        .unwrap_or(Decimal::MAX);
+    for (what, amount) in [
+        ("the budget", budget.limit),
+        ("the projects' costs together", costs),
+    ] {
+        if amount > max {
+            return Err(TallyError::TooMuchMoney { what, amount, max });
+        }
+    }
     let approvals = approval_counts(ballots);
     let mut ties = Vec::new();
     let mut lot: Option<Lot> = None;
@@ -66,7 +81,7 @@ pub(super) fn count(
                 options.tie_break,
                 &mut lot,
                 &mut ties,
-            );
+            )?;
             if complete {
                 greedy_fill(
                     &mut funded,
@@ -189,7 +204,17 @@ fn greedy_fill(
     }
 }
 
-/// One run of Equal Shares with every unit of voter weight holding `share`.
+/// What Equal Shares answers when a share or a price passes a decimal: weights spread
+/// so far apart (10⁻²⁸ beside 10²⁰) that one unit of weight's share does not fit.
+fn spread() -> TallyError {
+    TallyError::Arithmetic {
+        method: Method::EqualShares,
+        what: "a unit of weight's share of the budget",
+    }
+}
+
+/// One run of Equal Shares with every unit of voter weight holding `share`; `Ok(None)`
+/// at an unsettled tie.
 fn equal_shares(
     ballots: &Approvals,
     budget: &Budget,
@@ -198,9 +223,12 @@ fn equal_shares(
     policy: TieBreak,
     lot: &mut Option<Lot>,
     ties: &mut Vec<Tie>,
-) -> Option<Vec<CandidateId>> {
+) -> Result<Option<Vec<CandidateId>>, TallyError> {
     let groups = ballots.ballots();
-    let mut money: Vec<Decimal> = groups.iter().map(|(_, w)| share * *w).collect();
+    let mut money: Vec<Decimal> = groups
+        .iter()
+        .map(|(_, w)| share.checked_mul(*w).ok_or_else(spread))
+        .collect::<Result<_, _>>()?;
     let mut funded: Vec<CandidateId> = Vec::new();
     loop {
         // For each project, the smallest per-unit payment (cost utilities: rho × cost)
@@ -213,7 +241,7 @@ fn equal_shares(
             .filter(|p| !funded.contains(p))
         {
             let cost = budget.costs[p.index()];
-            let Some(rho) = price(groups, &money, p, cost) else {
+            let Some(rho) = price(groups, &money, p, cost)? else {
                 continue;
             };
             match best {
@@ -226,13 +254,20 @@ fn equal_shares(
             }
         }
         let Some(rho) = best else {
-            return Some(funded);
+            return Ok(Some(funded));
         };
-        let p = pick(tied, approvals, &budget.costs, policy, lot, ties)?;
-        let cap = rho * budget.costs[p.index()];
+        let Some(p) = pick(tied, approvals, &budget.costs, policy, lot, ties) else {
+            return Ok(None);
+        };
+        let cap = rho
+            .checked_mul(budget.costs[p.index()])
+            .ok_or_else(spread)?;
         for (g, (approved, weight)) in groups.iter().enumerate() {
             if approved.contains(&p) {
-                let pays = (cap * *weight).min(money[g]);
+                // A payment beyond a decimal is beyond the group's money: it pays all.
+                let pays = cap
+                    .checked_mul(*weight)
+                    .map_or(money[g], |due| due.min(money[g]));
                 money[g] -= pays;
             }
         }
@@ -247,32 +282,38 @@ fn price(
     money: &[Decimal],
     p: CandidateId,
     cost: Decimal,
-) -> Option<Decimal> {
+) -> Result<Option<Decimal>, TallyError> {
     if cost.is_zero() {
-        return Some(Decimal::ZERO);
+        return Ok(Some(Decimal::ZERO));
     }
     let mut supporters: Vec<(Decimal, Decimal)> = groups
         .iter()
         .zip(money)
         .filter(|((approved, _), _)| approved.contains(&p))
-        .map(|((_, weight), m)| (*m / *weight, *weight))
-        .collect();
-    let available: Decimal = supporters.iter().map(|(per_unit, w)| *per_unit * *w).sum();
+        .map(|((_, weight), m)| Ok((m.checked_div(*weight).ok_or_else(spread)?, *weight)))
+        .collect::<Result<_, TallyError>>()?;
+    let mut available = Decimal::ZERO;
+    for (per_unit, w) in &supporters {
+        available = per_unit
+            .checked_mul(*w)
+            .and_then(|m| available.checked_add(m))
+            .ok_or_else(spread)?;
+    }
     if available < cost {
-        return None;
+        return Ok(None);
     }
     supporters.sort();
     let mut paid = Decimal::ZERO;
     let mut weight_left: Decimal = supporters.iter().map(|(_, w)| *w).sum();
     for (per_unit, w) in supporters {
-        let each = (cost - paid) / weight_left;
+        let each = (cost - paid).checked_div(weight_left).ok_or_else(spread)?;
         if each <= per_unit {
-            return Some(each / cost);
+            return Ok(Some(each / cost));
         }
-        paid += per_unit * w;
+        paid += per_unit.checked_mul(w).ok_or_else(spread)?;
         weight_left -= w;
     }
-    None
+    Ok(None)
 }
 
 /// Equal Shares with "add one" completion: while the outcome leaves money unspent,
@@ -285,22 +326,22 @@ fn equal_shares_completed(
     policy: TieBreak,
     lot: &mut Option<Lot>,
     ties: &mut Vec<Tie>,
-) -> (Vec<CandidateId>, Decimal, bool) {
+) -> Result<(Vec<CandidateId>, Decimal, bool), TallyError> {
     let total = ballots.total_weight();
     if total.is_zero() {
-        return (Vec::new(), Decimal::ZERO, true);
+        return Ok((Vec::new(), Decimal::ZERO, true));
     }
-    let mut share = budget.limit / total;
+    let mut share = budget.limit.checked_div(total).ok_or_else(spread)?;
     let cost_of = |f: &[CandidateId]| f.iter().map(|p| budget.costs[p.index()]).sum::<Decimal>();
-    let Some(mut kept) = equal_shares(ballots, budget, approvals, share, policy, lot, ties) else {
-        return (Vec::new(), share, false);
+    let Some(mut kept) = equal_shares(ballots, budget, approvals, share, policy, lot, ties)? else {
+        return Ok((Vec::new(), share, false));
     };
     let mut kept_share = share;
     for _ in 0..MAX_COMPLETION_STEPS {
         if cost_of(&kept) >= budget.limit || kept.len() == ballots.candidates().standing().count() {
             break;
         }
-        share += Decimal::ONE;
+        share = share.checked_add(Decimal::ONE).ok_or_else(spread)?;
         let mut trial_ties = Vec::new();
         let Some(trial) = equal_shares(
             ballots,
@@ -310,7 +351,8 @@ fn equal_shares_completed(
             policy,
             lot,
             &mut trial_ties,
-        ) else {
+        )?
+        else {
             break;
         };
         if cost_of(&trial) > budget.limit {
@@ -320,7 +362,7 @@ fn equal_shares_completed(
         kept = trial;
         kept_share = share;
     }
-    (kept, kept_share, true)
+    Ok((kept, kept_share, true))
 }
 
 #[cfg(test)]
@@ -374,6 +416,7 @@ mod tests {
             CandidateId(0),
             Decimal::from(50),
         )
+        .unwrap()
         .unwrap();
         assert_eq!(rho * Decimal::from(50), Decimal::from(40));
         assert_eq!(
@@ -383,7 +426,7 @@ mod tests {
                 CandidateId(0),
                 Decimal::from(50)
             ),
-            None
+            Ok(None)
         );
     }
 }

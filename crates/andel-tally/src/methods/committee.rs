@@ -20,7 +20,7 @@ pub(super) fn count(
 ) -> Result<Outcome, TallyError> {
     match method {
         Method::Pav => pav(ballots, options),
-        Method::Phragmen => Ok(phragmen(ballots, options)),
+        Method::Phragmen => phragmen(ballots, options),
         _ => {
             let mut scores = vec![Decimal::ZERO; ballots.candidates().len()];
             for (approved, weight) in ballots.ballots() {
@@ -75,7 +75,11 @@ fn outcome(
 /// Sequential Phragmén: each elected candidate's seat is a load of 1 shared by their
 /// approvers; each round elects the candidate whose election would leave the most
 /// loaded approver least loaded.
-fn phragmen(ballots: &Approvals, options: Options) -> Outcome {
+fn phragmen(ballots: &Approvals, options: Options) -> Result<Outcome, TallyError> {
+    let spread = || TallyError::Arithmetic {
+        method: Method::Phragmen,
+        what: "a voter's load",
+    };
     let candidates = ballots.candidates();
     let mut load = vec![Decimal::ZERO; ballots.ballots().len()];
     let mut elected: Vec<CandidateId> = Vec::new();
@@ -89,13 +93,18 @@ fn phragmen(ballots: &Approvals, options: Options) -> Outcome {
             for (b, (approved, weight)) in ballots.ballots().iter().enumerate() {
                 if approved.contains(&c) {
                     support += *weight;
-                    carried += *weight * load[b];
+                    carried = weight
+                        .checked_mul(load[b])
+                        .and_then(|c| carried.checked_add(c))
+                        .ok_or_else(spread)?;
                 }
             }
             if support.is_zero() {
                 continue;
             }
-            let new_load = (Decimal::ONE + carried) / support;
+            let new_load = (Decimal::ONE + carried)
+                .checked_div(support)
+                .ok_or_else(spread)?;
             match best {
                 Some(b) if new_load > b => {}
                 Some(b) if new_load == b => tied.push(c),
@@ -118,7 +127,14 @@ fn phragmen(ballots: &Approvals, options: Options) -> Outcome {
             draw_lot(tied, None, options.tie_break, &mut lot, &mut ties)
         };
         let Some(chosen) = chosen else {
-            return outcome(ballots, Method::Phragmen, options, elected, ties, false);
+            return Ok(outcome(
+                ballots,
+                Method::Phragmen,
+                options,
+                elected,
+                ties,
+                false,
+            ));
         };
         if let Some(new_load) = best {
             for (b, (approved, _)) in ballots.ballots().iter().enumerate() {
@@ -129,7 +145,14 @@ fn phragmen(ballots: &Approvals, options: Options) -> Outcome {
         }
         elected.push(chosen);
     }
-    outcome(ballots, Method::Phragmen, options, elected, ties, true)
+    Ok(outcome(
+        ballots,
+        Method::Phragmen,
+        options,
+        elected,
+        ties,
+        true,
+    ))
 }
 
 /// Proportional approval voting: the committee maximising the sum over voters of
@@ -146,26 +169,26 @@ fn pav(ballots: &Approvals, options: Options) -> Result<Outcome, TallyError> {
             max: MAX_COMMITTEES,
         });
     }
-    let scale = (1..=k as u64).fold(1u64, lcm);
-    // harmonic[j] = scale × (1 + 1/2 + … + 1/j), exact.
-    let harmonic: Vec<Decimal> = (0..=k as u64)
-        .scan(0u64, |acc, j| {
-            *acc += scale.checked_div(j).unwrap_or(0);
-            Some(Decimal::from(*acc))
-        })
-        .collect();
+    let harmonic = harmonic(k)?;
+    let too_heavy = || TallyError::TooHeavy {
+        method: Method::Pav,
+        total: ballots.total_weight(),
+        max: (Decimal::MAX / (harmonic[k] + Decimal::ONE)).floor(),
+    };
     let mut best: Option<Decimal> = None;
     let mut optimal: Vec<Vec<CandidateId>> = Vec::new();
     let mut pick: Vec<usize> = (0..k).collect();
     loop {
         let committee: Vec<CandidateId> = pick.iter().map(|&i| standing[i]).collect();
-        let score: Decimal = ballots
-            .ballots()
-            .iter()
-            .map(|(approved, weight)| {
-                *weight * harmonic[committee.iter().filter(|c| approved.contains(c)).count()]
-            })
-            .sum();
+        // `count` checked the total weight against `harmonic[k]`; checked anyway.
+        let mut score = Decimal::ZERO;
+        for (approved, weight) in ballots.ballots() {
+            let points = harmonic[committee.iter().filter(|c| approved.contains(c)).count()];
+            score = weight
+                .checked_mul(points)
+                .and_then(|p| score.checked_add(p))
+                .ok_or_else(too_heavy)?;
+        }
         match best {
             Some(b) if score < b => {}
             Some(b) if score == b => optimal.push(committee),
@@ -225,12 +248,62 @@ fn pav(ballots: &Approvals, options: Options) -> Result<Outcome, TallyError> {
     Ok(out)
 }
 
-fn gcd(a: u64, b: u64) -> u64 {
+/// PAV's points for 0..=`seats` approved members of a committee, as integers:
+/// `lcm(1..seats) × (1 + 1/2 + … + 1/j)`, exact.
+///
+/// # Errors
+///
+/// When they do not fit in a decimal (beyond about 60 seats).
+pub(super) fn harmonic(seats: usize) -> Result<Vec<Decimal>, TallyError> {
+    let too_many = || TallyError::TooManySeats {
+        method: Method::Pav,
+        seats,
+        max: max_pav_seats(),
+    };
+    let scale = (1..=seats as u128)
+        .try_fold(1u128, lcm)
+        .ok_or_else(too_many)?;
+    let mut points = Vec::with_capacity(seats + 1);
+    let mut acc = 0u128;
+    for j in 0..=seats as u128 {
+        acc = acc
+            .checked_add(scale.checked_div(j).unwrap_or(0))
+            .ok_or_else(too_many)?;
+        points.push(
+            Decimal::try_from_i128_with_scale(i128::try_from(acc).map_err(|_| too_many())?, 0)
+                .map_err(|_| too_many())?,
+        );
+    }
+    Ok(points)
+}
+
+/// The most seats whose PAV points fit in a decimal.
+fn max_pav_seats() -> usize {
+    let mut seats = 1;
+    let mut scale = 1u128;
+    loop {
+        let next = seats + 1;
+        let Some(s) = lcm(scale, next as u128) else {
+            return seats;
+        };
+        let sum: Option<u128> = (1..=next as u128).try_fold(0u128, |acc, j| acc.checked_add(s / j));
+        match sum.and_then(|v| Decimal::try_from_i128_with_scale(i128::try_from(v).ok()?, 0).ok()) {
+            // Room for a weight of 1 above it.
+            Some(v) if v < Decimal::MAX => {
+                seats = next;
+                scale = s;
+            }
+            _ => return seats,
+        }
+    }
+}
+
+fn gcd(a: u128, b: u128) -> u128 {
     if b == 0 { a } else { gcd(b, a % b) }
 }
 
-fn lcm(a: u64, b: u64) -> u64 {
-    a / gcd(a, b) * b
+fn lcm(a: u128, b: u128) -> Option<u128> {
+    (a / gcd(a, b)).checked_mul(b)
 }
 
 fn binomial(n: u128, k: u128) -> u128 {
@@ -268,6 +341,12 @@ mod tests {
         }
         assert_eq!(n, binomial(7, 3));
         assert_eq!(binomial(30, 5), 142_506);
-        assert_eq!((1..=6).fold(1, lcm), 60);
+        assert_eq!((1..=6).try_fold(1, lcm), Some(60));
+        let most = max_pav_seats();
+        assert!(harmonic(most).is_ok() && most >= 40, "{most}");
+        assert!(matches!(
+            harmonic(most + 1),
+            Err(TallyError::TooManySeats { .. })
+        ));
     }
 }

@@ -96,7 +96,8 @@ fn run<'p>(
         let held: rust_decimal::Decimal = hopeful.iter().map(|c| count.votes[c.index()]).sum();
         let leader = count.by_votes_desc(hopeful.clone())[0];
         let lead = count.votes[leader.index()];
-        if hopeful.len() == 1 || lead + lead > held {
+        // A majority: `lead > held − lead`, which cannot overflow as `2 × lead` can.
+        if hopeful.len() == 1 || lead > held - lead {
             count.elect(leader);
             count.close_stage();
             return (count, End::Elected);

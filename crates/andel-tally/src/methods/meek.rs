@@ -35,7 +35,7 @@
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::outcome::{Lot, Want, pick_extreme, settle};
-use crate::{CandidateId, Method, Options, Outcome, Profile, Round, Tie, TieKind};
+use crate::{CandidateId, Method, Options, Outcome, Profile, Round, TallyError, Tie, TieKind};
 
 /// Nine decimal places (HWW 1987).
 const PLACES: u32 = 9;
@@ -344,22 +344,50 @@ impl Meek<'_> {
     }
 }
 
-pub(super) fn count(profile: &Profile, options: Options) -> Outcome {
-    let candidates = profile.candidates();
-    let n = candidates.len();
-    // Weights scaled to whole numbers: a weight of 1.5 counts as 15 tenths.
-    let weight_places = profile
+/// The most decimal places of a weight Meek counts (more are truncated).
+const MAX_WEIGHT_PLACES: u32 = 18;
+
+/// The decimal places the weights are scaled by to whole numbers.
+fn weight_places(profile: &Profile) -> u32 {
+    profile
         .ballots()
         .iter()
-        .map(|(_, w)| w.scale())
+        .map(|(_, w)| w.normalize().scale())
         .max()
         .unwrap_or(0)
-        .min(18);
+        .min(MAX_WEIGHT_PLACES)
+}
+
+/// The largest total weight Meek counts: 10¹⁹ ÷ 10^(decimal places of the weights).
+/// Votes are integers of 10⁻⁹ of a weight unit, at most 10²⁸ (a decimal's mantissa
+/// holds 7.9 × 10²⁸), and their products with a keep factor (at most 10⁹) stay below
+/// 10³⁷, within `i128`.
+pub(super) fn max_total_weight(profile: &Profile) -> Decimal {
+    Decimal::from_i128_with_scale(10i128.pow(19), weight_places(profile))
+}
+
+pub(super) fn count(profile: &Profile, options: Options) -> Result<Outcome, TallyError> {
+    let candidates = profile.candidates();
+    let n = candidates.len();
+    let max = max_total_weight(profile);
+    if profile.total_weight() > max {
+        return Err(TallyError::TooHeavy {
+            method: Method::StvMeek,
+            total: profile.total_weight(),
+            max,
+        });
+    }
+    // Weights scaled to whole numbers: a weight of 1.5 counts as 15 tenths. Below the
+    // bound, each fits (at most 10¹⁹ units).
+    let weight_places = weight_places(profile);
     let scale = Decimal::from(10i64.pow(weight_places));
     let weights: Vec<i128> = profile
         .ballots()
         .iter()
-        .map(|(_, w)| (*w * scale).trunc().mantissa())
+        .map(|(_, w)| {
+            w.checked_mul(scale)
+                .map_or(i128::MAX, |units| units.trunc().mantissa())
+        })
         .collect();
     // The strict rankings' candidates laid end to end, then each one's slice.
     let mut flat: Vec<u16> = Vec::new();
@@ -507,7 +535,7 @@ pub(super) fn count(profile: &Profile, options: Options) -> Outcome {
         round.excluded.push(loser);
         rounds.push(round);
     }
-    Outcome {
+    Ok(Outcome {
         method: Method::StvMeek,
         seats: options.seats,
         valid_votes: valid,
@@ -521,7 +549,7 @@ pub(super) fn count(profile: &Profile, options: Options) -> Outcome {
         rounds,
         pairwise: None,
         spending: None,
-    }
+    })
 }
 
 /// Iterates until the elected candidates' surpluses settle (total under 0.00001 of a

@@ -5,6 +5,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use rust_decimal::Decimal;
+
 use crate::{Approvals, Ballots, Outcome, Profile, TallyError, TieBreak};
 
 mod budget;
@@ -158,6 +160,88 @@ impl FromStr for Method {
     }
 }
 
+/// The largest total weight any method counts, 10²⁸; some count less (see
+/// [`Method::max_total_weight`]).
+pub const MAX_TOTAL_WEIGHT: Decimal =
+    Decimal::from_parts(268_435_456, 1_042_612_833, 542_101_086, false, 0);
+
+/// The largest total weight a budget method counts, and the most money (the limit, and
+/// the projects' costs together) it spends: 10²⁰, so that every share, price and payment
+/// of Equal Shares stays within a decimal's 28 digits.
+pub const MAX_BUDGET_AMOUNT: Decimal =
+    Decimal::from_parts(1_661_992_960, 1_808_227_885, 5, false, 0);
+
+impl Method {
+    /// The largest total weight of ballots this method counts, for `ballots` and
+    /// `seats`: a method counts in exact decimals (28 digits) or integers, so it refuses
+    /// ([`TallyError::TooHeavy`]) ballots whose arithmetic would not fit, before it
+    /// starts. The bounds:
+    ///
+    /// - plurality, approval, IRV, Scottish STV, the Condorcet methods, Phragmén:
+    ///   [`MAX_TOTAL_WEIGHT`], 10²⁸ (a decimal holds up to about 7.9 × 10²⁸; the margin
+    ///   absorbs the rounding of transfers in the last of 28 digits);
+    /// - Borda: that ÷ the number of standing candidates (a candidate's score is at most
+    ///   the total weight × (candidates − 1));
+    /// - score and STAR: that ÷ 1,001 (a score is at most [`MAX_SCORE`](crate::MAX_SCORE));
+    /// - PAV: that ÷ (1 + lcm(1..seats) × (1 + ½ + … + 1/seats)), its exact integer scale;
+    /// - Meek STV: 10²⁰ ÷ 10^d, where d is the most decimal places of a ballot's weight
+    ///   (at most 18): Meek counts in integers of 10⁻⁹ of a vote, whose products with a
+    ///   keep factor must fit in 128 bits;
+    /// - equal shares and greedy budget: [`MAX_BUDGET_AMOUNT`] (10²⁰).
+    ///
+    /// # Errors
+    ///
+    /// PAV asked for more seats than its exact arithmetic can fill
+    /// ([`TallyError::TooManySeats`]).
+    pub fn max_total_weight(self, ballots: &Ballots, seats: usize) -> Result<Decimal, TallyError> {
+        let profile = match ballots {
+            Ballots::Ranked(profile) => Some(profile),
+            _ => None,
+        };
+        max_weight(self, ballots.candidates(), profile, seats)
+    }
+}
+
+/// [`Method::max_total_weight`], with the rankings when there are some.
+fn max_weight(
+    method: Method,
+    candidates: &crate::Candidates,
+    profile: Option<&Profile>,
+    seats: usize,
+) -> Result<Decimal, TallyError> {
+    let standing = candidates.standing().count().max(1);
+    Ok(match method {
+        Method::Borda => Decimal::MAX / Decimal::from(standing),
+        Method::Score | Method::Star => Decimal::MAX / Decimal::from(crate::MAX_SCORE + 1),
+        Method::Pav => {
+            let top = committee::harmonic(seats)?
+                .last()
+                .copied()
+                .unwrap_or(Decimal::ONE);
+            (Decimal::MAX / (top + Decimal::ONE)).floor()
+        }
+        Method::StvMeek => profile.map_or(MAX_TOTAL_WEIGHT, meek::max_total_weight),
+        Method::EqualShares | Method::GreedyBudget => MAX_BUDGET_AMOUNT,
+        _ => MAX_TOTAL_WEIGHT,
+    }
+    .min(MAX_TOTAL_WEIGHT))
+}
+
+/// Refuses ballots too heavy for `method` (see [`Method::max_total_weight`]).
+fn check_weight(
+    method: Method,
+    candidates: &crate::Candidates,
+    profile: Option<&Profile>,
+    total: Decimal,
+    seats: usize,
+) -> Result<(), TallyError> {
+    let max = max_weight(method, candidates, profile, seats)?;
+    if total > max {
+        return Err(TallyError::TooHeavy { method, total, max });
+    }
+    Ok(())
+}
+
 /// How to count: seats and the tie-break policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Options {
@@ -205,7 +289,8 @@ impl Default for Options {
 /// # Errors
 ///
 /// When `seats` is 0 or more than the standing candidates, or a single-winner staged
-/// method (IRV) is asked for several seats.
+/// method (IRV) is asked for several seats; and when the ballots weigh more than the
+/// method counts ([`Method::max_total_weight`]).
 pub fn count(profile: &Profile, method: Method, options: Options) -> Result<Outcome, TallyError> {
     let standing = profile.candidates().standing().count();
     if options.seats == 0 || options.seats > standing {
@@ -214,13 +299,22 @@ pub fn count(profile: &Profile, method: Method, options: Options) -> Result<Outc
             standing,
         });
     }
+    if method.counts_rankings() {
+        check_weight(
+            method,
+            profile.candidates(),
+            Some(profile),
+            profile.total_weight(),
+            options.seats,
+        )?;
+    }
     match method {
         Method::Plurality | Method::Approval | Method::Borda => {
-            Ok(scored::count(profile, method, options))
+            scored::count(profile, method, options)
         }
         Method::Irv => irv::count(profile, options),
         Method::StvScottish => Ok(stv_scottish::count(profile, options)),
-        Method::StvMeek => Ok(meek::count(profile, options)),
+        Method::StvMeek => meek::count(profile, options),
         Method::Schulze | Method::RankedPairs | Method::Copeland | Method::Minimax => {
             Ok(condorcet::count(profile, method, options))
         }
@@ -274,6 +368,14 @@ pub fn count_ballots(
             seats: options.seats,
             standing,
         });
+    }
+    let total = match ballots {
+        Ballots::Ranked(p) => p.total_weight(),
+        Ballots::Approval(a) | Ballots::Budget { approvals: a, .. } => a.total_weight(),
+        Ballots::Score(s) => s.total_weight(),
+    };
+    if !matches!(ballots, Ballots::Ranked(_)) {
+        check_weight(method, ballots.candidates(), None, total, options.seats)?;
     }
     let wrong = |needs| TallyError::WrongBallots {
         method,

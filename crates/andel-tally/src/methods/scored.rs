@@ -4,15 +4,19 @@
 use rust_decimal::Decimal;
 
 use crate::outcome::{Lot, draw_lot};
-use crate::{CandidateId, Method, Options, Outcome, Profile, Tie, TieBreak};
+use crate::{CandidateId, Method, Options, Outcome, Profile, TallyError, Tie, TieBreak};
 
-pub(super) fn count(profile: &Profile, method: Method, options: Options) -> Outcome {
+pub(super) fn count(
+    profile: &Profile,
+    method: Method,
+    options: Options,
+) -> Result<Outcome, TallyError> {
     let scores = match method {
         Method::Plurality => plurality(profile),
         Method::Approval => approval(profile),
-        _ => borda(profile),
+        _ => borda(profile)?,
     };
-    from_scores(
+    Ok(from_scores(
         profile.candidates(),
         profile.total_weight(),
         method,
@@ -20,7 +24,7 @@ pub(super) fn count(profile: &Profile, method: Method, options: Options) -> Outc
         scores,
         Better::Higher,
         None,
-    )
+    ))
 }
 
 /// Whether a higher or a lower score is better.
@@ -152,9 +156,17 @@ fn approval(profile: &Profile) -> Vec<Decimal> {
 }
 
 /// Standard Borda over the standing candidates; equal ranks share their places' points.
-fn borda(profile: &Profile) -> Vec<Decimal> {
+///
+/// `count` refuses a total weight above `Decimal::MAX ÷ standing`, so no score passes a
+/// decimal; the arithmetic is checked all the same.
+fn borda(profile: &Profile) -> Result<Vec<Decimal>, TallyError> {
     let candidates = profile.candidates();
     let n = candidates.standing().count() as i64;
+    let too_heavy = || TallyError::TooHeavy {
+        method: Method::Borda,
+        total: profile.total_weight(),
+        max: Decimal::MAX / Decimal::from(n.max(1)),
+    };
     let mut scores = vec![Decimal::ZERO; candidates.len()];
     for (ranking, weight) in profile.ballots() {
         let mut place = 0i64;
@@ -170,11 +182,13 @@ fn borda(profile: &Profile) -> Vec<Decimal> {
             // Places place..place+k give (n-1-place) + … + (n-place-k): their mean each.
             let total: i64 = (place..place + k).map(|p| n - 1 - p).sum();
             let share = Decimal::from(total) / Decimal::from(k);
+            let points = share.checked_mul(*weight).ok_or_else(too_heavy)?;
             for id in standing {
-                scores[id.index()] += share * *weight;
+                let score = &mut scores[id.index()];
+                *score = score.checked_add(points).ok_or_else(too_heavy)?;
             }
             place += k;
         }
     }
-    scores
+    Ok(scores)
 }

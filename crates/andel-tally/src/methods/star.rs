@@ -11,10 +11,19 @@ pub(super) fn count(
     method: Method,
     options: Options,
 ) -> Result<Outcome, TallyError> {
+    // `count_ballots` refused a total weight above `Decimal::MAX ÷ 1001`; checked anyway.
+    let too_heavy = || TallyError::TooHeavy {
+        method,
+        total: ballots.total_weight(),
+        max: Decimal::MAX / Decimal::from(crate::MAX_SCORE + 1),
+    };
     let mut totals = vec![Decimal::ZERO; ballots.candidates().len()];
     for (sheet, weight) in ballots.ballots() {
         for (c, score) in sheet.iter().enumerate() {
-            totals[c] += Decimal::from(*score) * *weight;
+            totals[c] = Decimal::from(*score)
+                .checked_mul(*weight)
+                .and_then(|points| totals[c].checked_add(points))
+                .ok_or_else(too_heavy)?;
         }
     }
     if method == Method::Score {
