@@ -79,7 +79,12 @@ impl Lock {
             // Another command may have replaced the file while this one waited: its
             // lock was on the old file. Lock the file the path names now.
             if same_file(&file, &path) {
-                remove_stale_copies(&path)?;
+                if let Err(err) = remove_stale_copies(&path) {
+                    if created {
+                        let _ = std::fs::remove_file(&path);
+                    }
+                    return Err(err);
+                }
                 return Ok(Lock {
                     path,
                     created,
@@ -112,8 +117,12 @@ fn temp_name(name: &std::ffi::OsStr) -> (String, &'static str) {
 /// Removes the temporary copies of `path` a killed command left behind. Called under
 /// the file's lock, so no live command is writing one.
 fn remove_stale_copies(path: &Path) -> Result<()> {
-    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+    let Some(name) = path.file_name() else {
         return Ok(());
+    };
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
     };
     let (prefix, suffix) = temp_name(name);
     let entries =

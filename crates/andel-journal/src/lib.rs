@@ -95,7 +95,7 @@ pub use id::{
     AuthorId, Kind, MAX_ID_LEN, MAX_KIND_LEN, NameError, ProjectionId, RESERVED_KIND_PREFIX,
     StreamId, TenantId,
 };
-pub use payload::{MAX_EXACT_INTEGER, MAX_PAYLOAD_BYTES, Payload, PayloadError};
+pub use payload::{MAX_EXACT_INTEGER, MAX_PAYLOAD_BYTES, MAX_PAYLOAD_DEPTH, Payload, PayloadError};
 pub use snapshot::{
     Projection, REPLAY_PAGE, ReplayError, Replayed, Snapshot, SnapshotStore, replay,
 };

@@ -9,8 +9,35 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 use serde_json::{Map, Number, Value};
 
+/// How deep `value` nests arrays and objects, counting no further than `stop`.
+fn nesting(value: &Value, stop: usize) -> usize {
+    let mut deepest = 0;
+    let mut pending: Vec<(&Value, usize)> = vec![(value, 0)];
+    while let Some((value, depth)) = pending.pop() {
+        let depth = depth + 1;
+        match value {
+            Value::Array(items) => pending.extend(items.iter().map(|child| (child, depth))),
+            Value::Object(members) => {
+                pending.extend(members.values().map(|child| (child, depth)));
+            }
+            _ => continue,
+        }
+        deepest = deepest.max(depth);
+        if deepest >= stop {
+            return deepest;
+        }
+    }
+    deepest
+}
+
 /// The largest payload, in bytes of canonical JSON.
 pub const MAX_PAYLOAD_BYTES: usize = 4 * 1024 * 1024;
+
+/// The deepest nesting of arrays and objects in a payload: `[]` is 1 deep, `[[]]` 2. A
+/// journal line wraps its payload in one more object, and readers refuse JSON nested
+/// beyond 127 levels; so 126 is the most a payload may have, and it is refused when
+/// written, never accepted and then unreadable.
+pub const MAX_PAYLOAD_DEPTH: usize = 126;
 
 /// The largest integer that JSON numbers carry exactly (2⁵³ − 1).
 pub const MAX_EXACT_INTEGER: u64 = (1 << 53) - 1;
@@ -62,6 +89,14 @@ pub enum PayloadError {
     TooLarge {
         /// Its size.
         len: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// Arrays and objects nested deeper than [`MAX_PAYLOAD_DEPTH`].
+    #[error("payload nests arrays and objects {depth} deep; at most {max} are allowed")]
+    TooDeep {
+        /// How deep it nests (at least; counting stops past the limit).
+        depth: usize,
         /// The limit.
         max: usize,
     },
@@ -128,6 +163,13 @@ impl Payload {
     ///
     /// When a number cannot be carried exactly, or the payload is too large.
     pub fn from_value(value: &Value) -> Result<Self, PayloadError> {
+        let depth = nesting(value, MAX_PAYLOAD_DEPTH + 1);
+        if depth > MAX_PAYLOAD_DEPTH {
+            return Err(PayloadError::TooDeep {
+                depth,
+                max: MAX_PAYLOAD_DEPTH,
+            });
+        }
         let mut out = String::new();
         write_canonical(value, &mut out)?;
         if out.len() > MAX_PAYLOAD_BYTES {
@@ -599,6 +641,38 @@ mod tests {
         assert_eq!(p.as_str(), canonical, "canonical form of {input}");
         // Canonical text is a fixed point.
         assert_eq!(Payload::from_json_str(canonical).unwrap(), p);
+    }
+
+    #[test]
+    fn the_deepest_payload_accepted_is_one_every_reader_reads() {
+        let nested = |depth: usize| format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+        let deepest = Payload::from_json_str(&nested(MAX_PAYLOAD_DEPTH)).unwrap();
+        // In an entry's line it reads back, under the reader's own nesting limit.
+        let mut head = crate::StreamHead::new(crate::StreamId::new("s").unwrap());
+        let draft = crate::Draft::new(
+            crate::Kind::new("k").unwrap(),
+            deepest,
+            "2026-03-01T09:00:00Z".parse().unwrap(),
+        );
+        let entry = head.seal(0, draft).unwrap();
+        let line = crate::file::to_line(&entry);
+        assert_eq!(crate::file::parse_line(&line).unwrap(), entry);
+        // One level deeper is refused at the door, whichever way it comes in.
+        let deeper = nested(MAX_PAYLOAD_DEPTH + 1);
+        assert_eq!(
+            Payload::from_json_str(&deeper).unwrap_err(),
+            PayloadError::TooDeep {
+                depth: MAX_PAYLOAD_DEPTH + 1,
+                max: MAX_PAYLOAD_DEPTH
+            }
+        );
+        let value: Value = serde_json::from_str(&deeper).unwrap();
+        assert!(matches!(
+            Payload::new(&value),
+            Err(PayloadError::TooDeep { .. })
+        ));
+        let wide = format!("[{},{}]", nested(3), nested(MAX_PAYLOAD_DEPTH - 1));
+        assert!(Payload::from_json_str(&wide).is_ok());
     }
 
     #[test]
