@@ -94,13 +94,13 @@ pub use event::{Correction, Event, ExitCause, Instalment, MemberAmount, Payout, 
 pub use ids::{ClassId, IdError, MemberNumber, PaymentKey, TxnId};
 pub use ledger::{ApplyError, Ledger};
 pub use member::{Holding, MemberView, Status};
-pub use money::{Currency, MAX_SCALE, MoneyError, allocate};
+pub use money::{Currency, MAX_AMOUNT, MAX_SCALE, MoneyError, allocate};
 pub use query::{
     Balances, ROLL_SCALE, Register, RegisterRow, Statement, StatementLine, Voter, VotingRoll,
 };
 pub use statutes::{
     Admission, CapitalRules, College, DuesRule, Eligibility, ExitRules, FinancialYear,
-    MAX_STATUTES_BYTES, MemberClass, Patronage, Period, Persons, Statutes, StatutesError,
+    MAX_GRACE_DAYS, MAX_STATUTES_BYTES, MemberClass, Patronage, Period, Persons, Statutes, StatutesError,
     VotingRule,
 };
 pub use stored::{LEDGER_STREAM, StoredLedger, StoredLedgerError, open_ledger};

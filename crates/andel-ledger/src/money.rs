@@ -47,6 +47,13 @@ impl From<Currency> for CurrencyRepr {
     }
 }
 
+/// The largest amount the ledger takes, in any one place (a price, a payment, a charge,
+/// a subscription), positive or negative: 10¹⁵, a thousand million million. Amounts are
+/// bounded where they are read so that every total of a ledger (many members, many
+/// years) stays far inside a decimal's 28 digits, and no accepted event can overflow
+/// when it is replayed.
+pub const MAX_AMOUNT: Decimal = Decimal::from_parts(2_764_472_320, 232_830, 0, false, 0);
+
 /// The largest scale a currency may have: amounts keep room for totals of many members.
 pub const MAX_SCALE: u32 = 6;
 
@@ -92,7 +99,8 @@ impl Currency {
     ///
     /// # Errors
     ///
-    /// A zero or negative amount, or one with too many decimals.
+    /// A zero or negative amount, one with too many decimals, or one above
+    /// [`MAX_AMOUNT`].
     pub fn amount(&self, amount: Decimal) -> Result<Decimal, MoneyError> {
         if amount <= Decimal::ZERO {
             return Err(MoneyError::NotPositive { amount });
@@ -104,8 +112,15 @@ impl Currency {
     ///
     /// # Errors
     ///
-    /// An amount with more decimals than the currency allows.
+    /// An amount with more decimals than the currency allows, or beyond
+    /// [`MAX_AMOUNT`] either way.
     pub fn at_scale(&self, amount: Decimal) -> Result<Decimal, MoneyError> {
+        if amount.abs() > MAX_AMOUNT {
+            return Err(MoneyError::TooLarge {
+                amount,
+                max: MAX_AMOUNT,
+            });
+        }
         let normal = amount.normalize();
         if normal.scale() > self.scale {
             return Err(MoneyError::TooPrecise {
@@ -165,6 +180,14 @@ pub enum MoneyError {
         currency: String,
         /// The currency's scale.
         scale: u32,
+    },
+    /// The amount is beyond [`MAX_AMOUNT`].
+    #[error("the amount `{amount}` is more than the ledger takes (at most {max})")]
+    TooLarge {
+        /// The amount.
+        amount: Decimal,
+        /// The limit.
+        max: Decimal,
     },
     /// An allocation has nothing to allocate by.
     #[error("cannot allocate by weights that are all zero")]

@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::ids::ClassId;
-use crate::money::Currency;
+use crate::money::{Currency, MAX_AMOUNT};
 
 /// The rules of one cooperative, as its general meeting adopted them.
 ///
@@ -197,11 +197,31 @@ impl MemberClass {
         if self.max_shares.is_some_and(|max| max < self.min_shares) {
             return Err(StatutesError::MaxBelowMin { class });
         }
+        // The minimum (and the most) a member subscribes must be an amount the ledger
+        // takes, or admitting a member would overflow.
+        let most = self.max_shares.unwrap_or(self.min_shares);
+        for (what, shares) in [("min_shares", self.min_shares), ("max_shares", most)] {
+            let capital = self.nominal.checked_mul(Decimal::from(shares));
+            if capital.is_none_or(|c| c > MAX_AMOUNT) {
+                return Err(StatutesError::Capital {
+                    class,
+                    what,
+                    shares,
+                    nominal: self.nominal,
+                });
+            }
+        }
         if let Some(dues) = &self.dues {
             if currency.amount(dues.amount).is_err() {
                 return Err(StatutesError::Dues {
                     class,
                     amount: dues.amount,
+                });
+            }
+            if dues.grace_days > MAX_GRACE_DAYS {
+                return Err(StatutesError::GraceDays {
+                    class,
+                    days: dues.grace_days,
                 });
             }
         }
@@ -297,10 +317,14 @@ pub struct DuesRule {
     pub amount: Decimal,
     /// How often dues are charged.
     pub period: Period,
-    /// Days after the due date before unpaid dues cost a member good standing.
+    /// Days after the due date before unpaid dues cost a member good standing: at most
+    /// [`MAX_GRACE_DAYS`].
     #[serde(default)]
     pub grace_days: u32,
 }
+
+/// The longest grace for dues, in days: ten years.
+pub const MAX_GRACE_DAYS: u32 = 3_660;
 
 /// How often dues fall due.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -541,14 +565,14 @@ impl VotingRule {
                     weight: college.weight,
                 });
             }
-            if let Some(cap) = college.cap {
-                if cap < college.weight || cap > Decimal::ONE_HUNDRED {
-                    return Err(StatutesError::CollegeCap {
-                        class: college.class.clone(),
-                        cap,
-                        weight: college.weight,
-                    });
-                }
+            if let Some(cap) = college.cap
+                && (cap < college.weight || cap > Decimal::ONE_HUNDRED)
+            {
+                return Err(StatutesError::CollegeCap {
+                    class: college.class.clone(),
+                    cap,
+                    weight: college.weight,
+                });
             }
             sum += college.weight;
         }
@@ -619,6 +643,28 @@ pub enum StatutesError {
     MinShares {
         /// The class.
         class: ClassId,
+    },
+    /// A class whose shares cost more than the ledger takes in one amount.
+    #[error(
+        "class `{class}`'s {what} of {shares} at nominal `{nominal}` cost more than the ledger takes in one amount (at most {MAX_AMOUNT})"
+    )]
+    Capital {
+        /// The class.
+        class: ClassId,
+        /// `min_shares` or `max_shares`.
+        what: &'static str,
+        /// The shares.
+        shares: u32,
+        /// The price of one.
+        nominal: Decimal,
+    },
+    /// Grace days beyond [`MAX_GRACE_DAYS`].
+    #[error("class `{class}` has dues with `grace_days = {days}`; at most {MAX_GRACE_DAYS}")]
+    GraceDays {
+        /// The class.
+        class: ClassId,
+        /// The days.
+        days: u32,
     },
     /// `max_shares` below `min_shares`.
     #[error("class `{class}` has `max_shares` below `min_shares`")]

@@ -118,7 +118,9 @@ impl Draft<'_> {
             .shares;
         let rules = self.class(class)?;
         let total = u64::from(held) + u64::from(shares);
-        if rules.max_shares().is_some_and(|max| total > u64::from(max)) {
+        // With no `max_shares`, a holding still counts its shares in 32 bits.
+        let max = rules.max_shares().unwrap_or(u32::MAX);
+        if total > u64::from(max) {
             return Err(share_limit(member, rules, total));
         }
         self.subscription(member, class, shares)
@@ -206,7 +208,14 @@ impl Draft<'_> {
         if rules.max_shares().is_some_and(|max| total > u64::from(max)) {
             return Err(share_limit(to, &rules, total));
         }
-        let amount = rules.nominal() * Decimal::from(shares);
+        let amount =
+            rules
+                .nominal()
+                .checked_mul(Decimal::from(shares))
+                .ok_or(DecideError::Amount {
+                    what: "transfer",
+                    source: MoneyError::Overflow,
+                })?;
         let amount = self
             .statutes
             .currency()

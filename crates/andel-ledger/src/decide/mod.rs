@@ -104,24 +104,25 @@ impl Ledger {
     /// The rule the command breaks; see [`DecideError`].
     pub fn decide(&self, command: Command, on: NaiveDate) -> Result<Vec<Event>, DecideError> {
         // A payment retried under its key posts nothing, whatever date it carries.
-        if let Command::RecordPayment { key, .. } = &command {
-            if self.payments.contains_key(key) && self.statutes.is_some() {
-                let statutes = self.statutes.as_ref().ok_or(DecideError::NoStatutes)?;
-                let mut draft = Draft {
-                    ledger: self,
-                    statutes,
-                    on,
-                    events: Vec::new(),
-                    next_txn: self.txns.len(),
-                };
-                draft.command(command)?;
-                return Ok(draft.events);
-            }
+        if let Command::RecordPayment { key, .. } = &command
+            && self.payments.contains_key(key)
+            && self.statutes.is_some()
+        {
+            let statutes = self.statutes.as_ref().ok_or(DecideError::NoStatutes)?;
+            let mut draft = Draft {
+                ledger: self,
+                statutes,
+                on,
+                events: Vec::new(),
+                next_txn: self.txns.len(),
+            };
+            draft.command(command)?;
+            return Ok(draft.events);
         }
-        if let Some(latest) = self.latest {
-            if on < latest {
-                return Err(DecideError::BackDated { on, latest });
-            }
+        if let Some(latest) = self.latest
+            && on < latest
+        {
+            return Err(DecideError::BackDated { on, latest });
         }
         let statutes = match (&self.statutes, command) {
             (None, Command::AdoptStatutes { statutes }) => {

@@ -108,7 +108,14 @@ impl Draft<'_> {
                     !c.reversed && c.class == holding.class && c.period_start == period_start
                 });
                 if !charged {
-                    let grace_until = due_on + chrono::Days::new(u64::from(dues.grace_days));
+                    // The statutes bound the grace (`MAX_GRACE_DAYS`); checked all the
+                    // same, as statutes adopted before the bound were not.
+                    let grace_until = due_on
+                        .checked_add_days(chrono::Days::new(u64::from(dues.grace_days)))
+                        .ok_or(DecideError::Amount {
+                            what: "dues grace",
+                            source: MoneyError::Overflow,
+                        })?;
                     charges.push((
                         record.number,
                         holding.class.clone(),

@@ -75,3 +75,142 @@ fn oversized_input_is_refused_before_it_is_read() {
         Err(andel_ledger::StatutesError::TooLarge { .. })
     ));
 }
+
+/// Statutes with one class of `scale`, `nominal`, shares and dues as given.
+fn class_statutes(scale: u32, nominal: &str, min: u32, max: u32, dues: &str, grace: u32) -> String {
+    format!(
+        r#"
+name = "Extremes"
+currency = {{ code = "SEK", scale = {scale} }}
+
+[[classes]]
+id = "users"
+name = "Users"
+nominal = "{nominal}"
+min_shares = {min}
+max_shares = {max}
+admission = "automatic"
+dues = {{ amount = "{dues}", period = "yearly", grace_days = {grace} }}
+"#
+    )
+}
+
+/// Runs commands on a ledger under `statutes`, keeping the events of those accepted,
+/// then replays every event into a fresh ledger: whatever `decide` accepted must apply
+/// and replay, never panic.
+fn accepted_commands_replay(statutes: Statutes, commands: Vec<(andel_ledger::Command, &str)>) {
+    use andel_ledger::Command;
+    let mut ledger = Ledger::new();
+    let mut events = Vec::new();
+    let adopt = (
+        Command::AdoptStatutes {
+            statutes: Box::new(statutes),
+        },
+        "2026-01-01",
+    );
+    for (command, on) in std::iter::once(adopt).chain(commands) {
+        let Ok(new) = ledger.decide(command, crate::support::d(on)) else {
+            continue;
+        };
+        for event in &new {
+            ledger.apply(event).unwrap();
+        }
+        events.extend(new);
+    }
+    let mut replayed = Ledger::new();
+    for event in &events {
+        replayed.apply(event).unwrap();
+    }
+    let _ = replayed.register(chrono::NaiveDate::MAX);
+}
+
+fn extreme_commands(
+    amount: rust_decimal::Decimal,
+    shares: u32,
+) -> Vec<(andel_ledger::Command, &'static str)> {
+    use crate::support::{apply, m};
+    use andel_ledger::{Command, Purpose};
+    vec![
+        (apply("Ada", "users"), "2026-01-10"),
+        (
+            Command::Subscribe {
+                member: m(1),
+                class: "users".parse().unwrap(),
+                shares,
+            },
+            "2026-01-11",
+        ),
+        (
+            Command::RecordPayment {
+                key: "p1".parse().unwrap(),
+                member: m(1),
+                purpose: Purpose::Capital {
+                    class: "users".parse().unwrap(),
+                },
+                amount,
+                currency: "SEK".to_owned(),
+            },
+            "2026-01-12",
+        ),
+        (
+            Command::RecordPayment {
+                key: "p2".parse().unwrap(),
+                member: m(1),
+                purpose: Purpose::Dues,
+                amount,
+                currency: "SEK".to_owned(),
+            },
+            "2026-01-13",
+        ),
+        (apply("Bo", "users"), "2026-01-14"),
+        (
+            Command::ChargeDues {
+                period_start: crate::support::d("2027-01-01"),
+            },
+            "2027-01-01",
+        ),
+    ]
+}
+
+#[test]
+fn grace_days_of_u32_max_are_refused_where_they_are_read() {
+    let text = class_statutes(2, "100.00", 1, 10, "10.00", u32::MAX);
+    let err = Statutes::from_toml(&text).unwrap_err();
+    assert!(
+        err.to_string().contains("grace_days") && err.to_string().contains("4294967295"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_nominal_of_1e28_at_scale_0_is_refused_where_it_is_read() {
+    let text = class_statutes(0, "10000000000000000000000000000", 1, 10, "10", 30);
+    let err = Statutes::from_toml(&text).unwrap_err();
+    assert!(
+        err.to_string().contains("10000000000000000000000000000"),
+        "{err}"
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Statutes and amounts at the edges: what `from_toml` and `decide` accept always
+    /// applies and replays.
+    #[test]
+    fn whatever_decide_accepts_replays(
+        scale in 0u32..=6,
+        nominal in prop_oneof![Just("1".to_owned()), "[1-9][0-9]{0,28}", "[1-9][0-9]{0,14}\\.[0-9]{1,6}"],
+        min in prop_oneof![Just(1u32), 1u32..=u32::MAX],
+        extra in prop_oneof![Just(0u32), 0u32..=u32::MAX],
+        dues in prop_oneof![Just("1".to_owned()), "[1-9][0-9]{0,28}"],
+        grace in prop_oneof![Just(30u32), any::<u32>()],
+        amount in prop_oneof![Just("100".to_owned()), "[1-9][0-9]{0,28}"],
+        shares in any::<u32>(),
+    ) {
+        let text = class_statutes(scale, &nominal, min, min.saturating_add(extra), &dues, grace);
+        if let Ok(statutes) = Statutes::from_toml(&text) {
+            accepted_commands_replay(statutes, extreme_commands(amount.parse().unwrap(), shares));
+        }
+    }
+}
