@@ -8,10 +8,11 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// When an entry was recorded: a UTC instant, passed in by the caller (the journal has
 /// no clock).
 ///
-/// Years 0000 to 9999 with nanosecond precision; leap seconds are refused, as RFC 3339
-/// text and the hashed encoding (seconds since the Unix epoch plus nanoseconds) must
-/// say the same thing. The text form is RFC 3339 in UTC with `Z`, and 0, 3, 6 or 9
-/// fraction digits, the fewest that are exact.
+/// Years 0000 to 9999 of the proleptic Gregorian calendar, with nanosecond precision;
+/// leap seconds are refused, as RFC 3339 text and the hashed encoding (seconds since the
+/// Unix epoch plus nanoseconds) must say the same thing. The text form is RFC 3339 in UTC
+/// with `Z`, and 0, 3, 6 or 9 fraction digits, the fewest that are exact. Parsing refuses
+/// more than 9 fraction digits rather than cut them off.
 ///
 /// ```
 /// use andel_journal::Timestamp;
@@ -39,6 +40,14 @@ pub enum TimestampError {
     OutOfRange {
         /// The instant, as chrono writes it.
         instant: String,
+    },
+    /// The text has more fraction digits than the nanoseconds a journal records.
+    #[error("`{text}` has {digits} fraction digits; at most 9 (nanoseconds) are allowed")]
+    TooPrecise {
+        /// The text.
+        text: String,
+        /// How many fraction digits it has.
+        digits: usize,
     },
     /// The instant falls in a leap second.
     #[error("`{instant}` falls in a leap second, which a journal cannot record")]
@@ -100,6 +109,17 @@ impl std::str::FromStr for Timestamp {
             text: text.to_owned(),
             reason: err.to_string(),
         })?;
+        // chrono reads any number of fraction digits and drops those past the ninth: an
+        // instant that cannot be recorded as written is refused, not silently changed.
+        let digits = text.split_once('.').map_or(0, |(_, fraction)| {
+            fraction.bytes().take_while(u8::is_ascii_digit).count()
+        });
+        if digits > 9 {
+            return Err(TimestampError::TooPrecise {
+                text: text.to_owned(),
+                digits,
+            });
+        }
         Timestamp::new(instant.with_timezone(&Utc))
     }
 }
@@ -173,6 +193,47 @@ mod tests {
             Timestamp::new(leap),
             Err(TimestampError::LeapSecond { .. })
         ));
+    }
+
+    #[test]
+    fn more_than_nanoseconds_is_refused_not_cut() {
+        let err = "2026-03-01T09:00:00.1234567891Z"
+            .parse::<Timestamp>()
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "`2026-03-01T09:00:00.1234567891Z` has 10 fraction digits; at most 9 (nanoseconds) are allowed"
+        );
+        assert!(
+            "2026-03-01T09:00:00.1234567890+01:00"
+                .parse::<Timestamp>()
+                .is_err()
+        );
+        assert!(
+            "2026-03-01T09:00:00.123456789Z"
+                .parse::<Timestamp>()
+                .is_ok()
+        );
+        // A leap second is RFC 3339 but not a journal's.
+        assert!(matches!(
+            "2016-12-31T23:59:60Z".parse::<Timestamp>(),
+            Err(TimestampError::LeapSecond { .. })
+        ));
+    }
+
+    #[test]
+    fn early_years_are_proleptic_gregorian() {
+        // 0000-03-01 is 719 468 days before 1970-01-01 in the proleptic Gregorian
+        // calendar (year 0 is a leap year); the Julian calendar would say otherwise.
+        let t: Timestamp = "0000-03-01T00:00:00Z".parse().unwrap();
+        assert_eq!(t.unix_seconds(), -719_468 * 86_400);
+        let t: Timestamp = "0000-01-01T00:00:00Z".parse().unwrap();
+        assert_eq!(t.unix_seconds(), -62_167_219_200);
+        let t: Timestamp = "9999-12-31T23:59:59.999999999Z".parse().unwrap();
+        assert_eq!(
+            (t.unix_seconds(), t.subsec_nanos()),
+            (253_402_300_799, 999_999_999)
+        );
     }
 
     #[test]
