@@ -60,6 +60,15 @@ pub enum Problem {
         /// The stream the entry names.
         found: StreamId,
     },
+    /// The kind starts with `andel.`, the prefix of the journal's own records, but is not
+    /// one that format version 1 defines (only `andel.redaction`).
+    #[error(
+        "unknown journal kind `{kind}`: kinds starting with `andel.` are the journal's own, and format version 1 has only `andel.redaction`"
+    )]
+    UnknownJournalKind {
+        /// The kind.
+        kind: Kind,
+    },
     /// The payload was erased, but no redaction record in the stream says so.
     #[error("payload erased without a redaction record")]
     UnrecordedRedaction,
@@ -71,8 +80,9 @@ pub enum Problem {
     },
 }
 
-/// Checks that `entry` is sound in itself (its hash and commitment) and continues a
-/// stream whose next seq is `expected` and whose last hash is `last_hash`.
+/// Checks that `entry` is sound in itself (its hash, its commitment, a kind of the
+/// journal's own only if the format defines it) and continues a stream whose next seq is
+/// `expected` and whose last hash is `last_hash`.
 pub(crate) fn check_continues(
     entry: &Entry,
     expected: u64,
@@ -104,6 +114,13 @@ pub(crate) fn check_continues(
         return Err(Problem::BrokenLink {
             expected: *last_hash,
             found: *entry.prev(),
+        });
+    }
+    // A journal kind this version does not define may carry rules it cannot check (as a
+    // redaction record does): it comes with a new format version, never unannounced.
+    if entry.kind().is_reserved() && entry.kind() != &Kind::REDACTION {
+        return Err(Problem::UnknownJournalKind {
+            kind: entry.kind().clone(),
         });
     }
     Ok(())
