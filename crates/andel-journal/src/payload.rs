@@ -648,7 +648,7 @@ mod tests {
         let nested = |depth: usize| format!("{}{}", "[".repeat(depth), "]".repeat(depth));
         let deepest = Payload::from_json_str(&nested(MAX_PAYLOAD_DEPTH)).unwrap();
         // In an entry's line it reads back, under the reader's own nesting limit.
-        let mut head = crate::StreamHead::new(crate::StreamId::new("s").unwrap());
+        let head = crate::StreamHead::new(crate::StreamId::new("s").unwrap());
         let draft = crate::Draft::new(
             crate::Kind::new("k").unwrap(),
             deepest,

@@ -19,7 +19,7 @@ mod postgres_ballots {
 /// `tenants` lists exactly the tenants that hold entries, on both backends: a tenant
 /// nobody wrote to is not there, so a mistyped name can be told from a real one.
 mod tenants {
-    use andel_journal::{Draft, JournalStore, Kind, Payload, StreamId, TenantId};
+    use andel_journal::{Draft, Kind, Payload, StreamId, TenantId};
     use andel_store::Database;
 
     async fn lists_only_tenants_with_entries(db: Database) {
