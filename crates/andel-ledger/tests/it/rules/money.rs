@@ -280,7 +280,7 @@ fn dues_cost_good_standing_after_the_grace_days() {
 #[test]
 fn charging_dues_with_nobody_to_charge_says_so() {
     // Workers pay yearly dues; before anyone is admitted, nobody holds a class with dues.
-    let mut ledger = given([(apply("Ada", "workers"), "2026-01-10")]).ledger;
+    let ledger = given([(apply("Ada", "workers"), "2026-01-10")]).ledger;
     assert_eq!(
         ledger.decide(
             Command::ChargeDues {
