@@ -85,7 +85,9 @@ pub use delegation::{
     Delegation, DelegationCommand, DelegationError, DelegationEvent, Delegations, Resolution,
     Route, in_force, resolve,
 };
-pub use electorate::{Electorate, ElectorateError, MAX_ROLL_BYTES, Voter, VoterId};
+pub use electorate::{
+    Electorate, ElectorateError, MAX_ELECTORATE_BYTES, MAX_ROLL_BYTES, Voter, VoterId,
+};
 pub use proposal::BallotSeal;
 pub use proposal::{
     Choice, Command, ConsentResult, ElectionResult, Event, Interim, Kind, MAX_CANDIDATES, Outcome,
