@@ -159,3 +159,124 @@ proptest! {
         let _ = file::verify_file(text.as_bytes());
     }
 }
+
+/// One entry, sealed with `author` and `payload` at `at`, as its line.
+fn line_of(author: &str, kind: &str, payload: andel_journal::Payload, at: &str) -> String {
+    use andel_journal::{AuthorId, Draft, Kind, Salt, StreamHead, StreamId};
+    let draft = Draft::new(Kind::new(kind).unwrap(), payload, at.parse().unwrap())
+        .by(AuthorId::new(author).unwrap())
+        .with_salt(Salt::from_bytes([3; 32]));
+    let head = StreamHead::new(StreamId::new("s".repeat(128)).unwrap());
+    file::to_line(&head.seal(0, draft).unwrap())
+}
+
+#[track_caller]
+fn refused(line: &str, needle: &str) {
+    let err = file::parse_line(line).unwrap_err();
+    assert!(
+        err.to_string().contains(needle),
+        "`{err}` does not say `{needle}`"
+    );
+}
+
+/// Every limit the "Journal file" chapter states, at the limit and one past it.
+#[test]
+fn every_limit_the_chapter_states() {
+    let at = "2026-03-01T09:00:00Z";
+    let kind = "k".repeat(64);
+    let small = || Payload::new(&1).unwrap();
+    let line = line_of(&"a".repeat(128), &kind, small(), at);
+    let entry = file::parse_line(&line).unwrap();
+    assert_eq!(
+        file::verify_file(format!("{line}\n").as_bytes())
+            .unwrap()
+            .entries(),
+        1
+    );
+
+    // Ids: 1 to 128 bytes; kinds: 1 to 64.
+    let long = |member: &str, value: &str, more: &str| {
+        line.replace(
+            &format!("\"{member}\":\"{value}\""),
+            &format!("\"{member}\":\"{value}{more}\""),
+        )
+    };
+    refused(
+        &long("author", &"a".repeat(128), "a"),
+        "129 bytes long; at most 128",
+    );
+    refused(
+        &long("stream", &"s".repeat(128), "s"),
+        "129 bytes long; at most 128",
+    );
+    refused(&long("kind", &kind, "k"), "65 bytes long; at most 64");
+    refused(&line.replace(&"a".repeat(128), ""), "author id is empty");
+
+    // seq: an integer from 0 to 2^64 - 1.
+    let seq = |text: &str| line.replace("\"seq\":0,", &format!("\"seq\":{text},"));
+    assert_eq!(
+        file::parse_line(&seq("18446744073709551615"))
+            .unwrap()
+            .seq(),
+        u64::MAX
+    );
+    for bad in ["18446744073709551616", "-1", "1.0", "1e2", "01"] {
+        assert!(file::parse_line(&seq(bad)).is_err(), "seq {bad} accepted");
+    }
+
+    // recorded_at: years 0000 to 9999, no leap second, at most 9 fraction digits, the
+    // fewest that are exact.
+    let time = |text: &str| line.replace(at, text);
+    for good in [
+        "0000-01-01T00:00:00Z",
+        "0000-02-29T00:00:00Z",
+        "9999-12-31T23:59:59.999999999Z",
+    ] {
+        assert!(file::parse_line(&time(good)).is_ok(), "{good} refused");
+    }
+    refused(&time("2016-12-31T23:59:60Z"), "leap second");
+    refused(
+        &time("2026-03-01T09:00:00.1234567891Z"),
+        "10 fraction digits",
+    );
+    for bad in [
+        "1900-02-29T00:00:00Z",
+        "10000-01-01T00:00:00Z",
+        "2026-03-01T09:00:00.500000Z",
+        "2026-03-01T09:00:00.000Z",
+        "2026-03-01T09:00:00.5Z",
+    ] {
+        assert!(file::parse_line(&time(bad)).is_err(), "{bad} accepted");
+    }
+
+    // Payloads: at most 4 MiB of canonical JSON, nested at most 126 deep.
+    let max = andel_journal::MAX_PAYLOAD_BYTES;
+    let biggest = Payload::new(&"x".repeat(max - 2)).unwrap();
+    assert_eq!(biggest.as_str().len(), max);
+    let big_line = line_of("a", "k", biggest, at);
+    assert!(file::parse_line(&big_line).is_ok());
+    refused(
+        &big_line.replace("\"payload\":\"x", "\"payload\":\"xx"),
+        "4194305 bytes of canonical JSON; at most 4194304",
+    );
+    let nested = |depth: usize| format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+    let deepest = Payload::from_json_str(&nested(andel_journal::MAX_PAYLOAD_DEPTH)).unwrap();
+    let deep_line = line_of("a", "k", deepest, at);
+    assert!(file::parse_line(&deep_line).is_ok());
+    let deeper = deep_line
+        .replace("\"payload\":[", "\"payload\":[[")
+        .replace("]],\"salt\"", "]]],\"salt\"");
+    assert!(file::parse_line(&deeper).is_err());
+
+    // The line limit does not count the newline.
+    let exact = JournalReader::new(format!("{line}\n").as_bytes())
+        .max_line_bytes(line.len())
+        .next()
+        .unwrap();
+    assert_eq!(exact.unwrap(), entry);
+    let over = JournalReader::new(format!("{line}\n").as_bytes())
+        .max_line_bytes(line.len() - 1)
+        .next()
+        .unwrap();
+    assert!(over.is_err());
+}
