@@ -268,6 +268,17 @@ fn every_limit_the_chapter_states() {
         .replace("]],\"salt\"", "]]],\"salt\"");
     assert!(file::parse_line(&deeper).is_err());
 
+    // The longest valid line: every member at its longest.
+    let longest = line_of(
+        &"a".repeat(128),
+        &kind,
+        Payload::new(&"x".repeat(max - 2)).unwrap(),
+        "2026-03-01T09:00:00.123456789Z",
+    )
+    .replace("\"seq\":0,", &format!("\"seq\":{},", u64::MAX));
+    assert!(file::parse_line(&longest).is_ok());
+    assert_eq!(longest.len(), max + 748);
+
     // The line limit does not count the newline.
     let exact = JournalReader::new(format!("{line}\n").as_bytes())
         .max_line_bytes(line.len())

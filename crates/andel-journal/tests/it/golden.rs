@@ -1,5 +1,6 @@
 //! Golden vectors: a small journal whose bytes, entry hashes and roots are committed, so
-//! the encoding can never change silently. The book's "Journal file" chapter quotes them.
+//! the encoding can never change silently. The book's "Journal file" chapter shows them
+//! as text, and the page is checked against them here (its proofs, in the CLI's tests).
 //!
 //! If a change to the encoding is intended, it is a new format version; to regenerate
 //! the files for a new version, run with `ANDEL_UPDATE_GOLDEN=1`.
@@ -155,4 +156,43 @@ fn committed_golden_file_verifies_with_the_committed_roots() {
             .unwrap()
             .root
     );
+}
+
+/// The text of the block marked `<!-- golden: name -->` in the "Journal file" chapter.
+fn on_the_page(name: &str) -> String {
+    let page =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../book/src/formats/journal-file.md");
+    let page = std::fs::read_to_string(page).unwrap();
+    let marker = format!("<!-- golden: {name} -->\n");
+    let at = page
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no `{marker}` on the page"));
+    let block = &page[at + marker.len()..];
+    let body = &block[block.find('\n').unwrap() + 1..];
+    body[..body.find("```").unwrap()].to_owned()
+}
+
+#[test]
+fn the_page_shows_the_golden_vectors_as_the_code_makes_them() {
+    let entries = golden_journal();
+    assert_eq!(
+        on_the_page("journal"),
+        write(&entries),
+        "the page's golden journal"
+    );
+    assert_eq!(
+        on_the_page("hashes"),
+        hashes_and_roots(&entries),
+        "the page's hashes"
+    );
+    let members = MerkleTree::from_entry_hashes(
+        entries
+            .iter()
+            .filter(|e| e.stream().as_str() == "members")
+            .map(|e| *e.hash()),
+    );
+    let roots: String = (0..=members.size())
+        .map(|n| format!("root members {n} {}\n", members.root_at(n).unwrap()))
+        .collect();
+    assert_eq!(on_the_page("roots"), roots, "the page's roots");
 }
