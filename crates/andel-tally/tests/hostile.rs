@@ -224,3 +224,34 @@ fn borda_and_pav_with_weights_of_3e28_are_refused_not_a_panic() {
         assert!(err.to_string().contains(method.name()), "{err}");
     }
 }
+
+/// A PrefLib file and a Pabulib file that declare their counts.
+const TOI: &str = "# DATA TYPE: toi\n# NUMBER ALTERNATIVES: 3\n# NUMBER VOTERS: 20\n# NUMBER UNIQUE ORDERS: 4\n12: 1,2,3\n3: 2,{1,3}\n4: 3\n1: 3,1\n";
+const PB: &str = "META\nkey;value\nbudget;110\nnum_projects;3\nnum_votes;4\nvote_type;approval\nPROJECTS\nproject_id;cost;name\n1;50;Park\n2;50;Bikes\n3;50;Library\nVOTES\nvoter_id;vote\nv1;1,2\nv2;3\nv3;1,3\nv4;2\n";
+
+proptest! {
+    /// Every strict prefix of a file that declares its counts, cut at any byte, is
+    /// refused.
+    #[test]
+    fn every_truncation_of_a_file_that_declares_its_counts_is_refused(cut in 0usize..1000) {
+        prop_assert!(preflib::parse(TOI.as_bytes()).is_ok());
+        prop_assert!(pabulib::parse(PB.as_bytes()).is_ok());
+        let toi = &TOI.as_bytes()[..cut % TOI.len()];
+        prop_assert!(preflib::parse(toi).is_err(), "toi cut at {}", cut % TOI.len());
+        let pb = &PB.as_bytes()[..cut % PB.len()];
+        prop_assert!(pabulib::parse(pb).is_err(), "pabulib cut at {}", cut % PB.len());
+    }
+}
+
+#[test]
+fn a_file_cut_short_is_refused_naming_the_line_and_both_numbers() {
+    let cut = &TOI[..TOI.find("4: 3").unwrap()];
+    let err = preflib::parse(cut.as_bytes()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "line 6: line 3 declares 20 voters, but the orders count 15"
+    );
+    let cut = &PB[..PB.find("VOTES").unwrap()];
+    let err = pabulib::parse(cut.as_bytes()).unwrap_err();
+    assert!(err.to_string().contains("no VOTES section"), "{err}");
+}

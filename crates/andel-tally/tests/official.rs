@@ -280,3 +280,44 @@ fn ers97_matches_the_meek_reference() {
         ["Carpenter", "Duke", "Freeman", "Prince", "Smith", "Vicar"]
     );
 }
+
+/// Every strict prefix of a real ballot file, cut at any byte, is refused or counts as
+/// the whole file does: the Burlington file declares its voters and unique orders, so
+/// none is accepted now (383 of 401 line cuts were, one electing someone else).
+#[test]
+fn no_truncation_of_the_burlington_file_is_accepted() {
+    let Some(dir) = elections() else { return };
+    let bytes = std::fs::read(dir.join("burlington2009.toi")).unwrap();
+    let whole = formats::preflib::parse(&bytes[..]).unwrap();
+    let profile = whole.profile().unwrap();
+    let winner = count(profile, Method::Irv, Options::default())
+        .unwrap()
+        .elected;
+    let mut accepted = 0;
+    for cut in 0..bytes.len() {
+        let Ok(election) = formats::preflib::parse(&bytes[..cut]) else {
+            continue;
+        };
+        accepted += 1;
+        let elected = election
+            .profile()
+            .and_then(|p| count(p, Method::Irv, Options::default()).ok())
+            .map(|o| o.elected);
+        assert_eq!(elected.as_ref(), Some(&winner), "cut at byte {cut}");
+    }
+    assert_eq!(accepted, 0, "of {} cuts", bytes.len());
+    // The error names the line that declared the count, and both numbers.
+    let nineteen: usize = bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .nth(18)
+        .map(|(i, _)| i + 1)
+        .unwrap();
+    let err = formats::preflib::parse(&bytes[..nineteen]).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("line 11 declares 8980 voters, but the orders count 840"),
+        "{err}"
+    );
+}

@@ -61,6 +61,7 @@ pub(crate) struct Lines<R> {
     input: R,
     line: usize,
     buf: Vec<u8>,
+    ended: bool,
 }
 
 impl<R: BufRead> Lines<R> {
@@ -69,11 +70,18 @@ impl<R: BufRead> Lines<R> {
             input,
             line: 0,
             buf: Vec::new(),
+            ended: true,
         }
     }
 
     pub(crate) fn line(&self) -> usize {
         self.line
+    }
+
+    /// Whether the last line read ended with a line ending (or nothing was read): a file
+    /// cut in the middle of a line does not.
+    pub(crate) fn ended_cleanly(&self) -> bool {
+        self.ended
     }
 
     pub(crate) fn error(&self, problem: impl Into<String>) -> ParseError {
@@ -97,6 +105,7 @@ impl<R: BufRead> Lines<R> {
             return Ok(None);
         }
         self.line += 1;
+        self.ended = self.buf.ends_with(b"\n");
         if self.buf.len() > MAX_LINE_BYTES && !self.buf.ends_with(b"\n") {
             return Err(self.error(format!("line is longer than {MAX_LINE_BYTES} bytes")));
         }

@@ -144,6 +144,36 @@ pub fn parse(input: impl BufRead) -> Result<Election, ParseError> {
             Section::None => return Err(lines.error("a row outside any section")),
         }
     }
+    // A file cut short is refused: it must reach its VOTES section, end its last line,
+    // and hold as many projects and votes as META declares (`num_projects`,
+    // `num_votes`).
+    let end = lines.line();
+    let cut = |problem: String| ParseError { line: end, problem };
+    if section != Section::Votes {
+        return Err(cut(
+            "the file has no VOTES section: it may be cut short".into()
+        ));
+    }
+    if !lines.ended_cleanly() {
+        return Err(cut(
+            "the last line has no line ending: the file may be cut short".into(),
+        ));
+    }
+    for (key, found, what) in [
+        ("num_projects", projects.len(), "projects"),
+        ("num_votes", votes.len(), "votes"),
+    ] {
+        if let Some(value) = meta.get(key) {
+            let declared: usize = value
+                .parse()
+                .map_err(|_| cut(format!("the META `{key}` is `{value}`, not a number")))?;
+            if declared != found {
+                return Err(cut(format!(
+                    "META declares {declared} {what} (`{key}`), but the file has {found}"
+                )));
+            }
+        }
+    }
     match meta.get("vote_type").map(String::as_str) {
         Some("approval") | None => {}
         Some(other) => {

@@ -16,6 +16,7 @@
 use std::io::BufRead;
 
 use super::{Election, Lines, ParseError, Tally, weight};
+
 use crate::Ballots;
 use crate::{Candidates, MAX_CANDIDATES};
 
@@ -51,6 +52,10 @@ pub fn parse(input: impl BufRead) -> Result<Election, ParseError> {
     let mut names: Vec<Option<String>> = Vec::new();
     let mut title = None;
     let mut tally = Tally::default();
+    // What the header declares, with its line; and what the orders add up to.
+    let mut declared_voters: Option<(rust_decimal::Decimal, usize)> = None;
+    let mut declared_orders: Option<(usize, usize)> = None;
+    let (mut voters, mut orders) = (rust_decimal::Decimal::ZERO, 0usize);
     while let Some(line) = lines.next_line()? {
         let line = line.trim().to_owned();
         if line.is_empty() {
@@ -87,6 +92,16 @@ pub fn parse(input: impl BufRead) -> Result<Election, ParseError> {
                     names = vec![None; n];
                 }
                 "TITLE" if !value.is_empty() => title = Some(value.to_owned()),
+                "NUMBER VOTERS" => {
+                    let n = weight(value).map_err(|p| lines.error(p))?;
+                    declared_voters = Some((n, lines.line()));
+                }
+                "NUMBER UNIQUE ORDERS" => {
+                    let n: usize = value.parse().map_err(|_| {
+                        lines.error(format!("`{value}` is not a number of unique orders"))
+                    })?;
+                    declared_orders = Some((n, lines.line()));
+                }
                 _ => {
                     if let Some(number) = key.strip_prefix("ALTERNATIVE NAME ") {
                         let n = count.ok_or_else(|| {
@@ -112,7 +127,39 @@ pub fn parse(input: impl BufRead) -> Result<Election, ParseError> {
             data_type.ok_or_else(|| lines.error("an order comes before the DATA TYPE header"))?;
         let (ranking, w) = order(&line, n, kind).map_err(|p| lines.error(p))?;
         let at = lines.line();
+        voters = voters
+            .checked_add(w)
+            .ok_or_else(|| lines.error("the voters' count overflows"))?;
+        orders += 1;
         tally.add(ranking, w, at)?;
+    }
+    // A file cut short is refused: it must hold orders, and as many voters and orders
+    // as its header declares; a file that declares them must end its last line (a cut
+    // inside the last order would otherwise keep the counts).
+    let end = lines.line();
+    let cut = |problem: String| ParseError { line: end, problem };
+    let declares = declared_voters.is_some() || declared_orders.is_some();
+    if declares && !lines.ended_cleanly() {
+        return Err(cut(
+            "the last line has no line ending: the file may be cut short".into(),
+        ));
+    }
+    if orders == 0 {
+        return Err(cut("the file holds no orders".into()));
+    }
+    if let Some((declared, at)) = declared_voters
+        && declared != voters
+    {
+        return Err(cut(format!(
+            "line {at} declares {declared} voters, but the orders count {voters}"
+        )));
+    }
+    if let Some((declared, at)) = declared_orders
+        && declared != orders
+    {
+        return Err(cut(format!(
+            "line {at} declares {declared} unique orders, but the file has {orders}"
+        )));
     }
     let n = count.ok_or_else(|| lines.error("no NUMBER ALTERNATIVES header"))?;
     let names: Vec<String> = names
