@@ -886,3 +886,41 @@ fn a_spec_with_an_unknown_key_is_refused_with_the_known_ones() {
         .to_string();
     assert!(err.contains("unknown field `treshold`"), "{err}");
 }
+
+#[test]
+fn closing_a_meek_election_too_heavy_to_count_records_why_and_closes() {
+    // Ada's vote weighs 3 × 10²⁰: Meek's integer count cannot hold it (it panicked).
+    let mut proposal = Proposal::default();
+    let heavy = Electorate::new(
+        [("ada", "300000000000000000000"), ("bo", "1"), ("cy", "1")].map(|(n, w)| Voter {
+            id: id(n),
+            weight: w.parse().unwrap(),
+            class: None,
+        }),
+    )
+    .unwrap();
+    let commands = vec![
+        (
+            Command::Draft {
+                spec: Box::new(spec(election("stv-meek", &["Ada", "Bo", "Cy"], 2))),
+            },
+            1,
+        ),
+        (Command::Schedule, 2),
+        (Command::Open { electorate: heavy }, 10),
+        (rank("ada", &[0, 1]), 11),
+        (rank("bo", &[1]), 11),
+        (close(), 17),
+    ];
+    for (command, day) in commands {
+        for event in proposal.decide(command, t(day)).unwrap() {
+            proposal.apply(&event).unwrap();
+        }
+    }
+    let outcome = proposal.outcome().expect("closed with an outcome");
+    let said = format!("{outcome:?}");
+    assert!(
+        said.contains("Failed") && said.contains("stv-meek"),
+        "{said}"
+    );
+}
