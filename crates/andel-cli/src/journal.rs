@@ -227,9 +227,22 @@ pub(crate) fn run(command: Command) -> Result<Outcome> {
         Command::CheckProof { proof, root, size } => {
             let proof: InclusionProofFile = read_proof(&proof)?;
             Ok(match check_inclusion(&proof, &root, size) {
-                Ok(()) => {
+                Ok(()) if size.is_some() => {
                     println!(
                         "ok: `{}` seq {} is entry {} of the {} whose root is {root}",
+                        proof.stream,
+                        proof.seq,
+                        proof.proof.leaf_index(),
+                        plural(proof.proof.tree_size(), "entry", "entries"),
+                    );
+                    Outcome::Ok
+                }
+                // Without the size published with the root, the proof's size (and so the
+                // entry's place) is only what the proof says: a proof for another size
+                // can lead to the same root.
+                Ok(()) => {
+                    println!(
+                        "ok: `{}` seq {} is in the tree whose root is {root}; the proof claims it is entry {} of {} (give --size to check that)",
                         proof.stream,
                         proof.seq,
                         proof.proof.leaf_index(),
@@ -326,6 +339,11 @@ pub(crate) fn report(journal: &Journal, result: Result<Summary, Invalid>, json: 
 
 fn refuse(journal: &Journal, err: Invalid) -> anyhow::Error {
     anyhow!("`{journal}` does not verify, so it was left unchanged: {err}")
+}
+
+/// The refusal of a command that only reads: nothing was going to change.
+fn unverified(journal: &Journal, err: Invalid, what: &str) -> anyhow::Error {
+    anyhow!("`{journal}` does not verify, so it has no {what}: {err}")
 }
 
 /// Appends `draft` to `stream` of `journal`, creating the file if needed.
@@ -431,7 +449,7 @@ pub(crate) fn root(
             }
             Ok(())
         })?
-        .map_err(|err| refuse(journal, err))?;
+        .map_err(|err| unverified(journal, err, "root"))?;
     let stream = pick_stream(stream, &summary)?;
     let frontier = frontiers.remove(&stream).unwrap_or_default();
     if let Some(size) = size {
@@ -483,7 +501,7 @@ fn stream_hashes(journal: &Journal, stream: Option<&StreamId>) -> Result<(Stream
             }
             Ok(())
         })?
-        .map_err(|err| refuse(journal, err))?;
+        .map_err(|err| unverified(journal, err, "proof"))?;
     let stream = pick_stream(stream, &summary)?;
     let tree = trees.remove(&stream).unwrap_or_default();
     Ok((stream, tree))
@@ -533,7 +551,7 @@ pub(crate) fn prove(
             }
             Ok(())
         })?
-        .map_err(|err| refuse(journal, err))?;
+        .map_err(|err| unverified(journal, err, "proof"))?;
     let entry_hash = entry_hash.ok_or_else(|| anyhow!("`{stream}` has no entry with seq {seq}"))?;
     let size = size.unwrap_or(tree.size());
     let proof = tree.inclusion_proof(seq, size)?;
