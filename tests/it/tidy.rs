@@ -15,9 +15,10 @@ const CRATE_MAP: &[(&str, u32)] = &[
     ("andel-export", 3),
     ("andel-store", 3),
     ("andel-testkit", 4),
-    ("andel-http", 5),
-    ("andel", 6),
-    ("andel-cli", 7),
+    ("andel-service", 5),
+    ("andel-http", 6),
+    ("andel", 7),
+    ("andel-cli", 8),
 ];
 
 fn root() -> PathBuf {

@@ -59,6 +59,12 @@ pub(crate) fn print(text: &str) -> anyhow::Result<()> {
     }
 }
 
+/// Writes `value` as pretty JSON, with a final newline.
+pub(crate) fn json<T: serde::Serialize>(value: &T) -> anyhow::Result<Outcome> {
+    print(&(serde_json::to_string_pretty(value)? + "\n"))?;
+    Ok(Outcome::Ok)
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {

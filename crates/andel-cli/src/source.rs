@@ -2,14 +2,14 @@
 
 use std::fmt;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use andel::journal::file::FileError;
 use andel::journal::{
     Draft, Entry, JournalStore, REPLAY_PAGE, Redaction, StreamId, Summary, TenantId, Verifier,
     VerifyError,
 };
-use andel::store::{Database, Location};
+use andel::service::{Access, Coop};
+use andel::store::Location;
 use anyhow::{Context, Result};
 
 use crate::files;
@@ -21,10 +21,6 @@ const DEFAULT_TENANT: &str = "default";
 /// at least one writer wins, so this outlasts far more concurrent writers than a co-op
 /// has.
 const CONFLICT_RETRIES: u32 = 64;
-
-/// The commands that write a co-op's first entries, for errors about what is missing.
-const STARTERS: &str =
-    "`andel ledger init`, `andel decide create` or `andel journal append` (or `import`)";
 
 /// The journal a command works on: a file (the positional argument) or `--store`.
 #[derive(Debug, clap::Args)]
@@ -94,15 +90,10 @@ pub(crate) fn tenant_or_default(tenant: Option<TenantId>) -> Result<TenantId> {
     }
 }
 
-/// One tenant's journal in an open database, with the runtime its calls run on.
+/// One tenant's data in an open database ([`Coop`]), with the runtime its calls run on.
 pub(crate) struct StoreJournal {
-    location: Location,
-    tenant: TenantId,
     runtime: tokio::runtime::Runtime,
-    database: Database,
-    store: Arc<dyn JournalStore>,
-    /// The SQLite file this command created, if it did.
-    new_file: Option<PathBuf>,
+    coop: Coop,
 }
 
 impl StoreJournal {
@@ -110,68 +101,28 @@ impl StoreJournal {
     /// must exist and the tenant must hold entries: a mistyped path or tenant is an
     /// error that names it (and the tenants there are), never an empty journal.
     pub(crate) fn open(location: Location, tenant: TenantId, create: Create) -> Result<Self> {
-        let new_file = match &location {
-            Location::Sqlite(path) if !path.exists() => {
-                if create == Create::Refused {
-                    anyhow::bail!("there is no database at {location}; {STARTERS} creates one");
-                }
-                Some(path.clone())
-            }
-            _ => None,
-        };
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .context("cannot start the async runtime")?;
-        let database = runtime.block_on(Database::open(&location))?;
-        let store = database.journal(tenant.clone());
-        let journal = StoreJournal {
-            location,
-            tenant,
-            runtime,
-            database,
-            store,
-            new_file,
+        let access = match create {
+            Create::Allowed => Access::Start,
+            Create::Refused => Access::Existing,
         };
-        if create == Create::Refused {
-            journal.require_tenant()?;
-        }
-        Ok(journal)
+        let coop = runtime.block_on(Coop::open(&location, tenant, access))?;
+        Ok(StoreJournal { runtime, coop })
     }
 
-    /// Fails unless the tenant holds entries, listing the tenants that do.
-    fn require_tenant(&self) -> Result<()> {
-        if !self.run(self.store.streams())?.is_empty() {
-            return Ok(());
-        }
-        let tenants = self.run(self.database.tenants())?;
-        if tenants.is_empty() {
-            anyhow::bail!(
-                "there is no tenant `{}` in {}: it holds no tenant yet; {STARTERS} starts one",
-                self.tenant,
-                self.location
-            );
-        }
-        let names: Vec<String> = tenants.iter().map(|t| format!("`{t}`")).collect();
-        anyhow::bail!(
-            "there is no tenant `{}` in {}; its tenants are {}",
-            self.tenant,
-            self.location,
-            names.join(", ")
-        )
+    /// The co-op's data, for the use cases of `andel-service`.
+    pub(crate) fn coop(&self) -> &Coop {
+        &self.coop
     }
 
     /// Hands back `result`; if it is an error and this command created the database
     /// file, removes the file first, so that a refused command leaves nothing behind.
     pub(crate) fn finish<T>(self, result: Result<T>) -> Result<T> {
-        let Some(path) = result.is_err().then(|| self.new_file.clone()).flatten() else {
-            return result;
-        };
-        drop(self); // closes every connection before the files go
-        for suffix in ["", "-wal", "-shm", "-journal"] {
-            let mut name = path.clone().into_os_string();
-            name.push(suffix);
-            let _ = std::fs::remove_file(name);
+        if result.is_err() {
+            self.runtime.block_on(self.coop.abandon());
         }
         result
     }
@@ -182,17 +133,7 @@ impl StoreJournal {
     }
 
     pub(crate) fn store(&self) -> &dyn JournalStore {
-        &*self.store
-    }
-
-    /// The tenant's secret-ballot boxes, in the same database.
-    pub(crate) fn ballot_box(&self) -> Arc<dyn andel::decisions::BallotBox> {
-        self.database.ballot_box(self.tenant.clone())
-    }
-
-    /// The store, shared: for the SDK types that keep it.
-    pub(crate) fn shared(&self) -> Arc<dyn JournalStore> {
-        self.store.clone()
+        &**self.coop().journal()
     }
 
     /// Appends `draft` at the stream's head. An append does not depend on what the
@@ -202,9 +143,9 @@ impl StoreJournal {
         let mut sealed = self.run(async {
             let mut attempt = 1;
             loop {
-                let head = self.store.head(stream).await?;
+                let head = self.store().head(stream).await?;
                 match self
-                    .store
+                    .store()
                     .append(stream, head.next_seq(), vec![draft.clone()])
                     .await
                 {
@@ -224,18 +165,18 @@ impl StoreJournal {
         seq: u64,
         redaction: Redaction,
     ) -> Result<Entry> {
-        Ok(self.run(self.store.redact(stream, seq, redaction))?)
+        Ok(self.run(self.store().redact(stream, seq, redaction))?)
     }
 
     /// Hands every entry of every stream to `visit`, a page at a time, stream by
     /// stream in name order.
     pub(crate) fn for_each(&self, mut visit: impl FnMut(&Entry) -> Result<()>) -> Result<()> {
-        let streams = self.run(self.store.streams())?;
+        let streams = self.run(self.store().streams())?;
         for stream in &streams {
             let mut next = 0;
             loop {
                 let page = self.run(
-                    self.store
+                    self.store()
                         .read(stream, next..next.saturating_add(REPLAY_PAGE)),
                 )?;
                 for entry in &page {
@@ -275,13 +216,13 @@ impl StoreJournal {
 
 impl Drop for StoreJournal {
     fn drop(&mut self) {
-        self.runtime.block_on(self.database.close());
+        self.runtime.block_on(self.coop.close());
     }
 }
 
 impl fmt::Display for StoreJournal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "tenant `{}` in {}", self.tenant, self.location)
+        self.coop().fmt(f)
     }
 }
 

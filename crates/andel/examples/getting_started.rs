@@ -1,6 +1,6 @@
 //! Getting started: a co-op in an SQLite file admits two members, takes its voting roll
 //! and passes a motion. Run it with
-//! `cargo run -p andel --example getting_started --features ledger,decisions,store`.
+//! `cargo run -p andel --example getting_started --features service`.
 
 use andel::decisions::{Choice, Command as Motion, Kind, Proposal, Spec, Threshold, Verdict};
 use andel::journal::{Stored, StreamId, Timestamp};

@@ -22,7 +22,7 @@
 //!
 //! ```toml
 //! [dependencies]
-//! andel = { version = "0.1", features = ["ledger", "decisions", "store"] }
+//! andel = { version = "0.1", features = ["service"] }
 //! tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
 //! ```
 //!
@@ -30,21 +30,15 @@
 //! voting roll and passes a motion. Every change is an entry in a tamper-evident
 //! journal, and every refusal is an error that reads as a sentence. This is
 //! `examples/getting_started.rs`, run by the test suite;
-//! `cargo run -p andel --example getting_started --features ledger,decisions,store`
+//! `cargo run -p andel --example getting_started --features service`
 //! runs it.
 //!
+#![cfg_attr(feature = "service", doc = "```rust")]
 #![cfg_attr(
-    all(feature = "ledger", feature = "decisions", feature = "store"),
-    doc = "```rust"
-)]
-#![cfg_attr(
-    all(feature = "ledger", feature = "decisions", feature = "store"),
+    feature = "service",
     doc = include_str!("../examples/getting_started.rs")
 )]
-#![cfg_attr(
-    all(feature = "ledger", feature = "decisions", feature = "store"),
-    doc = "```"
-)]
+#![cfg_attr(feature = "service", doc = "```")]
 //!
 //! [`Result`] and [`Error`] take any of the SDK's errors with `?`, and print them as
 //! sentences when `main` returns one. [`chrono`] and [`Decimal`] are re-exported, so
@@ -63,6 +57,9 @@
 //!   (`andel-ledger`).
 //! - `store`: [`store`], SQLite and PostgreSQL journal and snapshot stores
 //!   (`andel-store`).
+//! - `service`: [`service`], the application layer: a co-op's use cases (membership,
+//!   proposals, secret ballots) over its stores, as the `andel` command runs them
+//!   (`andel-service`); turns on `ledger`, `decisions` and `store`.
 
 #[cfg(feature = "decisions")]
 #[doc(inline)]
@@ -75,6 +72,10 @@ pub use andel_journal as journal;
 #[cfg(feature = "ledger")]
 #[doc(inline)]
 pub use andel_ledger as ledger;
+
+#[cfg(feature = "service")]
+#[doc(inline)]
+pub use andel_service as service;
 
 #[cfg(feature = "store")]
 #[doc(inline)]
@@ -89,33 +90,9 @@ pub use chrono;
 #[doc(no_inline)]
 pub use rust_decimal::Decimal;
 
-/// The voting roll of the ledger as the electorate of a decision: each voter by member
-/// number, with their weight and college. The two crates share no types; this is the
-/// typed way between them inside one process (`andel ledger roll --json` and
-/// [`Electorate::from_roll_json`](decisions::Electorate::from_roll_json) are the way
-/// between two processes).
-///
-/// # Errors
-///
-/// A roll whose voters do not form an electorate (a weight that is not positive, a
-/// member listed twice): a roll from [`Ledger::roll`](ledger::Ledger::roll) never does.
-#[cfg(all(feature = "ledger", feature = "decisions"))]
-pub fn electorate(
-    roll: &ledger::VotingRoll,
-) -> std::result::Result<decisions::Electorate, decisions::ElectorateError> {
-    let voters = roll
-        .voters
-        .iter()
-        .map(|voter| {
-            Ok(decisions::Voter {
-                id: decisions::VoterId::new(&voter.member.to_string())?,
-                weight: voter.weight,
-                class: voter.college.as_ref().map(|c| c.as_str().to_owned()),
-            })
-        })
-        .collect::<std::result::Result<Vec<_>, decisions::ElectorateError>>()?;
-    decisions::Electorate::new(voters)
-}
+#[cfg(feature = "service")]
+#[doc(inline)]
+pub use andel_service::electorate;
 
 /// Any error of the SDK (or of your own code), for `main` and other edges of a program:
 /// `?` converts into it, and it prints as sentences, the error then each cause, both

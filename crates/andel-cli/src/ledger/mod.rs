@@ -1,12 +1,15 @@
-//! `andel ledger`: keep a co-op's membership ledger in a database from a shell.
+//! `andel ledger`: keep a co-op's membership ledger in a database from a shell. Each
+//! subcommand parses its arguments, calls one use case of `andel-service` and prints
+//! what it answered (`show`).
 
-use std::fmt::Write as _;
+mod show;
+
 use std::path::PathBuf;
 
-use andel::journal::{AuthorId, StreamId, TenantId, Timestamp};
+use andel::journal::{AuthorId, TenantId, Timestamp};
 use andel::ledger::{
-    ClassId, Command as LedgerCommand, Correction, Ledger, MemberNumber, PaymentKey, Payout,
-    Person, Purpose, Statutes, TxnId, import, open_ledger,
+    ClassId, Command as LedgerCommand, Correction, MemberNumber, PaymentKey, Payout, Person,
+    Purpose, Statutes, TxnId,
 };
 use andel::store::Location;
 use anyhow::{Context, Result, bail};
@@ -351,65 +354,32 @@ fn execute(
     on: Option<NaiveDate>,
     by: Option<AuthorId>,
 ) -> Result<Outcome> {
-    let mut stored = journal
-        .run(open_ledger(journal.shared()))
+    let coop = journal.coop();
+    let mut members = journal
+        .run(coop.membership())
         .with_context(|| format!("cannot read the ledger of {journal}"))?;
     let today = chrono::Utc::now().date_naive();
     let on = on.unwrap_or(today);
     let recorded_at = Timestamp::new(chrono::Utc::now()).context("the clock is off")?;
-    let ledger = stored.state();
+    let ledger = members.ledger();
     let command = match command {
         Sub::Register { as_of, json, csv } => {
-            return register(ledger, as_of.unwrap_or(today), json, csv);
+            return show::register(ledger, as_of.unwrap_or(today), json, csv);
         }
-        Sub::Roll { as_of, json } => return roll(ledger, as_of.unwrap_or(today), json),
+        Sub::Roll { as_of, json } => return show::roll(ledger, as_of.unwrap_or(today), json),
         Sub::Statement {
             member,
             as_of,
             json,
-        } => return statement(ledger, member, as_of.unwrap_or(today), json),
-        Sub::Balances { as_of, json } => return balances(ledger, as_of.unwrap_or(today), json),
-        Sub::Verify => return verify(journal, ledger),
+        } => return show::statement(ledger, member, as_of.unwrap_or(today), json),
+        Sub::Balances { as_of, json } => {
+            return show::balances(ledger, as_of.unwrap_or(today), json);
+        }
+        Sub::Verify => return show::verification(&journal.run(coop.check_ledger(&members))?),
         Sub::ImportMembers { file, dry_run } => {
             let text = read(&file)?;
-            let plan = import::plan(ledger, &text)?;
-            let mut out = String::new();
-            for member in &plan.members {
-                let _ = writeln!(
-                    out,
-                    "{} member {} `{}` ({}, {} shares, {} paid) from line {}",
-                    if dry_run { "would create" } else { "created" },
-                    member.member,
-                    member.name,
-                    member.class,
-                    member.shares,
-                    member.paid,
-                    member.line
-                );
-            }
-            for skipped in &plan.skipped {
-                let _ = writeln!(
-                    out,
-                    "skipped line {}: `{}` is already member {}",
-                    skipped.line, skipped.name, skipped.member
-                );
-            }
-            if !dry_run {
-                journal.run(stored.execute_all(&plan.commands, recorded_at, by))?;
-            }
-            let _ = writeln!(
-                out,
-                "{} {} members, skipped {}",
-                if dry_run {
-                    "dry run: would import"
-                } else {
-                    "imported"
-                },
-                plan.members.len(),
-                plan.skipped.len()
-            );
-            crate::print(&out)?;
-            return Ok(Outcome::Ok);
+            let plan = journal.run(members.import(&text, dry_run, recorded_at, by))?;
+            return show::imported(&plan, dry_run);
         }
         Sub::Init { .. } => LedgerCommand::AdoptStatutes {
             statutes: Box::new(statutes.context("the statutes were read before opening")?),
@@ -535,218 +505,11 @@ fn execute(
         },
         Sub::Close { member } => LedgerCommand::CloseAccounts { member },
     };
-    let done = already_done(&command);
-    let events = journal.run(stored.execute(command, on, recorded_at, by))?;
-    let mut out = String::new();
-    if events.is_empty() {
-        let _ = writeln!(out, "nothing to record: {done}");
-    }
-    for event in &events {
-        let _ = writeln!(out, "{event}");
-    }
-    crate::print(&out)?;
-    Ok(Outcome::Ok)
-}
-
-/// What an accepted command that records nothing had already been done.
-fn already_done(command: &LedgerCommand) -> String {
-    match command {
-        LedgerCommand::RecordPayment { key, .. } => {
-            format!("the payment with key `{key}` is already recorded")
-        }
-        LedgerCommand::ChargeDues { period_start } => format!(
-            "every member liable is already charged dues for the period starting {period_start}"
-        ),
-        _ => "already done".to_owned(),
-    }
+    let done = show::already_done(&command);
+    let events = journal.run(members.record(command, on, recorded_at, by))?;
+    show::recorded(&events, &done)
 }
 
 fn read(path: &std::path::Path) -> Result<String> {
     crate::files::read_text(path, MAX_FILE)
-}
-
-fn json<T: serde::Serialize>(value: &T) -> Result<Outcome> {
-    crate::print(&(serde_json::to_string_pretty(value)? + "\n"))?;
-    Ok(Outcome::Ok)
-}
-
-fn register(ledger: &Ledger, as_of: NaiveDate, as_json: bool, as_csv: bool) -> Result<Outcome> {
-    let register = ledger.register(as_of);
-    if as_json {
-        return json(&register);
-    }
-    const HEADER: [&str; 10] = [
-        "member",
-        "name",
-        "status",
-        "classes",
-        "shares",
-        "paid_in",
-        "outstanding",
-        "to_repay",
-        "entered_on",
-        "exited_on",
-    ];
-    let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
-    let rows = register.rows.iter().map(|row| {
-        [
-            row.member.to_string(),
-            row.name.to_string(),
-            row.status.name().to_owned(),
-            row.holdings
-                .iter()
-                .map(|h| h.class.as_str())
-                .collect::<Vec<_>>()
-                .join(" "),
-            row.shares.to_string(),
-            row.paid_in.to_string(),
-            row.outstanding.to_string(),
-            row.to_repay.to_string(),
-            date(row.entered_on),
-            date(row.exited_on),
-        ]
-    });
-    let mut out = String::new();
-    if as_csv {
-        let _ = writeln!(out, "{}", HEADER.join(","));
-        for cells in rows {
-            let cells: Vec<String> = cells.iter().map(|c| csv_field(c)).collect();
-            let _ = writeln!(out, "{}", cells.join(","));
-        }
-    } else {
-        let _ = writeln!(
-            out,
-            "register as of {as_of} (amounts in {})",
-            register.currency
-        );
-        // Widths, negative for left-aligned text.
-        const WIDTHS: [i32; 10] = [6, -24, -10, -20, 6, 12, 12, 12, -10, -10];
-        let line = |cells: &[String]| {
-            let padded: Vec<String> = cells
-                .iter()
-                .zip(WIDTHS)
-                .map(|(cell, w)| match w {
-                    w if w < 0 => format!("{cell:<width$}", width = w.unsigned_abs() as usize),
-                    w => format!("{cell:>width$}", width = w as usize),
-                })
-                .collect();
-            padded.join("  ").trim_end().to_owned()
-        };
-        let _ = writeln!(out, "{}", line(&HEADER.map(|h| h.replace('_', " "))));
-        for cells in rows {
-            let _ = writeln!(out, "{}", line(&cells));
-        }
-    }
-    crate::print(&out)?;
-    Ok(Outcome::Ok)
-}
-
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_owned()
-    }
-}
-
-fn roll(ledger: &Ledger, as_of: NaiveDate, as_json: bool) -> Result<Outcome> {
-    let roll = ledger.roll(as_of)?;
-    if as_json {
-        return json(&roll);
-    }
-    let mut out = format!(
-        "voting roll at {as_of} ({}): {} voters\n",
-        roll.rule,
-        roll.voters.len()
-    );
-    for voter in &roll.voters {
-        let _ = writeln!(
-            out,
-            "{:>6}  {:<24} {:<12} {:>18}{}",
-            voter.member,
-            voter.name,
-            voter.college.as_ref().map(ClassId::as_str).unwrap_or(""),
-            voter.weight,
-            voter
-                .representative
-                .as_ref()
-                .map(|r| format!("  (represented by {r})"))
-                .unwrap_or_default()
-        );
-    }
-    let _ = writeln!(out, "total weight {}", roll.total_weight);
-    crate::print(&out)?;
-    Ok(Outcome::Ok)
-}
-
-fn statement(
-    ledger: &Ledger,
-    member: MemberNumber,
-    as_of: NaiveDate,
-    as_json: bool,
-) -> Result<Outcome> {
-    let Some(statement) = ledger.statement(member, as_of) else {
-        bail!("there is no member {member}");
-    };
-    if as_json {
-        return json(&statement);
-    }
-    let mut out = format!(
-        "statement of member {member} `{}` as of {as_of}\n",
-        statement.name
-    );
-    for line in &statement.lines {
-        let postings: Vec<String> = line
-            .postings
-            .iter()
-            .map(|p| format!("{} {:?} {}", p.account, p.side, p.amount).to_lowercase())
-            .collect();
-        let _ = writeln!(
-            out,
-            "{}  {:<5} {:<20} {}",
-            line.on,
-            line.txn.to_string(),
-            line.what,
-            postings.join("; ")
-        );
-    }
-    for (account, balance) in &statement.balances {
-        let _ = writeln!(out, "balance {account}: {balance}");
-    }
-    crate::print(&out)?;
-    Ok(Outcome::Ok)
-}
-
-fn balances(ledger: &Ledger, as_of: NaiveDate, as_json: bool) -> Result<Outcome> {
-    let balances = ledger.balances(as_of);
-    if as_json {
-        return json(&balances);
-    }
-    let mut out = format!("balances as of {as_of}\n");
-    for (account, balance) in &balances.accounts {
-        let _ = writeln!(out, "{:<26} {:>14}", account.as_str(), balance);
-    }
-    let _ = writeln!(out, "debits minus credits: {}", balances.imbalance);
-    crate::print(&out)?;
-    Ok(Outcome::Ok)
-}
-
-fn verify(journal: &StoreJournal, ledger: &Ledger) -> Result<Outcome> {
-    let stream = StreamId::new(andel::ledger::LEDGER_STREAM)?;
-    let entries = journal.run(journal.store().read(&stream, 0..u64::MAX))?;
-    if let Err(err) = andel::journal::verify(&entries) {
-        eprintln!("invalid: {err}");
-        return Ok(Outcome::Invalid);
-    }
-    let members = ledger.register(NaiveDate::MAX).rows.len();
-    let imbalance = ledger.books().imbalance();
-    if !imbalance.is_zero() {
-        eprintln!("invalid: the books are out of balance by {imbalance}");
-        return Ok(Outcome::Invalid);
-    }
-    crate::print(&format!(
-        "ok: {} entries verify, every event replays under the ledger's rules, the books balance; {members} members\n",
-        entries.len()
-    ))?;
-    Ok(Outcome::Ok)
 }

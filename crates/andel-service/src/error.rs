@@ -1,0 +1,105 @@
+//! What a use case answers when it cannot do what was asked: one error, whose message
+//! names the input that was wrong.
+
+use andel_decisions::{
+    CiteError, DelegationError, ElectorateError, ProposalError, SecretBallotError,
+};
+use andel_journal::{NameError, StoreError, StoredError, TenantId};
+use andel_ledger::{MoneyError, StoredLedgerError, import::ImportError};
+use andel_store::OpenError;
+
+/// The commands that write a co-op's first entries, for errors about what is missing.
+pub(crate) const STARTERS: &str =
+    "`andel ledger init`, `andel decide create` or `andel journal append` (or `import`)";
+
+/// Why a use case could not do what was asked.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ServiceError {
+    /// The database file does not exist, and the use case may not create it.
+    #[error("there is no database at {location}; {STARTERS} creates one")]
+    NoDatabase {
+        /// Where it was looked for.
+        location: String,
+    },
+    /// The tenant holds no entries, and the use case may not start it.
+    #[error("there is no tenant `{tenant}` in {location}{}", tenants(.known))]
+    NoTenant {
+        /// The tenant asked for.
+        tenant: TenantId,
+        /// The database (without password).
+        location: String,
+        /// The tenants the database holds.
+        known: Vec<TenantId>,
+    },
+    /// No proposal has this id.
+    #[error("there is no proposal `{id}` in {place}{}", proposals(.known))]
+    NoProposal {
+        /// The id asked for.
+        id: String,
+        /// The tenant and database.
+        place: String,
+        /// The proposals the tenant holds.
+        known: Vec<String>,
+    },
+    /// The id cannot name a proposal's stream.
+    #[error("`{id}` cannot name a proposal: {source}")]
+    ProposalId {
+        /// The id given.
+        id: String,
+        /// Why not.
+        source: NameError,
+    },
+    /// The use case refuses what was asked: the message says why.
+    #[error("{0}")]
+    Refused(String),
+    /// The database could not be opened.
+    #[error(transparent)]
+    Open(#[from] OpenError),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The ledger refused the command, or could not be read.
+    #[error(transparent)]
+    Ledger(#[from] StoredLedgerError),
+    /// The ledger's roll could not be taken.
+    #[error(transparent)]
+    Roll(#[from] MoneyError),
+    /// A members import was refused.
+    #[error(transparent)]
+    Import(#[from] ImportError),
+    /// The proposal refused the command, or could not be read.
+    #[error(transparent)]
+    Proposal(#[from] StoredError<ProposalError, ProposalError>),
+    /// The delegations refused the command, or could not be read.
+    #[error(transparent)]
+    Delegations(#[from] StoredError<DelegationError, std::convert::Infallible>),
+    /// A secret ballot could not be cast, closed or published.
+    #[error(transparent)]
+    Secret(#[from] SecretBallotError),
+    /// The roll does not form an electorate.
+    #[error(transparent)]
+    Electorate(#[from] ElectorateError),
+    /// The outcome cannot be cited.
+    #[error(transparent)]
+    Cite(#[from] CiteError),
+    /// A name (a stream, a tenant) is not valid.
+    #[error(transparent)]
+    Name(#[from] NameError),
+}
+
+fn tenants(known: &[TenantId]) -> String {
+    if known.is_empty() {
+        return format!(": it holds no tenant yet; {STARTERS} starts one");
+    }
+    let names: Vec<String> = known.iter().map(|t| format!("`{t}`")).collect();
+    format!("; its tenants are {}", names.join(", "))
+}
+
+fn proposals(known: &[String]) -> String {
+    if known.is_empty() {
+        return ", nor any other; `andel decide create` drafts one".to_owned();
+    }
+    let names: Vec<String> = known.iter().map(|id| format!("`{id}`")).collect();
+    format!("; its proposals are {}", names.join(", "))
+}

@@ -1,0 +1,142 @@
+//! The membership ledger's use cases: read the ledger, record a command, import a
+//! register, check the books, and take the roll as an electorate.
+
+use andel_decisions::{Electorate, ElectorateError, Voter, VoterId};
+use andel_journal::{AuthorId, StreamId, Timestamp, VerifyError, verify};
+use andel_ledger::{
+    Command, Event, LEDGER_STREAM, Ledger, StoredLedger, VotingRoll, import, open_ledger,
+};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::{Coop, ServiceError};
+
+/// The co-op's ledger, replayed once from its stream: read it, or record commands.
+pub struct Membership {
+    stored: StoredLedger,
+}
+
+/// What checking the ledger found.
+#[derive(Debug)]
+pub struct LedgerCheck {
+    /// Entries in the ledger's stream.
+    pub entries: usize,
+    /// Why the stream's hash chain does not verify, if it does not.
+    pub broken: Option<VerifyError>,
+    /// Debits minus credits over every account: zero in balanced books.
+    pub imbalance: Decimal,
+    /// Members in the register, current and former.
+    pub members: usize,
+}
+
+impl Coop {
+    /// The ledger, replayed from its stream (every event checked under the ledger's
+    /// rules).
+    ///
+    /// # Errors
+    ///
+    /// A store failure, or a stream that does not replay.
+    pub async fn membership(&self) -> Result<Membership, ServiceError> {
+        Ok(Membership {
+            stored: open_ledger(self.journal().clone()).await?,
+        })
+    }
+
+    /// Verifies the ledger stream's hash chain, and the books of `membership` (which
+    /// replayed every event under the ledger's rules when it was read).
+    ///
+    /// # Errors
+    ///
+    /// A store failure.
+    pub async fn check_ledger(&self, membership: &Membership) -> Result<LedgerCheck, ServiceError> {
+        let stream = StreamId::new(LEDGER_STREAM)?;
+        let entries = self.journal().read(&stream, 0..u64::MAX).await?;
+        let ledger = membership.ledger();
+        Ok(LedgerCheck {
+            entries: entries.len(),
+            broken: verify(&entries).err(),
+            imbalance: ledger.books().imbalance(),
+            members: ledger.register(NaiveDate::MAX).rows.len(),
+        })
+    }
+}
+
+impl Membership {
+    /// The ledger as it stands.
+    pub fn ledger(&self) -> &Ledger {
+        self.stored.state()
+    }
+
+    /// Decides `command` as of `on` and records its events (none when it was already
+    /// done, such as a payment under a key already recorded). Another writer's entries
+    /// are caught up with and the command decided again.
+    ///
+    /// # Errors
+    ///
+    /// The ledger's refusal, or a store failure.
+    pub async fn record(
+        &mut self,
+        command: Command,
+        on: NaiveDate,
+        recorded_at: Timestamp,
+        by: Option<AuthorId>,
+    ) -> Result<Vec<Event>, ServiceError> {
+        Ok(self.stored.execute(command, on, recorded_at, by).await?)
+    }
+
+    /// Plans an import of members from a spreadsheet (CSV) and, unless `dry_run`,
+    /// records it: every row or none.
+    ///
+    /// # Errors
+    ///
+    /// A row the import refuses (naming its line), the ledger's refusal, or a store
+    /// failure.
+    pub async fn import(
+        &mut self,
+        csv: &str,
+        dry_run: bool,
+        recorded_at: Timestamp,
+        by: Option<AuthorId>,
+    ) -> Result<import::Plan, ServiceError> {
+        let plan = import::plan(self.ledger(), csv)?;
+        if !dry_run {
+            self.stored
+                .execute_all(&plan.commands, recorded_at, by)
+                .await?;
+        }
+        Ok(plan)
+    }
+
+    /// The voting roll at `as_of` as the electorate of a decision.
+    ///
+    /// # Errors
+    ///
+    /// A roll that cannot be weighed.
+    pub fn electorate(&self, as_of: NaiveDate) -> Result<Electorate, ServiceError> {
+        Ok(electorate(&self.ledger().roll(as_of)?)?)
+    }
+}
+
+/// The voting roll of the ledger as the electorate of a decision: each voter by member
+/// number, with their weight and college. The two domain crates share no types; this is
+/// the typed way between them inside one process (`andel ledger roll --json` and
+/// [`Electorate::from_roll_json`] are the way between two processes).
+///
+/// # Errors
+///
+/// A roll whose voters do not form an electorate (a weight that is not positive, a
+/// member listed twice): a roll from [`Ledger::roll`] never does.
+pub fn electorate(roll: &VotingRoll) -> Result<Electorate, ElectorateError> {
+    let voters = roll
+        .voters
+        .iter()
+        .map(|voter| {
+            Ok(Voter {
+                id: VoterId::new(&voter.member.to_string())?,
+                weight: voter.weight,
+                class: voter.college.as_ref().map(|c| c.as_str().to_owned()),
+            })
+        })
+        .collect::<Result<Vec<_>, ElectorateError>>()?;
+    Electorate::new(voters)
+}
