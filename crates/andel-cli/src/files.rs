@@ -180,6 +180,17 @@ fn replace<T>(
     Ok(value)
 }
 
+/// The largest input file any command reads whole (statutes, specs, rolls, members,
+/// citations): far above what a co-op writes, low enough that a wrong file is refused
+/// before it is read.
+pub(crate) const MAX_INPUT: u64 = 64 << 20;
+
+/// Reads a text file the user named, refusing one larger than [`MAX_INPUT`] bytes
+/// before reading it.
+pub(crate) fn read_input(path: &Path) -> Result<String> {
+    read_text(path, MAX_INPUT)
+}
+
 /// Reads a text file the user named, refusing one larger than `max` bytes before
 /// reading it.
 pub(crate) fn read_text(path: &Path, max: u64) -> Result<String> {

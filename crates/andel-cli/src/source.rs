@@ -82,11 +82,30 @@ impl StoreArg {
     }
 }
 
-/// The tenant a command names when `--tenant` is not given.
-pub(crate) fn tenant_or_default(tenant: Option<TenantId>) -> Result<TenantId> {
-    match tenant {
-        Some(tenant) => Ok(tenant),
-        None => Ok(TenantId::new(DEFAULT_TENANT)?),
+/// `--store` and `--tenant` for the commands that work on one co-op's database
+/// (`andel ledger`, `andel decide`), given before or after the subcommand.
+#[derive(Debug, clap::Args)]
+pub(crate) struct CoopArg {
+    /// The database: `sqlite:PATH` or `postgres://USER@HOST/DATABASE`.
+    #[arg(long, value_name = "LOCATION", global = true)]
+    store: Option<Location>,
+    /// The tenant (organisation) [default: default].
+    #[arg(long, value_name = "NAME", global = true)]
+    tenant: Option<TenantId>,
+}
+
+impl CoopArg {
+    /// Opens the co-op's database for `command` (named in the error when `--store` is
+    /// missing).
+    pub(crate) fn open(self, command: &str, create: Create) -> Result<StoreJournal> {
+        let Some(location) = self.store else {
+            anyhow::bail!("`{command}` needs --store sqlite:PATH or --store postgres://…");
+        };
+        let tenant = match self.tenant {
+            Some(tenant) => tenant,
+            None => TenantId::new(DEFAULT_TENANT)?,
+        };
+        StoreJournal::open(location, tenant, create)
     }
 }
 

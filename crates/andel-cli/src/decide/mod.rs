@@ -2,38 +2,33 @@
 //! shell. Each subcommand parses its arguments, calls one use case of `andel-service`
 //! and prints what it answered (`show`).
 
+mod args;
 mod export;
 mod show;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use andel::decisions::{
-    Choice, Command as ProposalCommand, Delegation, DelegationCommand, Electorate, Mark, Receipt,
-    Spec, VoterId,
+    Command as ProposalCommand, Delegation, DelegationCommand, Electorate, Mark, Receipt, Spec,
+    VoterId,
 };
-use andel::journal::{AuthorId, Digest, TenantId, Timestamp};
+use andel::journal::{AuthorId, Timestamp};
 use andel::service::{BallotPaper, Cast, Coop};
-use andel::store::Location;
 use anyhow::{Context, Result, bail};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 
 use crate::Outcome as Exit;
-use crate::source::{Create, StoreJournal, tenant_or_default};
+use crate::source::{CoopArg, Create};
 
-/// The largest spec or roll file read.
-const MAX_FILE: u64 = 64 << 20;
+use args::{ListFormat, Sub};
 
 /// Decide proposals: create, open, vote, delegate, close, result, verify.
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
     #[command(subcommand)]
     command: Sub,
-    /// The database: `sqlite:PATH` or `postgres://USER@HOST/DATABASE`.
-    #[arg(long, value_name = "LOCATION", global = true)]
-    store: Option<Location>,
-    /// The tenant (organisation) [default: default].
-    #[arg(long, value_name = "NAME", global = true)]
-    tenant: Option<TenantId>,
+    #[command(flatten)]
+    coop: CoopArg,
     /// The time of the action, RFC 3339 [default: now].
     #[arg(long, value_name = "TIME", global = true, value_parser = crate::args::time)]
     at: Option<DateTime<Utc>>,
@@ -42,230 +37,10 @@ pub(crate) struct Args {
     by: Option<AuthorId>,
 }
 
-#[derive(Debug, clap::Subcommand)]
-enum Sub {
-    /// Draft a proposal from a spec file (TOML; see the book's Decisions chapter).
-    Create {
-        /// The proposal's id, such as `agm-2027-3` (its stream is `decision.ID`).
-        id: String,
-        /// The spec file.
-        #[arg(long)]
-        spec: PathBuf,
-    },
-    /// Fix a draft for voting at its opening time.
-    Schedule {
-        /// The proposal.
-        id: String,
-    },
-    /// Withdraw a proposal before it opens.
-    Withdraw {
-        /// The proposal.
-        id: String,
-        /// Why.
-        #[arg(long)]
-        reason: String,
-    },
-    /// Open voting, with the electorate from a roll file or from this tenant's ledger.
-    Open {
-        /// The proposal.
-        id: String,
-        /// A voting roll (JSON, as `andel ledger roll --json` writes).
-        #[arg(
-            long,
-            conflicts_with = "from_ledger",
-            required_unless_present = "from_ledger"
-        )]
-        roll: Option<PathBuf>,
-        /// Take the roll from the ledger in the same store and tenant.
-        #[arg(long)]
-        from_ledger: bool,
-        /// The ledger roll's record date [default: the day of --at].
-        #[arg(long, requires = "from_ledger", value_parser = crate::args::date)]
-        as_of: Option<NaiveDate>,
-    },
-    /// Vote yes, no, abstain or block (consent), for yourself or as someone's proxy.
-    Vote {
-        /// The proposal.
-        id: String,
-        /// Who votes.
-        voter: VoterId,
-        /// yes, no, abstain or block.
-        #[arg(value_enum)]
-        choice: ChoiceArg,
-        /// Why.
-        #[arg(long)]
-        reason: Option<String>,
-        /// Vote as the proxy of this member.
-        #[arg(long, value_name = "MEMBER")]
-        proxy_for: Option<VoterId>,
-    },
-    /// Rank candidates in an election: indexes from 0, most preferred first (`2,0,1`).
-    Rank {
-        /// The proposal.
-        id: String,
-        /// Who votes.
-        voter: VoterId,
-        /// The ranking; empty for a blank vote.
-        #[arg(value_delimiter = ',', num_args = 0..)]
-        ranking: Vec<u16>,
-        /// Rank as the proxy of this member.
-        #[arg(long, value_name = "MEMBER")]
-        proxy_for: Option<VoterId>,
-    },
-    /// Approve projects in a participatory budget: indexes from 0 (`0,2`).
-    Approve {
-        /// The proposal.
-        id: String,
-        /// Who votes.
-        voter: VoterId,
-        /// The projects; empty to approve none.
-        #[arg(value_delimiter = ',', num_args = 0..)]
-        projects: Vec<u16>,
-        /// Approve as the proxy of this member.
-        #[arg(long, value_name = "MEMBER")]
-        proxy_for: Option<VoterId>,
-    },
-    /// A member gives their proxy for this proposal.
-    Proxy {
-        /// The proposal.
-        id: String,
-        /// Who gives it.
-        #[arg(long)]
-        member: VoterId,
-        /// Who holds it.
-        #[arg(long)]
-        holder: VoterId,
-    },
-    /// Move the deadline later.
-    Extend {
-        /// The proposal.
-        id: String,
-        /// The new closing time.
-        #[arg(long, value_parser = crate::args::time)]
-        closes_at: DateTime<Utc>,
-    },
-    /// Close and decide, following the delegations in force now.
-    Close {
-        /// The proposal.
-        id: String,
-    },
-    /// Delegate your vote to another member (for all proposals, or by topic).
-    Delegate {
-        /// Who delegates.
-        from: VoterId,
-        /// To whom.
-        to: VoterId,
-        /// Only for proposals with this tag (repeatable).
-        #[arg(long = "topic")]
-        topics: Vec<String>,
-        /// Until when.
-        #[arg(long, value_parser = crate::args::time)]
-        until: Option<DateTime<Utc>>,
-    },
-    /// Revoke your delegations (on these topics, or all).
-    Revoke {
-        /// Who revokes.
-        from: VoterId,
-        /// Only on this topic (repeatable).
-        #[arg(long = "topic")]
-        topics: Vec<String>,
-    },
-    /// The outcome once closed, as text or JSON; while open, the count so far where the
-    /// proposal's visibility allows it (`live`, or `after-voting` with --viewer).
-    Result {
-        /// The proposal.
-        id: String,
-        /// Who asks, for a proposal whose count is shown to those who have voted.
-        #[arg(long, value_name = "MEMBER")]
-        viewer: Option<VoterId>,
-        /// As JSON.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Print a citation of the proposal's outcome (JSON): its `Closed` entry with a Merkle
-    /// inclusion proof under the stream's root, for later acts to rest on.
-    Cite {
-        /// The proposal.
-        id: String,
-    },
-    /// Check a citation (no database needed): exit 1 unless it holds, and, with --root,
-    /// unless it is under that root.
-    CheckCitation {
-        /// The citation file.
-        file: PathBuf,
-        /// The root the checker trusts (hex), such as one `andel journal root` printed.
-        #[arg(long)]
-        root: Option<Digest>,
-    },
-    /// Verify the proposal's journal and recount its ballots (a secret ballot's published
-    /// list) against its outcome.
-    Verify {
-        /// The proposal.
-        id: String,
-    },
-    /// Print a closed secret ballot's published list: as published (`list`, whose SHA-256
-    /// the outcome holds), or for `andel tally` (`csv` for motions and elections,
-    /// `pabulib` for budgets).
-    PublishBallots {
-        /// The proposal.
-        id: String,
-        /// The format.
-        #[arg(long, value_enum, default_value = "list")]
-        format: ListFormat,
-    },
-    /// Who took part, one voter per line. A secret ballot's list is withheld (exit 1)
-    /// while fewer than 3 voters have taken part.
-    Participation {
-        /// The proposal.
-        id: String,
-    },
-    /// Find your secret ballot by its receipt: exit 1 unless it is in the box (and, once
-    /// closed, in the published list).
-    CheckReceipt {
-        /// The proposal.
-        id: String,
-        /// The receipt you were shown when you voted.
-        code: Receipt,
-    },
-}
-
-/// How `publish-ballots` writes the list.
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-enum ListFormat {
-    /// As published: the text whose SHA-256 the outcome holds.
-    List,
-    /// A CSV of weighted ballots that `andel tally` counts (motions and elections).
-    Csv,
-    /// A Pabulib file that `andel tally` counts (participatory budgets).
-    Pabulib,
-}
-
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-enum ChoiceArg {
-    Yes,
-    No,
-    Abstain,
-    Block,
-}
-
-impl From<ChoiceArg> for Choice {
-    fn from(choice: ChoiceArg) -> Choice {
-        match choice {
-            ChoiceArg::Yes => Choice::Yes,
-            ChoiceArg::No => Choice::No,
-            ChoiceArg::Abstain => Choice::Abstain,
-            ChoiceArg::Block => Choice::Block,
-        }
-    }
-}
-
 pub(crate) fn run(args: Args) -> Result<Exit> {
     if let Sub::CheckCitation { file, root } = &args.command {
-        return show::check_citation(&read(file)?, file, root.as_ref());
+        return show::check_citation(&crate::files::read_input(file)?, file, root.as_ref());
     }
-    let Some(location) = args.store else {
-        bail!("`andel decide` needs --store sqlite:PATH or --store postgres://…");
-    };
     // Files are read before the database is opened: a bad one leaves nothing behind.
     let spec = match &args.command {
         Sub::Create { spec, .. } => Some(read_spec(spec)?),
@@ -276,7 +51,7 @@ pub(crate) fn run(args: Args) -> Result<Exit> {
     } else {
         Create::Refused
     };
-    let journal = StoreJournal::open(location, tenant_or_default(args.tenant)?, create)?;
+    let journal = args.coop.open("andel decide", create)?;
     let when = When {
         at: args.at.unwrap_or_else(Utc::now),
         recorded_at: Timestamp::new(Utc::now()).context("the clock is off")?,
@@ -344,7 +119,7 @@ async fn execute(coop: &Coop, command: Sub, spec: Option<Spec>, when: When) -> R
             id, roll, as_of, ..
         } => {
             let electorate = match roll {
-                Some(file) => Electorate::from_roll_json(&read(&file)?)
+                Some(file) => Electorate::from_roll_json(&crate::files::read_input(&file)?)
                     .with_context(|| format!("in {}", file.display()))?,
                 None => coop
                     .membership()
@@ -470,10 +245,6 @@ enum Show {
 
 /// A proposal spec file: TOML with the fields of `Spec`, unknown keys refused.
 fn read_spec(path: &Path) -> Result<Spec> {
-    toml::from_str(&read(path)?)
+    toml::from_str(&crate::files::read_input(path)?)
         .with_context(|| format!("{} is not a proposal spec", path.display()))
-}
-
-fn read(path: &Path) -> Result<String> {
-    crate::files::read_text(path, MAX_FILE)
 }
