@@ -183,10 +183,10 @@ pub(crate) fn run(args: &Args) -> Result<Outcome> {
     let (proof, root) = journal::prove(&journal, &members, 0, None)?;
     println!(
         "  inclusion proof: entry 0 of {} with {} sibling hashes",
-        proof.proof.tree_size(),
-        proof.proof.path().len()
+        proof.proof().tree_size(),
+        proof.proof().path().len()
     );
-    journal::check_inclusion(&proof, &root, None)?;
+    proof.check(&root, None)?;
     println!("  checked against root {root}: it holds");
 
     step(

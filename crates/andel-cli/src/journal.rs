@@ -1,23 +1,22 @@
 //! `andel journal …`: append to, verify, redact and prove journal files.
 
 use std::collections::HashMap;
-use std::io::Read;
+
 use std::path::{Path, PathBuf};
 
 use andel::journal::file::FileError;
-use andel::journal::merkle::{ConsistencyProof, Frontier, InclusionProof, MerkleTree};
+use andel::journal::merkle::{
+    ConsistencyDocument, Frontier, InclusionDocument, MAX_DOCUMENT_BYTES, MerkleTree,
+};
 use andel::journal::{
     AuthorId, Digest, Draft, Entry, Kind, Payload, Redaction, StreamHead, StreamId, Summary,
     Timestamp,
 };
 use anyhow::{Context, Result, anyhow, bail};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::source::{Create, Invalid, Journal, JournalArg, StoreArg};
 use crate::{Outcome, files, transfer};
-
-/// The largest proof file `check-proof` reads.
-const MAX_PROOF_BYTES: u64 = 1 << 20;
 
 #[derive(Debug, clap::Subcommand)]
 pub(crate) enum Command {
@@ -220,20 +219,21 @@ pub(crate) fn run(command: Command) -> Result<Outcome> {
             size,
         } => {
             let (proof, root) = prove(&journal.open(Create::Refused)?, &stream, seq, size)?;
-            crate::print(&format!("{}\n", serde_json::to_string_pretty(&proof)?))?;
-            eprintln!("root {root} (size {})", proof.proof.tree_size());
+            crate::print(&format!("{}\n", proof.to_json()))?;
+            eprintln!("root {root} (size {})", proof.proof().tree_size());
             Ok(Outcome::Ok)
         }
         Command::CheckProof { proof, root, size } => {
-            let proof: InclusionProofFile = read_proof(&proof)?;
-            Ok(match check_inclusion(&proof, &root, size) {
+            let proof = InclusionDocument::from_json(&read_proof(&proof)?)
+                .with_context(|| format!("`{}` is not a proof file", proof.display()))?;
+            Ok(match proof.check(&root, size) {
                 Ok(()) if size.is_some() => {
                     println!(
                         "ok: `{}` seq {} is entry {} of the {} whose root is {root}",
-                        proof.stream,
-                        proof.seq,
-                        proof.proof.leaf_index(),
-                        plural(proof.proof.tree_size(), "entry", "entries"),
+                        proof.stream(),
+                        proof.seq(),
+                        proof.proof().leaf_index(),
+                        plural(proof.proof().tree_size(), "entry", "entries"),
                     );
                     Outcome::Ok
                 }
@@ -243,10 +243,10 @@ pub(crate) fn run(command: Command) -> Result<Outcome> {
                 Ok(()) => {
                     println!(
                         "ok: `{}` seq {} is in the tree whose root is {root}; the proof claims it is entry {} of {} (give --size to check that)",
-                        proof.stream,
-                        proof.seq,
-                        proof.proof.leaf_index(),
-                        plural(proof.proof.tree_size(), "entry", "entries"),
+                        proof.stream(),
+                        proof.seq(),
+                        proof.proof().leaf_index(),
+                        plural(proof.proof().tree_size(), "entry", "entries"),
                     );
                     Outcome::Ok
                 }
@@ -268,10 +268,10 @@ pub(crate) fn run(command: Command) -> Result<Outcome> {
                 old_size,
                 new_size,
             )?;
-            crate::print(&format!("{}\n", serde_json::to_string_pretty(&proof)?))?;
+            crate::print(&format!("{}\n", proof.to_json()))?;
             eprintln!(
                 "old root {old_root} (size {old_size})\nnew root {new_root} (size {})",
-                proof.proof.new_size()
+                proof.proof().new_size()
             );
             Ok(Outcome::Ok)
         }
@@ -280,15 +280,15 @@ pub(crate) fn run(command: Command) -> Result<Outcome> {
             old_root,
             new_root,
         } => {
-            let proof: ConsistencyProofFile = read_proof(&proof)?;
-            check_format(&proof.format, CONSISTENCY_FORMAT)?;
-            Ok(match proof.proof.verify(&old_root, &new_root) {
+            let proof = ConsistencyDocument::from_json(&read_proof(&proof)?)
+                .with_context(|| format!("`{}` is not a proof file", proof.display()))?;
+            Ok(match proof.check(&old_root, &new_root) {
                 Ok(()) => {
                     println!(
                         "ok: `{}` at size {} only appended to its first {}",
-                        proof.stream,
-                        proof.proof.new_size(),
-                        plural(proof.proof.old_size(), "entry", "entries")
+                        proof.stream(),
+                        proof.proof().new_size(),
+                        plural(proof.proof().old_size(), "entry", "entries")
                     );
                     Outcome::Ok
                 }
@@ -507,38 +507,13 @@ fn stream_hashes(journal: &Journal, stream: Option<&StreamId>) -> Result<(Stream
     Ok((stream, tree))
 }
 
-const INCLUSION_FORMAT: &str = "andel.inclusion-proof.v1";
-const CONSISTENCY_FORMAT: &str = "andel.consistency-proof.v1";
-
-/// An inclusion proof as `prove` writes it.
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct InclusionProofFile {
-    pub(crate) format: String,
-    pub(crate) stream: StreamId,
-    pub(crate) seq: u64,
-    pub(crate) entry_hash: Digest,
-    #[serde(flatten)]
-    pub(crate) proof: InclusionProof,
-}
-
-/// A consistency proof as `consistency` writes it.
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct ConsistencyProofFile {
-    pub(crate) format: String,
-    pub(crate) stream: StreamId,
-    #[serde(flatten)]
-    pub(crate) proof: ConsistencyProof,
-}
-
 /// Proves that `stream` seq `seq` is in the stream's tree of `size` entries.
 pub(crate) fn prove(
     journal: &Journal,
     stream: &StreamId,
     seq: u64,
     size: Option<u64>,
-) -> Result<(InclusionProofFile, Digest)> {
+) -> Result<(InclusionDocument, Digest)> {
     let mut tree = MerkleTree::default();
     let mut entry_hash = None;
     journal
@@ -557,40 +532,9 @@ pub(crate) fn prove(
     let proof = tree.inclusion_proof(seq, size)?;
     let root = tree.root_at(size)?;
     Ok((
-        InclusionProofFile {
-            format: INCLUSION_FORMAT.into(),
-            stream: stream.clone(),
-            seq,
-            entry_hash,
-            proof,
-        },
+        InclusionDocument::new(stream.clone(), seq, entry_hash, proof),
         root,
     ))
-}
-
-/// Checks an inclusion proof file against `root`, published for a tree of `size` entries
-/// if the size is known.
-pub(crate) fn check_inclusion(
-    proof: &InclusionProofFile,
-    root: &Digest,
-    size: Option<u64>,
-) -> Result<()> {
-    check_format(&proof.format, INCLUSION_FORMAT)?;
-    if let Some(size) = size.filter(|size| *size != proof.proof.tree_size()) {
-        bail!(
-            "the proof is for a tree of {}, the root for one of {size}",
-            plural(proof.proof.tree_size(), "entry", "entries")
-        );
-    }
-    if proof.proof.leaf_index() != proof.seq {
-        bail!(
-            "the proof is for leaf {} but names seq {}",
-            proof.proof.leaf_index(),
-            proof.seq
-        );
-    }
-    proof.proof.verify(&proof.entry_hash, root)?;
-    Ok(())
 }
 
 /// Proves that `stream` at `new_size` only appended to its first `old_size` entries.
@@ -599,42 +543,16 @@ fn consistency(
     stream: Option<&StreamId>,
     old_size: u64,
     new_size: Option<u64>,
-) -> Result<(ConsistencyProofFile, Digest, Digest)> {
+) -> Result<(ConsistencyDocument, Digest, Digest)> {
     let (stream, tree) = stream_hashes(journal, stream)?;
     let new_size = new_size.unwrap_or(tree.size());
     let proof = tree.consistency_proof(old_size, new_size)?;
     let old_root = tree.root_at(old_size)?;
     let new_root = tree.root_at(new_size)?;
-    Ok((
-        ConsistencyProofFile {
-            format: CONSISTENCY_FORMAT.into(),
-            stream,
-            proof,
-        },
-        old_root,
-        new_root,
-    ))
+    Ok((ConsistencyDocument::new(stream, proof), old_root, new_root))
 }
 
-fn check_format(found: &str, expected: &str) -> Result<()> {
-    if found != expected {
-        bail!("the proof's format is `{found}`, expected `{expected}`");
-    }
-    Ok(())
-}
-
-fn read_proof<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T> {
-    let file =
-        std::fs::File::open(path).with_context(|| format!("cannot open `{}`", path.display()))?;
-    let mut text = String::new();
-    file.take(MAX_PROOF_BYTES + 1)
-        .read_to_string(&mut text)
-        .with_context(|| format!("cannot read `{}`", path.display()))?;
-    if text.len() as u64 > MAX_PROOF_BYTES {
-        bail!(
-            "`{}` is larger than {MAX_PROOF_BYTES} bytes: not a proof",
-            path.display()
-        );
-    }
-    serde_json::from_str(&text).with_context(|| format!("`{}` is not a proof file", path.display()))
+/// Reads a proof document's text, refusing a file too large to be one before reading it.
+fn read_proof(path: &Path) -> Result<String> {
+    files::read_text(path, MAX_DOCUMENT_BYTES as u64)
 }

@@ -39,6 +39,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod document;
 mod error;
 mod frontier;
 mod hash;
@@ -48,6 +49,10 @@ mod tree;
 #[cfg(test)]
 mod tests;
 
+pub use document::{
+    CONSISTENCY_FORMAT, ConsistencyDocument, DocumentError, INCLUSION_FORMAT, InclusionDocument,
+    MAX_DOCUMENT_BYTES,
+};
 pub use error::{MerkleError, ProofError};
 pub use frontier::Frontier;
 pub use hash::{EMPTY_ROOT, leaf_hash, node_hash};
