@@ -452,13 +452,13 @@ pub(crate) fn root(
         .map_err(|err| unverified(journal, err, "root"))?;
     let stream = pick_stream(stream, &summary)?;
     let frontier = frontiers.remove(&stream).unwrap_or_default();
-    if let Some(size) = size {
-        if frontier.size() < size {
-            bail!(
-                "`{stream}` has {}; cannot take the root of {size}",
-                plural(frontier.size(), "entry", "entries")
-            );
-        }
+    if let Some(size) = size
+        && frontier.size() < size
+    {
+        bail!(
+            "`{stream}` has {}; cannot take the root of {size}",
+            plural(frontier.size(), "entry", "entries")
+        );
     }
     Ok(Root {
         size: frontier.size(),

@@ -430,10 +430,10 @@ impl<'a> Scan<'a> {
                 loop {
                     let key = self.key()?;
                     // Strictly increasing keys: sorted as RFC 8785 sorts, and no duplicate.
-                    if let Some(previous) = &previous {
-                        if previous.encode_utf16().cmp(key.encode_utf16()) != Ordering::Less {
-                            return None;
-                        }
+                    if let Some(previous) = &previous
+                        && previous.encode_utf16().cmp(key.encode_utf16()) != Ordering::Less
+                    {
+                        return None;
                     }
                     self.literal(b":")?;
                     self.value(depth + 1)?;

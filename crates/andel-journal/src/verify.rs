@@ -105,10 +105,10 @@ pub(crate) fn check_continues(
             computed,
         });
     }
-    if let Content::Present { payload, salt } = entry.content() {
-        if commitment(salt, payload) != *entry.commitment() {
-            return Err(Problem::PayloadAltered);
-        }
+    if let Content::Present { payload, salt } = entry.content()
+        && commitment(salt, payload) != *entry.commitment()
+    {
+        return Err(Problem::PayloadAltered);
     }
     if entry.prev() != last_hash {
         return Err(Problem::BrokenLink {

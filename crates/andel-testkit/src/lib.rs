@@ -142,7 +142,7 @@ fn draft(writer: u64, n: u64) -> Draft {
         payload,
         AT.parse().expect("valid time"),
     );
-    if n % 3 == 0 {
+    if n.is_multiple_of(3) {
         draft.by(AuthorId::new(format!("member-{writer}")).expect("valid author"))
     } else {
         draft

@@ -147,10 +147,10 @@ fn console_steps(body: &[(usize, &str)]) -> Vec<Step> {
                 expect: Vec::new(),
             });
             continues = command.ends_with('\\');
-        } else if let Some(step) = steps.last_mut() {
-            if !text.trim().is_empty() {
-                step.expect.push(text.trim_end().to_owned());
-            }
+        } else if let Some(step) = steps.last_mut()
+            && !text.trim().is_empty()
+        {
+            step.expect.push(text.trim_end().to_owned());
         }
     }
     steps

@@ -112,7 +112,7 @@ impl fmt::Display for Receipt {
         for chunk in self.0.chunks(5) {
             let bits = chunk.iter().fold(0u64, |acc, b| acc << 8 | u64::from(*b));
             for i in (0..8).rev() {
-                if !text.is_empty() && (text.len() + 1) % 5 == 0 {
+                if !text.is_empty() && (text.len() + 1).is_multiple_of(5) {
                     text.push('-');
                 }
                 text.push(char::from(ALPHABET[(bits >> (i * 5) & 31) as usize]));

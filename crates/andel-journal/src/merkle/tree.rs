@@ -201,7 +201,7 @@ impl MerkleTree {
             if (width >> level) & 1 == 1 {
                 let span = 1u64 << level;
                 let begin = stop - span;
-                if begin % span != 0 {
+                if !begin.is_multiple_of(span) {
                     return None;
                 }
                 peaks.push(*self.node(level, begin >> level)?);
