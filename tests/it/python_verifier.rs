@@ -67,7 +67,7 @@ fn varied_journal() -> Vec<andel::journal::Entry> {
             .parse()
             .unwrap(),
         );
-        if x % 3 == 0 {
+        if x.is_multiple_of(3) {
             draft = draft.by(AuthorId::new(format!("member-{}", x % 50)).unwrap());
         }
         let entry = head.seal(head.next_seq(), draft).unwrap();

@@ -142,12 +142,12 @@ fn internal_crates_depend_only_downward() {
         };
         let deps = doc.get("dependencies").and_then(|d| d.as_table());
         for dep in deps.into_iter().flat_map(|d| d.keys()) {
-            if let Some(&theirs) = rank.get(dep.as_str()) {
-                if theirs >= own {
-                    wrong.push(format!(
-                        "{name} (rank {own}) depends on {dep} (rank {theirs})"
-                    ));
-                }
+            if let Some(&theirs) = rank.get(dep.as_str())
+                && theirs >= own
+            {
+                wrong.push(format!(
+                    "{name} (rank {own}) depends on {dep} (rank {theirs})"
+                ));
             }
         }
     }

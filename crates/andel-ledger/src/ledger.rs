@@ -250,10 +250,10 @@ impl Ledger {
     /// not balance, post to a closed account or take a holding below zero.
     pub fn apply(&mut self, event: &Event) -> Result<(), ApplyError> {
         let on = event.on();
-        if let Some(latest) = self.latest {
-            if on < latest {
-                return Err(ApplyError::BackDated { on, latest });
-            }
+        if let Some(latest) = self.latest
+            && on < latest
+        {
+            return Err(ApplyError::BackDated { on, latest });
         }
         let statutes = match (&self.statutes, event) {
             (None, Event::StatutesAdopted { statutes, .. }) => {

@@ -150,10 +150,10 @@ impl MemberView {
         if self.admitted_on.is_none() {
             return Status::Applicant;
         }
-        if let Some((_, exit_on)) = self.notice {
-            if date > exit_on {
-                return Status::Exited { on: exit_on };
-            }
+        if let Some((_, exit_on)) = self.notice
+            && date > exit_on
+        {
+            return Status::Exited { on: exit_on };
         }
         if self.effective_since.is_none() {
             return Status::Admitted;

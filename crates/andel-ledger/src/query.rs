@@ -356,13 +356,13 @@ fn weigh_colleges(colleges: &[College], voters: &mut [Voter]) -> Result<Decimal,
             .sum();
         let mut changed = false;
         for (college, slot) in present.iter().zip(fixed.iter_mut()) {
-            if slot.is_none() && !free.is_zero() {
-                if let Some(cap) = college.cap {
-                    if left * college.weight / free > cap {
-                        *slot = Some(cap);
-                        changed = true;
-                    }
-                }
+            if slot.is_none()
+                && !free.is_zero()
+                && let Some(cap) = college.cap
+                && left * college.weight / free > cap
+            {
+                *slot = Some(cap);
+                changed = true;
             }
         }
         if !changed {
