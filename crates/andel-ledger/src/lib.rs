@@ -100,7 +100,7 @@ pub use query::{
 };
 pub use statutes::{
     Admission, CapitalRules, College, DuesRule, Eligibility, ExitRules, FinancialYear,
-    MAX_GRACE_DAYS, MAX_STATUTES_BYTES, MemberClass, Patronage, Period, Persons, Statutes, StatutesError,
-    VotingRule,
+    MAX_GRACE_DAYS, MAX_STATUTES_BYTES, MemberClass, Patronage, Period, Persons, Statutes,
+    StatutesError, VotingRule,
 };
 pub use stored::{LEDGER_STREAM, StoredLedger, StoredLedgerError, open_ledger};

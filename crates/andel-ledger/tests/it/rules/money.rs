@@ -355,7 +355,11 @@ fn a_statement_runs_to_its_date_and_names_transactions_as_the_text_does() {
     );
     let later = ledger.statement(m(1), d("2026-12-31")).unwrap();
     assert_eq!(later.lines.len(), 3, "subscription, payment, dues");
-    assert!(!later.balances.contains_key(&Account::SubscriptionsReceivable));
+    assert!(
+        !later
+            .balances
+            .contains_key(&Account::SubscriptionsReceivable)
+    );
     let json = serde_json::to_value(&later).unwrap();
     assert_eq!(json["lines"][0]["txn"], "T1");
     assert_eq!(
