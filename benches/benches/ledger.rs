@@ -1,14 +1,22 @@
-//! The membership ledger: replaying events, and the register and roll of a large co-op.
+//! The membership ledger: replaying events, opening a ledger from its store, and the
+//! register and roll of a large co-op.
 //!
 //! `cargo bench -p andel-benches --bench ledger`. Goals (issue 5): replay at least 1M
-//! events per second in memory; the roll for 100k members in under 50 ms.
+//! events per second in memory; the roll for 100k members in under 50 ms. Goal (issue
+//! 12): open a co-op's ledger from its store at at least 1M events per second.
 
 // A bench stops on a refusal: that is a bug in the fixture, not a result.
 #![allow(clippy::expect_used, missing_docs)]
 
-use andel::journal::Payload;
-use andel::ledger::{Event, Ledger};
-use andel_benches::{college_statutes, ledger_events, ledger_events_under};
+use std::sync::Arc;
+
+use andel::journal::{
+    Aggregate, Draft, Entry, JournalStore, Kind, MemoryStore, Payload, Salt, StreamHead, StreamId,
+    TenantId,
+};
+use andel::ledger::{Event, LEDGER_STREAM, Ledger, open_ledger};
+use andel::store::SqliteDatabase;
+use andel_benches::{AT, college_statutes, ledger_events, ledger_events_under};
 use chrono::NaiveDate;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
@@ -18,6 +26,18 @@ fn replay(events: &[Event]) -> Ledger {
         ledger.apply(event).expect("the events apply");
     }
     ledger
+}
+
+/// The entries of a ledger stream holding `events`, as `Stored` appends them.
+fn ledger_entries(events: &[Event]) -> Vec<Entry> {
+    let head = StreamHead::new(StreamId::new(LEDGER_STREAM).expect("a name"));
+    let at = AT.parse().expect("a time");
+    let drafts = events.iter().map(|event| {
+        let payload = Payload::new(event).expect("events are JSON");
+        Draft::new(Kind::new(event.kind()).expect("a kind"), payload, at)
+            .with_salt(Salt::from_bytes([7; 32]))
+    });
+    head.seal_all(0, drafts).expect("the entries seal")
 }
 
 fn benches(c: &mut Criterion) {
@@ -50,6 +70,51 @@ fn benches(c: &mut Criterion) {
             ledger
         })
     });
+    let entries = ledger_entries(&events);
+    group.bench_function(
+        "replay from journal entries (decode by kind + apply)",
+        |b| {
+            b.iter_with_large_drop(|| {
+                let mut ledger = Ledger::new();
+                for entry in &entries {
+                    let payload = entry.payload().expect("a payload");
+                    let event = <Ledger as Aggregate>::decode(entry.kind().as_str(), payload)
+                        .expect("an event");
+                    ledger.apply(&event).expect("the events apply");
+                }
+                ledger
+            })
+        },
+    );
+    let rt = tokio::runtime::Runtime::new().expect("a runtime");
+    let memory: Arc<dyn JournalStore> = Arc::new(MemoryStore::new());
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let db = rt
+        .block_on(SqliteDatabase::open(dir.path().join("ledger.db")))
+        .expect("an SQLite database");
+    let sqlite: Arc<dyn JournalStore> = Arc::new(db.store(TenantId::new("bench").expect("a name")));
+    let stream = StreamId::new(LEDGER_STREAM).expect("a name");
+    for chunk in entries.chunks(50_000) {
+        for store in [&memory, &sqlite] {
+            rt.block_on(store.import(&stream, chunk.to_vec()))
+                .expect("the entries import");
+        }
+    }
+    drop(entries);
+    for (name, store) in [
+        ("open_ledger from a MemoryStore", &memory),
+        ("open_ledger from SQLite", &sqlite),
+    ] {
+        group.bench_function(name, |b| {
+            b.iter_with_large_drop(|| {
+                let ledger = rt
+                    .block_on(open_ledger(Arc::clone(store)))
+                    .expect("it opens");
+                assert_eq!(ledger.state().event_count(), events.len() as u64);
+                ledger
+            })
+        });
+    }
     group.throughput(Throughput::Elements(100_000));
     let record_date = NaiveDate::from_ymd_opt(2027, 6, 1).expect("a date");
     group.bench_function("roll, 100k members", |b| {

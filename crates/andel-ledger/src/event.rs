@@ -4,6 +4,10 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+mod decode;
+
+pub(crate) use decode::decode;
+
 use crate::books::Posting;
 use crate::ids::{ClassId, MemberNumber, PaymentKey, TxnId};
 use crate::statutes::Statutes;

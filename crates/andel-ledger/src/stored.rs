@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use andel_journal::{Aggregate, JournalStore, Stored, StoredError, StreamId};
+use andel_journal::{Aggregate, JournalStore, Payload, Stored, StoredError, StreamId};
 use chrono::NaiveDate;
 
 use crate::command::Command;
@@ -36,6 +36,16 @@ impl Aggregate for Ledger {
 
     fn kind(event: &Event) -> &'static str {
         event.kind()
+    }
+
+    /// Reads the payload straight into the event its kind names, without the generic
+    /// tree serde builds for a tagged enum; anything that does not read that way is left
+    /// to `Event`'s own `Deserialize`, which gives the answer and the error.
+    fn decode(kind: &str, payload: &Payload) -> Result<Event, serde_json::Error> {
+        match crate::event::decode(kind, payload.as_str()) {
+            Some(event) => Ok(event),
+            None => payload.decode(),
+        }
     }
 }
 
