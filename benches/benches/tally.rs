@@ -1,6 +1,7 @@
 //! Tally benchmarks: 1M ranked ballots over 10 candidates (IRV, Schulze, Copeland,
 //! Borda), and 100k ballots over 30 candidates for 5 seats (Scottish STV), plus the cost
-//! of grouping the ballots into a profile. Figures go to the book's performance page.
+//! of grouping the ballots into a profile; and the Condorcet methods on 2,000 ballots over
+//! 400 and 1,000 candidates. Figures go to the book's performance page.
 
 // A failed unwrap in a benchmark is a broken benchmark input: stop loudly.
 #![allow(clippy::unwrap_used, missing_docs)]
@@ -8,8 +9,8 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use andel::tally::{CandidateId, Candidates, Method, Options, count};
-use andel_benches::{ballots, ranked_profile};
+use andel::tally::{CandidateId, Candidates, Method, Options, Pairwise, Profile, Ranking, count};
+use andel_benches::{Rng, ballots, ranked_profile};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use rust_decimal::Decimal;
 
@@ -144,8 +145,66 @@ fn blt_500k(c: &mut Criterion) {
     group.finish();
 }
 
+/// `voters` ballots over `n` candidates: one in ten ranks every candidate, one in ten
+/// ranks them two to a rank, the others rank 1 to 15 candidates, drawn uniformly. The
+/// same ballots as `crates/andel-tally/examples/condorcet_scale.rs`, which times once
+/// what is too slow to benchmark.
+fn condorcet_profile(n: usize, voters: usize, seed: u64) -> Profile {
+    let candidates = Candidates::new((0..n).map(|i| format!("Candidate {i}"))).unwrap();
+    let mut rng = Rng(seed);
+    let mut builder = Profile::builder(candidates.clone());
+    for _ in 0..voters {
+        let kind = rng.below(10);
+        let len = if kind == 0 {
+            n
+        } else {
+            (1 + rng.below(15)).min(n)
+        };
+        let mut order: Vec<u16> = (0..n as u16).collect();
+        for i in 0..len {
+            let j = i + rng.below(n - i);
+            order.swap(i, j);
+        }
+        let ids = order[..len].iter().map(|&c| CandidateId(c));
+        if kind == 1 {
+            let ranks: Vec<Vec<CandidateId>> = ids
+                .collect::<Vec<_>>()
+                .chunks(2)
+                .map(<[CandidateId]>::to_vec)
+                .collect();
+            let ranking = Ranking::with_ties(ranks, &candidates).unwrap();
+            builder.add(ranking, Decimal::ONE).unwrap();
+        } else {
+            builder
+                .add_order(&ids.collect::<Vec<_>>(), Decimal::ONE)
+                .unwrap();
+        }
+    }
+    builder.build()
+}
+
+/// Schulze, ranked pairs and the pairwise table behind them, at 400 and 1,000
+/// candidates (the most an election may have).
+fn condorcet_at_scale(c: &mut Criterion) {
+    for n in [400, 1000] {
+        let p = condorcet_profile(n, 2000, 0xC0DE + n as u64);
+        let mut group = c.benchmark_group(format!("condorcet_2000_ballots_{n}_candidates"));
+        group
+            .sample_size(10)
+            .measurement_time(Duration::from_secs(5));
+        group.bench_function("pairwise table", |b| b.iter(|| black_box(Pairwise::of(&p))));
+        for method in [Method::Schulze, Method::RankedPairs] {
+            group.bench_function(method.name(), |b| {
+                b.iter(|| black_box(count(&p, method, Options::default()).unwrap()))
+            });
+        }
+        group.finish();
+    }
+}
+
 criterion_group!(
     benches,
+    condorcet_at_scale,
     million_over_ten,
     stv_100k_over_30,
     other_ballots,

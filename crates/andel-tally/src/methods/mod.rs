@@ -12,6 +12,8 @@ use crate::{Approvals, Ballots, Outcome, Profile, TallyError, TieBreak};
 mod budget;
 mod committee;
 mod condorcet;
+#[cfg(test)]
+mod condorcet_reference;
 mod irv;
 mod meek;
 mod scored;
