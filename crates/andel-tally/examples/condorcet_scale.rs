@@ -1,5 +1,6 @@
 //! Times the Condorcet methods once on a large seeded election, for cases too slow to
-//! benchmark: `cargo run --release -p andel-tally --example condorcet_scale -- 1000 schulze`.
+//! benchmark: `cargo run --release -p andel-tally --example condorcet_scale -- 1000 schulze`
+//! (then optionally `lot` to settle ties by lot, and a number of seats).
 //! The ballots are those of the `condorcet_*` group of `benches/benches/tally.rs`.
 
 // An example at the edge: a bad argument stops it loudly.
@@ -7,7 +8,9 @@
 
 use std::time::Instant;
 
-use andel_tally::{CandidateId, Candidates, Method, Options, Pairwise, Profile, Ranking, count};
+use andel_tally::{
+    CandidateId, Candidates, Method, Options, Pairwise, Profile, Ranking, TieBreak, count,
+};
 use rust_decimal::Decimal;
 
 /// xorshift64*, as `andel_benches::Rng`.
@@ -77,7 +80,17 @@ fn main() {
         return;
     }
     let method: Method = what.parse().expect("a method");
-    let outcome = count(&p, method, Options::default()).unwrap();
+    // A third argument `lot` settles ties by lot, so every tie is tried and settled.
+    let options = Options {
+        tie_break: match args.get(2).map(String::as_str) {
+            Some("lot") => TieBreak::Lot { seed: 7 },
+            _ => TieBreak::Report,
+        },
+        seats: args
+            .get(3)
+            .map_or(1, |s| s.parse().expect("a number of seats")),
+    };
+    let outcome = count(&p, method, options).unwrap();
     println!(
         "{n} candidates, {method}: {:?}; elected {:?}, {} ties",
         start.elapsed(),
