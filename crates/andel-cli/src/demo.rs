@@ -5,10 +5,11 @@ use std::path::{Path, PathBuf};
 
 use andel::journal::{AuthorId, Draft, Kind, Payload, Redaction, StreamId, TenantId, Timestamp};
 use andel::store::Location;
+use andel::store::file::JournalFile;
 use anyhow::{Context, Result, bail};
 
 use crate::source::{Create, Journal, StoreJournal};
-use crate::{Outcome, files, journal, transfer};
+use crate::{Outcome, journal, transfer};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -239,7 +240,7 @@ fn write_export(journal: &Journal, path: &Path) -> Result<()> {
     let Journal::Store(store) = journal else {
         bail!("the demo exports from its database");
     };
-    files::update(path, true, |_, writer| {
+    JournalFile::new(path).update(true, |_, writer| {
         store.for_each(|entry| writer.write(entry).context("cannot write the export"))
     })
 }

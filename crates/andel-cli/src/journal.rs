@@ -4,14 +4,13 @@ use std::collections::HashMap;
 
 use std::path::{Path, PathBuf};
 
-use andel::journal::file::FileError;
 use andel::journal::merkle::{
     ConsistencyDocument, Frontier, InclusionDocument, MAX_DOCUMENT_BYTES, MerkleTree,
 };
 use andel::journal::{
-    AuthorId, Digest, Draft, Entry, Kind, Payload, Redaction, StreamHead, StreamId, Summary,
-    Timestamp,
+    AuthorId, Digest, Draft, Entry, Kind, Payload, Redaction, StreamId, Summary, Timestamp,
 };
+use andel::store::file::JournalFile;
 use anyhow::{Context, Result, anyhow, bail};
 use serde::Serialize;
 
@@ -337,10 +336,6 @@ pub(crate) fn report(journal: &Journal, result: Result<Summary, Invalid>, json: 
     }
 }
 
-fn refuse(journal: &Journal, err: Invalid) -> anyhow::Error {
-    anyhow!("`{journal}` does not verify, so it was left unchanged: {err}")
-}
-
 /// The refusal of a command that only reads: nothing was going to change.
 fn unverified(journal: &Journal, err: Invalid, what: &str) -> anyhow::Error {
     anyhow!("`{journal}` does not verify, so it has no {what}: {err}")
@@ -355,25 +350,7 @@ pub(crate) fn append(journal: &Journal, stream: &StreamId, draft: Draft) -> Resu
 }
 
 fn append_to_file(path: &Path, stream: &StreamId, draft: Draft) -> Result<Entry> {
-    files::update(path, true, |current, writer| {
-        let mut head = StreamHead::new(stream.clone());
-        files::scan(current, |entry| {
-            if entry.stream() == stream {
-                head.advance(entry);
-            }
-            writer.write(entry).context("cannot write the new journal")
-        })?
-        .map_err(|err| file_refused(current, err))?;
-        let entry = head.seal(head.next_seq(), draft)?;
-        writer
-            .write(&entry)
-            .context("cannot write the new journal")?;
-        Ok(entry)
-    })
-}
-
-fn file_refused(path: &Path, err: FileError) -> anyhow::Error {
-    refuse(&Journal::File(path.to_path_buf()), err.into())
+    Ok(JournalFile::new(path).append(stream, draft)?)
 }
 
 /// Erases the payload of `stream` seq `seq` and appends the redaction record.
@@ -390,38 +367,7 @@ pub(crate) fn redact(
 }
 
 fn redact_in_file(path: &Path, stream: &StreamId, seq: u64, redaction: Redaction) -> Result<Entry> {
-    if !path.exists() {
-        bail!("there is no journal file `{}`", path.display());
-    }
-    files::update(path, false, |current, writer| {
-        let mut head = StreamHead::new(stream.clone());
-        let mut target = None;
-        files::scan(current, |entry| {
-            if entry.stream() == stream {
-                head.advance(entry);
-                if entry.seq() == seq {
-                    target = Some(entry.clone());
-                }
-            }
-            Ok(())
-        })?
-        .map_err(|err| file_refused(current, err))?;
-        let target = target.ok_or_else(|| anyhow!("`{stream}` has no entry with seq {seq}"))?;
-        let record = head.seal_redaction(&target, redaction)?;
-        files::scan(current, |entry| {
-            let write = if entry.stream() == stream && entry.seq() == seq {
-                writer.write(&entry.clone().redacted())
-            } else {
-                writer.write(entry)
-            };
-            write.context("cannot write the new journal")
-        })?
-        .map_err(|err| file_refused(current, err))?;
-        writer
-            .write(&record)
-            .context("cannot write the new journal")?;
-        Ok(record)
-    })
+    Ok(JournalFile::new(path).redact(stream, seq, redaction)?)
 }
 
 /// A stream's size and root.

@@ -12,6 +12,9 @@
 //!   `(tenant, stream, seq)` makes the loser of a race get a conflict, never a fork.
 //! - **Migrations** are compiled in (one folder per backend, `migrations/sqlite` and
 //!   `migrations/postgres`) and applied when a database is opened.
+//! - **Journal files** ([`file::JournalFile`]) are the third store: appends and
+//!   redactions on a file in the journal file format, each under the file's lock and
+//!   written as a new file that replaces the old one in one rename.
 //! - **Tampering** with rows is not prevented (whoever runs the database can write to
 //!   it) but detected: [`andel_journal::verify`] names the first altered entry, and a
 //!   row too mangled to be an entry is reported as a [`CorruptRow`].
@@ -54,6 +57,7 @@ use std::sync::Arc;
 use andel_journal::{JournalStore, SnapshotStore, TenantId};
 
 mod ballots;
+pub mod file;
 mod migrate;
 #[cfg(feature = "postgres")]
 mod postgres;
