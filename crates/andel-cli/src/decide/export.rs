@@ -1,37 +1,38 @@
-//! A closed secret ballot's published list in the formats `andel tally` counts.
-
-use std::fmt::Write as _;
+//! A closed secret ballot's published list in the formats `andel tally` counts, written
+//! by `andel-tally`'s own writers beside its readers.
 
 use andel::decisions::{BallotList, Kind, Mark, Spec};
+use andel::tally::formats::{csv, pabulib};
 use anyhow::{Result, bail};
 
 use super::ListFormat;
 
 /// The published list in `format`.
 pub(super) fn ballots(list: &BallotList, spec: &Spec, format: ListFormat) -> Result<String> {
-    let mut out = String::new();
-    match (format, &spec.kind) {
-        (ListFormat::List, _) => return Ok(list.to_text()),
+    Ok(match (format, &spec.kind) {
+        (ListFormat::List, _) => list.to_text(),
         (ListFormat::Csv, Kind::Motion { .. }) => {
-            out.push_str("candidates,yes,no,abstain\n");
-            for (_, ballot) in list.iter() {
-                let _ = writeln!(out, "{},{}", ballot.weight(), ballot.mark());
-            }
+            // A motion's choices are the candidates of a one-mark ranking.
+            const CHOICES: [&str; 3] = ["yes", "no", "abstain"];
+            let marks: Vec<(rust_decimal::Decimal, [u16; 1])> = list
+                .iter()
+                .filter_map(|(_, ballot)| match ballot.mark() {
+                    Mark::Choice(choice) => CHOICES
+                        .iter()
+                        .position(|c| *c == choice.to_string())
+                        .map(|i| (ballot.weight(), [i as u16])),
+                    _ => None,
+                })
+                .collect();
+            csv::write_rankings(&CHOICES, marks.iter().map(|(w, r)| (*w, &r[..])))
         }
         (ListFormat::Csv, Kind::Election { candidates, .. }) => {
-            let header: Vec<String> = candidates.iter().map(|c| csv_field(c)).collect();
-            let _ = writeln!(out, "candidates,{}", header.join(","));
-            for (_, ballot) in list.iter() {
-                let Mark::Ranking(ranking) = ballot.mark() else {
-                    continue;
-                };
-                let _ = write!(out, "{}", ballot.weight());
-                for i in ranking {
-                    let name = candidates.get(usize::from(*i)).map_or("", String::as_str);
-                    let _ = write!(out, ",{}", csv_field(name));
-                }
-                out.push('\n');
-            }
+            let names: Vec<&str> = candidates.iter().map(String::as_str).collect();
+            let rankings = list.iter().filter_map(|(_, ballot)| match ballot.mark() {
+                Mark::Ranking(ranking) => Some((ballot.weight(), &ranking[..])),
+                _ => None,
+            });
+            csv::write_rankings(&names, rankings)
         }
         (
             ListFormat::Pabulib,
@@ -39,37 +40,25 @@ pub(super) fn ballots(list: &BallotList, spec: &Spec, format: ListFormat) -> Res
                 projects, limit, ..
             },
         ) => {
-            let _ = write!(
-                out,
-                "META\nkey;value\nbudget;{limit}\nvote_type;approval\nPROJECTS\nproject_id;cost;name\n"
-            );
-            for (i, project) in projects.iter().enumerate() {
-                let name = project.name.replace([';', '\n'], " ");
-                let _ = writeln!(out, "{i};{};{name}", project.cost);
-            }
-            out.push_str("VOTES\nvoter_id;vote;weight\n");
-            for (receipt, ballot) in list.iter() {
-                let Mark::Approvals(approved) = ballot.mark() else {
-                    continue;
-                };
-                let approved: Vec<String> = approved.iter().map(u16::to_string).collect();
-                let _ = writeln!(out, "{receipt};{};{}", approved.join(","), ballot.weight());
-            }
+            let projects: Vec<(&str, rust_decimal::Decimal)> =
+                projects.iter().map(|p| (p.name.as_str(), p.cost)).collect();
+            let votes: Vec<pabulib::Vote<'_>> = list
+                .iter()
+                .filter_map(|(receipt, ballot)| match ballot.mark() {
+                    Mark::Approvals(approved) => Some(pabulib::Vote {
+                        voter: receipt.to_string(),
+                        approved,
+                        weight: ballot.weight(),
+                    }),
+                    _ => None,
+                })
+                .collect();
+            pabulib::write(*limit, &projects, &votes)
         }
         (ListFormat::Csv, Kind::Budget { .. }) => {
             bail!("a participatory budget's ballots go to `andel tally` as --format pabulib")
         }
         (ListFormat::Pabulib, _) => bail!("only a participatory budget is written as pabulib"),
         (ListFormat::Csv, _) => bail!("this kind of proposal has no CSV of ballots"),
-    }
-    Ok(out)
-}
-
-/// A CSV field, quoted when it must be.
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '=']) || text.trim() != text {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_owned()
-    }
+    })
 }

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use andel::ledger::{ClassId, Command as LedgerCommand, Event, Ledger, MemberNumber, import};
 use andel::service::LedgerCheck;
+use andel::tally::formats::csv;
 use anyhow::{Result, bail};
 use chrono::NaiveDate;
 
@@ -119,7 +120,10 @@ pub(super) fn register(
     if as_csv {
         let _ = writeln!(out, "{}", HEADER.join(","));
         for cells in rows {
-            let cells: Vec<String> = cells.iter().map(|c| csv_field(c)).collect();
+            let cells: Vec<String> = cells
+                .iter()
+                .map(|c| csv::spreadsheet_field(c).into_owned())
+                .collect();
             let _ = writeln!(out, "{}", cells.join(","));
         }
     } else {
@@ -148,14 +152,6 @@ pub(super) fn register(
     }
     crate::print(&out)?;
     Ok(Outcome::Ok)
-}
-
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_owned()
-    }
 }
 
 pub(super) fn roll(ledger: &Ledger, as_of: NaiveDate, as_json: bool) -> Result<Outcome> {

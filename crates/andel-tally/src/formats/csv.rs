@@ -16,7 +16,11 @@
 //! Fields may be double-quoted (a quote inside is doubled); blank lines and lines
 //! starting with `#` are skipped.
 
+use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::io::BufRead;
+
+use rust_decimal::Decimal;
 
 use super::{Election, Lines, ParseError, Tally, weight};
 use crate::{
@@ -46,9 +50,9 @@ pub fn parse(input: impl BufRead) -> Result<Election, ParseError> {
         }
         let fields = split(line).map_err(|p| lines.error(p))?;
         let Some((known, kind)) = &mut header else {
-            let names = fields[1..].iter().map(|f| f.trim().to_owned());
+            let names = fields[1..].iter().map(|f| f.name().to_owned());
             let candidates = Candidates::new(names).map_err(|err| lines.error(err.to_string()))?;
-            let kind = match fields[0].trim() {
+            let kind = match fields[0].name() {
                 "candidates" => Kind::Rankings(Tally::default()),
                 "approvals" => Kind::Approvals(Approvals::builder(candidates.clone())),
                 "scores" => Kind::Scores(Scores::builder(candidates.clone())),
@@ -57,22 +61,28 @@ pub fn parse(input: impl BufRead) -> Result<Election, ParseError> {
             header = Some((candidates, kind));
             continue;
         };
-        let w = weight(fields[0].trim()).map_err(|p| lines.error(p))?;
+        let w = weight(fields[0].name()).map_err(|p| lines.error(p))?;
         let at = lines.line();
         let find = |name: &str| {
             known
-                .find(name.trim())
-                .ok_or_else(|| format!("`{}` is not a candidate", name.trim()))
+                .find(name)
+                .ok_or_else(|| format!("`{name}` is not a candidate"))
         };
         match kind {
             Kind::Rankings(tally) => {
                 let mut ranking = Vec::new();
-                for field in fields[1..].iter().filter(|f| !f.trim().is_empty()) {
-                    let group = field
-                        .split('=')
-                        .map(|name| find(name).map(|c| c.0))
-                        .collect::<Result<Vec<u16>, String>>()
-                        .map_err(|p| lines.error(p))?;
+                for field in fields[1..].iter().filter(|f| !f.is_blank()) {
+                    // `=` joins names ranked equal; a quoted name is taken as it is.
+                    let group = if field.quoted {
+                        vec![find(&field.text).map_err(|p| lines.error(p))?.0]
+                    } else {
+                        field
+                            .text
+                            .split('=')
+                            .map(|name| find(name.trim()).map(|c| c.0))
+                            .collect::<Result<Vec<u16>, String>>()
+                            .map_err(|p| lines.error(p))?
+                    };
                     ranking.push(group);
                 }
                 tally.add(ranking, w, at)?;
@@ -80,8 +90,8 @@ pub fn parse(input: impl BufRead) -> Result<Election, ParseError> {
             Kind::Approvals(builder) => {
                 let approved = fields[1..]
                     .iter()
-                    .filter(|f| !f.trim().is_empty())
-                    .map(|name| find(name))
+                    .filter(|f| !f.is_blank())
+                    .map(|f| find(f.name()))
                     .collect::<Result<Vec<CandidateId>, String>>()
                     .map_err(|p| lines.error(p))?;
                 builder
@@ -98,7 +108,7 @@ pub fn parse(input: impl BufRead) -> Result<Election, ParseError> {
                 }
                 let mut sheet = vec![0u32; known.len()];
                 for (i, field) in fields[1..].iter().enumerate() {
-                    let text = field.trim();
+                    let text = field.name();
                     if text.is_empty() {
                         continue;
                     }
@@ -131,8 +141,29 @@ pub fn parse(input: impl BufRead) -> Result<Election, ParseError> {
     })
 }
 
+/// One field of a line: its text, and whether it was quoted (a quoted field is taken as
+/// it is; an unquoted one is trimmed, and in a ranking `=` joins names).
+struct Field {
+    text: String,
+    quoted: bool,
+}
+
+impl Field {
+    fn name(&self) -> &str {
+        if self.quoted {
+            &self.text
+        } else {
+            self.text.trim()
+        }
+    }
+
+    fn is_blank(&self) -> bool {
+        !self.quoted && self.text.trim().is_empty()
+    }
+}
+
 /// Splits one CSV line into fields (RFC 4180 quoting, within the line).
-fn split(line: &str) -> Result<Vec<String>, String> {
+fn split(line: &str) -> Result<Vec<Field>, String> {
     let mut fields = Vec::new();
     let mut field = String::new();
     let mut chars = line.chars().peekable();
@@ -153,11 +184,17 @@ fn split(line: &str) -> Result<Vec<String>, String> {
             }
             (false, '"') => return Err("a quote in the middle of an unquoted field".into()),
             (false, ',') => {
-                fields.push(std::mem::take(&mut field));
+                fields.push(Field {
+                    text: std::mem::take(&mut field),
+                    quoted: was_quoted,
+                });
                 was_quoted = false;
             }
-            (false, c) if was_quoted && !c.is_whitespace() => {
-                return Err("text after a closing quote".into());
+            // Space after a closing quote is not part of the name.
+            (false, c) if was_quoted => {
+                if !c.is_whitespace() {
+                    return Err("text after a closing quote".into());
+                }
             }
             (false, c) => field.push(c),
         }
@@ -165,7 +202,10 @@ fn split(line: &str) -> Result<Vec<String>, String> {
     if quoted {
         return Err("a quoted field is not closed".into());
     }
-    fields.push(field);
+    fields.push(Field {
+        text: field,
+        quoted: was_quoted,
+    });
     Ok(fields)
 }
 
@@ -174,6 +214,43 @@ mod tests {
     use rust_decimal::Decimal;
 
     use super::*;
+
+    proptest::proptest! {
+        /// Whatever the names (commas, quotes, `=`, spaces at the ends, formula
+        /// starts), rankings written by `write_rankings` read back as the same ballots.
+        #[test]
+        fn written_rankings_read_back_the_same(
+            names in proptest::collection::btree_set("[ -~]{1,12}", 2..6),
+            ballots in proptest::collection::vec(
+                (1u32..1000, proptest::collection::vec(0u16..6, 0..6)),
+                1..20,
+            ),
+        ) {
+            let names: Vec<String> = names.into_iter().collect();
+            proptest::prop_assume!(names.len() >= 2);
+            let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+            let rankings: Vec<(Decimal, Vec<u16>)> = ballots
+                .into_iter()
+                .map(|(w, r)| {
+                    let mut seen = std::collections::BTreeSet::new();
+                    let r = r.into_iter().filter(|i| usize::from(*i) < refs.len() && seen.insert(*i)).collect();
+                    (Decimal::from(w), r)
+                })
+                .filter(|(_, r): &(Decimal, Vec<u16>)| !r.is_empty())
+                .collect();
+            proptest::prop_assume!(!rankings.is_empty());
+            let text = write_rankings(&refs, rankings.iter().map(|(w, r)| (*w, &r[..])));
+            let election = parse(text.as_bytes()).unwrap();
+            let profile = election.profile().unwrap();
+            let read: Vec<&str> = (0..profile.candidates().len())
+                .map(|i| profile.candidates().name(CandidateId(i as u16)))
+                .collect();
+            proptest::prop_assert_eq!(&read, &refs);
+            let total: Decimal = rankings.iter().map(|(w, _)| *w).sum();
+            let read_total: Decimal = profile.ballots().iter().map(|(_, w)| *w).sum();
+            proptest::prop_assert_eq!(read_total, total);
+        }
+    }
 
     #[test]
     fn quoted_names_and_equal_ranks() {
@@ -240,4 +317,78 @@ mod tests {
             assert!(err.contains(expected), "{text:?}: {err}");
         }
     }
+}
+
+/// A field of a CSV line, quoted when it must be for [`parse`] (and any CSV reader) to
+/// read back the same text: a comma, a quote, a line break, an `=` (which joins names
+/// ranked equal), or space at either end.
+///
+/// ```
+/// use andel_tally::formats::csv::field;
+///
+/// assert_eq!(field("Ada"), "Ada");
+/// assert_eq!(field("Bo, Jr."), "\"Bo, Jr.\"");
+/// assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
+/// ```
+pub fn field(text: &str) -> Cow<'_, str> {
+    if text.contains([',', '"', '\n', '\r', '=']) || text.trim() != text {
+        Cow::Owned(format!("\"{}\"", text.replace('"', "\"\"")))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// A field of a CSV meant to be opened in a spreadsheet: as [`field`], and a text a
+/// spreadsheet would take for a formula (one starting with `=`, `+`, `-`, `@`, a tab or
+/// a carriage return) starts with a `'`, which spreadsheets show as text. A member who
+/// names themselves `=HYPERLINK(…)` is then a name, not a link.
+///
+/// ```
+/// use andel_tally::formats::csv::spreadsheet_field;
+///
+/// assert_eq!(spreadsheet_field("Ada"), "Ada");
+/// assert_eq!(spreadsheet_field("=1+1"), "\"'=1+1\"");
+/// assert_eq!(spreadsheet_field("@SUM(A1)"), "'@SUM(A1)");
+/// ```
+pub fn spreadsheet_field(text: &str) -> Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(field(&format!("'{text}")).into_owned())
+    } else {
+        field(text)
+    }
+}
+
+/// Writes weighted rankings as the CSV [`parse`] reads: a `candidates` header row, then
+/// a row a ballot, its weight and the names it ranks, most preferred first. A ranking
+/// is indexes into `candidates`; an index past them is left out.
+///
+/// ```
+/// use andel_tally::formats::csv::{parse, write_rankings};
+///
+/// let text = write_rankings(&["Ada", "Bo, Jr."], [(2.into(), &[1u16, 0][..]), (1.into(), &[0u16][..])]);
+/// assert_eq!(text, "candidates,Ada,\"Bo, Jr.\"\n2,\"Bo, Jr.\",Ada\n1,Ada\n");
+/// let election = parse(text.as_bytes())?;
+/// assert_eq!(election.ballots.candidates().len(), 2);
+/// # Ok::<(), andel_tally::formats::ParseError>(())
+/// ```
+pub fn write_rankings<'a>(
+    candidates: &[&str],
+    ballots: impl IntoIterator<Item = (Decimal, &'a [u16])>,
+) -> String {
+    let mut out = String::from("candidates");
+    for name in candidates {
+        let _ = write!(out, ",{}", field(name));
+    }
+    out.push('\n');
+    for (weight, ranking) in ballots {
+        let _ = write!(out, "{weight}");
+        for name in ranking
+            .iter()
+            .filter_map(|i| candidates.get(usize::from(*i)))
+        {
+            let _ = write!(out, ",{}", field(name));
+        }
+        out.push('\n');
+    }
+    out
 }
