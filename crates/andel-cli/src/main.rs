@@ -37,9 +37,10 @@ enum Command {
     Tally(tally::Args),
 }
 
-/// What a command found, beyond "it ran": `Invalid` exits with status 1.
+/// How a command ends, beyond "it ran": `Invalid` exits with status 1. (Not a
+/// decision's or a count's outcome: those are the domain crates'.)
 #[derive(Debug, PartialEq, Eq)]
-pub(crate) enum Outcome {
+pub(crate) enum Exit {
     /// Done; the journal or proof is valid.
     Ok,
     /// The journal or proof is not valid (already explained on stderr).
@@ -60,9 +61,9 @@ pub(crate) fn print(text: &str) -> anyhow::Result<()> {
 }
 
 /// Writes `value` as pretty JSON, with a final newline.
-pub(crate) fn json<T: serde::Serialize>(value: &T) -> anyhow::Result<Outcome> {
+pub(crate) fn json<T: serde::Serialize>(value: &T) -> anyhow::Result<Exit> {
     print(&(serde_json::to_string_pretty(value)? + "\n"))?;
-    Ok(Outcome::Ok)
+    Ok(Exit::Ok)
 }
 
 fn main() -> ExitCode {
@@ -75,8 +76,8 @@ fn main() -> ExitCode {
         Command::Tally(args) => tally::run(&args),
     };
     match result {
-        Ok(Outcome::Ok) => ExitCode::SUCCESS,
-        Ok(Outcome::Invalid) => ExitCode::FAILURE,
+        Ok(Exit::Ok) => ExitCode::SUCCESS,
+        Ok(Exit::Invalid) => ExitCode::FAILURE,
         Err(err) => {
             eprintln!("error: {err:#}");
             ExitCode::FAILURE

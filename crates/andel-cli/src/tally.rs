@@ -8,7 +8,7 @@ use andel::tally::report::Report;
 use andel::tally::{Method, Options, TieBreak, count_ballots};
 use anyhow::{Context, Result, bail};
 
-use crate::Outcome;
+use crate::Exit;
 
 /// Count a ballot file (BLT, PrefLib .soc/.soi/.toc/.toi, Pabulib .pb, or CSV of
 /// rankings, approvals or scores).
@@ -107,7 +107,7 @@ fn read_lines(path: &Path, format: Format) -> Result<Result<Election, formats::P
     })
 }
 
-pub(crate) fn run(args: &Args) -> Result<Outcome> {
+pub(crate) fn run(args: &Args) -> Result<Exit> {
     let format = match args.format {
         Some(format) => format,
         None => detect(&args.file)?,
@@ -131,7 +131,7 @@ pub(crate) fn run(args: &Args) -> Result<Outcome> {
         crate::print(&format!("{title}{}", report.to_text()))?;
     }
     if report.complete {
-        Ok(Outcome::Ok)
+        Ok(Exit::Ok)
     } else {
         eprintln!(
             "the count stopped at a tie that --tie-break {} does not settle",
@@ -140,6 +140,6 @@ pub(crate) fn run(args: &Args) -> Result<Outcome> {
                 _ => "earlier-stages",
             }
         );
-        Ok(Outcome::Invalid)
+        Ok(Exit::Invalid)
     }
 }

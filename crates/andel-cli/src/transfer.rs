@@ -9,7 +9,7 @@ use andel::journal::file::JournalWriter;
 use andel::journal::{Digest, Entry, StreamHead, StreamId, Verifier};
 use anyhow::{Context, Result, bail};
 
-use crate::Outcome;
+use crate::Exit;
 use crate::files;
 use crate::source::StoreJournal;
 
@@ -19,7 +19,7 @@ const IMPORT_BATCH: usize = 1000;
 /// Writes every stream of the tenant's journal to stdout as a journal file, verifying it
 /// on the way. A journal that does not verify is still exported in full (it is the
 /// members' data), and the command then says where it first fails and exits 1.
-pub(crate) fn export(store: &StoreJournal) -> Result<Outcome> {
+pub(crate) fn export(store: &StoreJournal) -> Result<Exit> {
     let stdout = std::io::stdout().lock();
     let mut writer = JournalWriter::new(BufWriter::with_capacity(1 << 16, stdout));
     let mut verifier = Verifier::new();
@@ -40,13 +40,13 @@ pub(crate) fn export(store: &StoreJournal) -> Result<Outcome> {
     match problem {
         None => {
             eprintln!("exported {count} entries from {store}");
-            Ok(Outcome::Ok)
+            Ok(Exit::Ok)
         }
         Some(err) => {
             eprintln!(
                 "exported {count} entries from {store}, but the journal does not verify: {err}"
             );
-            Ok(Outcome::Invalid)
+            Ok(Exit::Invalid)
         }
     }
 }
@@ -57,7 +57,7 @@ pub(crate) fn export(store: &StoreJournal) -> Result<Outcome> {
 /// before anything is written: a stream the database already has must be a prefix of
 /// the file's (the same entries, by hash), and only the rest is imported. So importing
 /// twice changes nothing, and running an interrupted import again finishes it.
-pub(crate) fn import(path: &Path, store: &StoreJournal) -> Result<Outcome> {
+pub(crate) fn import(path: &Path, store: &StoreJournal) -> Result<Exit> {
     let heads = current_heads(store)?;
     let summary = files::scan(path, |entry| {
         let Some(head) = heads.get(entry.stream()) else {
@@ -131,7 +131,7 @@ pub(crate) fn import(path: &Path, store: &StoreJournal) -> Result<Outcome> {
             String::new()
         }
     );
-    Ok(Outcome::Ok)
+    Ok(Exit::Ok)
 }
 
 /// The head of every stream the tenant already has.

@@ -17,7 +17,7 @@ use andel::service::{BallotPaper, Cast, Coop};
 use anyhow::{Context, Result, bail};
 use chrono::{DateTime, Utc};
 
-use crate::Outcome as Exit;
+use crate::Exit;
 use crate::source::{CoopArg, Create};
 
 use args::{ListFormat, Sub};

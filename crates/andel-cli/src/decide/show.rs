@@ -12,7 +12,7 @@ use andel::journal::{Aggregate, Digest};
 use andel::service::{Found, ProposalCheck, StoredProposal};
 use anyhow::{Context, Result, bail};
 
-use crate::Outcome as Exit;
+use crate::Exit;
 
 /// What was recorded, and the outcome if it closed.
 pub(super) fn recorded(proposal: &StoredProposal<'_>, events: &[Event]) -> Result<Exit> {

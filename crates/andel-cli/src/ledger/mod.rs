@@ -10,7 +10,7 @@ use andel::ledger::{Command as LedgerCommand, Correction, Payout, Person, Purpos
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 
-use crate::Outcome;
+use crate::Exit;
 use crate::source::{CoopArg, Create, StoreJournal};
 
 use args::{Reason, Sub};
@@ -30,7 +30,7 @@ pub(crate) struct Args {
     by: Option<AuthorId>,
 }
 
-pub(crate) fn run(args: Args) -> Result<Outcome> {
+pub(crate) fn run(args: Args) -> Result<Exit> {
     // Files are read before the database is opened: a bad one leaves nothing behind.
     let statutes = match &args.command {
         Sub::Init { statutes } => Some(
@@ -56,7 +56,7 @@ fn execute(
     statutes: Option<Statutes>,
     on: Option<NaiveDate>,
     by: Option<AuthorId>,
-) -> Result<Outcome> {
+) -> Result<Exit> {
     let coop = journal.coop();
     let mut members = journal
         .run(coop.membership())

@@ -9,10 +9,10 @@ use andel::tally::formats::csv;
 use anyhow::{Result, bail};
 use chrono::NaiveDate;
 
-use crate::Outcome;
+use crate::Exit;
 
 /// What was recorded, one sentence an event, or why nothing was.
-pub(super) fn recorded(events: &[Event], done: &str) -> Result<Outcome> {
+pub(super) fn recorded(events: &[Event], done: &str) -> Result<Exit> {
     let mut out = String::new();
     if events.is_empty() {
         let _ = writeln!(out, "nothing to record: {done}");
@@ -21,11 +21,11 @@ pub(super) fn recorded(events: &[Event], done: &str) -> Result<Outcome> {
         let _ = writeln!(out, "{event}");
     }
     crate::print(&out)?;
-    Ok(Outcome::Ok)
+    Ok(Exit::Ok)
 }
 
 /// What an import created (or would), and what it skipped.
-pub(super) fn imported(plan: &import::Plan, dry_run: bool) -> Result<Outcome> {
+pub(super) fn imported(plan: &import::Plan, dry_run: bool) -> Result<Exit> {
     let mut out = String::new();
     for member in &plan.members {
         let _ = writeln!(
@@ -59,7 +59,7 @@ pub(super) fn imported(plan: &import::Plan, dry_run: bool) -> Result<Outcome> {
         plan.skipped.len()
     );
     crate::print(&out)?;
-    Ok(Outcome::Ok)
+    Ok(Exit::Ok)
 }
 
 /// What an accepted command that records nothing had already been done.
@@ -80,7 +80,7 @@ pub(super) fn register(
     as_of: NaiveDate,
     as_json: bool,
     as_csv: bool,
-) -> Result<Outcome> {
+) -> Result<Exit> {
     let register = ledger.register(as_of);
     if as_json {
         return crate::json(&register);
@@ -151,10 +151,10 @@ pub(super) fn register(
         }
     }
     crate::print(&out)?;
-    Ok(Outcome::Ok)
+    Ok(Exit::Ok)
 }
 
-pub(super) fn roll(ledger: &Ledger, as_of: NaiveDate, as_json: bool) -> Result<Outcome> {
+pub(super) fn roll(ledger: &Ledger, as_of: NaiveDate, as_json: bool) -> Result<Exit> {
     let roll = ledger.roll(as_of)?;
     if as_json {
         return crate::json(&roll);
@@ -181,7 +181,7 @@ pub(super) fn roll(ledger: &Ledger, as_of: NaiveDate, as_json: bool) -> Result<O
     }
     let _ = writeln!(out, "total weight {}", roll.total_weight);
     crate::print(&out)?;
-    Ok(Outcome::Ok)
+    Ok(Exit::Ok)
 }
 
 pub(super) fn statement(
@@ -189,7 +189,7 @@ pub(super) fn statement(
     member: MemberNumber,
     as_of: NaiveDate,
     as_json: bool,
-) -> Result<Outcome> {
+) -> Result<Exit> {
     let Some(statement) = ledger.statement(member, as_of) else {
         bail!("there is no member {member}");
     };
@@ -219,10 +219,10 @@ pub(super) fn statement(
         let _ = writeln!(out, "balance {account}: {balance}");
     }
     crate::print(&out)?;
-    Ok(Outcome::Ok)
+    Ok(Exit::Ok)
 }
 
-pub(super) fn balances(ledger: &Ledger, as_of: NaiveDate, as_json: bool) -> Result<Outcome> {
+pub(super) fn balances(ledger: &Ledger, as_of: NaiveDate, as_json: bool) -> Result<Exit> {
     let balances = ledger.balances(as_of);
     if as_json {
         return crate::json(&balances);
@@ -233,25 +233,25 @@ pub(super) fn balances(ledger: &Ledger, as_of: NaiveDate, as_json: bool) -> Resu
     }
     let _ = writeln!(out, "debits minus credits: {}", balances.imbalance);
     crate::print(&out)?;
-    Ok(Outcome::Ok)
+    Ok(Exit::Ok)
 }
 
 /// What checking the ledger found.
-pub(super) fn verification(check: &LedgerCheck) -> Result<Outcome> {
+pub(super) fn verification(check: &LedgerCheck) -> Result<Exit> {
     if let Some(err) = &check.broken {
         eprintln!("invalid: {err}");
-        return Ok(Outcome::Invalid);
+        return Ok(Exit::Invalid);
     }
     if !check.imbalance.is_zero() {
         eprintln!(
             "invalid: the books are out of balance by {}",
             check.imbalance
         );
-        return Ok(Outcome::Invalid);
+        return Ok(Exit::Invalid);
     }
     crate::print(&format!(
         "ok: {} entries verify, every event replays under the ledger's rules, the books balance; {} members\n",
         check.entries, check.members
     ))?;
-    Ok(Outcome::Ok)
+    Ok(Exit::Ok)
 }

@@ -152,8 +152,9 @@ pub struct Project {
     pub cost: Decimal,
 }
 
-/// The most candidates an election may have.
-pub const MAX_CANDIDATES: usize = 1000;
+/// The most candidates an election (or projects a budget) may have: the counting
+/// methods' own limit, one number for both crates.
+pub use andel_tally::MAX_CANDIDATES;
 
 /// A vote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

@@ -1,152 +1,25 @@
 //! `andel journal …`: append to, verify, redact and prove journal files.
 
+mod args;
+
+pub(crate) use args::Command;
+
 use std::collections::HashMap;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use andel::journal::merkle::{
     ConsistencyDocument, Frontier, InclusionDocument, MAX_DOCUMENT_BYTES, MerkleTree,
 };
-use andel::journal::{
-    AuthorId, Digest, Draft, Entry, Kind, Payload, Redaction, StreamId, Summary, Timestamp,
-};
+use andel::journal::{Digest, Draft, Entry, Payload, Redaction, StreamId, Summary, Timestamp};
 use andel::store::file::JournalFile;
 use anyhow::{Context, Result, anyhow, bail};
 use serde::Serialize;
 
-use crate::source::{Create, Invalid, Journal, JournalArg, StoreArg};
-use crate::{Outcome, files, transfer};
+use crate::source::{Create, Invalid, Journal};
+use crate::{Exit, files, transfer};
 
-#[derive(Debug, clap::Subcommand)]
-pub(crate) enum Command {
-    /// Append one entry (creates the file or database if it does not exist).
-    Append {
-        #[command(flatten)]
-        journal: JournalArg,
-        /// The stream to append to.
-        #[arg(long)]
-        stream: StreamId,
-        /// What the entry records, e.g. `member.admitted`.
-        #[arg(long)]
-        kind: Kind,
-        /// The payload, as JSON.
-        #[arg(long)]
-        payload: String,
-        /// Who records it.
-        #[arg(long)]
-        author: Option<AuthorId>,
-        /// When it is recorded (RFC 3339); now if not given.
-        #[arg(long)]
-        at: Option<Timestamp>,
-    },
-    /// Verify every entry from genesis; exit 1 naming the first bad one.
-    Verify {
-        #[command(flatten)]
-        journal: JournalArg,
-        /// Print the summary as JSON.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Erase an entry's payload, keeping the chain verifiable, and record why.
-    Redact {
-        #[command(flatten)]
-        journal: JournalArg,
-        /// The entry's stream.
-        #[arg(long)]
-        stream: StreamId,
-        /// The entry's sequence number.
-        #[arg(long)]
-        seq: u64,
-        /// Why it is erased (recorded for good: no personal data here).
-        #[arg(long)]
-        reason: String,
-        /// Who redacts.
-        #[arg(long)]
-        author: Option<AuthorId>,
-        /// When (RFC 3339); now if not given.
-        #[arg(long)]
-        at: Option<Timestamp>,
-    },
-    /// Print a stream's size and Merkle root.
-    Root {
-        #[command(flatten)]
-        journal: JournalArg,
-        /// The stream (needed when the file holds several).
-        #[arg(long)]
-        stream: Option<StreamId>,
-        /// The root of the stream's first N entries (all if not given).
-        #[arg(long)]
-        size: Option<u64>,
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Print an inclusion proof for one entry, as JSON.
-    Prove {
-        #[command(flatten)]
-        journal: JournalArg,
-        /// The entry's stream.
-        #[arg(long)]
-        stream: StreamId,
-        /// The entry's sequence number.
-        #[arg(long)]
-        seq: u64,
-        /// Prove against the root of the first N entries (all if not given).
-        #[arg(long)]
-        size: Option<u64>,
-    },
-    /// Check an inclusion proof against a root; exit 1 if it does not hold.
-    CheckProof {
-        /// The proof file written by `prove`.
-        proof: PathBuf,
-        /// The root the proof must lead to, in hex.
-        #[arg(long)]
-        root: Digest,
-        /// The size the root was published with; the proof must be for that size.
-        #[arg(long)]
-        size: Option<u64>,
-    },
-    /// Print a consistency proof between two sizes of a stream, as JSON.
-    Consistency {
-        #[command(flatten)]
-        journal: JournalArg,
-        /// The stream (needed when the file holds several).
-        #[arg(long)]
-        stream: Option<StreamId>,
-        /// The older, smaller size.
-        #[arg(long)]
-        old_size: u64,
-        /// The newer size (the whole stream if not given).
-        #[arg(long)]
-        new_size: Option<u64>,
-    },
-    /// Check a consistency proof between two roots; exit 1 if it does not hold.
-    CheckConsistency {
-        /// The proof file written by `consistency`.
-        proof: PathBuf,
-        /// The root at the older size, in hex.
-        #[arg(long)]
-        old_root: Digest,
-        /// The root at the newer size, in hex.
-        #[arg(long)]
-        new_root: Digest,
-    },
-    /// Write a database journal to stdout as a journal file, every stream, verifying it.
-    Export {
-        #[command(flatten)]
-        store: StoreArg,
-    },
-    /// Load a journal file into a database, every hash unchanged; run it again to finish
-    /// an interrupted import.
-    Import {
-        /// The journal file.
-        file: PathBuf,
-        #[command(flatten)]
-        store: StoreArg,
-    },
-}
-
-pub(crate) fn run(command: Command) -> Result<Outcome> {
+pub(crate) fn run(command: Command) -> Result<Exit> {
     match command {
         Command::Append {
             journal,
@@ -169,7 +42,7 @@ pub(crate) fn run(command: Command) -> Result<Outcome> {
                 entry.seq(),
                 entry.hash()
             );
-            Ok(Outcome::Ok)
+            Ok(Exit::Ok)
         }
         Command::Verify { journal, json } => {
             let journal = journal.open(Create::Refused)?;
@@ -192,7 +65,7 @@ pub(crate) fn run(command: Command) -> Result<Outcome> {
                 "redacted `{stream}` seq {seq}; the redaction is recorded as seq {}",
                 record.seq()
             );
-            Ok(Outcome::Ok)
+            Ok(Exit::Ok)
         }
         Command::Root {
             journal,
@@ -209,7 +82,7 @@ pub(crate) fn run(command: Command) -> Result<Outcome> {
                     root.stream, root.size, root.root
                 );
             }
-            Ok(Outcome::Ok)
+            Ok(Exit::Ok)
         }
         Command::Prove {
             journal,
@@ -220,7 +93,7 @@ pub(crate) fn run(command: Command) -> Result<Outcome> {
             let (proof, root) = prove(&journal.open(Create::Refused)?, &stream, seq, size)?;
             crate::print(&format!("{}\n", proof.to_json()))?;
             eprintln!("root {root} (size {})", proof.proof().tree_size());
-            Ok(Outcome::Ok)
+            Ok(Exit::Ok)
         }
         Command::CheckProof { proof, root, size } => {
             let proof = InclusionDocument::from_json(&read_proof(&proof)?)
@@ -234,7 +107,7 @@ pub(crate) fn run(command: Command) -> Result<Outcome> {
                         proof.proof().leaf_index(),
                         plural(proof.proof().tree_size(), "entry", "entries"),
                     );
-                    Outcome::Ok
+                    Exit::Ok
                 }
                 // Without the size published with the root, the proof's size (and so the
                 // entry's place) is only what the proof says: a proof for another size
@@ -247,11 +120,11 @@ pub(crate) fn run(command: Command) -> Result<Outcome> {
                         proof.proof().leaf_index(),
                         plural(proof.proof().tree_size(), "entry", "entries"),
                     );
-                    Outcome::Ok
+                    Exit::Ok
                 }
                 Err(err) => {
                     eprintln!("proof does not hold: {err:#}");
-                    Outcome::Invalid
+                    Exit::Invalid
                 }
             })
         }
@@ -272,7 +145,7 @@ pub(crate) fn run(command: Command) -> Result<Outcome> {
                 "old root {old_root} (size {old_size})\nnew root {new_root} (size {})",
                 proof.proof().new_size()
             );
-            Ok(Outcome::Ok)
+            Ok(Exit::Ok)
         }
         Command::CheckConsistency {
             proof,
@@ -289,11 +162,11 @@ pub(crate) fn run(command: Command) -> Result<Outcome> {
                         proof.proof().new_size(),
                         plural(proof.proof().old_size(), "entry", "entries")
                     );
-                    Outcome::Ok
+                    Exit::Ok
                 }
                 Err(err) => {
                     eprintln!("proof does not hold: {err}");
-                    Outcome::Invalid
+                    Exit::Invalid
                 }
             })
         }
@@ -316,22 +189,22 @@ pub(crate) fn verify(journal: &Journal) -> Result<Result<Summary, Invalid>> {
 }
 
 /// Prints the outcome of a verification and says whether it passed.
-pub(crate) fn report(journal: &Journal, result: Result<Summary, Invalid>, json: bool) -> Outcome {
+pub(crate) fn report(journal: &Journal, result: Result<Summary, Invalid>, json: bool) -> Exit {
     match result {
         Ok(summary) if json => {
             println!(
                 "{}",
                 serde_json::to_string_pretty(&summary).unwrap_or_default()
             );
-            Outcome::Ok
+            Exit::Ok
         }
         Ok(summary) => {
             println!("ok: {journal}: {summary}");
-            Outcome::Ok
+            Exit::Ok
         }
         Err(err) => {
             eprintln!("invalid: {journal}: {err}");
-            Outcome::Invalid
+            Exit::Invalid
         }
     }
 }
