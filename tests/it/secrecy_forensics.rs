@@ -10,12 +10,10 @@
 
 use std::sync::Arc;
 
-use andel::decisions::{
-    BallotBox, Choice, Command, Electorate, Kind, Mark, Proposal, Receipt, Secrecy, SecretVote,
-    Spec, Threshold, Visibility, Voter, VoterId, cast_secret, close_secret,
-};
-use andel::journal::{JournalStore, Stored, StreamId, TenantId, Timestamp};
-use chrono::{DateTime, Utc};
+use andel::decisions::{BallotBox, Choice, Mark, Receipt, SecretVote, cast_secret, close_secret};
+use andel::journal::{JournalStore, StreamId, TenantId};
+
+use crate::secret_stored::{id, open, recorded, t};
 
 const VOTERS: usize = 40;
 
@@ -23,64 +21,13 @@ const VOTERS: usize = 40;
 /// fixed points of 40 less than once in ten thousand runs.
 const CHANCE: usize = 6;
 
-fn t(hour: u32) -> DateTime<Utc> {
-    format!("2027-05-01T{hour:02}:00:00Z").parse().unwrap()
-}
-
-fn id(i: usize) -> VoterId {
-    VoterId::new(&format!("member-{i}")).unwrap()
-}
-
-fn spec() -> Spec {
-    Spec {
-        title: "Adopt the 2028 budget".into(),
-        body: String::new(),
-        author: id(0),
-        kind: Kind::Motion {
-            threshold: Threshold::SIMPLE_MAJORITY,
-        },
-        opens_at: t(1),
-        closes_at: t(10),
-        quorum: None,
-        vote_changes: false,
-        reasons: Default::default(),
-        tags: Default::default(),
-        proxies_per_holder: 0,
-        visibility: Visibility::AfterClose,
-        secrecy: Secrecy::Secret,
-    }
-}
-
 /// Opens a secret motion for 40 voters, casts one ballot each in voter order, closes
 /// it (which seals the box), and returns the receipts in the order of casting: the
 /// order in which the journal lists who took part.
 async fn vote_and_close<S: JournalStore + BallotBox + 'static>(store: Arc<S>) -> Vec<Receipt> {
     let stream = StreamId::new("decision.budget-2028").unwrap();
-    let mut proposal = Stored::<Proposal>::open(store.clone(), stream)
-        .await
-        .unwrap();
-    let recorded = Timestamp::new(t(0)).unwrap();
-    let electorate = Electorate::new((0..VOTERS).map(|i| Voter {
-        id: id(i),
-        weight: 1.into(),
-        class: None,
-    }))
-    .unwrap();
-    for (command, hour) in [
-        (
-            Command::Draft {
-                spec: Box::new(spec()),
-            },
-            0,
-        ),
-        (Command::Schedule, 0),
-        (Command::Open { electorate }, 1),
-    ] {
-        proposal
-            .execute(command, t(hour), recorded, None)
-            .await
-            .unwrap();
-    }
+    let recorded = recorded();
+    let mut proposal = open(store.clone(), &stream, VOTERS).await;
     let mut receipts = Vec::new();
     for i in 0..VOTERS {
         let choice = [Choice::Yes, Choice::No, Choice::Abstain][i % 3];

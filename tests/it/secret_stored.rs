@@ -13,15 +13,15 @@ use andel::journal::{JournalStore, Stored, StreamId, TenantId, Timestamp};
 use chrono::{DateTime, Utc};
 use proptest::prelude::*;
 
-fn t(hour: u32) -> DateTime<Utc> {
+pub(crate) fn t(hour: u32) -> DateTime<Utc> {
     format!("2027-05-01T{hour:02}:00:00Z").parse().unwrap()
 }
 
-fn id(i: usize) -> VoterId {
+pub(crate) fn id(i: usize) -> VoterId {
     VoterId::new(&format!("member-{i}")).unwrap()
 }
 
-fn recorded() -> Timestamp {
+pub(crate) fn recorded() -> Timestamp {
     Timestamp::new(t(0)).unwrap()
 }
 
@@ -50,7 +50,11 @@ fn spec() -> Spec {
 }
 
 /// Opens a secret motion for `n` members of weight 1.
-async fn open(store: Arc<dyn JournalStore>, stream: &StreamId, n: usize) -> Stored<Proposal> {
+pub(crate) async fn open(
+    store: Arc<dyn JournalStore>,
+    stream: &StreamId,
+    n: usize,
+) -> Stored<Proposal> {
     let mut proposal = Stored::<Proposal>::open(store, stream.clone())
         .await
         .unwrap();
