@@ -11,8 +11,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use andel::decisions::{
-    Ballot, BallotList, Basis, Choice, Command, Electorate, Fraction, Kind, Mark, Proposal, Quorum,
-    Reasons, Receipt, Secrecy, Spec, Threshold, Voter, VoterId, resolve,
+    Ballot, BallotList, Basis, Choice, Electorate, Fraction, Kind, Mark, Proposal, ProposalCommand,
+    Quorum, Reasons, Receipt, Secrecy, Spec, Threshold, Voter, VoterId, resolve,
 };
 use chrono::{DateTime, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -102,13 +102,13 @@ fn open_as(kind: Kind, electorate: Electorate, secrecy: Secrecy) -> Proposal {
     let mut proposal = Proposal::default();
     for (command, day) in [
         (
-            Command::Draft {
+            ProposalCommand::Draft {
                 spec: Box::new(spec),
             },
             1,
         ),
-        (Command::Schedule, 2),
-        (Command::Open { electorate }, 10),
+        (ProposalCommand::Schedule, 2),
+        (ProposalCommand::Open { electorate }, 10),
     ] {
         for event in proposal.decide(command, t(day)).expect("opens") {
             proposal.apply(&event).expect("applies");
@@ -117,7 +117,7 @@ fn open_as(kind: Kind, electorate: Electorate, secrecy: Secrecy) -> Proposal {
     proposal
 }
 
-fn cast(proposal: &mut Proposal, command: Command) {
+fn cast(proposal: &mut Proposal, command: ProposalCommand) {
     for event in proposal.decide(command, t(11)).expect("a vote") {
         proposal.apply(&event).expect("applies");
     }
@@ -138,7 +138,7 @@ fn benches(c: &mut Criterion) {
         let choice = [Choice::Yes, Choice::Yes, Choice::No, Choice::Abstain][rng.below(4)];
         cast(
             &mut motion,
-            Command::Vote {
+            ProposalCommand::Vote {
                 voter: voter.clone(),
                 choice,
                 reason: None,
@@ -165,13 +165,13 @@ fn benches(c: &mut Criterion) {
         }
         cast(
             &mut election,
-            Command::Rank {
+            ProposalCommand::Rank {
                 voter: voter.clone(),
                 ranking,
             },
         );
     }
-    let close = || Command::Close {
+    let close = || ProposalCommand::Close {
         delegations: delegations.clone(),
     };
     let resolution = resolve(&electorate, &delegations, &voted);
@@ -240,7 +240,7 @@ fn secret_benches(c: &mut Criterion, electorate: &Electorate, voters: &[VoterId]
         ] {
             cast(
                 proposal,
-                Command::CastSecret {
+                ProposalCommand::CastSecret {
                     voter: voter.clone(),
                     by: None,
                     mark: mark.clone(),
@@ -265,7 +265,7 @@ fn secret_benches(c: &mut Criterion, electorate: &Electorate, voters: &[VoterId]
             b.iter(|| {
                 let ballots = Box::new(motion_list.clone());
                 motion
-                    .decide(Command::CloseSecret { ballots }, t(17))
+                    .decide(ProposalCommand::CloseSecret { ballots }, t(17))
                     .expect("closes")
             })
         },
@@ -276,7 +276,7 @@ fn secret_benches(c: &mut Criterion, electorate: &Electorate, voters: &[VoterId]
             b.iter(|| {
                 let ballots = Box::new(election_list.clone());
                 election
-                    .decide(Command::CloseSecret { ballots }, t(17))
+                    .decide(ProposalCommand::CloseSecret { ballots }, t(17))
                     .expect("closes")
             })
         },

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use andel::decisions::{
-    Basis, Choice, Citation, CiteError, Command, Electorate, Fraction, Kind, Proposal, Quorum,
-    Reasons, Spec, Threshold, Verdict, Voter, VoterId,
+    Basis, Choice, Citation, CiteError, Electorate, Fraction, Kind, Proposal, ProposalCommand,
+    Quorum, Reasons, Spec, Threshold, Verdict, Voter, VoterId,
 };
 use andel::journal::{JournalStore, Stored, StreamId, TenantId};
 use chrono::{DateTime, Utc};
@@ -54,15 +54,15 @@ async fn decide_on(store: Arc<dyn JournalStore>) {
     let recorded = "2027-05-01T09:00:00Z".parse().unwrap();
     let commands = vec![
         (
-            Command::Draft {
+            ProposalCommand::Draft {
                 spec: Box::new(spec),
             },
             "2027-04-20T09:00:00Z",
         ),
-        (Command::Schedule, "2027-04-21T09:00:00Z"),
-        (Command::Open { electorate }, "2027-05-01T09:00:00Z"),
+        (ProposalCommand::Schedule, "2027-04-21T09:00:00Z"),
+        (ProposalCommand::Open { electorate }, "2027-05-01T09:00:00Z"),
         (
-            Command::Vote {
+            ProposalCommand::Vote {
                 voter: id("ada"),
                 choice: Choice::Yes,
                 reason: None,
@@ -70,7 +70,7 @@ async fn decide_on(store: Arc<dyn JournalStore>) {
             "2027-05-02T09:00:00Z",
         ),
         (
-            Command::Vote {
+            ProposalCommand::Vote {
                 voter: id("bo"),
                 choice: Choice::Yes,
                 reason: None,
@@ -78,7 +78,7 @@ async fn decide_on(store: Arc<dyn JournalStore>) {
             "2027-05-02T10:00:00Z",
         ),
         (
-            Command::Vote {
+            ProposalCommand::Vote {
                 voter: id("cy"),
                 choice: Choice::No,
                 reason: None,
@@ -86,7 +86,7 @@ async fn decide_on(store: Arc<dyn JournalStore>) {
             "2027-05-02T11:00:00Z",
         ),
         (
-            Command::Close {
+            ProposalCommand::Close {
                 delegations: BTreeMap::new(),
             },
             "2027-05-02T12:00:00Z",
@@ -101,7 +101,7 @@ async fn decide_on(store: Arc<dyn JournalStore>) {
     // Closing again appends nothing; voting after close is refused and appends nothing.
     let again = proposal
         .execute(
-            Command::Close {
+            ProposalCommand::Close {
                 delegations: BTreeMap::new(),
             },
             t("2027-05-09T09:00:00Z"),
@@ -111,7 +111,7 @@ async fn decide_on(store: Arc<dyn JournalStore>) {
         .await
         .unwrap();
     assert!(again.is_empty());
-    let late = Command::Vote {
+    let late = ProposalCommand::Vote {
         voter: id("cy"),
         choice: Choice::Yes,
         reason: None,

@@ -2,8 +2,8 @@
 //! two crates share no types.
 
 use andel::decisions::{
-    Basis, Choice, Command, Electorate, Fraction, Kind, Proposal, Quorum, Reasons, Spec, Threshold,
-    Verdict,
+    Basis, Choice, Electorate, Fraction, Kind, Proposal, ProposalCommand, Quorum, Reasons, Spec,
+    Threshold, Verdict,
 };
 use andel::ledger::{Command as LedgerCommand, Ledger, MemberNumber, Person, Purpose, Statutes};
 
@@ -106,15 +106,15 @@ fn the_ledgers_roll_is_a_weighted_electorate() {
     let mut proposal = Proposal::default();
     let commands = vec![
         (
-            Command::Draft {
+            ProposalCommand::Draft {
                 spec: Box::new(spec),
             },
             "2027-04-20T09:00:00Z",
         ),
-        (Command::Schedule, "2027-04-21T09:00:00Z"),
-        (Command::Open { electorate }, "2027-05-01T09:00:00Z"),
+        (ProposalCommand::Schedule, "2027-04-21T09:00:00Z"),
+        (ProposalCommand::Open { electorate }, "2027-05-01T09:00:00Z"),
         (
-            Command::Vote {
+            ProposalCommand::Vote {
                 voter: "1".parse().unwrap(),
                 choice: Choice::Yes,
                 reason: None,
@@ -122,7 +122,7 @@ fn the_ledgers_roll_is_a_weighted_electorate() {
             "2027-05-02T09:00:00Z",
         ),
         (
-            Command::Vote {
+            ProposalCommand::Vote {
                 voter: "2".parse().unwrap(),
                 choice: Choice::No,
                 reason: None,
@@ -130,7 +130,7 @@ fn the_ledgers_roll_is_a_weighted_electorate() {
             "2027-05-02T09:00:00Z",
         ),
         (
-            Command::Vote {
+            ProposalCommand::Vote {
                 voter: "3".parse().unwrap(),
                 choice: Choice::No,
                 reason: None,
@@ -138,7 +138,7 @@ fn the_ledgers_roll_is_a_weighted_electorate() {
             "2027-05-02T09:00:00Z",
         ),
         (
-            Command::Close {
+            ProposalCommand::Close {
                 delegations: Default::default(),
             },
             "2027-05-02T10:00:00Z",

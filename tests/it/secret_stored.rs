@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use andel::decisions::{
-    BallotBox, Basis, Choice, Command, Electorate, Fraction, Kind, Mark, Proposal, Quorum, Reasons,
-    Receipt, Secrecy, SecretVote, Spec, Threshold, Verdict, Visibility, Voter, VoterId,
+    BallotBox, Basis, Choice, Electorate, Fraction, Kind, Mark, Proposal, ProposalCommand, Quorum,
+    Reasons, Receipt, Secrecy, SecretVote, Spec, Threshold, Verdict, Visibility, Voter, VoterId,
     cast_secret, close_secret, published_ballots,
 };
 use andel::journal::{JournalStore, Stored, StreamId, TenantId, Timestamp};
@@ -66,13 +66,13 @@ pub(crate) async fn open(
     .unwrap();
     for (command, hour) in [
         (
-            Command::Draft {
+            ProposalCommand::Draft {
                 spec: Box::new(spec()),
             },
             0,
         ),
-        (Command::Schedule, 0),
-        (Command::Open { electorate }, 1),
+        (ProposalCommand::Schedule, 0),
+        (ProposalCommand::Open { electorate }, 1),
     ] {
         proposal
             .execute(command, t(hour), recorded(), None)
@@ -94,7 +94,7 @@ async fn secret_on<S: JournalStore + BallotBox + 'static>(store: S) {
     let mut proposal = open(store.clone(), &stream, 5).await;
     proposal
         .execute(
-            Command::AuthoriseProxy {
+            ProposalCommand::AuthoriseProxy {
                 member: id(4),
                 proxy: id(0),
             },

@@ -6,7 +6,7 @@ use andel_journal::merkle::{InclusionProof, MerkleTree};
 use andel_journal::{Digest, Entry, commitment};
 use serde::{Deserialize, Serialize};
 
-use crate::proposal::{Event, Outcome};
+use crate::proposal::{Outcome, ProposalEvent};
 
 /// Proof that a proposal was decided as it says: its `Closed` entry, exactly as the
 /// journal holds it, with an inclusion proof under the stream's Merkle root at some size.
@@ -124,8 +124,10 @@ impl Citation {
                 ),
             });
         }
-        match payload.decode::<Event>() {
-            Ok(Event::Closed { outcome, .. }) if entry.kind().as_str() == "decision.closed" => {
+        match payload.decode::<ProposalEvent>() {
+            Ok(ProposalEvent::Closed { outcome, .. })
+                if entry.kind().as_str() == "decision.closed" =>
+            {
                 Ok(Cited {
                     stream: entry.stream().to_string(),
                     seq: entry.seq(),

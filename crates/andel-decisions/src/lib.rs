@@ -11,10 +11,10 @@
 //! - [`Quorum`] and [`Threshold`] are exact [`Fraction`]s of people or weight, of votes
 //!   cast or of the electorate, inclusive or not; [`decide_motion`] explains its checks.
 //! - A [`Proposal`] moves through its lifecycle by pure [`Proposal::decide`] and
-//!   [`Proposal::apply`] over [`Event`]s: draft, scheduled, open, closed (passed, failed,
+//!   [`Proposal::apply`] over [`ProposalEvent`]s: draft, scheduled, open, closed (passed, failed,
 //!   no quorum) or withdrawn.
 //!
-//! - Secret ballots keep who voted (a [`Event::Participated`] in the proposal's stream)
+//! - Secret ballots keep who voted (a [`ProposalEvent::Participated`] in the proposal's stream)
 //!   apart from what was voted (a [`Ballot`] in a [`BallotBox`] under a random
 //!   [`Receipt`] only its voter sees): [`cast_secret`], [`close_secret`], and the
 //!   published [`BallotList`] whose SHA-256 the outcome holds and which anyone can
@@ -57,14 +57,14 @@
 //!     }
 //!     Ok(())
 //! };
-//! run(Command::Draft { spec: Box::new(spec) }, "2027-04-20T09:00:00Z")?;
-//! run(Command::Schedule, "2027-04-21T09:00:00Z")?;
-//! run(Command::Open { electorate }, "2027-05-01T09:00:00Z")?;
-//! run(Command::Vote { voter: id("ada"), choice: Choice::Yes, reason: None }, "2027-05-02T09:00:00Z")?;
-//! run(Command::Vote { voter: id("bo"), choice: Choice::No, reason: None }, "2027-05-02T10:00:00Z")?;
+//! run(ProposalCommand::Draft { spec: Box::new(spec) }, "2027-04-20T09:00:00Z")?;
+//! run(ProposalCommand::Schedule, "2027-04-21T09:00:00Z")?;
+//! run(ProposalCommand::Open { electorate }, "2027-05-01T09:00:00Z")?;
+//! run(ProposalCommand::Vote { voter: id("ada"), choice: Choice::Yes, reason: None }, "2027-05-02T09:00:00Z")?;
+//! run(ProposalCommand::Vote { voter: id("bo"), choice: Choice::No, reason: None }, "2027-05-02T10:00:00Z")?;
 //! // Cy delegates to Ada: two yes against one no is exactly two thirds.
 //! let delegations = BTreeMap::from([(id("cy"), id("ada"))]);
-//! run(Command::Close { delegations }, "2027-05-08T09:00:00Z")?;
+//! run(ProposalCommand::Close { delegations }, "2027-05-08T09:00:00Z")?;
 //! assert_eq!(proposal.outcome().unwrap().verdict, Verdict::Passed);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -90,8 +90,8 @@ pub use electorate::{
 };
 pub use proposal::BallotSeal;
 pub use proposal::{
-    Choice, Command, ConsentResult, ElectionResult, Event, Interim, Kind, MAX_CANDIDATES, Outcome,
-    Phase, Project, Proposal, ProposalError, Reasons, Secrecy, Spec, Visibility,
+    Choice, ConsentResult, ElectionResult, Interim, Kind, MAX_CANDIDATES, Outcome, Phase, Project,
+    Proposal, ProposalCommand, ProposalError, ProposalEvent, Reasons, Secrecy, Spec, Visibility,
 };
 pub use rules::{
     Base, Basis, Check, Count, Fraction, MotionResult, Quorum, RuleError, Size, Threshold, Verdict,

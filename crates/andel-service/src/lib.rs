@@ -14,7 +14,7 @@
 //! A co-op admits a member and takes its roll as the electorate of a motion:
 //!
 //! ```
-//! use andel_decisions::{Command, Kind, Mark, Choice, Spec, Threshold};
+//! use andel_decisions::{Choice, Kind, Mark, ProposalCommand, Spec, Threshold};
 //! use andel_journal::Timestamp;
 //! use andel_ledger::{Command as Ledger, Person, Purpose, Statutes};
 //! use andel_service::{Access, BallotPaper, Cast, Coop};
@@ -53,8 +53,8 @@
 //!     proxies_per_holder: 0, visibility: Default::default(), secrecy: Default::default(),
 //! };
 //! let (mut shop, _) = coop.draft("shop", spec, "2027-05-01T09:00:00Z".parse()?, now, None).await?;
-//! shop.execute(Command::Schedule, "2027-05-01T09:00:00Z".parse()?, now, None).await?;
-//! shop.execute(Command::Open { electorate }, "2027-05-06T09:00:00Z".parse()?, now, None).await?;
+//! shop.execute(ProposalCommand::Schedule, "2027-05-01T09:00:00Z".parse()?, now, None).await?;
+//! shop.execute(ProposalCommand::Open { electorate }, "2027-05-06T09:00:00Z".parse()?, now, None).await?;
 //! let paper = BallotPaper { voter: "1".parse()?, proxy_for: None, mark: Mark::Choice(Choice::Yes), reason: None };
 //! assert!(matches!(shop.cast(paper, "2027-05-06T10:00:00Z".parse()?, now, None).await?, Cast::Open(_)));
 //! shop.close("2027-05-06T17:00:00Z".parse()?, now, None).await?;

@@ -3,9 +3,9 @@
 //! a secret ballot's list, cite and verify an outcome; and delegations.
 
 use andel_decisions::{
-    Ballot, BallotList, Citation, Command, DelegationCommand, DelegationEvent, Delegations, Event,
-    Mark, Proposal, Receipt, Secrecy, SecretVote, Spec, VoterId, cast_secret, close_secret,
-    published_ballots,
+    Ballot, BallotList, Citation, DelegationCommand, DelegationEvent, Delegations, Mark, Proposal,
+    ProposalCommand, ProposalEvent, Receipt, Secrecy, SecretVote, Spec, VoterId, cast_secret,
+    close_secret, published_ballots,
 };
 use andel_journal::{AuthorId, Digest, Stored, StreamId, Timestamp, verify};
 use chrono::{DateTime, Utc};
@@ -55,7 +55,7 @@ pub struct BallotPaper {
 #[derive(Debug)]
 pub enum Cast {
     /// An open ballot: the events recorded with the voter's name.
-    Open(Vec<Event>),
+    Open(Vec<ProposalEvent>),
     /// A secret ballot: participation recorded, the ballot in the box under this
     /// receipt. Show it to the voter once and to nobody else.
     Secret(Receipt),
@@ -139,11 +139,11 @@ impl Coop {
         at: DateTime<Utc>,
         recorded_at: Timestamp,
         by: Option<AuthorId>,
-    ) -> Result<(StoredProposal<'_>, Vec<Event>), ServiceError> {
+    ) -> Result<(StoredProposal<'_>, Vec<ProposalEvent>), ServiceError> {
         let mut proposal = self.any_proposal(id).await?;
         let events = proposal
             .execute(
-                Command::Draft {
+                ProposalCommand::Draft {
                     spec: Box::new(spec),
                 },
                 at,
@@ -213,11 +213,11 @@ impl StoredProposal<'_> {
     /// The proposal's refusal, or a store failure.
     pub async fn execute(
         &mut self,
-        command: Command,
+        command: ProposalCommand,
         at: DateTime<Utc>,
         recorded_at: Timestamp,
         by: Option<AuthorId>,
-    ) -> Result<Vec<Event>, ServiceError> {
+    ) -> Result<Vec<ProposalEvent>, ServiceError> {
         Ok(self.stored.execute(command, at, recorded_at, by).await?)
     }
 
@@ -279,7 +279,7 @@ impl StoredProposal<'_> {
         at: DateTime<Utc>,
         recorded_at: Timestamp,
         by: Option<AuthorId>,
-    ) -> Result<Vec<Event>, ServiceError> {
+    ) -> Result<Vec<ProposalEvent>, ServiceError> {
         if self.secret() {
             let ballots = self.coop.ballot_box();
             return Ok(close_secret(&mut self.stored, &**ballots, at, recorded_at, by).await?);
@@ -290,7 +290,7 @@ impl StoredProposal<'_> {
             .map(|s| s.tags.clone())
             .unwrap_or_default();
         let delegations = self.coop.delegations().await?.state().in_force(&tags, at);
-        self.execute(Command::Close { delegations }, at, recorded_at, by)
+        self.execute(ProposalCommand::Close { delegations }, at, recorded_at, by)
             .await
     }
 
@@ -370,7 +370,7 @@ impl StoredProposal<'_> {
 }
 
 /// The open-ballot command that casts `paper`.
-fn open_command(paper: BallotPaper) -> Command {
+fn open_command(paper: BallotPaper) -> ProposalCommand {
     let BallotPaper {
         voter,
         proxy_for,
@@ -378,25 +378,25 @@ fn open_command(paper: BallotPaper) -> Command {
         reason,
     } = paper;
     match (mark, proxy_for) {
-        (Mark::Choice(choice), None) => Command::Vote {
+        (Mark::Choice(choice), None) => ProposalCommand::Vote {
             voter,
             choice,
             reason,
         },
-        (Mark::Choice(choice), Some(member)) => Command::VoteByProxy {
+        (Mark::Choice(choice), Some(member)) => ProposalCommand::VoteByProxy {
             proxy: voter,
             member,
             choice,
             reason,
         },
-        (Mark::Ranking(ranking), None) => Command::Rank { voter, ranking },
-        (Mark::Ranking(ranking), Some(member)) => Command::RankByProxy {
+        (Mark::Ranking(ranking), None) => ProposalCommand::Rank { voter, ranking },
+        (Mark::Ranking(ranking), Some(member)) => ProposalCommand::RankByProxy {
             proxy: voter,
             member,
             ranking,
         },
-        (Mark::Approvals(projects), None) => Command::Approve { voter, projects },
-        (Mark::Approvals(projects), Some(member)) => Command::ApproveByProxy {
+        (Mark::Approvals(projects), None) => ProposalCommand::Approve { voter, projects },
+        (Mark::Approvals(projects), Some(member)) => ProposalCommand::ApproveByProxy {
             proxy: voter,
             member,
             projects,

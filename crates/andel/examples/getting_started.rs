@@ -2,7 +2,9 @@
 //! and passes a motion. Run it with
 //! `cargo run -p andel --example getting_started --features service`.
 
-use andel::decisions::{Choice, Command as Motion, Kind, Proposal, Spec, Threshold, Verdict};
+use andel::decisions::{
+    Choice, Kind, Proposal, ProposalCommand as Motion, Spec, Threshold, Verdict,
+};
 use andel::journal::{Stored, StreamId, Timestamp};
 use andel::ledger::{Command, MemberNumber, Person, Purpose, Statutes, open_ledger};
 use andel::store::{Database, Location};

@@ -9,8 +9,7 @@ mod show;
 use std::path::Path;
 
 use andel::decisions::{
-    Command as ProposalCommand, Delegation, DelegationCommand, Electorate, Mark, Receipt, Spec,
-    VoterId,
+    Delegation, DelegationCommand, Electorate, Mark, ProposalCommand, Receipt, Spec, VoterId,
 };
 use andel::journal::{AuthorId, Timestamp};
 use andel::service::{BallotPaper, Cast, Coop};

@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use andel::decisions::{
-    Citation, DelegationEvent, Delegations, Event, Kind, MIN_ANONYMITY, Mark, Outcome, Phase,
-    Proposal, Receipt, Secrecy, Spec, Visibility, VoterId,
+    Citation, DelegationEvent, Delegations, Kind, MIN_ANONYMITY, Mark, Outcome, Phase, Proposal,
+    ProposalEvent, Receipt, Secrecy, Spec, Visibility, VoterId,
 };
 use andel::journal::{Aggregate, Digest};
 use andel::service::{Found, ProposalCheck, StoredProposal};
@@ -15,7 +15,7 @@ use anyhow::{Context, Result, bail};
 use crate::Exit;
 
 /// What was recorded, and the outcome if it closed.
-pub(super) fn recorded(proposal: &StoredProposal<'_>, events: &[Event]) -> Result<Exit> {
+pub(super) fn recorded(proposal: &StoredProposal<'_>, events: &[ProposalEvent]) -> Result<Exit> {
     let id = proposal.id();
     let mut out = String::new();
     if events.is_empty() {

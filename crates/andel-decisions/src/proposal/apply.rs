@@ -8,7 +8,7 @@ impl Proposal {
     /// # Errors
     ///
     /// An event that does not fit the phase (from an edited or foreign journal).
-    pub fn apply(&mut self, event: &Event) -> Result<(), ProposalError> {
+    pub fn apply(&mut self, event: &ProposalEvent) -> Result<(), ProposalError> {
         let expect = |phase: Phase, want: Phase, action| {
             if phase == want {
                 Ok(())
@@ -17,17 +17,17 @@ impl Proposal {
             }
         };
         match event {
-            Event::Drafted { spec, .. } => {
+            ProposalEvent::Drafted { spec, .. } => {
                 expect(self.phase, Phase::New, "be drafted")?;
                 self.spec = Some((**spec).clone());
                 self.closes_at = Some(spec.closes_at);
                 self.phase = Phase::Draft;
             }
-            Event::Scheduled { .. } => {
+            ProposalEvent::Scheduled { .. } => {
                 expect(self.phase, Phase::Draft, "be scheduled")?;
                 self.phase = Phase::Scheduled;
             }
-            Event::Withdrawn { .. } => {
+            ProposalEvent::Withdrawn { .. } => {
                 if !matches!(self.phase, Phase::Draft | Phase::Scheduled) {
                     return Err(ProposalError::Phase {
                         phase: self.phase,
@@ -36,12 +36,12 @@ impl Proposal {
                 }
                 self.phase = Phase::Withdrawn;
             }
-            Event::Opened { electorate, .. } => {
+            ProposalEvent::Opened { electorate, .. } => {
                 expect(self.phase, Phase::Scheduled, "open")?;
                 self.electorate = Some(electorate.clone());
                 self.phase = Phase::Open;
             }
-            Event::Voted {
+            ProposalEvent::Voted {
                 voter,
                 choice,
                 reason,
@@ -51,12 +51,12 @@ impl Proposal {
                 self.ballots
                     .insert(voter.clone(), (*choice, reason.clone()));
             }
-            Event::ProxyAuthorised { member, proxy, .. } => {
+            ProposalEvent::ProxyAuthorised { member, proxy, .. } => {
                 expect(self.phase, Phase::Open, "take proxies")?;
                 self.proxies.insert(member.clone(), proxy.clone());
             }
-            Event::Ranked { voter, ranking, .. }
-            | Event::Approved {
+            ProposalEvent::Ranked { voter, ranking, .. }
+            | ProposalEvent::Approved {
                 voter,
                 projects: ranking,
                 ..
@@ -64,15 +64,15 @@ impl Proposal {
                 expect(self.phase, Phase::Open, "take votes")?;
                 self.rankings.insert(voter.clone(), ranking.clone());
             }
-            Event::Participated { voter, by, .. } => {
+            ProposalEvent::Participated { voter, by, .. } => {
                 expect(self.phase, Phase::Open, "take votes")?;
                 self.participants.insert(voter.clone(), by.clone());
             }
-            Event::DeadlineExtended { closes_at, .. } => {
+            ProposalEvent::DeadlineExtended { closes_at, .. } => {
                 expect(self.phase, Phase::Open, "have its deadline extended")?;
                 self.closes_at = Some(*closes_at);
             }
-            Event::Closed {
+            ProposalEvent::Closed {
                 outcome,
                 delegations,
                 ..

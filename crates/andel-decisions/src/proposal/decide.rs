@@ -10,9 +10,9 @@ impl Proposal {
     /// See [`ProposalError`].
     pub fn decide(
         &self,
-        command: Command,
+        command: ProposalCommand,
         now: DateTime<Utc>,
-    ) -> Result<Vec<Event>, ProposalError> {
+    ) -> Result<Vec<ProposalEvent>, ProposalError> {
         let phase_error = |action| ProposalError::Phase {
             phase: self.phase,
             action,
@@ -21,12 +21,12 @@ impl Proposal {
         if secret
             && matches!(
                 command,
-                Command::Vote { .. }
-                    | Command::VoteByProxy { .. }
-                    | Command::Rank { .. }
-                    | Command::RankByProxy { .. }
-                    | Command::Approve { .. }
-                    | Command::ApproveByProxy { .. }
+                ProposalCommand::Vote { .. }
+                    | ProposalCommand::VoteByProxy { .. }
+                    | ProposalCommand::Rank { .. }
+                    | ProposalCommand::RankByProxy { .. }
+                    | ProposalCommand::Approve { .. }
+                    | ProposalCommand::ApproveByProxy { .. }
             )
         {
             return Err(ProposalError::Secrecy {
@@ -34,20 +34,20 @@ impl Proposal {
             });
         }
         match command {
-            Command::Draft { spec } => {
+            ProposalCommand::Draft { spec } => {
                 if self.phase != Phase::New {
                     return Err(phase_error("be drafted again"));
                 }
                 check_spec(&spec)?;
-                Ok(vec![Event::Drafted { at: now, spec }])
+                Ok(vec![ProposalEvent::Drafted { at: now, spec }])
             }
-            Command::Schedule => {
+            ProposalCommand::Schedule => {
                 if self.phase != Phase::Draft {
                     return Err(phase_error("be scheduled"));
                 }
-                Ok(vec![Event::Scheduled { at: now }])
+                Ok(vec![ProposalEvent::Scheduled { at: now }])
             }
-            Command::Withdraw { reason } => {
+            ProposalCommand::Withdraw { reason } => {
                 if !matches!(self.phase, Phase::Draft | Phase::Scheduled) {
                     return Err(phase_error("be withdrawn (only before it opens)"));
                 }
@@ -56,9 +56,9 @@ impl Proposal {
                         problem: "a withdrawal needs a reason",
                     });
                 }
-                Ok(vec![Event::Withdrawn { at: now, reason }])
+                Ok(vec![ProposalEvent::Withdrawn { at: now, reason }])
             }
-            Command::Open { electorate } => {
+            ProposalCommand::Open { electorate } => {
                 let spec = self.spec_in(Phase::Scheduled, "open")?;
                 if now < spec.opens_at {
                     return Err(ProposalError::Time {
@@ -74,18 +74,18 @@ impl Proposal {
                 if spec.secrecy == Secrecy::Secret {
                     check_anonymity(&electorate)?;
                 }
-                Ok(vec![Event::Opened {
+                Ok(vec![ProposalEvent::Opened {
                     at: now,
                     electorate,
                 }])
             }
-            Command::Vote {
+            ProposalCommand::Vote {
                 voter,
                 choice,
                 reason,
             } => self.vote(voter, choice, reason, None, now),
-            Command::AuthoriseProxy { member, proxy } => self.authorise(member, proxy, now),
-            Command::VoteByProxy {
+            ProposalCommand::AuthoriseProxy { member, proxy } => self.authorise(member, proxy, now),
+            ProposalCommand::VoteByProxy {
                 proxy,
                 member,
                 choice,
@@ -94,8 +94,8 @@ impl Proposal {
                 self.holds_proxy(&proxy, &member)?;
                 self.vote(member, choice, reason, Some(proxy), now)
             }
-            Command::Rank { voter, ranking } => self.rank(voter, ranking, None, now),
-            Command::RankByProxy {
+            ProposalCommand::Rank { voter, ranking } => self.rank(voter, ranking, None, now),
+            ProposalCommand::RankByProxy {
                 proxy,
                 member,
                 ranking,
@@ -103,8 +103,10 @@ impl Proposal {
                 self.holds_proxy(&proxy, &member)?;
                 self.rank(member, ranking, Some(proxy), now)
             }
-            Command::Approve { voter, projects } => self.approve(voter, projects, None, now),
-            Command::ApproveByProxy {
+            ProposalCommand::Approve { voter, projects } => {
+                self.approve(voter, projects, None, now)
+            }
+            ProposalCommand::ApproveByProxy {
                 proxy,
                 member,
                 projects,
@@ -112,7 +114,7 @@ impl Proposal {
                 self.holds_proxy(&proxy, &member)?;
                 self.approve(member, projects, Some(proxy), now)
             }
-            Command::Extend { closes_at } => {
+            ProposalCommand::Extend { closes_at } => {
                 self.spec_in(Phase::Open, "have its deadline extended")?;
                 let current = self.closes_at.unwrap_or(now);
                 if closes_at <= current || now >= current {
@@ -121,10 +123,12 @@ impl Proposal {
                         when: format!("to a time after {current}, before it passes"),
                     });
                 }
-                Ok(vec![Event::DeadlineExtended { at: now, closes_at }])
+                Ok(vec![ProposalEvent::DeadlineExtended { at: now, closes_at }])
             }
-            Command::CastSecret { voter, by, mark } => self.cast_secret(voter, by, mark, now),
-            Command::CloseSecret { ballots } => {
+            ProposalCommand::CastSecret { voter, by, mark } => {
+                self.cast_secret(voter, by, mark, now)
+            }
+            ProposalCommand::CloseSecret { ballots } => {
                 if self.phase == Phase::Closed {
                     return Ok(Vec::new()); // closing is idempotent
                 }
@@ -138,14 +142,14 @@ impl Proposal {
                 self.check_box(spec, electorate, &ballots)?;
                 let sha256 = ballots.digest();
                 let outcome = count_secret(spec, electorate, &participants, &ballots, sha256);
-                Ok(vec![Event::Closed {
+                Ok(vec![ProposalEvent::Closed {
                     at: now,
                     early,
                     delegations: BTreeMap::new(),
                     outcome: Box::new(outcome),
                 }])
             }
-            Command::Close { delegations } => {
+            ProposalCommand::Close { delegations } => {
                 if self.phase == Phase::Closed {
                     return Ok(Vec::new()); // closing is idempotent
                 }
@@ -162,7 +166,7 @@ impl Proposal {
                     &self.rankings,
                     &delegations,
                 );
-                Ok(vec![Event::Closed {
+                Ok(vec![ProposalEvent::Closed {
                     at: now,
                     early,
                     delegations,
@@ -199,7 +203,7 @@ impl Proposal {
         by: Option<VoterId>,
         mark: Mark,
         now: DateTime<Utc>,
-    ) -> Result<Vec<Event>, ProposalError> {
+    ) -> Result<Vec<ProposalEvent>, ProposalError> {
         let spec = self.spec_in(Phase::Open, "take votes")?;
         if spec.secrecy != Secrecy::Secret {
             return Err(ProposalError::Secrecy {
@@ -214,7 +218,7 @@ impl Proposal {
             Mark::Ranking(ranking) => self.rank(voter.clone(), ranking, None, now)?,
             Mark::Approvals(projects) => self.approve(voter.clone(), projects, None, now)?,
         };
-        Ok(vec![Event::Participated { at: now, voter, by }])
+        Ok(vec![ProposalEvent::Participated { at: now, voter, by }])
     }
 
     /// Checks a secret ballot's box against who took part: no more ballots than
@@ -271,7 +275,7 @@ impl Proposal {
         member: VoterId,
         proxy: VoterId,
         now: DateTime<Utc>,
-    ) -> Result<Vec<Event>, ProposalError> {
+    ) -> Result<Vec<ProposalEvent>, ProposalError> {
         let spec = self.spec_in(Phase::Open, "take proxies")?;
         let refuse = |problem: String| Err(ProposalError::Proxy { problem });
         if spec.proxies_per_holder == 0 {
@@ -300,7 +304,7 @@ impl Proposal {
                 "`{proxy}` already holds {held} {noun}, the most the rules allow"
             ));
         }
-        Ok(vec![Event::ProxyAuthorised {
+        Ok(vec![ProposalEvent::ProxyAuthorised {
             at: now,
             member,
             proxy,
@@ -338,7 +342,7 @@ impl Proposal {
         reason: Option<String>,
         by: Option<VoterId>,
         now: DateTime<Utc>,
-    ) -> Result<Vec<Event>, ProposalError> {
+    ) -> Result<Vec<ProposalEvent>, ProposalError> {
         let spec = self.ballot_open_to(&voter, now)?;
         let (kind, allowed, objection) = match spec.kind {
             Kind::Motion { .. } => ("motion", choice != Choice::Block, choice == Choice::No),
@@ -380,7 +384,7 @@ impl Proposal {
                 problem: "a block needs a reason",
             });
         }
-        Ok(vec![Event::Voted {
+        Ok(vec![ProposalEvent::Voted {
             at: now,
             voter,
             choice,
@@ -406,7 +410,7 @@ impl Proposal {
         ranking: Vec<u16>,
         by: Option<VoterId>,
         now: DateTime<Utc>,
-    ) -> Result<Vec<Event>, ProposalError> {
+    ) -> Result<Vec<ProposalEvent>, ProposalError> {
         let spec = self.spec_in(Phase::Open, "take votes")?;
         let Kind::Election { candidates, .. } = &spec.kind else {
             return Err(ProposalError::Ballot {
@@ -416,7 +420,7 @@ impl Proposal {
         let names: Vec<&str> = candidates.iter().map(String::as_str).collect();
         self.list(voter, ranking, &names, "candidate", now)
             .map(|(voter, ranking)| {
-                vec![Event::Ranked {
+                vec![ProposalEvent::Ranked {
                     at: now,
                     voter,
                     ranking,
@@ -431,7 +435,7 @@ impl Proposal {
         projects: Vec<u16>,
         by: Option<VoterId>,
         now: DateTime<Utc>,
-    ) -> Result<Vec<Event>, ProposalError> {
+    ) -> Result<Vec<ProposalEvent>, ProposalError> {
         let spec = self.spec_in(Phase::Open, "take votes")?;
         let Kind::Budget { projects: all, .. } = &spec.kind else {
             return Err(ProposalError::Ballot {
@@ -441,7 +445,7 @@ impl Proposal {
         let names: Vec<&str> = all.iter().map(|p| p.name.as_str()).collect();
         self.list(voter, projects, &names, "project", now)
             .map(|(voter, projects)| {
-                vec![Event::Approved {
+                vec![ProposalEvent::Approved {
                     at: now,
                     voter,
                     projects,

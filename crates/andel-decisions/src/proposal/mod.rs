@@ -218,7 +218,7 @@ pub enum Phase {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "command", rename_all = "snake_case")]
 #[non_exhaustive]
-pub enum Command {
+pub enum ProposalCommand {
     /// Write the proposal.
     Draft {
         /// The proposal.
@@ -276,7 +276,7 @@ pub enum Command {
         ranking: Vec<u16>,
     },
     /// A proxy holder ranks candidates for the member who authorised them (see
-    /// [`Command::VoteByProxy`]).
+    /// [`ProposalCommand::VoteByProxy`]).
     RankByProxy {
         /// The holder.
         proxy: VoterId,
@@ -293,7 +293,7 @@ pub enum Command {
         projects: Vec<u16>,
     },
     /// A proxy holder approves projects for the member who authorised them (see
-    /// [`Command::VoteByProxy`]).
+    /// [`ProposalCommand::VoteByProxy`]).
     ApproveByProxy {
         /// The holder.
         proxy: VoterId,
@@ -314,7 +314,7 @@ pub enum Command {
         delegations: BTreeMap<VoterId, VoterId>,
     },
     /// Take part in a secret ballot: checked as a vote is, but recorded only as
-    /// participation ([`Event::Participated`]); the ballot itself goes to the box (see
+    /// participation ([`ProposalEvent::Participated`]); the ballot itself goes to the box (see
     /// [`cast_secret`](crate::cast_secret)).
     CastSecret {
         /// The voter whose ballot it is.
@@ -336,7 +336,7 @@ pub enum Command {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
-pub enum Event {
+pub enum ProposalEvent {
     /// Written.
     Drafted {
         /// When.
@@ -442,21 +442,21 @@ pub enum Event {
     },
 }
 
-impl Event {
+impl ProposalEvent {
     /// The journal entry kind: `decision.` and the event's type.
     pub fn kind(&self) -> &'static str {
         match self {
-            Event::Drafted { .. } => "decision.drafted",
-            Event::Scheduled { .. } => "decision.scheduled",
-            Event::Withdrawn { .. } => "decision.withdrawn",
-            Event::Opened { .. } => "decision.opened",
-            Event::Voted { .. } => "decision.voted",
-            Event::ProxyAuthorised { .. } => "decision.proxy_authorised",
-            Event::Ranked { .. } => "decision.ranked",
-            Event::Approved { .. } => "decision.approved",
-            Event::DeadlineExtended { .. } => "decision.deadline_extended",
-            Event::Participated { .. } => "decision.participated",
-            Event::Closed { .. } => "decision.closed",
+            ProposalEvent::Drafted { .. } => "decision.drafted",
+            ProposalEvent::Scheduled { .. } => "decision.scheduled",
+            ProposalEvent::Withdrawn { .. } => "decision.withdrawn",
+            ProposalEvent::Opened { .. } => "decision.opened",
+            ProposalEvent::Voted { .. } => "decision.voted",
+            ProposalEvent::ProxyAuthorised { .. } => "decision.proxy_authorised",
+            ProposalEvent::Ranked { .. } => "decision.ranked",
+            ProposalEvent::Approved { .. } => "decision.approved",
+            ProposalEvent::DeadlineExtended { .. } => "decision.deadline_extended",
+            ProposalEvent::Participated { .. } => "decision.participated",
+            ProposalEvent::Closed { .. } => "decision.closed",
         }
     }
 }
@@ -465,21 +465,25 @@ impl Event {
 /// `decision.agm-2027-motion-3`): replayed on open, changed by
 /// [`Stored::execute`](andel_journal::Stored::execute).
 impl Aggregate for Proposal {
-    type Command = Command;
-    type Event = Event;
+    type Command = ProposalCommand;
+    type Event = ProposalEvent;
     type At = DateTime<Utc>;
     type Rejection = ProposalError;
     type Invalid = ProposalError;
 
-    fn decide(&self, command: Command, now: DateTime<Utc>) -> Result<Vec<Event>, ProposalError> {
+    fn decide(
+        &self,
+        command: ProposalCommand,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<ProposalEvent>, ProposalError> {
         Proposal::decide(self, command, now)
     }
 
-    fn apply(&mut self, event: &Event) -> Result<(), ProposalError> {
+    fn apply(&mut self, event: &ProposalEvent) -> Result<(), ProposalError> {
         Proposal::apply(self, event)
     }
 
-    fn kind(event: &Event) -> &'static str {
+    fn kind(event: &ProposalEvent) -> &'static str {
         event.kind()
     }
 }

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 
 use super::{Ballot, BallotBox, BallotBoxError, BallotList, BallotListError, Mark, Receipt};
 use crate::electorate::VoterId;
-use crate::proposal::{Command, Event, Proposal, Secrecy};
+use crate::proposal::{Proposal, ProposalCommand, ProposalEvent, Secrecy};
 
 /// A secret vote: whose it is, who casts it (a proxy holder, or nobody but the voter)
 /// and what it says.
@@ -91,7 +91,7 @@ pub async fn cast_secret(
         .and_then(|e| e.weight_of(&voter))
         .unwrap_or_default();
     let ballot = Ballot::new(weight, mark.clone());
-    let command = Command::CastSecret { voter, by, mark };
+    let command = ProposalCommand::CastSecret { voter, by, mark };
     let casting = Casting {
         journal: Arc::clone(proposal.store()),
         ballot_box,
@@ -160,7 +160,7 @@ impl Append for Casting<'_> {
 }
 
 /// Closes a secret ballot: reads its box and decides with every ballot in it
-/// ([`Command::CloseSecret`]), then seals the box ([`BallotBox::seal`]). The outcome
+/// ([`ProposalCommand::CloseSecret`]), then seals the box ([`BallotBox::seal`]). The outcome
 /// holds the SHA-256 of the published list. Closing a closed proposal records nothing
 /// and seals again.
 ///
@@ -175,9 +175,9 @@ pub async fn close_secret(
     at: DateTime<Utc>,
     recorded_at: Timestamp,
     author: Option<AuthorId>,
-) -> Result<Vec<Event>, SecretBallotError> {
+) -> Result<Vec<ProposalEvent>, SecretBallotError> {
     let ballots = BallotList::new(ballot_box.ballots(proposal.stream()).await?)?;
-    let command = Command::CloseSecret {
+    let command = ProposalCommand::CloseSecret {
         ballots: Box::new(ballots),
     };
     let events = proposal.execute(command, at, recorded_at, author).await?;

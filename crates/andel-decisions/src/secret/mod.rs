@@ -3,7 +3,7 @@
 //! Who voted and what was voted are kept apart:
 //!
 //! - **Participation** is an event of the proposal's journal stream
-//!   ([`Event::Participated`](crate::Event::Participated)): who took part, when, and
+//!   ([`ProposalEvent::Participated`](crate::ProposalEvent::Participated)): who took part, when, and
 //!   through which proxy. It holds no ballot and no receipt.
 //! - **The ballot box** ([`BallotBox`]) holds each [`Ballot`] (its weight and its mark)
 //!   under a random [`Receipt`], and nothing else: no voter, no time, no sequence

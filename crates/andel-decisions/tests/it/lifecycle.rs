@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 
 use andel_decisions::{
-    Basis, Choice, Command, Electorate, Event, Fraction, Kind, Phase, Proposal, ProposalError,
-    Quorum, Reasons, Spec, Threshold, Verdict, Voter, VoterId,
+    Basis, Choice, Electorate, Fraction, Kind, Phase, Proposal, ProposalCommand, ProposalError,
+    ProposalEvent, Quorum, Reasons, Spec, Threshold, Verdict, Voter, VoterId,
 };
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
@@ -56,18 +56,18 @@ fn motion() -> Kind {
 
 /// A proposal after `commands`, each at its day, all accepted.
 #[track_caller]
-fn given(kind: Kind, commands: Vec<(Command, u32)>) -> Proposal {
+fn given(kind: Kind, commands: Vec<(ProposalCommand, u32)>) -> Proposal {
     let mut proposal = Proposal::default();
     let opening = vec![
         (
-            Command::Draft {
+            ProposalCommand::Draft {
                 spec: Box::new(spec(kind)),
             },
             1,
         ),
-        (Command::Schedule, 2),
+        (ProposalCommand::Schedule, 2),
         (
-            Command::Open {
+            ProposalCommand::Open {
                 electorate: electorate(&["ada", "bo", "cy", "di"]),
             },
             10,
@@ -85,22 +85,22 @@ fn given(kind: Kind, commands: Vec<(Command, u32)>) -> Proposal {
     proposal
 }
 
-fn vote(voter: &str, choice: Choice, reason: Option<&str>) -> Command {
-    Command::Vote {
+fn vote(voter: &str, choice: Choice, reason: Option<&str>) -> ProposalCommand {
+    ProposalCommand::Vote {
         voter: id(voter),
         choice,
         reason: reason.map(str::to_owned),
     }
 }
 
-fn close() -> Command {
-    Command::Close {
+fn close() -> ProposalCommand {
+    ProposalCommand::Close {
         delegations: BTreeMap::new(),
     }
 }
 
 #[track_caller]
-fn refused(proposal: &Proposal, command: Command, day: u32) -> ProposalError {
+fn refused(proposal: &Proposal, command: ProposalCommand, day: u32) -> ProposalError {
     proposal.decide(command, t(day)).expect_err("accepted")
 }
 
@@ -109,12 +109,12 @@ fn voting_opens_at_its_time_and_not_before() {
     let mut proposal = Proposal::default();
     for (command, day) in [
         (
-            Command::Draft {
+            ProposalCommand::Draft {
                 spec: Box::new(spec(motion())),
             },
             1,
         ),
-        (Command::Schedule, 2),
+        (ProposalCommand::Schedule, 2),
     ] {
         for e in proposal.decide(command, t(day)).unwrap() {
             proposal.apply(&e).unwrap();
@@ -127,7 +127,7 @@ fn voting_opens_at_its_time_and_not_before() {
             ..
         }
     ));
-    let open = Command::Open {
+    let open = ProposalCommand::Open {
         electorate: electorate(&["ada"]),
     };
     assert!(matches!(
@@ -190,24 +190,27 @@ fn objections_need_reasons_and_choices_fit_the_kind() {
 
 #[test]
 fn a_deadline_only_moves_later_and_only_while_open() {
-    let proposal = given(motion(), vec![(Command::Extend { closes_at: t(20) }, 12)]);
+    let proposal = given(
+        motion(),
+        vec![(ProposalCommand::Extend { closes_at: t(20) }, 12)],
+    );
     assert_eq!(proposal.closes_at(), Some(t(20)));
     assert!(matches!(
-        refused(&proposal, Command::Extend { closes_at: t(19) }, 13),
+        refused(&proposal, ProposalCommand::Extend { closes_at: t(19) }, 13),
         ProposalError::Time { .. }
     ));
     // The later deadline lets votes in.
     let later = given(
         motion(),
         vec![
-            (Command::Extend { closes_at: t(20) }, 12),
+            (ProposalCommand::Extend { closes_at: t(20) }, 12),
             (vote("ada", Choice::Yes, None), 18),
         ],
     );
     assert_eq!(later.ballots().len(), 1);
     let closed = given(motion(), vec![(close(), 17)]);
     assert!(matches!(
-        refused(&closed, Command::Extend { closes_at: t(25) }, 18),
+        refused(&closed, ProposalCommand::Extend { closes_at: t(25) }, 18),
         ProposalError::Phase { .. }
     ));
 }
@@ -224,7 +227,10 @@ fn closing_waits_for_the_deadline_or_for_everyone_and_is_idempotent() {
         .to_vec();
     let mut early = given(motion(), everyone);
     let events = early.decide(close(), t(12)).unwrap();
-    assert!(matches!(events[0], Event::Closed { early: true, .. }));
+    assert!(matches!(
+        events[0],
+        ProposalEvent::Closed { early: true, .. }
+    ));
     early.apply(&events[0]).unwrap();
     assert!(
         early.decide(close(), t(13)).unwrap().is_empty(),
@@ -238,7 +244,7 @@ fn withdrawal_is_only_before_opening() {
     let mut proposal = Proposal::default();
     for e in proposal
         .decide(
-            Command::Draft {
+            ProposalCommand::Draft {
                 spec: Box::new(spec(motion())),
             },
             t(1),
@@ -247,7 +253,7 @@ fn withdrawal_is_only_before_opening() {
     {
         proposal.apply(&e).unwrap();
     }
-    let withdraw = || Command::Withdraw {
+    let withdraw = || ProposalCommand::Withdraw {
         reason: "superseded".into(),
     };
     assert_eq!(proposal.decide(withdraw(), t(2)).unwrap().len(), 1);
@@ -270,7 +276,7 @@ fn quorum_threshold_and_delegation_decide_a_motion() {
             (vote("ada", Choice::Yes, None), 11),
             (vote("bo", Choice::No, Some("too vague")), 11),
             (
-                Command::Close {
+                ProposalCommand::Close {
                     delegations: BTreeMap::from([(id("cy"), id("ada"))]),
                 },
                 17,
@@ -339,14 +345,14 @@ fn replaying_the_events_gives_the_same_proposal() {
     let mut events = Vec::new();
     let commands = vec![
         (
-            Command::Draft {
+            ProposalCommand::Draft {
                 spec: Box::new(spec(motion())),
             },
             1,
         ),
-        (Command::Schedule, 2),
+        (ProposalCommand::Schedule, 2),
         (
-            Command::Open {
+            ProposalCommand::Open {
                 electorate: electorate(&["ada", "bo"]),
             },
             10,
@@ -386,8 +392,8 @@ fn election(method: &str, candidates: &[&str], seats: usize) -> Kind {
     }
 }
 
-fn rank(voter: &str, ranking: &[u16]) -> Command {
-    Command::Rank {
+fn rank(voter: &str, ranking: &[u16]) -> ProposalCommand {
+    ProposalCommand::Rank {
         voter: id(voter),
         ranking: ranking.to_vec(),
     }
@@ -397,7 +403,7 @@ fn rank(voter: &str, ranking: &[u16]) -> Command {
 fn an_election_is_checked_when_drafted_and_ranked() {
     let draft = |kind| {
         Proposal::default().decide(
-            Command::Draft {
+            ProposalCommand::Draft {
                 spec: Box::new(spec(kind)),
             },
             t(1),
@@ -452,7 +458,7 @@ fn delegated_weight_decides_an_election() {
     };
     let mut with = ballots();
     with.push((
-        Command::Close {
+        ProposalCommand::Close {
             delegations: BTreeMap::from([(id("di"), id("ada"))]),
         },
         17,
@@ -487,18 +493,18 @@ fn delegated_weight_decides_an_election() {
     let five = electorate(&["ada", "bo", "cy", "di", "eve"]);
     for (command, day) in [
         (
-            Command::Draft {
+            ProposalCommand::Draft {
                 spec: Box::new(spec(kind())),
             },
             1,
         ),
-        (Command::Schedule, 2),
-        (Command::Open { electorate: five }, 10),
+        (ProposalCommand::Schedule, 2),
+        (ProposalCommand::Open { electorate: five }, 10),
         (rank("ada", &[0]), 11),
         (rank("bo", &[1]), 11),
         (rank("cy", &[1]), 11),
         (
-            Command::Close {
+            ProposalCommand::Close {
                 delegations: BTreeMap::from([(id("di"), id("ada")), (id("eve"), id("di"))]),
             },
             17,
@@ -515,8 +521,8 @@ fn delegated_weight_decides_an_election() {
 
 #[test]
 fn proxies_follow_the_bylaws_cap_and_vote_as_the_member() {
-    let refused_here = |p: &Proposal, c: Command| p.decide(c, t(11)).expect_err("accepted");
-    let authorise = |member: &str, proxy: &str| Command::AuthoriseProxy {
+    let refused_here = |p: &Proposal, c: ProposalCommand| p.decide(c, t(11)).expect_err("accepted");
+    let authorise = |member: &str, proxy: &str| ProposalCommand::AuthoriseProxy {
         member: id(member),
         proxy: id(proxy),
     };
@@ -533,21 +539,21 @@ fn proxies_follow_the_bylaws_cap_and_vote_as_the_member() {
     let mut events = Vec::new();
     for (command, day) in [
         (
-            Command::Draft {
+            ProposalCommand::Draft {
                 spec: Box::new(capped),
             },
             1,
         ),
-        (Command::Schedule, 2),
+        (ProposalCommand::Schedule, 2),
         (
-            Command::Open {
+            ProposalCommand::Open {
                 electorate: electorate(&["ada", "bo", "cy", "di"]),
             },
             10,
         ),
         (authorise("ada", "bo"), 11),
         (
-            Command::VoteByProxy {
+            ProposalCommand::VoteByProxy {
                 proxy: id("bo"),
                 member: id("ada"),
                 choice: Choice::Yes,
@@ -563,7 +569,7 @@ fn proxies_follow_the_bylaws_cap_and_vote_as_the_member() {
         }
     }
     assert!(
-        events.iter().any(|e| matches!(e, Event::Voted { voter, by: Some(by), .. } if *voter == id("ada") && *by == id("bo"))),
+        events.iter().any(|e| matches!(e, ProposalEvent::Voted { voter, by: Some(by), .. } if *voter == id("ada") && *by == id("bo"))),
         "the ballot is Ada's, cast by Bo"
     );
     // Bo holds one proxy already: the cap is reached.
@@ -573,7 +579,7 @@ fn proxies_follow_the_bylaws_cap_and_vote_as_the_member() {
             .contains("already holds 1 proxy, the most the rules allow")
     );
     // Nobody votes for a member without their proxy, and a proxy vote is a vote.
-    let unauthorised = Command::VoteByProxy {
+    let unauthorised = ProposalCommand::VoteByProxy {
         proxy: id("cy"),
         member: id("di"),
         choice: Choice::No,
@@ -612,10 +618,10 @@ fn the_count_is_seen_only_as_the_spec_allows() {
         s.visibility = visibility;
         let mut proposal = Proposal::default();
         for (command, day) in [
-            (Command::Draft { spec: Box::new(s) }, 1),
-            (Command::Schedule, 2),
+            (ProposalCommand::Draft { spec: Box::new(s) }, 1),
+            (ProposalCommand::Schedule, 2),
             (
-                Command::Open {
+                ProposalCommand::Open {
                     electorate: electorate(&["ada", "bo", "cy"]),
                 },
                 10,
@@ -676,10 +682,10 @@ fn a_quorum_per_class_needs_every_class() {
         });
         let mut proposal = Proposal::default();
         let mut commands = vec![
-            (Command::Draft { spec: Box::new(s) }, 1),
-            (Command::Schedule, 2),
+            (ProposalCommand::Draft { spec: Box::new(s) }, 1),
+            (ProposalCommand::Schedule, 2),
             (
-                Command::Open {
+                ProposalCommand::Open {
                     electorate: classed.clone(),
                 },
                 10,
@@ -722,7 +728,7 @@ fn a_participatory_budget_funds_what_its_approvals_can_pay() {
     };
     let draft = |kind| {
         Proposal::default().decide(
-            Command::Draft {
+            ProposalCommand::Draft {
                 spec: Box::new(spec(kind)),
             },
             t(1),
@@ -736,7 +742,7 @@ fn a_participatory_budget_funds_what_its_approvals_can_pay() {
         draft(budget("greedy-budget", &["0"], "80")),
         Err(ProposalError::Spec { .. })
     ));
-    let approve = |voter: &str, projects: &[u16]| Command::Approve {
+    let approve = |voter: &str, projects: &[u16]| ProposalCommand::Approve {
         voter: id(voter),
         projects: projects.to_vec(),
     };
@@ -781,20 +787,20 @@ fn with_proxy(kind: Kind) -> Proposal {
     let mut proposal = Proposal::default();
     for (command, day) in [
         (
-            Command::Draft {
+            ProposalCommand::Draft {
                 spec: Box::new(allowing),
             },
             1,
         ),
-        (Command::Schedule, 2),
+        (ProposalCommand::Schedule, 2),
         (
-            Command::Open {
+            ProposalCommand::Open {
                 electorate: electorate(&["ada", "bo", "cy", "di"]),
             },
             10,
         ),
         (
-            Command::AuthoriseProxy {
+            ProposalCommand::AuthoriseProxy {
                 member: id("ada"),
                 proxy: id("bo"),
             },
@@ -811,7 +817,7 @@ fn with_proxy(kind: Kind) -> Proposal {
 #[test]
 fn a_proxy_ranks_and_approves_as_the_member() {
     let mut election = with_proxy(election("irv", &["a", "b", "c"], 1));
-    let by_proxy = |proxy: &str, ranking: &[u16]| Command::RankByProxy {
+    let by_proxy = |proxy: &str, ranking: &[u16]| ProposalCommand::RankByProxy {
         proxy: id(proxy),
         member: id("ada"),
         ranking: ranking.to_vec(),
@@ -822,7 +828,7 @@ fn a_proxy_ranks_and_approves_as_the_member() {
     ));
     let events = election.decide(by_proxy("bo", &[2, 0]), t(11)).unwrap();
     assert!(
-        matches!(&events[..], [Event::Ranked { voter, by: Some(by), ranking, .. }]
+        matches!(&events[..], [ProposalEvent::Ranked { voter, by: Some(by), ranking, .. }]
             if *voter == id("ada") && *by == id("bo") && *ranking == [2, 0]),
         "{events:?}"
     );
@@ -843,7 +849,7 @@ fn a_proxy_ranks_and_approves_as_the_member() {
     });
     let events = budget
         .decide(
-            Command::ApproveByProxy {
+            ProposalCommand::ApproveByProxy {
                 proxy: id("bo"),
                 member: id("ada"),
                 projects: vec![0],
@@ -852,18 +858,21 @@ fn a_proxy_ranks_and_approves_as_the_member() {
         )
         .unwrap();
     assert!(
-        matches!(&events[..], [Event::Approved { voter, by: Some(by), .. }]
+        matches!(&events[..], [ProposalEvent::Approved { voter, by: Some(by), .. }]
             if *voter == id("ada") && *by == id("bo")),
         "{events:?}"
     );
     // Through JSON and back, the proxy is kept; an event without it still reads.
     let json = serde_json::to_string(&events[0]).unwrap();
-    assert_eq!(serde_json::from_str::<Event>(&json).unwrap(), events[0]);
-    let old: Event = serde_json::from_str(
+    assert_eq!(
+        serde_json::from_str::<ProposalEvent>(&json).unwrap(),
+        events[0]
+    );
+    let old: ProposalEvent = serde_json::from_str(
         r#"{"type":"ranked","at":"2027-05-11T00:00:00Z","voter":"ada","ranking":[0]}"#,
     )
     .unwrap();
-    assert!(matches!(old, Event::Ranked { by: None, .. }));
+    assert!(matches!(old, ProposalEvent::Ranked { by: None, .. }));
 }
 
 #[test]
@@ -901,13 +910,13 @@ fn closing_a_meek_election_too_heavy_to_count_records_why_and_closes() {
     .unwrap();
     let commands = vec![
         (
-            Command::Draft {
+            ProposalCommand::Draft {
                 spec: Box::new(spec(election("stv-meek", &["Ada", "Bo", "Cy"], 2))),
             },
             1,
         ),
-        (Command::Schedule, 2),
-        (Command::Open { electorate: heavy }, 10),
+        (ProposalCommand::Schedule, 2),
+        (ProposalCommand::Open { electorate: heavy }, 10),
         (rank("ada", &[0, 1]), 11),
         (rank("bo", &[1]), 11),
         (close(), 17),

@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use andel_decisions::{
-    Ballot, BallotList, Basis, Choice, Command, Electorate, Fraction, Kind, Mark, Proposal, Quorum,
-    Reasons, Receipt, Spec, Threshold, Voter, VoterId,
+    Ballot, BallotList, Basis, Choice, Electorate, Fraction, Kind, Mark, Proposal, ProposalCommand,
+    Quorum, Reasons, Receipt, Spec, Threshold, Voter, VoterId,
 };
 use chrono::{DateTime, Utc};
 use proptest::prelude::*;
@@ -64,9 +64,9 @@ proptest! {
         let mut live = Proposal::default();
         let mut events = Vec::new();
         let mut commands = vec![
-            (Command::Draft { spec: Box::new(spec) }, t(0)),
-            (Command::Schedule, t(0)),
-            (Command::Open { electorate }, t(1)),
+            (ProposalCommand::Draft { spec: Box::new(spec) }, t(0)),
+            (ProposalCommand::Schedule, t(0)),
+            (ProposalCommand::Open { electorate }, t(1)),
         ];
         for (i, vote) in votes.iter().take(n).enumerate() {
             if let Some(v) = vote {
@@ -77,11 +77,11 @@ proptest! {
                     _ => Choice::Abstain,
                 };
                 let reason = (choice == Choice::Block).then(|| "no".to_owned());
-                commands.push((Command::Vote { voter: id(i), choice, reason }, t(2)));
+                commands.push((ProposalCommand::Vote { voter: id(i), choice, reason }, t(2)));
             }
         }
         let delegations: BTreeMap<VoterId, VoterId> = edges.iter().map(|(a, b)| (id(*a), id(*b))).collect();
-        commands.push((Command::Close { delegations }, t(10)));
+        commands.push((ProposalCommand::Close { delegations }, t(10)));
         for (command, at) in commands {
             for event in live.decide(command, at).unwrap() {
                 live.apply(&event).unwrap();
@@ -197,19 +197,19 @@ proptest! {
                 proposal.apply(&event).unwrap();
             }
         };
-        apply(&mut proposal, Command::Draft { spec: Box::new(spec) }, t(0));
-        apply(&mut proposal, Command::Schedule, t(0));
-        apply(&mut proposal, Command::Open { electorate: electorate.clone() }, t(1));
+        apply(&mut proposal, ProposalCommand::Draft { spec: Box::new(spec) }, t(0));
+        apply(&mut proposal, ProposalCommand::Schedule, t(0));
+        apply(&mut proposal, ProposalCommand::Open { electorate: electorate.clone() }, t(1));
         let mut cast = Vec::new();
         for i in order.into_iter().filter(|i| *i < n) {
             let Some((pick, len)) = &picks[i] else { continue };
             let mark = secret_mark(&kind, &pick[..*len]);
-            apply(&mut proposal, Command::CastSecret { voter: id(i), by: None, mark: mark.clone() }, t(2));
+            apply(&mut proposal, ProposalCommand::CastSecret { voter: id(i), by: None, mark: mark.clone() }, t(2));
             let receipt = Receipt::random().unwrap();
             cast.push((receipt, Ballot::new(electorate.weight_of(&id(i)).unwrap(), mark)));
         }
         let list = BallotList::new(cast.clone()).unwrap();
-        apply(&mut proposal, Command::CloseSecret { ballots: Box::new(list.clone()) }, t(10));
+        apply(&mut proposal, ProposalCommand::CloseSecret { ballots: Box::new(list.clone()) }, t(10));
         let outcome = proposal.outcome().unwrap();
         let published = BallotList::parse(&list.to_text()).unwrap();
         prop_assert_eq!(&published, &list);

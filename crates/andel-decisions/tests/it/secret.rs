@@ -3,10 +3,10 @@
 use std::sync::Arc;
 
 use andel_decisions::{
-    Ballot, BallotBox, BallotList, Choice, Command, Electorate, Event, Fraction, Kind, Mark,
-    MemoryBallotBox, Phase, Proposal, ProposalError, Reasons, Secrecy, SecretBallotError,
-    SecretVote, Spec, Threshold, Verdict, Visibility, Voter, VoterId, cast_secret, close_secret,
-    published_ballots,
+    Ballot, BallotBox, BallotList, Choice, Electorate, Fraction, Kind, Mark, MemoryBallotBox,
+    Phase, Proposal, ProposalCommand, ProposalError, ProposalEvent, Reasons, Secrecy,
+    SecretBallotError, SecretVote, Spec, Threshold, Verdict, Visibility, Voter, VoterId,
+    cast_secret, close_secret, published_ballots,
 };
 use andel_journal::{JournalStore, MemoryStore, Stored, StreamId, Timestamp};
 use andel_tally::Method;
@@ -58,17 +58,17 @@ fn secret_spec(kind: Kind) -> Spec {
 
 /// The commands, with their days, that draft, schedule and open a secret proposal of
 /// `kind` for six voters of weight 1.
-fn opening(kind: Kind) -> [(Command, u32); 3] {
+fn opening(kind: Kind) -> [(ProposalCommand, u32); 3] {
     [
         (
-            Command::Draft {
+            ProposalCommand::Draft {
                 spec: Box::new(secret_spec(kind)),
             },
             1,
         ),
-        (Command::Schedule, 2),
+        (ProposalCommand::Schedule, 2),
         (
-            Command::Open {
+            ProposalCommand::Open {
                 electorate: electorate(&[1; 6]),
             },
             10,
@@ -87,7 +87,7 @@ fn opened(kind: Kind) -> Proposal {
     proposal
 }
 
-fn run(proposal: &mut Proposal, command: Command, day: u32) -> Vec<Event> {
+fn run(proposal: &mut Proposal, command: ProposalCommand, day: u32) -> Vec<ProposalEvent> {
     let events = proposal.decide(command, t(day)).unwrap();
     for event in &events {
         proposal.apply(event).unwrap();
@@ -95,8 +95,8 @@ fn run(proposal: &mut Proposal, command: Command, day: u32) -> Vec<Event> {
     events
 }
 
-fn cast(voter: &str, mark: Mark) -> Command {
-    Command::CastSecret {
+fn cast(voter: &str, mark: Mark) -> ProposalCommand {
+    ProposalCommand::CastSecret {
         voter: id(voter),
         by: None,
         mark,
@@ -106,7 +106,7 @@ fn cast(voter: &str, mark: Mark) -> Command {
 fn draft_refused(spec: Spec) -> String {
     Proposal::default()
         .decide(
-            Command::Draft {
+            ProposalCommand::Draft {
                 spec: Box::new(spec),
             },
             t(1),
@@ -140,12 +140,12 @@ fn a_secret_ballot_opens_only_when_no_weight_names_its_voter() {
     let mut proposal = Proposal::default();
     run(
         &mut proposal,
-        Command::Draft {
+        ProposalCommand::Draft {
             spec: Box::new(secret_spec(motion())),
         },
         1,
     );
-    run(&mut proposal, Command::Schedule, 2);
+    run(&mut proposal, ProposalCommand::Schedule, 2);
     let three_each = electorate(&[1, 1, 1, 2, 2, 2]);
     let lonely = three_each.voters().cloned().chain([Voter {
         id: id("gus"),
@@ -154,7 +154,7 @@ fn a_secret_ballot_opens_only_when_no_weight_names_its_voter() {
     }]);
     let err = proposal
         .decide(
-            Command::Open {
+            ProposalCommand::Open {
                 electorate: Electorate::new(lonely).unwrap(),
             },
             t(10),
@@ -167,7 +167,7 @@ fn a_secret_ballot_opens_only_when_no_weight_names_its_voter() {
     assert!(
         proposal
             .decide(
-                Command::Open {
+                ProposalCommand::Open {
                     electorate: three_each
                 },
                 t(10)
@@ -182,7 +182,7 @@ fn participation_records_who_voted_and_nothing_of_the_ballot() {
     let events = run(&mut proposal, cast("bo", Mark::Choice(Choice::No)), 11);
     assert_eq!(
         events,
-        vec![Event::Participated {
+        vec![ProposalEvent::Participated {
             at: t(11),
             voter: id("bo"),
             by: None
@@ -195,7 +195,7 @@ fn participation_records_who_voted_and_nothing_of_the_ballot() {
 #[test]
 fn a_secret_ballot_takes_no_open_vote_and_no_second_ballot() {
     let mut proposal = opened(motion());
-    let open_vote = Command::Vote {
+    let open_vote = ProposalCommand::Vote {
         voter: id("ada"),
         choice: Choice::Yes,
         reason: None,
@@ -222,7 +222,7 @@ fn a_secret_ballot_takes_no_open_vote_and_no_second_ballot() {
 #[test]
 fn a_proxy_holder_casts_a_secret_ballot_for_the_member_who_authorised_them() {
     let mut proposal = opened(motion());
-    let by_proxy = Command::CastSecret {
+    let by_proxy = ProposalCommand::CastSecret {
         voter: id("cy"),
         by: Some(id("di")),
         mark: Mark::Choice(Choice::Yes),
@@ -233,14 +233,16 @@ fn a_proxy_holder_casts_a_secret_ballot_for_the_member_who_authorised_them() {
     ));
     run(
         &mut proposal,
-        Command::AuthoriseProxy {
+        ProposalCommand::AuthoriseProxy {
             member: id("cy"),
             proxy: id("di"),
         },
         11,
     );
     let events = run(&mut proposal, by_proxy, 12);
-    assert!(matches!(&events[0], Event::Participated { by: Some(d), .. } if *d == id("di")));
+    assert!(
+        matches!(&events[0], ProposalEvent::Participated { by: Some(d), .. } if *d == id("di"))
+    );
 }
 
 #[test]
@@ -279,14 +281,14 @@ fn closing_counts_the_box_and_seals_its_list() {
         (3, Mark::Choice(Choice::Yes)),
         (5, Mark::Choice(Choice::No)),
     ]);
-    let open_close = Command::Close {
+    let open_close = ProposalCommand::Close {
         delegations: Default::default(),
     };
     assert!(matches!(
         proposal.decide(open_close, t(17)),
         Err(ProposalError::Secrecy { .. })
     ));
-    let close = Command::CloseSecret {
+    let close = ProposalCommand::CloseSecret {
         ballots: Box::new(ballots.clone()),
     };
     run(&mut proposal, close.clone(), 17);
@@ -329,7 +331,7 @@ fn a_box_that_does_not_add_up_is_refused_at_the_close() {
     ] {
         let err = proposal
             .decide(
-                Command::CloseSecret {
+                ProposalCommand::CloseSecret {
                     ballots: Box::new(ballots),
                 },
                 t(17),
@@ -344,7 +346,7 @@ fn a_box_that_does_not_add_up_is_refused_at_the_close() {
     ]);
     run(
         &mut proposal,
-        Command::CloseSecret {
+        ProposalCommand::CloseSecret {
             ballots: Box::new(short),
         },
         17,
@@ -365,7 +367,7 @@ fn a_recount_of_another_list_is_refused() {
     ]);
     run(
         &mut proposal,
-        Command::CloseSecret {
+        ProposalCommand::CloseSecret {
             ballots: Box::new(ballots),
         },
         17,
