@@ -13,6 +13,11 @@ use crate::ids::{ClassId, MemberNumber, PaymentKey, TxnId};
 use crate::member::{Charge, Holding, MemberRecord, MemberView};
 use crate::statutes::Statutes;
 
+mod exit;
+mod membership;
+mod money;
+mod year;
+
 /// A cooperative's membership ledger: the statutes, every member's history, and the
 /// books, all derived from its events.
 ///
@@ -352,55 +357,29 @@ impl Ledger {
 
     /// Applies an event whose date and postings passed the checks; every member-level
     /// check runs before anything changes.
-    #[allow(clippy::too_many_lines)]
+    ///
+    /// Money events move member figures and record a transaction (kept for reversals);
+    /// the others change member records only. Each event's handler sits with its family,
+    /// beside the `decide` module of the same name (`membership`, `exit`, `money`,
+    /// `year`).
     fn apply_checked(&mut self, event: &Event, statutes: &Statutes) -> Result<(), ApplyError> {
-        match event {
-            Event::StatutesAdopted { .. } => Err(ApplyError::StatutesAgain),
-            Event::Applied {
-                on,
-                member,
-                name,
-                person,
-                class,
-            } => {
-                if *member != self.next_member() {
-                    return Err(ApplyError::Member {
-                        member: *member,
-                        problem: "is not the next member number",
-                    });
-                }
-                self.members.push(MemberRecord::new(
-                    *member,
-                    name,
-                    person.clone(),
-                    class.clone(),
-                    *on,
-                ));
+        match self.apply_money(event, statutes)? {
+            Some((origin, amount)) => {
+                self.push_txn(event, origin, amount);
                 Ok(())
             }
-            Event::Admitted { on, member, class } => {
-                self.known(*member)?;
-                let record = self.records_mut(*member)?;
-                record.update(*on, |view| {
-                    view.admitted_on.get_or_insert(*on);
-                    view.refused_on = None;
-                    if view.holding(class).is_none() {
-                        view.holdings.push(Holding {
-                            class: class.clone(),
-                            admitted_on: *on,
-                            shares: 0,
-                            subscribed: Decimal::ZERO,
-                            paid: Decimal::ZERO,
-                        });
-                    }
-                });
-                Ok(())
-            }
-            Event::Refused { on, member, .. } => {
-                self.records_mut(*member)?
-                    .update(*on, |view| view.refused_on = Some(*on));
-                Ok(())
-            }
+            None => self.apply_records(event, statutes),
+        }
+    }
+
+    /// Applies a money event (one with postings), answering with the transaction to
+    /// record; `None`, having changed nothing, for any other event.
+    fn apply_money(
+        &mut self,
+        event: &Event,
+        statutes: &Statutes,
+    ) -> Result<Option<(Origin, Decimal)>, ApplyError> {
+        let txn = match event {
             Event::SharesSubscribed {
                 on,
                 member,
@@ -408,25 +387,7 @@ impl Ledger {
                 shares,
                 amount,
                 ..
-            } => {
-                self.holding_of(*member, class)?;
-                self.records_mut(*member)?.update(*on, |view| {
-                    if let Some(h) = view.holding_mut(class) {
-                        h.shares += shares;
-                        h.subscribed += amount;
-                    }
-                });
-                self.push_txn(
-                    event,
-                    Origin::Subscription {
-                        member: *member,
-                        class: class.clone(),
-                        shares: *shares,
-                    },
-                    *amount,
-                );
-                Ok(())
-            }
+            } => self.subscribed(*on, *member, class, *shares, *amount)?,
             Event::PaymentRecorded {
                 on,
                 txn,
@@ -435,25 +396,7 @@ impl Ledger {
                 purpose,
                 amount,
                 ..
-            } => {
-                if self.payments.contains_key(key) {
-                    return Err(ApplyError::PaymentKey { key: key.clone() });
-                }
-                if let Purpose::Capital { class } = purpose {
-                    self.holding_of(*member, class)?;
-                }
-                self.pay(*on, *member, purpose, *amount, statutes)?;
-                self.payments.insert(key.clone(), *txn);
-                self.push_txn(
-                    event,
-                    Origin::Payment {
-                        member: *member,
-                        purpose: purpose.clone(),
-                    },
-                    *amount,
-                );
-                Ok(())
-            }
+            } => self.payment_recorded(*on, (*txn, key), *member, purpose, *amount, statutes)?,
             Event::SharesTransferred {
                 on,
                 from,
@@ -462,74 +405,7 @@ impl Ledger {
                 shares,
                 amount,
                 ..
-            } => {
-                let giver = self.holding_of(*from, class)?;
-                self.holding_of(*to, class)?;
-                if giver.shares < *shares || giver.paid < *amount {
-                    return Err(ApplyError::Negative {
-                        member: *from,
-                        what: "the holding",
-                    });
-                }
-                self.records_mut(*from)?.update(*on, |view| {
-                    if let Some(h) = view.holding_mut(class) {
-                        h.shares -= shares;
-                        h.subscribed -= amount;
-                        h.paid -= amount;
-                    }
-                    view.refresh_effective(statutes, *on);
-                });
-                self.records_mut(*to)?.update(*on, |view| {
-                    if let Some(h) = view.holding_mut(class) {
-                        h.shares += shares;
-                        h.subscribed += amount;
-                        h.paid += amount;
-                    }
-                    view.refresh_effective(statutes, *on);
-                });
-                self.push_txn(event, Origin::Transfer, *amount);
-                Ok(())
-            }
-            Event::ClassConverted {
-                on,
-                member,
-                from,
-                to,
-                shares,
-            } => {
-                let old = self.holding_of(*member, from)?.clone();
-                self.records_mut(*member)?.update(*on, |view| {
-                    view.holdings.retain(|h| &h.class != from);
-                    view.holdings.push(Holding {
-                        class: to.clone(),
-                        admitted_on: *on,
-                        shares: *shares,
-                        subscribed: old.subscribed,
-                        paid: old.paid,
-                    });
-                    view.refresh_effective(statutes, *on);
-                });
-                Ok(())
-            }
-            Event::Suspended { on, member, .. } => {
-                self.records_mut(*member)?
-                    .update(*on, |view| view.suspended_since = Some(*on));
-                Ok(())
-            }
-            Event::Reinstated { on, member } => {
-                self.records_mut(*member)?
-                    .update(*on, |view| view.suspended_since = None);
-                Ok(())
-            }
-            Event::Resigned {
-                on,
-                member,
-                exit_on,
-            } => {
-                self.records_mut(*member)?
-                    .update(*on, |view| view.notice = Some((*on, *exit_on)));
-                Ok(())
-            }
+            } => self.transferred(*on, (*from, *to), class, *shares, *amount, statutes)?,
             Event::Exited {
                 on,
                 effective,
@@ -537,57 +413,10 @@ impl Ledger {
                 cause,
                 repayable,
                 ..
-            } => {
-                if effective > on {
-                    return Err(ApplyError::Member {
-                        member: *member,
-                        problem: "cannot have an exit recorded before it takes effect",
-                    });
-                }
-                let record = self.records_mut(*member)?;
-                record.repayable_at_exit = *repayable;
-                record.update(*on, |view| {
-                    view.exit = Some((*effective, cause.clone()));
-                    for holding in &mut view.holdings {
-                        holding.shares = 0;
-                        holding.subscribed = Decimal::ZERO;
-                        holding.paid = Decimal::ZERO;
-                    }
-                    view.effective_since = None;
-                    view.repayable = *repayable;
-                });
-                self.push_txn(event, Origin::Exit, *repayable);
-                Ok(())
-            }
-            Event::RedemptionScheduled {
-                member,
-                instalments,
-                ..
-            } => {
-                let record = self.records_mut(*member)?;
-                let total: Decimal = instalments.iter().map(|i| i.amount).sum();
-                if total != record.repayable_at_exit || record.schedule.is_some() {
-                    return Err(ApplyError::Member {
-                        member: *member,
-                        problem: "has a redemption schedule that does not match the capital repayable",
-                    });
-                }
-                record.schedule = Some(instalments.clone());
-                Ok(())
-            }
+            } => self.exited(*on, *effective, *member, cause, *repayable)?,
             Event::RedemptionPaid {
                 on, member, amount, ..
-            } => {
-                self.change_figure(
-                    *member,
-                    *on,
-                    "capital repayable",
-                    |v| &mut v.repayable,
-                    -*amount,
-                )?;
-                self.push_txn(event, Origin::Redemption { member: *member }, *amount);
-                Ok(())
-            }
+            } => self.redemption_paid(*on, *member, *amount)?,
             Event::DuesCharged {
                 on,
                 txn,
@@ -598,117 +427,97 @@ impl Ledger {
                 amount,
                 ..
             } => {
-                self.known(*member)?;
-                let record = self.records_mut(*member)?;
-                record.charges.push(Charge {
+                let charge = Charge {
                     txn: *txn,
                     class: class.clone(),
                     period_start: *period_start,
                     grace_until: *grace_until,
                     amount: *amount,
                     reversed: false,
-                });
-                self.change_dues(*member, *on, *amount)?;
-                self.push_txn(event, Origin::Dues { member: *member }, *amount);
-                Ok(())
-            }
-            Event::PatronageRecorded { on, member, amount } => {
-                if *amount < Decimal::ZERO {
-                    return Err(ApplyError::Negative {
-                        member: *member,
-                        what: "patronage",
-                    });
-                }
-                self.records_mut(*member)?.patronage.push((*on, *amount));
-                Ok(())
+                };
+                self.dues_charged(*on, *member, charge)?
             }
             Event::SurplusRecorded {
                 txn, year, amount, ..
-            } => {
-                if self.surpluses.contains_key(year) {
-                    return Err(ApplyError::Year {
-                        year: *year,
-                        problem: "its surplus is already recorded",
-                    });
-                }
-                self.surpluses.insert(
-                    *year,
-                    SurplusRecord {
-                        amount: *amount,
-                        txn: *txn,
-                        allocated: false,
-                    },
-                );
-                self.push_txn(event, Origin::Surplus { year: *year }, *amount);
-                Ok(())
-            }
+            } => self.surplus_recorded(*txn, *year, *amount)?,
             Event::SurplusAllocated {
                 on,
                 year,
                 interest,
                 refunds,
                 ..
-            } => {
-                match self.surpluses.get_mut(year) {
-                    Some(record) if !record.allocated => record.allocated = true,
-                    _ => {
-                        return Err(ApplyError::Year {
-                            year: *year,
-                            problem: "has no unallocated surplus",
-                        });
-                    }
-                }
-                for share in interest.iter().chain(refunds) {
-                    self.change_figure(
-                        share.member,
-                        *on,
-                        "allocations payable",
-                        |v| &mut v.allocations_payable,
-                        share.amount,
-                    )?;
-                }
-                let total = self
-                    .surpluses
-                    .get(year)
-                    .map(|r| r.amount)
-                    .unwrap_or_default();
-                self.push_txn(event, Origin::Allocation, total);
-                Ok(())
-            }
+            } => self.surplus_allocated(*on, *year, interest, refunds)?,
             Event::AllocationPaid {
                 on, member, amount, ..
-            } => {
-                self.change_figure(
-                    *member,
-                    *on,
-                    "allocations payable",
-                    |v| &mut v.allocations_payable,
-                    -*amount,
-                )?;
-                self.push_txn(event, Origin::AllocationPaid { member: *member }, *amount);
-                Ok(())
-            }
+            } => self.allocation_paid(*on, *member, *amount)?,
             Event::Reversed {
                 on,
                 original,
                 amount,
                 ..
-            } => {
-                self.undo(*on, *original, *amount, statutes)?;
-                self.push_txn(event, Origin::Reversal, *amount);
-                Ok(())
+            } => self.reversed(*on, *original, *amount, statutes)?,
+            Event::StatutesAdopted { .. }
+            | Event::Applied { .. }
+            | Event::Admitted { .. }
+            | Event::Refused { .. }
+            | Event::ClassConverted { .. }
+            | Event::Suspended { .. }
+            | Event::Reinstated { .. }
+            | Event::Resigned { .. }
+            | Event::RedemptionScheduled { .. }
+            | Event::PatronageRecorded { .. }
+            | Event::AccountsClosed { .. } => return Ok(None),
+        };
+        Ok(Some(txn))
+    }
+
+    /// Applies an event without money: it changes member records only.
+    fn apply_records(&mut self, event: &Event, statutes: &Statutes) -> Result<(), ApplyError> {
+        match event {
+            Event::StatutesAdopted { .. } => Err(ApplyError::StatutesAgain),
+            Event::Applied {
+                on,
+                member,
+                name,
+                person,
+                class,
+            } => self.applied(*on, *member, name, person, class),
+            Event::Admitted { on, member, class } => self.admitted(*on, *member, class),
+            Event::Refused { on, member, .. } => self.refused(*on, *member),
+            Event::ClassConverted {
+                on,
+                member,
+                from,
+                to,
+                shares,
+            } => self.converted(*on, *member, from, to, *shares, statutes),
+            Event::Suspended { on, member, .. } => self.suspended(*on, *member),
+            Event::Reinstated { on, member } => self.reinstated(*on, *member),
+            Event::Resigned {
+                on,
+                member,
+                exit_on,
+            } => self.resigned(*on, *member, *exit_on),
+            Event::RedemptionScheduled {
+                member,
+                instalments,
+                ..
+            } => self.redemption_scheduled(*member, instalments),
+            Event::PatronageRecorded { on, member, amount } => {
+                self.patronage_recorded(*on, *member, *amount)
             }
-            Event::AccountsClosed { member, .. } => {
-                self.known(*member)?;
-                if !self.books.member_settled(*member) {
-                    return Err(ApplyError::Member {
-                        member: *member,
-                        problem: "still has balances, so its accounts cannot close",
-                    });
-                }
-                self.books.close(*member);
-                Ok(())
-            }
+            Event::AccountsClosed { member, .. } => self.accounts_closed(*member),
+            // Applied by `apply_money`.
+            Event::SharesSubscribed { .. }
+            | Event::PaymentRecorded { .. }
+            | Event::SharesTransferred { .. }
+            | Event::Exited { .. }
+            | Event::RedemptionPaid { .. }
+            | Event::DuesCharged { .. }
+            | Event::SurplusRecorded { .. }
+            | Event::SurplusAllocated { .. }
+            | Event::AllocationPaid { .. }
+            | Event::Reversed { .. } => Ok(()),
         }
     }
 
@@ -720,167 +529,5 @@ impl Ledger {
                 member,
                 class: class.clone(),
             })
-    }
-
-    fn pay(
-        &mut self,
-        on: NaiveDate,
-        member: MemberNumber,
-        purpose: &Purpose,
-        amount: Decimal,
-        statutes: &Statutes,
-    ) -> Result<(), ApplyError> {
-        match purpose {
-            Purpose::Capital { class } => {
-                let holding = self.holding_of(member, class)?;
-                if holding.paid + amount > holding.subscribed
-                    || holding.paid + amount < Decimal::ZERO
-                {
-                    return Err(ApplyError::Negative {
-                        member,
-                        what: "unpaid capital",
-                    });
-                }
-                self.records_mut(member)?.update(on, |view| {
-                    if let Some(h) = view.holding_mut(class) {
-                        h.paid += amount;
-                    }
-                    view.refresh_effective(statutes, on);
-                });
-                Ok(())
-            }
-            Purpose::Dues => self.change_dues(member, on, -amount),
-        }
-    }
-
-    fn change_dues(
-        &mut self,
-        member: MemberNumber,
-        on: NaiveDate,
-        change: Decimal,
-    ) -> Result<(), ApplyError> {
-        let record = self.records_mut(member)?;
-        let outstanding = record.current().dues_outstanding + change;
-        if outstanding < Decimal::ZERO {
-            return Err(ApplyError::Negative {
-                member,
-                what: "dues outstanding",
-            });
-        }
-        let grace = record.oldest_unpaid_grace(outstanding);
-        record.update(on, |view| {
-            view.dues_outstanding = outstanding;
-            view.grace_until = grace;
-        });
-        Ok(())
-    }
-
-    fn change_figure(
-        &mut self,
-        member: MemberNumber,
-        on: NaiveDate,
-        what: &'static str,
-        figure: impl Fn(&mut MemberView) -> &mut Decimal,
-        change: Decimal,
-    ) -> Result<(), ApplyError> {
-        let record = self.records_mut(member)?;
-        let mut probe = record.current().clone();
-        let after = *figure(&mut probe) + change;
-        if after < Decimal::ZERO {
-            return Err(ApplyError::Negative { member, what });
-        }
-        record.update(on, |view| *figure(view) = after);
-        Ok(())
-    }
-
-    /// Undoes `amount` of transaction `original` in the member views (the books are
-    /// undone by the reversal's own postings).
-    fn undo(
-        &mut self,
-        on: NaiveDate,
-        original: TxnId,
-        amount: Decimal,
-        statutes: &Statutes,
-    ) -> Result<(), ApplyError> {
-        let Some(record) = self.txns.get(original.index()) else {
-            return Err(ApplyError::Txn {
-                txn: original,
-                problem: "does not exist",
-            });
-        };
-        if record.reversed + amount > record.amount || matches!(record.origin, Origin::Reversal) {
-            return Err(ApplyError::Txn {
-                txn: original,
-                problem: "cannot be reversed by that much",
-            });
-        }
-        match record.origin.clone() {
-            Origin::Subscription {
-                member,
-                class,
-                shares,
-            } => {
-                let holding = self.holding_of(member, &class)?;
-                if holding.shares < shares || holding.subscribed - holding.paid < amount {
-                    return Err(ApplyError::Negative {
-                        member,
-                        what: "unpaid capital",
-                    });
-                }
-                self.records_mut(member)?.update(on, |view| {
-                    if let Some(h) = view.holding_mut(&class) {
-                        h.shares -= shares;
-                        h.subscribed -= amount;
-                    }
-                });
-            }
-            Origin::Payment {
-                member, purpose, ..
-            } => self.pay(on, member, &purpose, -amount, statutes)?,
-            Origin::Dues { member } => {
-                let record = self.records_mut(member)?;
-                if let Some(charge) = record.charges.iter_mut().find(|c| c.txn == original) {
-                    charge.reversed = true;
-                }
-                self.change_dues(member, on, -amount)?;
-            }
-            Origin::Redemption { member } => {
-                self.change_figure(
-                    member,
-                    on,
-                    "capital repayable",
-                    |v| &mut v.repayable,
-                    amount,
-                )?;
-            }
-            Origin::AllocationPaid { member } => {
-                self.change_figure(
-                    member,
-                    on,
-                    "allocations payable",
-                    |v| &mut v.allocations_payable,
-                    amount,
-                )?;
-            }
-            Origin::Surplus { year } => {
-                if self.surpluses.get(&year).is_some_and(|s| s.allocated) {
-                    return Err(ApplyError::Year {
-                        year,
-                        problem: "its surplus is allocated and cannot be reversed",
-                    });
-                }
-                self.surpluses.remove(&year);
-            }
-            Origin::Transfer | Origin::Exit | Origin::Allocation | Origin::Reversal => {
-                return Err(ApplyError::Txn {
-                    txn: original,
-                    problem: "cannot be reversed",
-                });
-            }
-        }
-        if let Some(record) = self.txns.get_mut(original.index()) {
-            record.reversed += amount;
-        }
-        Ok(())
     }
 }
