@@ -105,6 +105,9 @@ impl std::str::FromStr for Timestamp {
     type Err = TimestampError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
+        if let Some(instant) = canonical(text.as_bytes()) {
+            return Ok(Timestamp(instant));
+        }
         let instant = DateTime::parse_from_rfc3339(text).map_err(|err| TimestampError::Syntax {
             text: text.to_owned(),
             reason: err.to_string(),
@@ -122,6 +125,61 @@ impl std::str::FromStr for Timestamp {
         }
         Timestamp::new(instant.with_timezone(&Utc))
     }
+}
+
+/// The spelling stores write, `YYYY-MM-DDTHH:MM:SS` with 0 to 9 fraction digits and `Z`,
+/// read without chrono's general parser: every read entry has a time, and a long replay
+/// parsed them at a few hundred nanoseconds each. Anything else (an offset, a lowercase
+/// `t` or `z`, a leap second, an impossible day) is left to the full parser, which gives
+/// the same instant or the error.
+fn canonical(text: &[u8]) -> Option<DateTime<Utc>> {
+    let (head, fraction) = match text {
+        [head @ .., b'Z'] if head.len() == 19 => (head, &[][..]),
+        [head @ .., b'Z'] if head.len() > 20 && head[19] == b'.' => head.split_at(19),
+        _ => return None,
+    };
+    let [
+        y1,
+        y2,
+        y3,
+        y4,
+        b'-',
+        m1,
+        m2,
+        b'-',
+        d1,
+        d2,
+        b'T',
+        h1,
+        h2,
+        b':',
+        n1,
+        n2,
+        b':',
+        s1,
+        s2,
+    ] = *head
+    else {
+        return None;
+    };
+    let number = |digits: &[u8]| {
+        digits.iter().try_fold(0u32, |value, d| {
+            d.is_ascii_digit().then(|| value * 10 + u32::from(d - b'0'))
+        })
+    };
+    let digits = fraction.get(1..).unwrap_or_default();
+    if digits.len() > 9 {
+        return None;
+    }
+    let nanos = number(digits)? * 10u32.pow(9 - digits.len() as u32);
+    let second = number(&[s1, s2])?;
+    if second > 59 {
+        return None;
+    }
+    let year = i32::try_from(number(&[y1, y2, y3, y4])?).ok()?;
+    let date = chrono::NaiveDate::from_ymd_opt(year, number(&[m1, m2])?, number(&[d1, d2])?)?;
+    let time = date.and_hms_nano_opt(number(&[h1, h2])?, number(&[n1, n2])?, second, nanos)?;
+    Some(time.and_utc())
 }
 
 impl fmt::Display for Timestamp {
@@ -240,5 +298,68 @@ mod tests {
     fn hashed_parts_split_seconds_and_nanos() {
         let t: Timestamp = "1969-12-31T23:59:59.5Z".parse().unwrap();
         assert_eq!((t.unix_seconds(), t.subsec_nanos()), (-1, 500_000_000));
+    }
+
+    /// The reading without chrono's parser, the reference.
+    fn by_chrono(text: &str) -> Option<DateTime<Utc>> {
+        let instant = DateTime::parse_from_rfc3339(text).ok()?;
+        Timestamp::new(instant.with_timezone(&Utc))
+            .ok()
+            .map(|t| t.as_datetime())
+    }
+
+    #[test]
+    fn canonical_spelling_reads_as_chrono_reads_it() {
+        let base = "2024-02-29T23:59:59.123456789Z";
+        let mut cases: Vec<String> = [
+            "2026-11-27T08:30:00Z",
+            "0000-01-01T00:00:00Z",
+            "9999-12-31T23:59:59.999999999Z",
+            "2026-11-27T08:30:00.5Z",
+            "2026-11-27T08:30:00.Z",
+            "2026-11-27T08:30:00.1234567891Z",
+            "2026-11-27t08:30:00Z",
+            "2026-11-27T08:30:00z",
+            "2026-11-27T08:30:00+00:00",
+            "2016-12-31T23:59:60Z",
+            "2025-02-29T00:00:00Z",
+            "2026-13-01T00:00:00Z",
+            "2026-11-27T24:00:00Z",
+            "2026-11-27T08:60:00Z",
+            "+2026-11-27T08:30:00Z",
+            "2026-11-27 08:30:00Z",
+        ]
+        .map(String::from)
+        .to_vec();
+        // Every byte of a canonical time replaced by each byte that could matter.
+        for at in 0..base.len() {
+            for byte in b"0123456789:-.TZtz+ a/".iter() {
+                let mut bytes = base.as_bytes().to_vec();
+                bytes[at] = *byte;
+                cases.extend(String::from_utf8(bytes).ok());
+            }
+            cases.push(format!("{}{}", &base[..at], &base[at + 1..]));
+        }
+        for digits in 0..=10 {
+            cases.push(format!("2026-11-27T08:30:00.{}Z", "7".repeat(digits)));
+        }
+        for text in &cases {
+            let fast = canonical(text.as_bytes());
+            if let Some(instant) = fast {
+                assert_eq!(Some(instant), by_chrono(text), "{text}");
+            }
+            assert_eq!(
+                text.parse::<Timestamp>().ok().map(|t| t.as_datetime()),
+                by_chrono(text).filter(|_| {
+                    let digits = text
+                        .split_once('.')
+                        .map_or(0, |(_, f)| f.bytes().take_while(u8::is_ascii_digit).count());
+                    digits <= 9
+                }),
+                "{text}"
+            );
+        }
+        assert!(canonical(base.as_bytes()).is_some());
+        assert!(canonical(b"2026-11-27T08:30:00Z").is_some());
     }
 }

@@ -1,6 +1,8 @@
 //! Entries and snapshots as table rows, the same for every backend, and the errors of
 //! rows that cannot be read back.
 
+use std::borrow::Cow;
+
 use andel_journal::{
     AuthorId, Content, Digest, Entry, EntryParts, Kind, Payload, Salt, Snapshot, StoreError,
     StreamHead, StreamId, TenantId,
@@ -42,6 +44,79 @@ impl EntryRow {
         tenant: &TenantId,
         stream: &StreamId,
     ) -> Result<Entry, CorruptRow> {
+        RowRef {
+            seq: self.seq,
+            recorded_at: &self.recorded_at,
+            author: self.author.as_deref(),
+            kind: &self.kind,
+            payload: self.payload.map(Cow::Owned),
+            salt: self.salt.as_deref(),
+            commitment: &self.commitment,
+            prev: &self.prev,
+            hash: &self.hash,
+        }
+        .into_entry(tenant, stream, &mut Names::default())
+    }
+}
+
+/// A journal row's columns borrowed from the driver's buffers, for readers that step
+/// through many rows: only the payload is copied out.
+pub(crate) struct RowRef<'r> {
+    pub(crate) seq: i64,
+    pub(crate) recorded_at: &'r str,
+    pub(crate) author: Option<&'r str>,
+    pub(crate) kind: &'r str,
+    pub(crate) payload: Option<Cow<'r, str>>,
+    pub(crate) salt: Option<&'r [u8]>,
+    pub(crate) commitment: &'r [u8],
+    pub(crate) prev: &'r [u8],
+    pub(crate) hash: &'r [u8],
+}
+
+/// The author and kind names already checked in a read, reused for the rows that
+/// repeat them (most rows of a stream share a handful of kinds and authors).
+#[derive(Default)]
+pub(crate) struct Names {
+    author: Option<AuthorId>,
+    kinds: Vec<Kind>,
+}
+
+/// How many distinct kinds a read remembers; rarer ones are checked each time.
+const KINDS_KEPT: usize = 64;
+
+impl Names {
+    fn author(&mut self, name: &str) -> Result<AuthorId, String> {
+        match &self.author {
+            Some(author) if author.as_str() == name => Ok(author.clone()),
+            _ => {
+                let author = AuthorId::new(name).map_err(|err| err.to_string())?;
+                self.author = Some(author.clone());
+                Ok(author)
+            }
+        }
+    }
+
+    fn kind(&mut self, name: &str) -> Result<Kind, String> {
+        if let Some(kind) = self.kinds.iter().find(|kind| kind.as_str() == name) {
+            return Ok(kind.clone());
+        }
+        let kind = Kind::new(name).map_err(|err| err.to_string())?;
+        if self.kinds.len() < KINDS_KEPT {
+            self.kinds.push(kind.clone());
+        }
+        Ok(kind)
+    }
+}
+
+impl RowRef<'_> {
+    /// Checks the row's columns and builds the entry it holds, reusing the names in
+    /// `names`.
+    pub(crate) fn into_entry(
+        self,
+        tenant: &TenantId,
+        stream: &StreamId,
+        names: &mut Names,
+    ) -> Result<Entry, CorruptRow> {
         let seq = self.seq;
         let corrupt = |problem: String| CorruptRow {
             tenant: tenant.clone(),
@@ -51,9 +126,9 @@ impl EntryRow {
         };
         let content = match (self.payload, self.salt) {
             (Some(text), Some(salt)) => Content::Present {
-                payload: Payload::from_stored(text)
+                payload: Payload::from_stored(text.into_owned())
                     .map_err(|err| corrupt(format!("payload: {err}")))?,
-                salt: Salt::from_bytes(bytes32("salt", &salt).map_err(corrupt)?),
+                salt: Salt::from_bytes(bytes32("salt", salt).map_err(corrupt)?),
             },
             (None, None) => Content::Redacted,
             _ => {
@@ -71,14 +146,14 @@ impl EntryRow {
                 .map_err(|err| corrupt(format!("recorded_at: {err}")))?,
             author: self
                 .author
-                .map(AuthorId::new)
+                .map(|name| names.author(name))
                 .transpose()
-                .map_err(|err| corrupt(err.to_string()))?,
-            kind: Kind::new(self.kind).map_err(|err| corrupt(err.to_string()))?,
+                .map_err(corrupt)?,
+            kind: names.kind(self.kind).map_err(corrupt)?,
             content,
-            commitment: digest("commitment", &self.commitment).map_err(corrupt)?,
-            prev: digest("prev", &self.prev).map_err(corrupt)?,
-            hash: digest("hash", &self.hash).map_err(corrupt)?,
+            commitment: digest("commitment", self.commitment).map_err(corrupt)?,
+            prev: digest("prev", self.prev).map_err(corrupt)?,
+            hash: digest("hash", self.hash).map_err(corrupt)?,
         }))
     }
 }

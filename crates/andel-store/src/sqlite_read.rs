@@ -7,19 +7,24 @@
 //! writes, migrations and snapshots stay with sqlx, and a redaction reads its target
 //! inside its own sqlx transaction.
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use andel_journal::{Entry, StoreError, StreamId, TenantId};
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::types::Type;
+use rusqlite::{Connection, OpenFlags, Row};
 
-use crate::rows::{EntryRow, backend, seq_column};
+use crate::rows::{Names, RowRef, backend, seq_column};
 use crate::sql::statements::READ;
 
 /// Idle connections kept for reuse.
 const MAX_IDLE: usize = 4;
+
+/// The most entries a read reserves room for up front (a replay page).
+const CAPACITY_KEPT: usize = 4096;
 
 /// Read connections to one database file.
 #[derive(Debug)]
@@ -78,41 +83,65 @@ impl Readers {
             return Ok(Vec::new());
         }
         let conn = self.take().map_err(backend(reading))?;
-        let rows = select(&conn, tenant, stream, &range).map_err(backend(reading))?;
+        let entries = select(&conn, tenant, stream, &range, reading)?;
         self.give_back(conn);
-        rows.into_iter()
-            .map(|row| Ok(row.into_entry(tenant, stream)?))
-            .collect()
+        Ok(entries)
     }
 }
 
+/// Steps through the rows in place, building each entry from the driver's buffers: no
+/// intermediate row, and author and kind names checked once per read, not per row.
 fn select(
     conn: &Connection,
     tenant: &TenantId,
     stream: &StreamId,
     range: &Range<u64>,
-) -> rusqlite::Result<Vec<EntryRow>> {
-    let mut statement = conn.prepare_cached(READ)?;
-    let rows = statement.query_map(
-        (
+    reading: impl Fn() -> String + Copy,
+) -> Result<Vec<Entry>, StoreError> {
+    let mut statement = conn.prepare_cached(READ).map_err(backend(reading))?;
+    let mut rows = statement
+        .query((
             tenant.as_str(),
             stream.as_str(),
             seq_column(range.start),
             seq_column(range.end),
-        ),
-        |row| {
-            Ok(EntryRow {
-                seq: row.get(0)?,
-                recorded_at: row.get(1)?,
-                author: row.get(2)?,
-                kind: row.get(3)?,
-                payload: row.get(4)?,
-                salt: row.get(5)?,
-                commitment: row.get(6)?,
-                prev: row.get(7)?,
-                hash: row.get(8)?,
-            })
-        },
-    )?;
-    rows.collect()
+        ))
+        .map_err(backend(reading))?;
+    let expected = usize::try_from(range.end - range.start).unwrap_or(usize::MAX);
+    let mut entries = Vec::with_capacity(expected.min(CAPACITY_KEPT));
+    let mut names = Names::default();
+    while let Some(row) = rows.next().map_err(backend(reading))? {
+        let entry = row_ref(row)
+            .map_err(backend(reading))?
+            .into_entry(tenant, stream, &mut names)?;
+        entries.push(entry);
+    }
+    Ok(entries)
+}
+
+fn row_ref<'r>(row: &'r Row<'_>) -> rusqlite::Result<RowRef<'r>> {
+    let text = |i: usize| -> rusqlite::Result<Option<&'r str>> {
+        let value = row.get_ref(i)?;
+        value.as_str_or_null().map_err(|err| {
+            rusqlite::Error::FromSqlConversionFailure(i, value.data_type(), err.into())
+        })
+    };
+    let blob = |i: usize| -> rusqlite::Result<Option<&'r [u8]>> {
+        let value = row.get_ref(i)?;
+        value.as_blob_or_null().map_err(|err| {
+            rusqlite::Error::FromSqlConversionFailure(i, value.data_type(), err.into())
+        })
+    };
+    let null = |i: usize| rusqlite::Error::InvalidColumnType(i, "NULL".into(), Type::Null);
+    Ok(RowRef {
+        seq: row.get(0)?,
+        recorded_at: text(1)?.ok_or_else(|| null(1))?,
+        author: text(2)?,
+        kind: text(3)?.ok_or_else(|| null(3))?,
+        payload: text(4)?.map(Cow::Borrowed),
+        salt: blob(5)?,
+        commitment: blob(6)?.ok_or_else(|| null(6))?,
+        prev: blob(7)?.ok_or_else(|| null(7))?,
+        hash: blob(8)?.ok_or_else(|| null(8))?,
+    })
 }
