@@ -1,4 +1,5 @@
-//! Leaving: the exit's settlement, the redemption schedule and its payments.
+//! Leaving: resignation, expulsion, the exit's settlement, the redemption schedule and
+//! its payments, and closing the accounts.
 
 use super::*;
 
@@ -169,6 +170,93 @@ impl Draft<'_> {
             member,
             amount,
             postings,
+        });
+        Ok(())
+    }
+
+    pub(super) fn resign(&mut self, member: MemberNumber) -> Result<(), DecideError> {
+        self.require(member, "resign", |s| {
+            matches!(s, Status::Admitted | Status::Member | Status::Suspended)
+        })?;
+        let on = self.on;
+        let exit_on = exit_date(self.statutes, on);
+        self.events.push(Event::Resigned {
+            on,
+            member,
+            exit_on,
+        });
+        Ok(())
+    }
+
+    /// The exit a resignation gave notice of, once its date has come.
+    pub(super) fn exit_after_notice(
+        &mut self,
+        member: MemberNumber,
+        equity: Option<Decimal>,
+    ) -> Result<(), DecideError> {
+        let on = self.on;
+        let view = self.view(member)?;
+        let Some((_, exit_on)) = view.notice else {
+            return Err(DecideError::Status {
+                member,
+                status: view.status_on(on).name(),
+                action: "exit without notice (resign first, or expel)",
+            });
+        };
+        if view.exit.is_some() {
+            return Err(DecideError::Status {
+                member,
+                status: "exited",
+                action: "exit again",
+            });
+        }
+        if on < exit_on {
+            return Err(DecideError::ExitNotDue { member, exit_on });
+        }
+        self.exit(member, ExitCause::Resignation, exit_on, equity)
+    }
+
+    /// An expulsion: an exit effective at once, with its reason.
+    pub(super) fn expel(
+        &mut self,
+        member: MemberNumber,
+        reason: String,
+        equity: Option<Decimal>,
+    ) -> Result<(), DecideError> {
+        self.require(member, "be expelled", |s| s.is_admitted())?;
+        text(&reason, "reason")?;
+        self.exit(member, ExitCause::Expulsion { reason }, self.on, equity)
+    }
+
+    /// Closing the accounts of a member who left or was refused: only once every
+    /// balance is settled and no surplus waits for allocation (a closed account could not
+    /// take its share).
+    pub(super) fn close_accounts(&mut self, member: MemberNumber) -> Result<(), DecideError> {
+        self.require(member, "have their accounts closed", |s| {
+            matches!(s, Status::Exited { .. } | Status::Refused)
+        })?;
+        if self.ledger.books.is_closed(member) {
+            return Err(DecideError::Status {
+                member,
+                status: "closed",
+                action: "have their accounts closed again",
+            });
+        }
+        if !self.ledger.books.member_settled(member) {
+            return Err(DecideError::Redemption {
+                member,
+                problem: "still has balances: settle them before closing the accounts",
+            });
+        }
+        if let Some((year, _)) = self.ledger.surpluses.iter().find(|(_, s)| !s.allocated) {
+            return Err(DecideError::Year {
+                year: *year,
+                problem: "its surplus is not allocated yet, and a closed account could not take its share",
+            });
+        }
+        self.events.push(Event::AccountsClosed {
+            on: self.on,
+            member,
         });
         Ok(())
     }

@@ -1,5 +1,5 @@
-//! Joining and holding: applications, admissions, subscriptions, transfers and
-//! conversions.
+//! Joining, holding and standing: applications, admissions and refusals, subscriptions,
+//! transfers and conversions, suspensions and reinstatements.
 
 use super::*;
 
@@ -306,6 +306,49 @@ impl Draft<'_> {
             from,
             to,
             shares,
+        });
+        Ok(())
+    }
+
+    pub(super) fn refuse(
+        &mut self,
+        member: MemberNumber,
+        reason: String,
+    ) -> Result<(), DecideError> {
+        self.require(member, "be refused", |s| *s == Status::Applicant)?;
+        text(&reason, "reason")?;
+        let class = self.record(member)?.applied_class.clone();
+        self.events.push(Event::Refused {
+            on: self.on,
+            member,
+            class,
+            reason,
+        });
+        Ok(())
+    }
+
+    pub(super) fn suspend(
+        &mut self,
+        member: MemberNumber,
+        reason: String,
+    ) -> Result<(), DecideError> {
+        self.require(member, "be suspended", |s| {
+            matches!(s, Status::Member | Status::Resigning { .. })
+        })?;
+        text(&reason, "reason")?;
+        self.events.push(Event::Suspended {
+            on: self.on,
+            member,
+            reason,
+        });
+        Ok(())
+    }
+
+    pub(super) fn reinstate(&mut self, member: MemberNumber) -> Result<(), DecideError> {
+        self.require(member, "be reinstated", |s| *s == Status::Suspended)?;
+        self.events.push(Event::Reinstated {
+            on: self.on,
+            member,
         });
         Ok(())
     }

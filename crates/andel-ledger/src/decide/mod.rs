@@ -184,8 +184,9 @@ impl Draft<'_> {
         }
     }
 
+    /// Carries out `command`: one method per command, kept with its family (`membership`,
+    /// `exit`, `money`, `year`).
     fn command(&mut self, command: Command) -> Result<(), DecideError> {
-        let on = self.on;
         match command {
             Command::AdoptStatutes { .. } => Err(DecideError::StatutesAgain),
             Command::Apply {
@@ -194,18 +195,7 @@ impl Draft<'_> {
                 class,
             } => self.apply_for(name, person, class),
             Command::Admit { member, class } => self.admit(member, class),
-            Command::Refuse { member, reason } => {
-                self.require(member, "be refused", |s| *s == Status::Applicant)?;
-                text(&reason, "reason")?;
-                let class = self.record(member)?.applied_class.clone();
-                self.events.push(Event::Refused {
-                    on,
-                    member,
-                    class,
-                    reason,
-                });
-                Ok(())
-            }
+            Command::Refuse { member, reason } => self.refuse(member, reason),
             Command::Subscribe {
                 member,
                 class,
@@ -228,61 +218,15 @@ impl Draft<'_> {
                 shares,
             } => self.transfer(from, to, class, shares),
             Command::Convert { member, from, to } => self.convert(member, from, to),
-            Command::Suspend { member, reason } => {
-                self.require(member, "be suspended", |s| {
-                    matches!(s, Status::Member | Status::Resigning { .. })
-                })?;
-                text(&reason, "reason")?;
-                self.events.push(Event::Suspended { on, member, reason });
-                Ok(())
-            }
-            Command::Reinstate { member } => {
-                self.require(member, "be reinstated", |s| *s == Status::Suspended)?;
-                self.events.push(Event::Reinstated { on, member });
-                Ok(())
-            }
-            Command::Resign { member } => {
-                self.require(member, "resign", |s| {
-                    matches!(s, Status::Admitted | Status::Member | Status::Suspended)
-                })?;
-                let exit_on = exit_date(self.statutes, on);
-                self.events.push(Event::Resigned {
-                    on,
-                    member,
-                    exit_on,
-                });
-                Ok(())
-            }
-            Command::Exit { member, equity } => {
-                let view = self.view(member)?;
-                let Some((_, exit_on)) = view.notice else {
-                    return Err(DecideError::Status {
-                        member,
-                        status: view.status_on(on).name(),
-                        action: "exit without notice (resign first, or expel)",
-                    });
-                };
-                if view.exit.is_some() {
-                    return Err(DecideError::Status {
-                        member,
-                        status: "exited",
-                        action: "exit again",
-                    });
-                }
-                if on < exit_on {
-                    return Err(DecideError::ExitNotDue { member, exit_on });
-                }
-                self.exit(member, ExitCause::Resignation, exit_on, equity)
-            }
+            Command::Suspend { member, reason } => self.suspend(member, reason),
+            Command::Reinstate { member } => self.reinstate(member),
+            Command::Resign { member } => self.resign(member),
+            Command::Exit { member, equity } => self.exit_after_notice(member, equity),
             Command::Expel {
                 member,
                 reason,
                 equity,
-            } => {
-                self.require(member, "be expelled", |s| s.is_admitted())?;
-                text(&reason, "reason")?;
-                self.exit(member, ExitCause::Expulsion { reason }, on, equity)
-            }
+            } => self.expel(member, reason, equity),
             Command::ScheduleRedemption {
                 member,
                 instalments,
@@ -291,18 +235,7 @@ impl Draft<'_> {
             } => self.schedule(member, instalments, every_months, first_due),
             Command::PayRedemption { member, amount } => self.pay_redemption(member, amount),
             Command::ChargeDues { period_start } => self.charge_dues(period_start),
-            Command::RecordPatronage { member, amount } => {
-                self.require(member, "record patronage", |s| s.is_admitted())?;
-                if amount <= Decimal::ZERO {
-                    return Err(DecideError::Amount {
-                        what: "patronage",
-                        source: MoneyError::NotPositive { amount },
-                    });
-                }
-                self.events
-                    .push(Event::PatronageRecorded { on, member, amount });
-                Ok(())
-            }
+            Command::RecordPatronage { member, amount } => self.record_patronage(member, amount),
             Command::RecordSurplus { year, amount } => self.record_surplus(year, amount),
             Command::AllocateSurplus {
                 year,
@@ -320,32 +253,7 @@ impl Draft<'_> {
                 note,
                 amount,
             } => self.reverse(txn, reason, note, amount),
-            Command::CloseAccounts { member } => {
-                self.require(member, "have their accounts closed", |s| {
-                    matches!(s, Status::Exited { .. } | Status::Refused)
-                })?;
-                if self.ledger.books.is_closed(member) {
-                    return Err(DecideError::Status {
-                        member,
-                        status: "closed",
-                        action: "have their accounts closed again",
-                    });
-                }
-                if !self.ledger.books.member_settled(member) {
-                    return Err(DecideError::Redemption {
-                        member,
-                        problem: "still has balances: settle them before closing the accounts",
-                    });
-                }
-                if let Some((year, _)) = self.ledger.surpluses.iter().find(|(_, s)| !s.allocated) {
-                    return Err(DecideError::Year {
-                        year: *year,
-                        problem: "its surplus is not allocated yet, and a closed account could not take its share",
-                    });
-                }
-                self.events.push(Event::AccountsClosed { on, member });
-                Ok(())
-            }
+            Command::CloseAccounts { member } => self.close_accounts(member),
         }
     }
 }

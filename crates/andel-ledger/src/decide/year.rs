@@ -1,4 +1,5 @@
-//! The year's surplus: recording it and allocating it.
+//! The year: the patronage its surplus may be shared by, and the surplus recorded and
+//! allocated.
 
 use super::*;
 
@@ -111,6 +112,26 @@ impl Draft<'_> {
             interest: plan.interest,
             refunds: plan.refunds,
             postings,
+        });
+        Ok(())
+    }
+
+    pub(super) fn record_patronage(
+        &mut self,
+        member: MemberNumber,
+        amount: Decimal,
+    ) -> Result<(), DecideError> {
+        self.require(member, "record patronage", |s| s.is_admitted())?;
+        if amount <= Decimal::ZERO {
+            return Err(DecideError::Amount {
+                what: "patronage",
+                source: MoneyError::NotPositive { amount },
+            });
+        }
+        self.events.push(Event::PatronageRecorded {
+            on: self.on,
+            member,
+            amount,
         });
         Ok(())
     }
