@@ -6,7 +6,7 @@ use andel_journal::merkle::{InclusionProof, MerkleTree};
 use andel_journal::{Digest, Entry, commitment};
 use serde::{Deserialize, Serialize};
 
-use crate::proposal::{Outcome, ProposalEvent};
+use crate::proposal::{ProposalEvent, ProposalOutcome};
 
 /// Proof that a proposal was decided as it says: its `Closed` entry, exactly as the
 /// journal holds it, with an inclusion proof under the stream's Merkle root at some size.
@@ -32,7 +32,7 @@ pub struct Cited {
     /// The `Closed` entry's sequence number.
     pub seq: u64,
     /// The outcome recorded.
-    pub outcome: Outcome,
+    pub outcome: ProposalOutcome,
 }
 
 /// A citation that cannot be made or does not hold.

@@ -90,8 +90,9 @@ pub use electorate::{
 };
 pub use proposal::BallotSeal;
 pub use proposal::{
-    Choice, ConsentResult, ElectionResult, Interim, Kind, MAX_CANDIDATES, Outcome, Phase, Project,
-    Proposal, ProposalCommand, ProposalError, ProposalEvent, Reasons, Secrecy, Spec, Visibility,
+    Choice, ConsentResult, ElectionResult, Interim, Kind, MAX_CANDIDATES, Phase, Project, Proposal,
+    ProposalCommand, ProposalError, ProposalEvent, ProposalOutcome, Reasons, Secrecy, Spec,
+    Visibility,
 };
 pub use rules::{
     Base, Basis, Check, Count, Fraction, MotionResult, Quorum, RuleError, Size, Threshold, Verdict,

@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use andel::decisions::{
-    Citation, DelegationEvent, Delegations, Kind, MIN_ANONYMITY, Mark, Outcome, Phase, Proposal,
-    ProposalEvent, Receipt, Secrecy, Spec, Visibility, VoterId,
+    Citation, DelegationEvent, Delegations, Kind, MIN_ANONYMITY, Mark, Phase, Proposal,
+    ProposalEvent, ProposalOutcome, Receipt, Secrecy, Spec, Visibility, VoterId,
 };
 use andel::journal::{Aggregate, Digest};
 use andel::service::{Found, ProposalCheck, StoredProposal};
@@ -172,7 +172,7 @@ fn describe(spec: &Spec, mark: &Mark) -> String {
     }
 }
 
-pub(super) fn summary(outcome: &Outcome, spec: &Spec) -> String {
+pub(super) fn summary(outcome: &ProposalOutcome, spec: &Spec) -> String {
     let mut out = format!(
         "verdict: {:?} ({} voted, {} through delegation, {} void)\n",
         outcome.verdict, outcome.direct, outcome.delegated, outcome.void

@@ -24,7 +24,7 @@ pub(crate) fn count(
     ballots: &BTreeMap<VoterId, (Choice, Option<String>)>,
     rankings: &BTreeMap<VoterId, Vec<u16>>,
     delegations: &BTreeMap<VoterId, VoterId>,
-) -> Outcome {
+) -> ProposalOutcome {
     let voted: BTreeSet<VoterId> = ballots.keys().chain(rankings.keys()).cloned().collect();
     let resolution = resolve(electorate, delegations, &voted);
     let carrying = |voter: &VoterId, mark| Counted {
@@ -52,7 +52,7 @@ pub(crate) fn count_secret(
     participants: &BTreeSet<VoterId>,
     list: &BallotList,
     sha256: Digest,
-) -> Outcome {
+) -> ProposalOutcome {
     let resolution = resolve(electorate, &BTreeMap::new(), participants);
     let counted: Vec<Counted<'_>> = list
         .iter()
@@ -79,7 +79,7 @@ fn count_marks(
     electorate: &Electorate,
     resolution: &Resolution,
     counted: &[Counted<'_>],
-) -> Outcome {
+) -> ProposalOutcome {
     let (mut direct, mut delegated, mut void) = (0, 0, 0);
     for route in resolution.routes.values() {
         match route {
@@ -185,7 +185,7 @@ fn count_marks(
             (verdict, None, Some(result), None)
         }
     };
-    Outcome {
+    ProposalOutcome {
         verdict,
         motion,
         consent,

@@ -438,7 +438,7 @@ pub enum ProposalEvent {
         /// The delegations the count followed.
         delegations: BTreeMap<VoterId, VoterId>,
         /// The outcome.
-        outcome: Box<Outcome>,
+        outcome: Box<ProposalOutcome>,
     },
 }
 
@@ -490,7 +490,7 @@ impl Aggregate for Proposal {
 
 /// How a proposal was decided, with everything needed to check it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Outcome {
+pub struct ProposalOutcome {
     /// Passed, failed or no quorum.
     pub verdict: Verdict,
     /// A motion's count, quorum and threshold.
@@ -637,7 +637,7 @@ pub struct Proposal {
     proxies: BTreeMap<VoterId, VoterId>,
     /// The delegations the close followed.
     delegations: BTreeMap<VoterId, VoterId>,
-    outcome: Option<Outcome>,
+    outcome: Option<ProposalOutcome>,
 }
 
 impl Proposal {
@@ -662,7 +662,7 @@ impl Proposal {
     }
 
     /// The outcome, once closed.
-    pub fn outcome(&self) -> Option<&Outcome> {
+    pub fn outcome(&self) -> Option<&ProposalOutcome> {
         self.outcome.as_ref()
     }
 
@@ -696,7 +696,7 @@ impl Proposal {
     /// The outcome counted again from the recorded ballots and the delegations the close
     /// followed, to compare with [`Proposal::outcome`]: equal unless the recorded outcome
     /// was altered (or counted by other rules).
-    pub fn recount(&self) -> Option<Outcome> {
+    pub fn recount(&self) -> Option<ProposalOutcome> {
         let (Phase::Closed, Some(spec), Some(electorate)) =
             (self.phase, &self.spec, &self.electorate)
         else {
@@ -718,7 +718,7 @@ impl Proposal {
     /// # Errors
     ///
     /// Not a closed secret ballot, or a list whose SHA-256 differs from the outcome's.
-    pub fn recount_published(&self, list: &BallotList) -> Result<Outcome, ProposalError> {
+    pub fn recount_published(&self, list: &BallotList) -> Result<ProposalOutcome, ProposalError> {
         let refuse = |problem: String| Err(ProposalError::Secrecy { problem });
         let (Some(spec), Some(electorate), Some(outcome)) =
             (&self.spec, &self.electorate, &self.outcome)
