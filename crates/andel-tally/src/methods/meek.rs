@@ -366,9 +366,9 @@ pub(super) fn max_total_weight(profile: &Profile) -> Decimal {
     Decimal::from_i128_with_scale(10i128.pow(19), weight_places(profile))
 }
 
+/// Counts `profile` by Meek's method: each stage settles the keep factors, then elects
+/// those over the quota or excludes the weakest hopeful.
 pub(super) fn count(profile: &Profile, options: Options) -> Result<Outcome, TallyError> {
-    let candidates = profile.candidates();
-    let n = candidates.len();
     let max = max_total_weight(profile);
     if profile.total_weight() > max {
         return Err(TallyError::TooHeavy {
@@ -377,18 +377,116 @@ pub(super) fn count(profile: &Profile, options: Options) -> Result<Outcome, Tall
             max,
         });
     }
-    // Weights scaled to whole numbers: a weight of 1.5 counts as 15 tenths. Below the
-    // bound, each fits (at most 10¹⁹ units).
-    let weight_places = weight_places(profile);
-    let scale = Decimal::from(10i64.pow(weight_places));
-    let weights: Vec<i128> = profile
+    let mut meek = Meek::new(profile, options.seats);
+    let mut record = Record::default();
+    let mut complete = true;
+    let rejected = profile.blank_weight();
+    let valid = profile.total_weight() - rejected;
+    while record.elected.len() < options.seats {
+        let held = settle_round(&mut meek);
+        let mut round = meek.round(held, valid);
+        let decided = decide_stage(&mut meek, held, &mut round, &mut record, options);
+        record.rounds.push(round);
+        if !decided {
+            complete = false;
+            break;
+        }
+    }
+    Ok(Outcome {
+        method: Method::StvMeek,
+        seats: options.seats,
+        valid_votes: valid,
+        rejected,
+        quota: record.rounds.last().and_then(|r| r.quota),
+        elected: record.elected,
+        ranking: None,
+        scores: None,
+        ties: record.ties,
+        complete,
+        rounds: record.rounds,
+        pairwise: None,
+        spending: None,
+    })
+}
+
+impl<'p> Meek<'p> {
+    /// The count's state before the first stage: weights scaled to whole numbers, the
+    /// strict rankings in their trie, the withdrawn excluded.
+    fn new(profile: &'p Profile, seats: usize) -> Meek<'p> {
+        let candidates = profile.candidates();
+        let n = candidates.len();
+        let weight_places = weight_places(profile);
+        let weights = scaled_weights(profile, weight_places);
+        let (trie, unequal) = strict_trie(profile, &weights);
+        Meek {
+            profile,
+            trie,
+            roots: Vec::new(),
+            fixed_votes: vec![0; n],
+            narrow_votes: vec![0; n],
+            keep_narrow: vec![0; n],
+            left_at: Vec::new(),
+            unequal,
+            weights,
+            per_vote: ONE * 10i128.pow(weight_places),
+            weight_places,
+            status: candidates
+                .ids()
+                .map(|c| {
+                    if candidates.is_withdrawn(c) {
+                        Status::Excluded
+                    } else {
+                        Status::Hopeful
+                    }
+                })
+                .collect(),
+            keep: candidates
+                .ids()
+                .map(|c| if candidates.is_withdrawn(c) { 0 } else { ONE })
+                .collect(),
+            votes: vec![0; n],
+            seats,
+        }
+    }
+
+    /// The stage's report once its votes settled (`held` in all): the votes shown to
+    /// nine places, what they leave unaccounted, and the quota.
+    fn round(&self, held: i128, valid: Decimal) -> Round {
+        let votes: Vec<Decimal> = self.votes.iter().map(|v| self.decimal(*v)).collect();
+        // What the shown votes do not account for: exhausted, and rounding.
+        let mut non_transferable = valid - votes.iter().copied().sum::<Decimal>();
+        non_transferable.rescale(PLACES);
+        let quota = self.decimal(ceil_div(
+            held * 10i128.pow(PLACES),
+            (self.seats as i128 + 1) * 10i128.pow(PLACES),
+        ));
+        Round {
+            votes,
+            non_transferable,
+            elected: Vec::new(),
+            excluded: Vec::new(),
+            surplus: None,
+            quota: Some(quota),
+        }
+    }
+}
+
+/// Each ballot group's weight scaled by `10^places` to a whole number: a weight of 1.5
+/// counts as 15 tenths. Below [`max_total_weight`], each fits (at most 10¹⁹ units).
+fn scaled_weights(profile: &Profile, places: u32) -> Vec<i128> {
+    let scale = Decimal::from(10i64.pow(places));
+    profile
         .ballots()
         .iter()
         .map(|(_, w)| {
             w.checked_mul(scale)
                 .map_or(i128::MAX, |units| units.trunc().mantissa())
         })
-        .collect();
+        .collect()
+}
+
+/// The strict rankings' trie, and the ballot groups with equal ranks (read one by one).
+fn strict_trie(profile: &Profile, weights: &[i128]) -> (Trie, Vec<usize>) {
     // The strict rankings' candidates laid end to end, then each one's slice.
     let mut flat: Vec<u16> = Vec::new();
     let mut spans = Vec::new();
@@ -408,148 +506,119 @@ pub(super) fn count(profile: &Profile, options: Options) -> Result<Outcome, Tall
             .map(|&(start, end, weight)| (&flat[start..end], weight))
             .collect(),
     );
-    let mut meek = Meek {
-        profile,
-        trie,
-        roots: Vec::new(),
-        fixed_votes: vec![0; n],
-        narrow_votes: vec![0; n],
-        keep_narrow: vec![0; n],
-        left_at: Vec::new(),
-        unequal,
-        weights,
-        per_vote: ONE * 10i128.pow(weight_places),
-        weight_places,
-        status: candidates
-            .ids()
-            .map(|c| {
-                if candidates.is_withdrawn(c) {
-                    Status::Excluded
-                } else {
-                    Status::Hopeful
-                }
-            })
-            .collect(),
-        keep: candidates
-            .ids()
-            .map(|c| if candidates.is_withdrawn(c) { 0 } else { ONE })
-            .collect(),
-        votes: vec![0; n],
-        seats: options.seats,
-    };
-    let mut rounds: Vec<Round> = Vec::new();
-    let mut ties: Vec<Tie> = Vec::new();
-    let mut elected: Vec<CandidateId> = Vec::new();
-    let mut lot: Option<Lot> = None;
-    let mut complete = true;
-    let rejected = profile.blank_weight();
-    let valid = profile.total_weight() - rejected;
-    while elected.len() < options.seats {
-        let held = settle_round(&mut meek);
-        let votes: Vec<Decimal> = meek.votes.iter().map(|v| meek.decimal(*v)).collect();
-        // What the shown votes do not account for: exhausted, and rounding.
-        let mut non_transferable = valid - votes.iter().copied().sum::<Decimal>();
-        non_transferable.rescale(PLACES);
-        let quota = meek.decimal(ceil_div(
-            held * 10i128.pow(PLACES),
-            (options.seats as i128 + 1) * 10i128.pow(PLACES),
-        ));
-        let mut round = Round {
-            votes,
-            non_transferable,
-            elected: Vec::new(),
-            excluded: Vec::new(),
-            surplus: None,
-            quota: Some(quota),
-        };
-        let hopeful = meek.with(Status::Hopeful);
-        let left = options.seats - elected.len();
-        let mut reached: Vec<CandidateId> = hopeful
-            .iter()
-            .copied()
-            .filter(|c| meek.above_quota(meek.votes[c.index()], held))
-            .collect();
-        if hopeful.len() <= left {
-            reached = hopeful.clone();
-        }
-        if !reached.is_empty() {
-            reached.sort_by(|a, b| {
-                meek.votes[b.index()]
-                    .cmp(&meek.votes[a.index()])
-                    .then(a.cmp(b))
-            });
-            if reached.len() > left {
-                // More reach the quota than seats remain: only possible at an exact tie.
-                let history: Vec<Vec<Decimal>> = rounds.iter().map(|r| r.votes.clone()).collect();
-                let resolution = settle(
-                    &reached,
-                    Want::Highest,
-                    &history,
-                    options.tie_break,
-                    &mut lot,
-                );
-                ties.push(Tie {
-                    stage: Some(rounds.len() + 1),
-                    kind: TieKind::Winner,
-                    between: reached.clone(),
-                    resolution: resolution.clone(),
-                });
-                match resolution.chosen() {
-                    Some(c) => reached = vec![c],
-                    None => {
-                        complete = false;
-                        rounds.push(round);
-                        break;
-                    }
-                }
-            }
-            for c in reached.into_iter().take(left) {
-                meek.status[c.index()] = Status::Elected;
-                if meek.above_quota(meek.votes[c.index()], held) {
-                    meek.rescale_keep(c, held);
-                }
-                elected.push(c);
-                round.elected.push(c);
-            }
-            rounds.push(round);
-            continue;
-        }
-        let votes = &meek.votes;
-        let loser = pick_extreme(
-            &hopeful,
-            |c| votes[c.index()],
-            Want::Lowest,
-            TieKind::Exclusion,
-            &rounds,
-            options.tie_break,
-            &mut lot,
-            &mut ties,
-        );
-        let Some(loser) = loser else {
-            complete = false;
-            rounds.push(round);
-            break;
-        };
-        meek.status[loser.index()] = Status::Excluded;
-        meek.keep[loser.index()] = 0;
-        round.excluded.push(loser);
-        rounds.push(round);
+    (trie, unequal)
+}
+
+/// What the count has decided so far.
+#[derive(Default)]
+struct Record {
+    rounds: Vec<Round>,
+    ties: Vec<Tie>,
+    elected: Vec<CandidateId>,
+    lot: Option<Lot>,
+}
+
+/// Ends a settled stage: elects the hopeful over the quota (or all of them, if no more
+/// remain than seats), else excludes the hopeful with the fewest votes. False when a
+/// tie could not be broken: the count stops there, incomplete.
+fn decide_stage(
+    meek: &mut Meek<'_>,
+    held: i128,
+    round: &mut Round,
+    record: &mut Record,
+    options: Options,
+) -> bool {
+    let hopeful = meek.with(Status::Hopeful);
+    let left = options.seats - record.elected.len();
+    let mut reached: Vec<CandidateId> = hopeful
+        .iter()
+        .copied()
+        .filter(|c| meek.above_quota(meek.votes[c.index()], held))
+        .collect();
+    if hopeful.len() <= left {
+        reached = hopeful.clone();
     }
-    Ok(Outcome {
-        method: Method::StvMeek,
-        seats: options.seats,
-        valid_votes: valid,
-        rejected,
-        quota: rounds.last().and_then(|r| r.quota),
-        elected,
-        ranking: None,
-        scores: None,
-        ties,
-        complete,
-        rounds,
-        pairwise: None,
-        spending: None,
-    })
+    if reached.is_empty() {
+        exclude_weakest(meek, &hopeful, round, record, options)
+    } else {
+        elect(meek, reached, left, held, round, record, options)
+    }
+}
+
+/// Elects `reached`, most votes first, at most `left` of them; more than `left` is only
+/// possible at an exact tie, broken by [`settle`].
+fn elect(
+    meek: &mut Meek<'_>,
+    mut reached: Vec<CandidateId>,
+    left: usize,
+    held: i128,
+    round: &mut Round,
+    record: &mut Record,
+    options: Options,
+) -> bool {
+    reached.sort_by(|a, b| {
+        meek.votes[b.index()]
+            .cmp(&meek.votes[a.index()])
+            .then(a.cmp(b))
+    });
+    if reached.len() > left {
+        let history: Vec<Vec<Decimal>> = record.rounds.iter().map(|r| r.votes.clone()).collect();
+        let resolution = settle(
+            &reached,
+            Want::Highest,
+            &history,
+            options.tie_break,
+            &mut record.lot,
+        );
+        record.ties.push(Tie {
+            stage: Some(record.rounds.len() + 1),
+            kind: TieKind::Winner,
+            between: reached.clone(),
+            resolution: resolution.clone(),
+        });
+        match resolution.chosen() {
+            Some(c) => reached = vec![c],
+            None => return false,
+        }
+    }
+    for c in reached.into_iter().take(left) {
+        meek.status[c.index()] = Status::Elected;
+        if meek.above_quota(meek.votes[c.index()], held) {
+            meek.rescale_keep(c, held);
+        }
+        record.elected.push(c);
+        round.elected.push(c);
+    }
+    true
+}
+
+/// Excludes the hopeful candidate with the fewest votes (ties broken by
+/// [`pick_extreme`]); their keep factor drops to 0.
+fn exclude_weakest(
+    meek: &mut Meek<'_>,
+    hopeful: &[CandidateId],
+    round: &mut Round,
+    record: &mut Record,
+    options: Options,
+) -> bool {
+    let votes = &meek.votes;
+    let loser = pick_extreme(
+        hopeful,
+        |c| votes[c.index()],
+        Want::Lowest,
+        TieKind::Exclusion,
+        &record.rounds,
+        options.tie_break,
+        &mut record.lot,
+        &mut record.ties,
+    );
+    let Some(loser) = loser else {
+        return false;
+    };
+    meek.status[loser.index()] = Status::Excluded;
+    meek.keep[loser.index()] = 0;
+    round.excluded.push(loser);
+    true
 }
 
 /// Iterates until the elected candidates' surpluses settle (total under 0.00001 of a
