@@ -47,7 +47,7 @@ fn electorate_and_delegations() -> (Electorate, BTreeMap<VoterId, VoterId>, Vec<
     let electorate = Electorate::new((0..MEMBERS).map(|i| Voter {
         id: id(i),
         weight: 1.into(),
-        class: None,
+        college: None,
     }))
     .expect("an electorate");
     let voters = MEMBERS * 7 / 10;
@@ -90,7 +90,7 @@ fn open_as(kind: Kind, electorate: Electorate, secrecy: Secrecy) -> Proposal {
         quorum: Some(Quorum {
             share: Fraction::HALF,
             basis: Basis::People,
-            per_class: false,
+            per_college: false,
         }),
         vote_changes: false,
         reasons: Reasons::Optional,

@@ -27,7 +27,7 @@ async fn decide_on(store: Arc<dyn JournalStore>) {
     let electorate = Electorate::new(["ada", "bo", "cy"].map(|v| Voter {
         id: id(v),
         weight: 1.into(),
-        class: None,
+        college: None,
     }))
     .unwrap();
     let spec = Spec {
@@ -42,7 +42,7 @@ async fn decide_on(store: Arc<dyn JournalStore>) {
         quorum: Some(Quorum {
             share: Fraction::HALF,
             basis: Basis::People,
-            per_class: false,
+            per_college: false,
         }),
         vote_changes: false,
         reasons: Reasons::Optional,

@@ -94,7 +94,7 @@ fn the_ledgers_roll_is_a_weighted_electorate() {
         quorum: Some(Quorum {
             share: Fraction::HALF,
             basis: Basis::Weight,
-            per_class: false,
+            per_college: false,
         }),
         vote_changes: false,
         reasons: Reasons::Optional,

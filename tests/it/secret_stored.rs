@@ -38,7 +38,7 @@ fn spec() -> Spec {
         quorum: Some(Quorum {
             share: Fraction::HALF,
             basis: Basis::People,
-            per_class: false,
+            per_college: false,
         }),
         vote_changes: false,
         reasons: Reasons::Optional,
@@ -61,7 +61,7 @@ pub(crate) async fn open(
     let electorate = Electorate::new((0..n).map(|i| Voter {
         id: id(i),
         weight: 1.into(),
-        class: None,
+        college: None,
     }))
     .unwrap();
     for (command, hour) in [

@@ -120,7 +120,7 @@ impl Resolution {
 /// use andel_decisions::{resolve, Electorate, Route, Voter};
 ///
 /// let id = |s: &str| s.parse().unwrap();
-/// let electorate = Electorate::new(["a", "b", "c", "d"].map(|v| Voter { id: id(v), weight: 1.into(), class: None }))?;
+/// let electorate = Electorate::new(["a", "b", "c", "d"].map(|v| Voter { id: id(v), weight: 1.into(), college: None }))?;
 /// // b delegates to a, c to b, d to c; a and c vote.
 /// let delegations = BTreeMap::from([(id("b"), id("a")), (id("c"), id("b")), (id("d"), id("c"))]);
 /// let voted = BTreeSet::from([id("a"), id("c")]);

@@ -1,4 +1,4 @@
-//! Who may vote, with what weight and in which class: the electorate a proposal
+//! Who may vote, with what weight and in which college: the electorate a proposal
 //! snapshots when it opens.
 
 use std::collections::BTreeMap;
@@ -67,9 +67,10 @@ pub struct Voter {
     pub id: VoterId,
     /// Their vote's weight: 1 for one member one vote.
     pub weight: Decimal,
-    /// Their class or college, for quorums per class.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub class: Option<String>,
+    /// Their voting college (the ledger's roll calls it so too), for quorums per
+    /// college. Read also as `class`, as electorates recorded before were written.
+    #[serde(default, skip_serializing_if = "Option::is_none", alias = "class")]
+    pub college: Option<String>,
 }
 
 /// The voters of a decision, each once, with positive weights. Anyone can build one; the
@@ -342,14 +343,14 @@ mod roll {
                 Some(total) => total,
                 None => return Err(self.fail(ElectorateError::Overflow)),
             };
-            // `{"id":"…","weight":"…","class":"…"},` as the electorate is recorded.
+            // `{"id":"…","weight":"…","college":"…"},` as the electorate is recorded.
             let escaped = |text: &str| text.len() + text.matches(['"', '\\']).count();
             let mut digits = DigitCount(0);
             let _ = fmt::Write::write_fmt(&mut digits, format_args!("{}", voter.weight));
             self.bytes += 22
                 + escaped(id.as_str())
                 + digits.0
-                + voter.college.as_deref().map_or(0, |c| 11 + escaped(c));
+                + voter.college.as_deref().map_or(0, |c| 13 + escaped(c));
             if self.bytes > MAX_ELECTORATE_BYTES {
                 let voters = self.voters.len() + 1;
                 return Err(self.fail(ElectorateError::TooLarge {
@@ -360,7 +361,7 @@ mod roll {
             let entry = Voter {
                 id: id.clone(),
                 weight: voter.weight,
-                class: voter.college,
+                college: voter.college,
             };
             if self.voters.insert(id.clone(), entry).is_some() {
                 return Err(self.fail(ElectorateError::Twice { id }));

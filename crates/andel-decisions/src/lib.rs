@@ -34,7 +34,7 @@
 //!
 //! let id = |s: &str| -> VoterId { s.parse().unwrap() };
 //! let t = |s: &str| -> chrono::DateTime<chrono::Utc> { s.parse().unwrap() };
-//! let electorate = Electorate::new(["ada", "bo", "cy"].map(|v| Voter { id: id(v), weight: 1.into(), class: None }))?;
+//! let electorate = Electorate::new(["ada", "bo", "cy"].map(|v| Voter { id: id(v), weight: 1.into(), college: None }))?;
 //! let spec = Spec {
 //!     title: "Adopt the 2027 budget".into(),
 //!     body: "…".into(),
@@ -42,7 +42,7 @@
 //!     kind: Kind::Motion { threshold: Threshold::at_least(Fraction::TWO_THIRDS) },
 //!     opens_at: t("2027-05-01T09:00:00Z"),
 //!     closes_at: t("2027-05-08T09:00:00Z"),
-//!     quorum: Some(Quorum { share: Fraction::HALF, basis: Basis::People, per_class: false }),
+//!     quorum: Some(Quorum { share: Fraction::HALF, basis: Basis::People, per_college: false }),
 //!     vote_changes: false,
 //!     reasons: Reasons::Optional,
 //!     tags: Default::default(),

@@ -105,8 +105,8 @@ pub enum Basis {
 }
 
 /// The participation a decision needs to be valid: at least `share` of the electorate
-/// (abstentions and blocks count as participation), or with `per_class`, at least that
-/// share of each class of the electorate.
+/// (abstentions and blocks count as participation), or with `per_college`, at least
+/// that share of each college of the electorate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Quorum {
@@ -115,9 +115,10 @@ pub struct Quorum {
     /// People or weight.
     #[serde(default)]
     pub basis: Basis,
-    /// Whether every class must reach the share on its own.
-    #[serde(default)]
-    pub per_class: bool,
+    /// Whether every college must reach the share on its own. Read also as
+    /// `per_class`, as specs written before named it.
+    #[serde(default, alias = "per_class")]
+    pub per_college: bool,
 }
 
 /// What a threshold's share is of.
@@ -262,7 +263,7 @@ pub enum Verdict {
 /// let size = Size { people: 30, weight: 30.into() };
 /// // 14 yes, 7 no, 1 abstention: 22 of 30 took part; 14 of 21 is exactly 2/3.
 /// let result = decide_motion(count(14), count(7), count(1), size,
-///     Some(Quorum { share: Fraction::HALF, basis: Default::default(), per_class: false }),
+///     Some(Quorum { share: Fraction::HALF, basis: Default::default(), per_college: false }),
 ///     Threshold::at_least(Fraction::TWO_THIRDS));
 /// assert_eq!(result.outcome, Verdict::Passed);
 /// # Ok::<(), Box<dyn std::error::Error>>(())

@@ -134,7 +134,7 @@ pub fn electorate(roll: &VotingRoll) -> Result<Electorate, ElectorateError> {
             Ok(Voter {
                 id: VoterId::new(&voter.member.to_string())?,
                 weight: voter.weight,
-                class: voter.college.as_ref().map(|c| c.as_str().to_owned()),
+                college: voter.college.as_ref().map(|c| c.as_str().to_owned()),
             })
         })
         .collect::<Result<Vec<_>, ElectorateError>>()?;

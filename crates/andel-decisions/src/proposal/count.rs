@@ -115,7 +115,7 @@ fn count_marks(
     };
     let (verdict, motion, consent, election) = match &spec.kind {
         Kind::Motion { threshold } => {
-            let overall = spec.quorum.filter(|q| !q.per_class);
+            let overall = spec.quorum.filter(|q| !q.per_college);
             let mut result = decide_motion(
                 get(Choice::Yes),
                 get(Choice::No),
@@ -237,10 +237,10 @@ fn class_quorum(
     electorate: &Electorate,
     resolution: &Resolution,
 ) -> Option<Check> {
-    let quorum = quorum.filter(|q| q.per_class)?;
+    let quorum = quorum.filter(|q| q.per_college)?;
     let mut classes: BTreeMap<&str, (Count, Size)> = BTreeMap::new();
     for voter in electorate.voters() {
-        let class = voter.class.as_deref().unwrap_or("");
+        let class = voter.college.as_deref().unwrap_or("");
         let entry = classes.entry(class).or_insert((
             Count::default(),
             Size {

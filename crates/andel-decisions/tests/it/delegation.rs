@@ -14,7 +14,7 @@ fn electorate(weights: &[u32]) -> Electorate {
     Electorate::new(weights.iter().enumerate().map(|(i, w)| Voter {
         id: id(i),
         weight: Decimal::from(*w),
-        class: None,
+        college: None,
     }))
     .unwrap()
 }

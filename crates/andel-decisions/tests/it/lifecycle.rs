@@ -21,7 +21,7 @@ fn electorate(names: &[&str]) -> Electorate {
     Electorate::new(names.iter().map(|n| Voter {
         id: id(n),
         weight: Decimal::ONE,
-        class: None,
+        college: None,
     }))
     .unwrap()
 }
@@ -37,7 +37,7 @@ fn spec(kind: Kind) -> Spec {
         quorum: Some(Quorum {
             share: Fraction::HALF,
             basis: Basis::People,
-            per_class: false,
+            per_college: false,
         }),
         vote_changes: false,
         reasons: Reasons::RequiredForObjections,
@@ -667,7 +667,7 @@ fn a_quorum_per_class_needs_every_class() {
         .map(|(v, c)| Voter {
             id: id(v),
             weight: Decimal::ONE,
-            class: Some(c.to_owned()),
+            college: Some(c.to_owned()),
         }),
     )
     .unwrap();
@@ -678,7 +678,7 @@ fn a_quorum_per_class_needs_every_class() {
         s.quorum = Some(Quorum {
             share: Fraction::HALF,
             basis: Basis::People,
-            per_class: true,
+            per_college: true,
         });
         let mut proposal = Proposal::default();
         let mut commands = vec![
@@ -904,7 +904,7 @@ fn closing_a_meek_election_too_heavy_to_count_records_why_and_closes() {
         [("ada", "300000000000000000000"), ("bo", "1"), ("cy", "1")].map(|(n, w)| Voter {
             id: id(n),
             weight: w.parse().unwrap(),
-            class: None,
+            college: None,
         }),
     )
     .unwrap();
@@ -931,5 +931,23 @@ fn closing_a_meek_election_too_heavy_to_count_records_why_and_closes() {
     assert!(
         said.contains("Failed") && said.contains("stv-meek"),
         "{said}"
+    );
+}
+
+#[test]
+fn electorates_and_quorums_written_with_the_old_words_still_read() {
+    // Recorded before `college` was the one word: `class` and `per_class`.
+    let voter: andel_decisions::Voter =
+        serde_json::from_str(r#"{"id":"ada","weight":"1","class":"workers"}"#).unwrap();
+    assert_eq!(voter.college.as_deref(), Some("workers"));
+    let quorum: Quorum =
+        serde_json::from_str(r#"{"share":"1/2","basis":"people","per_class":true}"#).unwrap();
+    assert!(quorum.per_college);
+    // Written now with the new word, and read back.
+    let json = serde_json::to_string(&voter).unwrap();
+    assert!(json.contains(r#""college":"workers""#), "{json}");
+    assert_eq!(
+        serde_json::from_str::<andel_decisions::Voter>(&json).unwrap(),
+        voter
     );
 }

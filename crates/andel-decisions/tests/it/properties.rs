@@ -35,7 +35,7 @@ proptest! {
         let electorate = Electorate::new(weights.iter().enumerate().map(|(i, w)| Voter {
             id: id(i),
             weight: Decimal::from(*w),
-            class: None,
+            college: None,
         })).unwrap();
         let kind = if consent {
             Kind::Consent
@@ -52,7 +52,7 @@ proptest! {
             quorum: Some(Quorum {
                 share: Fraction::new(num, 4).unwrap(),
                 basis: if by_weight { Basis::Weight } else { Basis::People },
-                per_class: false,
+                per_college: false,
             }),
             vote_changes: false,
             reasons: Reasons::Optional,
@@ -112,7 +112,7 @@ fn secret_electorate(weights: &[u32]) -> Electorate {
             .map(|(i, w)| Voter {
                 id: id(i),
                 weight: Decimal::from(w) / Decimal::from(4),
-                class: None,
+                college: None,
             }),
     )
     .unwrap()
@@ -183,7 +183,7 @@ proptest! {
             kind: kind.clone(),
             opens_at: t(1),
             closes_at: t(10),
-            quorum: Some(Quorum { share: Fraction::HALF, basis: Basis::Weight, per_class: false }),
+            quorum: Some(Quorum { share: Fraction::HALF, basis: Basis::Weight, per_college: false }),
             vote_changes: false,
             reasons: Reasons::Optional,
             tags: Default::default(),

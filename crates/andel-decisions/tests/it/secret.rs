@@ -27,7 +27,7 @@ fn electorate(weights: &[u32]) -> Electorate {
     Electorate::new(weights.iter().zip(NAMES).map(|(w, n)| Voter {
         id: id(n),
         weight: Decimal::from(*w),
-        class: None,
+        college: None,
     }))
     .unwrap()
 }
@@ -150,7 +150,7 @@ fn a_secret_ballot_opens_only_when_no_weight_names_its_voter() {
     let lonely = three_each.voters().cloned().chain([Voter {
         id: id("gus"),
         weight: Decimal::from(40),
-        class: Some("supporters".into()),
+        college: Some("supporters".into()),
     }]);
     let err = proposal
         .decide(

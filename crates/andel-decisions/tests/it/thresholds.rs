@@ -26,7 +26,7 @@ fn check(
     let quorum = quorum.map(|q| Quorum {
         share: q.parse().unwrap(),
         basis: Basis::People,
-        per_class: false,
+        per_college: false,
     });
     let size = Size {
         people: size,
@@ -96,7 +96,7 @@ fn weight_quorum_counts_weight() {
     let quorum = Some(Quorum {
         share: Fraction::HALF,
         basis: Basis::Weight,
-        per_class: false,
+        per_college: false,
     });
     let result = decide_motion(
         heavy,
@@ -110,7 +110,7 @@ fn weight_quorum_counts_weight() {
     let by_people = Some(Quorum {
         share: Fraction::HALF,
         basis: Basis::People,
-        per_class: false,
+        per_college: false,
     });
     let result = decide_motion(
         heavy,
@@ -136,7 +136,7 @@ proptest! {
         t in 1u32..=3,
     ) {
         prop_assume!((y + no + a) * (k + 1) <= size);
-        let quorum = Some(Quorum { share: Fraction::new(q, 4).unwrap(), basis: Basis::People, per_class: false });
+        let quorum = Some(Quorum { share: Fraction::new(q, 4).unwrap(), basis: Basis::People, per_college: false });
         let threshold = Threshold::at_least(Fraction::new(t, 3).unwrap());
         let electorate = Size { people: size, weight: Decimal::from(size) };
         let verdict = |k: u64| decide_motion(n(y * k), n(no * k), n(a * k), electorate, quorum, threshold).outcome;
