@@ -209,6 +209,80 @@ fn split(line: &str) -> Result<Vec<Field>, String> {
     Ok(fields)
 }
 
+/// A field of a CSV line, quoted when it must be for [`parse`] (and any CSV reader) to
+/// read back the same text: a comma, a quote, a line break, an `=` (which joins names
+/// ranked equal), or space at either end.
+///
+/// ```
+/// use andel_tally::formats::csv::field;
+///
+/// assert_eq!(field("Ada"), "Ada");
+/// assert_eq!(field("Bo, Jr."), "\"Bo, Jr.\"");
+/// assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
+/// ```
+pub fn field(text: &str) -> Cow<'_, str> {
+    if text.contains([',', '"', '\n', '\r', '=']) || text.trim() != text {
+        Cow::Owned(format!("\"{}\"", text.replace('"', "\"\"")))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// A field of a CSV meant to be opened in a spreadsheet: as [`field`], and a text a
+/// spreadsheet would take for a formula (one starting with `=`, `+`, `-`, `@`, a tab or
+/// a carriage return) starts with a `'`, which spreadsheets show as text. A member who
+/// names themselves `=HYPERLINK(…)` is then a name, not a link.
+///
+/// ```
+/// use andel_tally::formats::csv::spreadsheet_field;
+///
+/// assert_eq!(spreadsheet_field("Ada"), "Ada");
+/// assert_eq!(spreadsheet_field("=1+1"), "\"'=1+1\"");
+/// assert_eq!(spreadsheet_field("@SUM(A1)"), "'@SUM(A1)");
+/// ```
+pub fn spreadsheet_field(text: &str) -> Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(field(&format!("'{text}")).into_owned())
+    } else {
+        field(text)
+    }
+}
+
+/// Writes weighted rankings as the CSV [`parse`] reads: a `candidates` header row, then
+/// a row a ballot, its weight and the names it ranks, most preferred first. A ranking
+/// is indexes into `candidates`; an index past them is left out.
+///
+/// ```
+/// use andel_tally::formats::csv::{parse, write_rankings};
+///
+/// let text = write_rankings(&["Ada", "Bo, Jr."], [(2.into(), &[1u16, 0][..]), (1.into(), &[0u16][..])]);
+/// assert_eq!(text, "candidates,Ada,\"Bo, Jr.\"\n2,\"Bo, Jr.\",Ada\n1,Ada\n");
+/// let election = parse(text.as_bytes())?;
+/// assert_eq!(election.ballots.candidates().len(), 2);
+/// # Ok::<(), andel_tally::formats::ParseError>(())
+/// ```
+pub fn write_rankings<'a>(
+    candidates: &[&str],
+    ballots: impl IntoIterator<Item = (Decimal, &'a [u16])>,
+) -> String {
+    let mut out = String::from("candidates");
+    for name in candidates {
+        let _ = write!(out, ",{}", field(name));
+    }
+    out.push('\n');
+    for (weight, ranking) in ballots {
+        let _ = write!(out, "{weight}");
+        for name in ranking
+            .iter()
+            .filter_map(|i| candidates.get(usize::from(*i)))
+        {
+            let _ = write!(out, ",{}", field(name));
+        }
+        out.push('\n');
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use rust_decimal::Decimal;
@@ -317,78 +391,4 @@ mod tests {
             assert!(err.contains(expected), "{text:?}: {err}");
         }
     }
-}
-
-/// A field of a CSV line, quoted when it must be for [`parse`] (and any CSV reader) to
-/// read back the same text: a comma, a quote, a line break, an `=` (which joins names
-/// ranked equal), or space at either end.
-///
-/// ```
-/// use andel_tally::formats::csv::field;
-///
-/// assert_eq!(field("Ada"), "Ada");
-/// assert_eq!(field("Bo, Jr."), "\"Bo, Jr.\"");
-/// assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
-/// ```
-pub fn field(text: &str) -> Cow<'_, str> {
-    if text.contains([',', '"', '\n', '\r', '=']) || text.trim() != text {
-        Cow::Owned(format!("\"{}\"", text.replace('"', "\"\"")))
-    } else {
-        Cow::Borrowed(text)
-    }
-}
-
-/// A field of a CSV meant to be opened in a spreadsheet: as [`field`], and a text a
-/// spreadsheet would take for a formula (one starting with `=`, `+`, `-`, `@`, a tab or
-/// a carriage return) starts with a `'`, which spreadsheets show as text. A member who
-/// names themselves `=HYPERLINK(…)` is then a name, not a link.
-///
-/// ```
-/// use andel_tally::formats::csv::spreadsheet_field;
-///
-/// assert_eq!(spreadsheet_field("Ada"), "Ada");
-/// assert_eq!(spreadsheet_field("=1+1"), "\"'=1+1\"");
-/// assert_eq!(spreadsheet_field("@SUM(A1)"), "'@SUM(A1)");
-/// ```
-pub fn spreadsheet_field(text: &str) -> Cow<'_, str> {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        Cow::Owned(field(&format!("'{text}")).into_owned())
-    } else {
-        field(text)
-    }
-}
-
-/// Writes weighted rankings as the CSV [`parse`] reads: a `candidates` header row, then
-/// a row a ballot, its weight and the names it ranks, most preferred first. A ranking
-/// is indexes into `candidates`; an index past them is left out.
-///
-/// ```
-/// use andel_tally::formats::csv::{parse, write_rankings};
-///
-/// let text = write_rankings(&["Ada", "Bo, Jr."], [(2.into(), &[1u16, 0][..]), (1.into(), &[0u16][..])]);
-/// assert_eq!(text, "candidates,Ada,\"Bo, Jr.\"\n2,\"Bo, Jr.\",Ada\n1,Ada\n");
-/// let election = parse(text.as_bytes())?;
-/// assert_eq!(election.ballots.candidates().len(), 2);
-/// # Ok::<(), andel_tally::formats::ParseError>(())
-/// ```
-pub fn write_rankings<'a>(
-    candidates: &[&str],
-    ballots: impl IntoIterator<Item = (Decimal, &'a [u16])>,
-) -> String {
-    let mut out = String::from("candidates");
-    for name in candidates {
-        let _ = write!(out, ",{}", field(name));
-    }
-    out.push('\n');
-    for (weight, ranking) in ballots {
-        let _ = write!(out, "{weight}");
-        for name in ranking
-            .iter()
-            .filter_map(|i| candidates.get(usize::from(*i)))
-        {
-            let _ = write!(out, ",{}", field(name));
-        }
-        out.push('\n');
-    }
-    out
 }

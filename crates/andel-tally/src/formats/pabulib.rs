@@ -236,6 +236,51 @@ fn split(line: &str) -> Vec<String> {
     fields
 }
 
+/// One vote of a participatory budget, as [`write`] takes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Vote<'a> {
+    /// The voter's id in the file (a receipt, for a secret ballot).
+    pub voter: String,
+    /// The projects approved: indexes into the projects.
+    pub approved: &'a [u16],
+    /// The vote's weight.
+    pub weight: Decimal,
+}
+
+/// Writes a participatory budget as a Pabulib file that [`parse`] reads: `META` with the
+/// budget and the numbers of projects and votes (so that a file cut short is refused),
+/// `PROJECTS` numbered from 0, and `VOTES` with a weight column. Semicolons and line
+/// breaks in a project's name become spaces.
+///
+/// ```
+/// use andel_tally::formats::pabulib::{Vote, parse, write};
+///
+/// let text = write(80.into(), &[("Bikes", 50.into()), ("Park; benches", 30.into())], &[
+///     Vote { voter: "v1".into(), approved: &[0, 1], weight: 1.into() },
+/// ]);
+/// assert!(text.contains("1;30;Park  benches\n"));
+/// let election = parse(text.as_bytes())?;
+/// assert_eq!(election.ballots.candidates().len(), 2);
+/// # Ok::<(), andel_tally::formats::ParseError>(())
+/// ```
+pub fn write(budget: Decimal, projects: &[(&str, Decimal)], votes: &[Vote<'_>]) -> String {
+    let mut out = format!(
+        "META\nkey;value\nbudget;{budget}\nvote_type;approval\nnum_projects;{}\nnum_votes;{}\nPROJECTS\nproject_id;cost;name\n",
+        projects.len(),
+        votes.len()
+    );
+    for (i, (name, cost)) in projects.iter().enumerate() {
+        let name = name.replace([';', '\n', '\r'], " ");
+        let _ = writeln!(out, "{i};{cost};{name}");
+    }
+    out.push_str("VOTES\nvoter_id;vote;weight\n");
+    for vote in votes {
+        let approved: Vec<String> = vote.approved.iter().map(u16::to_string).collect();
+        let _ = writeln!(out, "{};{};{}", vote.voter, approved.join(","), vote.weight);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -284,49 +329,4 @@ mod tests {
             assert!(err.contains(expected), "{expected}: {err}");
         }
     }
-}
-
-/// One vote of a participatory budget, as [`write`] takes it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Vote<'a> {
-    /// The voter's id in the file (a receipt, for a secret ballot).
-    pub voter: String,
-    /// The projects approved: indexes into the projects.
-    pub approved: &'a [u16],
-    /// The vote's weight.
-    pub weight: Decimal,
-}
-
-/// Writes a participatory budget as a Pabulib file that [`parse`] reads: `META` with the
-/// budget and the numbers of projects and votes (so that a file cut short is refused),
-/// `PROJECTS` numbered from 0, and `VOTES` with a weight column. Semicolons and line
-/// breaks in a project's name become spaces.
-///
-/// ```
-/// use andel_tally::formats::pabulib::{Vote, parse, write};
-///
-/// let text = write(80.into(), &[("Bikes", 50.into()), ("Park; benches", 30.into())], &[
-///     Vote { voter: "v1".into(), approved: &[0, 1], weight: 1.into() },
-/// ]);
-/// assert!(text.contains("1;30;Park  benches\n"));
-/// let election = parse(text.as_bytes())?;
-/// assert_eq!(election.ballots.candidates().len(), 2);
-/// # Ok::<(), andel_tally::formats::ParseError>(())
-/// ```
-pub fn write(budget: Decimal, projects: &[(&str, Decimal)], votes: &[Vote<'_>]) -> String {
-    let mut out = format!(
-        "META\nkey;value\nbudget;{budget}\nvote_type;approval\nnum_projects;{}\nnum_votes;{}\nPROJECTS\nproject_id;cost;name\n",
-        projects.len(),
-        votes.len()
-    );
-    for (i, (name, cost)) in projects.iter().enumerate() {
-        let name = name.replace([';', '\n', '\r'], " ");
-        let _ = writeln!(out, "{i};{cost};{name}");
-    }
-    out.push_str("VOTES\nvoter_id;vote;weight\n");
-    for vote in votes {
-        let approved: Vec<String> = vote.approved.iter().map(u16::to_string).collect();
-        let _ = writeln!(out, "{};{};{}", vote.voter, approved.join(","), vote.weight);
-    }
-    out
 }
