@@ -187,7 +187,7 @@ pub fn ledger_events_under(statutes: &str, members: u32) -> Vec<andel::ledger::E
         let name = format!("Member {n}");
         run(
             &mut ledger,
-            Command::Apply {
+            Command::ApplyForMembership {
                 name,
                 person: Person::Natural,
                 class: class.clone(),

@@ -50,7 +50,7 @@ fn the_ledgers_roll_is_a_weighted_electorate() {
         let member: MemberNumber = ledger.next_member();
         run(
             &mut ledger,
-            LedgerCommand::Apply {
+            LedgerCommand::ApplyForMembership {
                 name: name.into(),
                 person: Person::Natural,
                 class: class.parse().unwrap(),

@@ -22,7 +22,7 @@ pub enum Command {
     },
     /// Someone applies to a class. Where the class admits automatically, they are
     /// admitted at once and subscribe its minimum shares.
-    Apply {
+    ApplyForMembership {
         /// Their name.
         name: String,
         /// A person or an organisation.

@@ -377,7 +377,7 @@ fn plan_row(
     }
     let member = scratch.next_member();
     let on = row.admitted_on;
-    let mut commands = vec![Command::Apply {
+    let mut commands = vec![Command::ApplyForMembership {
         name: row.name.clone(),
         person: row.person.clone(),
         class: row.class.clone(),

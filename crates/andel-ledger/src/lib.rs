@@ -50,7 +50,7 @@
 //! };
 //! let ada = MemberNumber::new(1).unwrap();
 //! run(Command::AdoptStatutes { statutes: Box::new(statutes) }, "2026-01-01")?;
-//! run(Command::Apply { name: "Ada".into(), person: Person::Natural, class: "workers".parse()? }, "2026-01-05")?;
+//! run(Command::ApplyForMembership { name: "Ada".into(), person: Person::Natural, class: "workers".parse()? }, "2026-01-05")?;
 //! run(Command::Admit { member: ada, class: None }, "2026-01-12")?;
 //! run(Command::RecordPayment {
 //!     key: PaymentKey::new("bank-2026-0042")?,

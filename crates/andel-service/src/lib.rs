@@ -37,7 +37,7 @@
 //! admission = "automatic"
 //! "#)?;
 //! members.record(Ledger::AdoptStatutes { statutes: Box::new(statutes) }, "2027-01-01".parse()?, now, None).await?;
-//! members.record(Ledger::Apply { name: "Alva".into(), person: Person::Natural, class: "members".parse()? }, "2027-01-10".parse()?, now, None).await?;
+//! members.record(Ledger::ApplyForMembership { name: "Alva".into(), person: Person::Natural, class: "members".parse()? }, "2027-01-10".parse()?, now, None).await?;
 //! members.record(Ledger::RecordPayment {
 //!     key: "bank-1".parse()?, member: "1".parse()?,
 //!     purpose: Purpose::Capital { class: "members".parse()? },

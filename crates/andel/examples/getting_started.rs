@@ -45,7 +45,7 @@ async fn main() -> andel::Result<()> {
     for (name, key) in [("Alva", "bank-1"), ("Bertil", "bank-2")] {
         let member: MemberNumber = ledger.state().next_member();
         let class = "members".parse()?;
-        let apply = Command::Apply {
+        let apply = Command::ApplyForMembership {
             name: name.into(),
             person: Person::Natural,
             class,
@@ -130,7 +130,7 @@ async fn main() -> andel::Result<()> {
     println!("{}: {:?}", motion.stream(), outcome.verdict);
 
     // A refused command is an error that reads as a sentence, also when `main` returns it.
-    let late = Command::Apply {
+    let late = Command::ApplyForMembership {
         name: "Cy".into(),
         person: Person::Natural,
         class: "members".parse()?,

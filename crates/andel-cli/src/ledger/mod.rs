@@ -92,7 +92,7 @@ fn execute(
             class,
             legal,
             representative,
-        } => LedgerCommand::Apply {
+        } => LedgerCommand::ApplyForMembership {
             name,
             person: match (legal, representative) {
                 (true, Some(representative)) => Person::Legal { representative },

@@ -88,7 +88,7 @@ impl Ledger {
     /// let on = "2026-01-10".parse()?;
     /// for command in [
     ///     Command::AdoptStatutes { statutes: Box::new(statutes) },
-    ///     Command::Apply { name: "Ada".into(), person: Person::Natural, class: "users".parse()? },
+    ///     Command::ApplyForMembership { name: "Ada".into(), person: Person::Natural, class: "users".parse()? },
     /// ] {
     ///     for event in ledger.decide(command, on)? {
     ///         ledger.apply(&event)?;
@@ -189,7 +189,7 @@ impl Draft<'_> {
     fn command(&mut self, command: Command) -> Result<(), DecideError> {
         match command {
             Command::AdoptStatutes { .. } => Err(DecideError::StatutesAgain),
-            Command::Apply {
+            Command::ApplyForMembership {
                 name,
                 person,
                 class,

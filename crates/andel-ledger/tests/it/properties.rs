@@ -92,7 +92,7 @@ fn command(op: &Op, on: NaiveDate, ledger: &Ledger) -> Command {
     let amount = |a: usize| pick(a.min(AMOUNTS.len() - 1), Decimal::ZERO);
     let view = |m: u32| ledger.member(n(m)).cloned();
     match op.clone() {
-        Op::Apply(c, legal) => Command::Apply {
+        Op::Apply(c, legal) => Command::ApplyForMembership {
             name: format!("Member {c}"),
             person: if legal {
                 Person::Legal {

@@ -54,7 +54,7 @@ fn college_weights_are_shared_exactly() {
     };
     run(
         &mut ledger,
-        Command::Apply {
+        Command::ApplyForMembership {
             name: "Acme AB".into(),
             person: legal,
             class: "supporters".parse().unwrap(),

@@ -161,7 +161,7 @@ pub(crate) fn two_members() -> Vec<(Command, &'static str)> {
 }
 
 pub(crate) fn apply(name: &str, class: &str) -> Command {
-    Command::Apply {
+    Command::ApplyForMembership {
         name: name.to_owned(),
         person: andel_ledger::Person::Natural,
         class: class.parse().unwrap(),

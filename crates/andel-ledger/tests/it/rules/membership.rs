@@ -150,7 +150,7 @@ fn a_class_for_people_refuses_organisations() {
     };
     given([])
         .when(
-            Command::Apply {
+            Command::ApplyForMembership {
                 name: "Acme AB".into(),
                 person: legal,
                 class: "workers".parse().unwrap(),
