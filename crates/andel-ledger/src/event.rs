@@ -5,6 +5,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 mod decode;
+mod read;
 
 pub(crate) use decode::decode;
 

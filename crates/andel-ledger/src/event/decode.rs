@@ -30,7 +30,8 @@ use crate::statutes::Statutes;
 /// The event that `text`, the payload of an entry of kind `kind`, holds; `None` when the
 /// derived decoder must decide.
 pub(crate) fn decode(kind: &str, text: &str) -> Option<Event> {
-    variant(kind.strip_prefix("ledger.")?, text)
+    let tag = kind.strip_prefix("ledger.")?;
+    super::read::read(tag, text).or_else(|| variant(tag, text))
 }
 
 /// Declares one struct per variant, with the variant's fields and its tag, and
@@ -162,7 +163,7 @@ impl Visitor<'_> for DateVisitor {
 }
 
 /// `YYYY-MM-DD`, four, two and two digits, a real day.
-fn iso_date(text: &[u8]) -> Option<NaiveDate> {
+pub(super) fn iso_date(text: &[u8]) -> Option<NaiveDate> {
     let [y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2] = *text else {
         return None;
     };
@@ -446,6 +447,102 @@ mod tests {
             }
         }
         assert!(accepted > 50, "only {accepted} variations decoded");
+    }
+
+    /// The canonical reader's answer, checked against the derived decoder: the same
+    /// event, spelled the same (a decimal's scale included), and of the kind asked for.
+    fn read_agrees(kind: &str, text: &str) -> bool {
+        let tag = kind.trim_start_matches("ledger.");
+        let Some(fast) = super::super::read::read(tag, text) else {
+            return false;
+        };
+        let reference = derived(text);
+        assert_eq!(reference.as_ref(), Ok(&fast), "{kind} {text}");
+        assert_eq!(fast.kind(), kind, "{text}");
+        assert_eq!(
+            serde_json::to_string(&fast).ok(),
+            reference.ok().and_then(|e| serde_json::to_string(&e).ok()),
+            "{text}"
+        );
+        true
+    }
+
+    #[test]
+    fn the_canonical_reader_reads_every_event_but_the_statutes_and_escapes() {
+        for event in events() {
+            let text = andel_journal::Payload::new(&event)
+                .map(|p| p.as_str().to_owned())
+                .unwrap_or_default();
+            let read = read_agrees(event.kind(), &text);
+            // The statutes, and strings with escapes, are left to serde.
+            let statutes = matches!(event, Event::StatutesAdopted { .. });
+            assert_eq!(read, !statutes && !text.contains('\\'), "{text}");
+        }
+    }
+
+    #[test]
+    fn whatever_the_canonical_reader_accepts_the_derived_decoder_accepts_alike() {
+        let kinds: Vec<&str> = events().iter().map(Event::kind).collect();
+        let mut accepted = 0;
+        for event in events() {
+            for text in variations(&event) {
+                for kind in &kinds {
+                    accepted += usize::from(read_agrees(kind, &text));
+                }
+            }
+        }
+        assert!(accepted > 50, "only {accepted} variations read");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(2000))]
+
+        /// Bytes of a canonical payload replaced, removed or added: whatever the reader
+        /// still accepts, the derived decoder reads as the same event.
+        #[test]
+        fn mutated_payloads_read_as_the_derived_decoder_reads_them(
+            which in 0usize..21,
+            edits in proptest::collection::vec((0usize..400, 0u8..4, proptest::sample::select(
+                b"0123456789-.,:{}[]\"\\ aeZT".to_vec())), 1..4),
+        ) {
+            let all = events();
+            let event = &all[which % all.len()];
+            let text = andel_journal::Payload::new(event)
+                .map(|p| p.as_str().to_owned())
+                .unwrap_or_default();
+            let mut bytes = text.into_bytes();
+            for (at, how, byte) in edits {
+                let at = at % (bytes.len() + 1);
+                match how {
+                    0 if at < bytes.len() => bytes[at] = byte,
+                    1 if at < bytes.len() => {
+                        bytes.remove(at);
+                    }
+                    _ => bytes.insert(at, byte),
+                }
+            }
+            if let Ok(text) = String::from_utf8(bytes) {
+                for kind in all.iter().map(Event::kind) {
+                    read_agrees(kind, &text);
+                    if let Some(fast) = decode(kind, &text) {
+                        proptest::prop_assert_eq!(derived(&text), Ok(fast));
+                    }
+                }
+            }
+        }
+
+        /// Decimal text the reader takes is the decimal `Decimal` parses, scale and all.
+        #[test]
+        fn decimals_read_as_decimal_parses_them(text in "-?[0-9]{0,20}(\\.[0-9]{0,20})?") {
+            if let Some(fast) = super::super::read::decimal(text.as_bytes()) {
+                let parsed = text.parse::<Decimal>();
+                proptest::prop_assert_eq!(parsed.as_ref().ok(), Some(&fast), "{}", text);
+                proptest::prop_assert_eq!(
+                    parsed.map(|d| d.to_string()).ok(),
+                    Some(fast.to_string())
+                );
+            }
+        }
     }
 
     #[test]
