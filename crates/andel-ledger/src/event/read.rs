@@ -46,7 +46,7 @@ impl<'a> Reader<'a> {
     }
 
     /// `"key":`, after a `,` unless it is the object's first member.
-    #[inline]
+    #[inline(always)]
     fn key(&mut self, key: &str, first: bool) -> Option<()> {
         let rest = self.text.as_bytes().get(self.at..)?;
         let rest = if first {
@@ -61,7 +61,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Whether `"key":` comes next, after a `,`.
-    #[inline]
+    #[inline(always)]
     fn next_is(&self, key: &str) -> bool {
         let rest = self.text.as_bytes().get(self.at..).unwrap_or_default();
         rest.strip_prefix(b",\"")
