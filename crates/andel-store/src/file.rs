@@ -37,8 +37,8 @@ pub enum FileStoreError {
     Invalid {
         /// The file.
         path: PathBuf,
-        /// The first line or entry that is wrong.
-        source: FileError,
+        /// The first line or entry that is wrong (boxed: it holds the entry).
+        source: Box<FileError>,
     },
     /// There is no file to change.
     #[error("there is no journal file `{}`", path.display())]
@@ -233,7 +233,7 @@ fn write(
 fn invalid(path: &Path, source: FileError) -> FileStoreError {
     FileStoreError::Invalid {
         path: path.to_path_buf(),
-        source,
+        source: Box::new(source),
     }
 }
 
