@@ -55,7 +55,7 @@ pub struct TieReport {
     pub between: Vec<String>,
     /// `earlier-stage`, `lot`, `unresolved`, or `immaterial` (not settled, and every
     /// way of settling it elects the same: see
-    /// [`Resolution::Immaterial`](crate::Resolution::Immaterial)).
+    /// [`crate::Resolution::Immaterial`]).
     pub settled_by: &'static str,
     /// The stage that decided, for `earlier-stage`.
     pub decided_at_stage: Option<usize>,

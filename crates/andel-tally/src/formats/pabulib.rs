@@ -236,7 +236,7 @@ fn split(line: &str) -> Vec<String> {
     fields
 }
 
-/// One vote of a participatory budget, as [`write`] takes it.
+/// One vote of a participatory budget, as [`write()`] takes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Vote<'a> {
     /// The voter's id in the file (a receipt, for a secret ballot).
