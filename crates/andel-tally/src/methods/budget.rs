@@ -292,6 +292,10 @@ fn price(
         .filter(|((approved, _), _)| approved.contains(&p))
         .map(|((_, weight), m)| Ok((m.checked_div(*weight).ok_or_else(spread)?, *weight)))
         .collect::<Result<_, TallyError>>()?;
+    // Summed in one order whatever the order of the ballots: rounded sums of the same
+    // terms can differ in the last place by order, and a project at the edge of
+    // affordability must not be funded or not by how the ballots arrived.
+    supporters.sort();
     let mut available = Decimal::ZERO;
     for (per_unit, w) in &supporters {
         available = per_unit
@@ -302,7 +306,6 @@ fn price(
     if available < cost {
         return Ok(None);
     }
-    supporters.sort();
     let mut paid = Decimal::ZERO;
     let mut weight_left: Decimal = supporters.iter().map(|(_, w)| *w).sum();
     for (per_unit, w) in supporters {
@@ -369,6 +372,50 @@ fn equal_shares_completed(
 mod tests {
     use super::*;
     use crate::{Ballots, Candidates, count_ballots};
+
+    /// A project at the very edge of what its approvers can pay (their shares of 57
+    /// among 21 units of weight are rounded decimals): Equal Shares funds the same
+    /// projects whatever the order of the ballots. The sum of its approvers' money
+    /// once depended on the order it was added in (found by the property test).
+    #[test]
+    fn equal_shares_at_the_edge_does_not_depend_on_ballot_order() {
+        let sets: [(&[u16], u32); 9] = [
+            (&[], 1),
+            (&[0, 1, 3], 2),
+            (&[1, 2, 3], 2),
+            (&[1], 4),
+            (&[3], 4),
+            (&[1, 4], 1),
+            (&[], 2),
+            (&[1, 3], 4),
+            (&[1, 3, 4], 1),
+        ];
+        let count = |order: &mut dyn Iterator<Item = &(&[u16], u32)>| {
+            let projects = Candidates::new(["a", "b", "c", "d", "e"]).unwrap();
+            let mut approvals = Approvals::builder(projects);
+            for (set, weight) in order {
+                approvals
+                    .add(set.iter().map(|c| CandidateId(*c)), Decimal::from(*weight))
+                    .unwrap();
+            }
+            let budget = Budget {
+                limit: Decimal::from(57),
+                costs: [1, 52, 1, 4, 1].map(Decimal::from).to_vec(),
+            };
+            let ballots = Ballots::Budget {
+                approvals: approvals.build(),
+                budget,
+            };
+            let options = Options {
+                seats: 1,
+                tie_break: TieBreak::Lot { seed: 8 },
+            };
+            count_ballots(&ballots, Method::EqualShares, options)
+                .unwrap()
+                .elected
+        };
+        assert_eq!(count(&mut sets.iter()), count(&mut sets.iter().rev()));
+    }
 
     /// Six voters want X1 and X2, one more X2, four want Y; 110 to spend, 50 a project.
     /// Greedy funds the majority's two projects; Equal Shares gives the four their one.
