@@ -10,8 +10,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::{
-    AuthorId, Draft, Entry, JournalStore, Kind, NameError, Payload, PayloadError, REPLAY_PAGE,
-    StoreError, StreamId, Timestamp,
+    AuthorId, Draft, Entry, EntryBody, JournalStore, Kind, NameError, Payload, PayloadError,
+    REPLAY_PAGE, StoreError, StreamId, Timestamp,
 };
 
 /// State that changes only by events: [`decide`](Aggregate::decide) answers a command
@@ -229,7 +229,8 @@ impl<A: Aggregate> Stored<A> {
     /// As [`Stored::open`].
     pub async fn catch_up(&mut self) -> Result<(), StoredErrorOf<A>> {
         let (store, stream) = (Arc::clone(&self.store), self.stream.clone());
-        let page_at = |start: u64| store.read(&stream, start..start.saturating_add(REPLAY_PAGE));
+        let page_at =
+            |start: u64| store.read_bodies(&stream, start..start.saturating_add(REPLAY_PAGE));
         let mut start = self.next_seq;
         let mut page = page_at(start).await?;
         loop {
@@ -253,7 +254,7 @@ impl<A: Aggregate> Stored<A> {
         }
     }
 
-    fn apply_entry(&mut self, entry: &Entry) -> Result<(), StoredErrorOf<A>> {
+    fn apply_entry(&mut self, entry: &EntryBody) -> Result<(), StoredErrorOf<A>> {
         let seq = entry.seq();
         let fail = |reason: String| StoredError::Decode {
             stream: self.stream.clone(),
@@ -429,8 +430,8 @@ impl<A: Aggregate> Stored<A> {
             });
         }
         let entries = writer.append(&self.stream, self.next_seq, drafts).await?;
-        for entry in &entries {
-            self.apply_entry(entry)?;
+        for entry in entries {
+            self.apply_entry(&EntryBody::from(entry))?;
         }
         Ok(())
     }

@@ -115,6 +115,68 @@ pub struct Entry {
     hash: Digest,
 }
 
+/// What replaying an entry needs: its sequence number, kind and payload (`None` once
+/// erased), without who recorded it when and without the hashes that prove it.
+///
+/// [`JournalStore::read_bodies`](crate::JournalStore::read_bodies) reads these;
+/// rebuilding state ([`Stored`](crate::Stored)) needs nothing more, and a store that
+/// reads only these columns reads faster. Checking entries needs whole [`Entry`]s.
+///
+/// ```
+/// use andel_journal::{Draft, EntryBody, Kind, Payload, StreamHead, StreamId};
+///
+/// let head = StreamHead::new(StreamId::new("members")?);
+/// let payload = Payload::from_json_str(r#"{"member":7}"#)?;
+/// let draft = Draft::new(Kind::new("member.admitted")?, payload.clone(), "2026-03-01T09:00:00Z".parse()?);
+/// let body = EntryBody::from(head.seal(0, draft)?);
+/// assert_eq!((body.seq(), body.kind().as_str()), (0, "member.admitted"));
+/// assert_eq!(body.payload(), Some(&payload));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryBody {
+    seq: u64,
+    kind: Kind,
+    payload: Option<Payload>,
+}
+
+impl EntryBody {
+    /// A body read from storage: entry `seq` of its stream, of `kind`, holding
+    /// `payload` (`None` when erased).
+    pub fn new(seq: u64, kind: Kind, payload: Option<Payload>) -> Self {
+        EntryBody { seq, kind, payload }
+    }
+
+    /// Its position in its stream.
+    pub fn seq(&self) -> u64 {
+        self.seq
+    }
+
+    /// What kind of entry it is.
+    pub fn kind(&self) -> &Kind {
+        &self.kind
+    }
+
+    /// Its payload, unless erased.
+    pub fn payload(&self) -> Option<&Payload> {
+        self.payload.as_ref()
+    }
+}
+
+impl From<Entry> for EntryBody {
+    fn from(entry: Entry) -> Self {
+        let payload = match entry.content {
+            Content::Present { payload, .. } => Some(payload),
+            Content::Redacted => None,
+        };
+        EntryBody {
+            seq: entry.seq,
+            kind: entry.kind,
+            payload,
+        }
+    }
+}
+
 /// Every field of an [`Entry`], for storage backends and readers that rebuild entries
 /// from their own rows. Nothing is checked here; [`verify`](crate::verify) checks.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -204,13 +204,20 @@ id_type!(
 /// assert!(Kind::new("member..admitted").is_err());
 /// assert!(Kind::REDACTION.is_reserved());
 /// ```
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(transparent)]
-pub struct Kind(std::borrow::Cow<'static, str>);
+#[derive(Clone)]
+pub struct Kind(KindText);
+
+/// A kind's text: a constant, or shared by every entry of that kind read together
+/// (cloning one costs no allocation).
+#[derive(Clone)]
+enum KindText {
+    Static(&'static str),
+    Shared(std::sync::Arc<str>),
+}
 
 impl Kind {
     /// The kind of the entry that records a redaction.
-    pub const REDACTION: Kind = Kind(std::borrow::Cow::Borrowed("andel.redaction"));
+    pub const REDACTION: Kind = Kind(KindText::Static("andel.redaction"));
 
     /// Checks `kind` against the rules and wraps it.
     ///
@@ -231,29 +238,64 @@ impl Kind {
                 allowed: KIND_ALPHABET,
             });
         }
-        Ok(Kind(std::borrow::Cow::Owned(kind)))
+        Ok(Kind(KindText::Shared(kind.into())))
     }
 
     /// The kind as text.
     pub fn as_str(&self) -> &str {
-        &self.0
+        match &self.0 {
+            KindText::Static(text) => text,
+            KindText::Shared(text) => text,
+        }
     }
 
     /// Whether the journal reserves this kind for itself.
     pub fn is_reserved(&self) -> bool {
-        self.0.starts_with(RESERVED_KIND_PREFIX)
+        self.as_str().starts_with(RESERVED_KIND_PREFIX)
+    }
+}
+
+impl PartialEq for Kind {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Kind {}
+
+impl std::hash::Hash for Kind {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl PartialOrd for Kind {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Kind {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl Serialize for Kind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }
 
 impl fmt::Display for Kind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
 impl fmt::Debug for Kind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?}", self.0)
+        write!(f, "{:?}", self.as_str())
     }
 }
 

@@ -90,7 +90,7 @@ mod verify;
 pub use aggregate::{Aggregate, Append, Stored, StoredError, StoredErrorOf};
 pub use chain::{AppendError, RedactError, RedactProblem, Redaction, RedactionRecord, StreamHead};
 pub use digest::{Digest, HexError, Salt};
-pub use entry::{Content, Draft, ENTRY_TAG, Entry, EntryParts, PAYLOAD_TAG, commitment};
+pub use entry::{Content, Draft, ENTRY_TAG, Entry, EntryBody, EntryParts, PAYLOAD_TAG, commitment};
 pub use id::{
     AuthorId, Kind, MAX_ID_LEN, MAX_KIND_LEN, NameError, ProjectionId, RESERVED_KIND_PREFIX,
     StreamId, TenantId,

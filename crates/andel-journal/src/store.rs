@@ -7,8 +7,8 @@ use std::sync::{Mutex, MutexGuard};
 use async_trait::async_trait;
 
 use crate::{
-    AppendError, Draft, Entry, ProjectionId, RedactError, RedactProblem, Redaction, Snapshot,
-    SnapshotStore, StreamHead, StreamId,
+    AppendError, Draft, Entry, EntryBody, ProjectionId, RedactError, RedactProblem, Redaction,
+    Snapshot, SnapshotStore, StreamHead, StreamId,
 };
 
 /// Why a store refused or failed an operation.
@@ -83,6 +83,23 @@ pub trait JournalStore: Send + Sync {
     ///
     /// A backend failure.
     async fn read(&self, stream: &StreamId, range: Range<u64>) -> Result<Vec<Entry>, StoreError>;
+
+    /// The bodies (sequence number, kind, payload) of the entries of `stream` in
+    /// `range`, in order: what replaying a stream reads. Backends that can read less
+    /// than whole entries override it; this one reads whole entries and keeps their
+    /// bodies.
+    ///
+    /// # Errors
+    ///
+    /// A backend failure.
+    async fn read_bodies(
+        &self,
+        stream: &StreamId,
+        range: Range<u64>,
+    ) -> Result<Vec<EntryBody>, StoreError> {
+        let entries = self.read(stream, range).await?;
+        Ok(entries.into_iter().map(EntryBody::from).collect())
+    }
 
     /// The head of `stream`: its next sequence number and last hash (for a stream with no
     /// entries, seq 0 and the zero digest).
@@ -227,10 +244,24 @@ impl JournalStore for MemoryStore {
         let Some(s) = streams.get(stream) else {
             return Ok(Vec::new());
         };
-        let len = s.entries.len();
-        let start = usize::try_from(range.start).unwrap_or(len).min(len);
-        let end = usize::try_from(range.end).unwrap_or(len).clamp(start, len);
-        Ok(s.entries[start..end].to_vec())
+        let within = within(&range, s.entries.len());
+        Ok(s.entries[within].to_vec())
+    }
+
+    async fn read_bodies(
+        &self,
+        stream: &StreamId,
+        range: Range<u64>,
+    ) -> Result<Vec<EntryBody>, StoreError> {
+        let streams = self.lock();
+        let Some(s) = streams.get(stream) else {
+            return Ok(Vec::new());
+        };
+        let within = within(&range, s.entries.len());
+        let body = |entry: &Entry| {
+            EntryBody::new(entry.seq(), entry.kind().clone(), entry.payload().cloned())
+        };
+        Ok(s.entries[within].iter().map(body).collect())
     }
 
     async fn head(&self, stream: &StreamId) -> Result<StreamHead, StoreError> {
@@ -276,4 +307,11 @@ impl JournalStore for MemoryStore {
     async fn streams(&self) -> Result<Vec<StreamId>, StoreError> {
         Ok(self.lock().keys().cloned().collect())
     }
+}
+
+/// The part of `range` that lies within `0..len`.
+fn within(range: &Range<u64>, len: usize) -> Range<usize> {
+    let start = usize::try_from(range.start).unwrap_or(len).min(len);
+    let end = usize::try_from(range.end).unwrap_or(len).clamp(start, len);
+    start..end
 }

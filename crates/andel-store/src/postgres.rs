@@ -4,8 +4,9 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use andel_journal::{
-    AppendError, AuthorId, Digest, Draft, Entry, JournalStore, Payload, ProjectionId, RedactError,
-    RedactProblem, Redaction, Snapshot, SnapshotStore, StoreError, StreamHead, StreamId, TenantId,
+    AppendError, AuthorId, Digest, Draft, Entry, EntryBody, JournalStore, Payload, ProjectionId,
+    RedactError, RedactProblem, Redaction, Snapshot, SnapshotStore, StoreError, StreamHead,
+    StreamId, TenantId,
 };
 use sqlx::Row;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, Postgres};
@@ -183,6 +184,16 @@ impl PostgresStore {
             .await
             .map_err(self.doing(format_args!("reading stream `{stream}`")))?;
         self.read_in(&mut conn, stream, range).await
+    }
+
+    /// Replay's read. PostgreSQL sends whole rows here; the bodies are kept of them.
+    async fn read_entry_bodies(
+        &self,
+        stream: &StreamId,
+        range: std::ops::Range<u64>,
+    ) -> Result<Vec<EntryBody>, StoreError> {
+        let entries = self.read_entries(stream, range).await?;
+        Ok(entries.into_iter().map(EntryBody::from).collect())
     }
 
     /// PostgreSQL keeps the erased row's old version until `VACUUM` reclaims it, which

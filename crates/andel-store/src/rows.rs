@@ -4,8 +4,8 @@
 use std::borrow::Cow;
 
 use andel_journal::{
-    AuthorId, Content, Digest, Entry, EntryParts, Kind, Payload, Salt, Snapshot, StoreError,
-    StreamHead, StreamId, TenantId,
+    AuthorId, Content, Digest, Entry, EntryBody, EntryParts, Kind, Payload, Salt, Snapshot,
+    StoreError, StreamHead, StreamId, TenantId,
 };
 
 /// A journal row as read: columns decoded by the driver, not yet checked.
@@ -132,9 +132,7 @@ impl RowRef<'_> {
             },
             (None, None) => Content::Redacted,
             _ => {
-                return Err(corrupt(
-                    "payload and salt must be both present or both erased".into(),
-                ));
+                return Err(corrupt(UNPAIRED.into()));
             }
         };
         Ok(Entry::from_parts(EntryParts {
@@ -157,6 +155,46 @@ impl RowRef<'_> {
         }))
     }
 }
+
+/// The columns of a journal row that replay reads, borrowed from the driver's buffers.
+pub(crate) struct BodyRef<'r> {
+    pub(crate) seq: i64,
+    pub(crate) kind: &'r str,
+    pub(crate) payload: Option<&'r str>,
+    pub(crate) salt_erased: bool,
+}
+
+impl BodyRef<'_> {
+    /// Checks the row's columns and builds the body it holds, reusing the names in
+    /// `names`.
+    pub(crate) fn into_body(
+        self,
+        tenant: &TenantId,
+        stream: &StreamId,
+        names: &mut Names,
+    ) -> Result<EntryBody, CorruptRow> {
+        let corrupt = |problem: String| CorruptRow {
+            tenant: tenant.clone(),
+            stream: stream.to_string(),
+            seq: self.seq,
+            problem,
+        };
+        let payload = match (self.payload, self.salt_erased) {
+            (Some(text), false) => Some(
+                Payload::from_stored(text.to_owned())
+                    .map_err(|err| corrupt(format!("payload: {err}")))?,
+            ),
+            (None, true) => None,
+            _ => return Err(corrupt(UNPAIRED.into())),
+        };
+        let seq = u64::try_from(self.seq).map_err(|_| corrupt("negative seq".into()))?;
+        let kind = names.kind(self.kind).map_err(corrupt)?;
+        Ok(EntryBody::new(seq, kind, payload))
+    }
+}
+
+/// What a row whose payload and salt disagree is told.
+const UNPAIRED: &str = "payload and salt must be both present or both erased";
 
 /// A snapshot row as read.
 pub(crate) struct SnapshotRow {

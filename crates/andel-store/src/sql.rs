@@ -14,6 +14,11 @@ pub(crate) mod statements {
     pub(crate) const READ: &str = "SELECT seq, recorded_at, author, kind, payload, salt, \
          commitment, prev, hash FROM andel_journal \
          WHERE tenant = $1 AND stream = $2 AND seq >= $3 AND seq < $4 ORDER BY seq";
+    /// What replay reads: the entry's body, and whether its salt was erased (the
+    /// salt and payload go together).
+    pub(crate) const READ_BODIES: &str = "SELECT seq, kind, payload, salt IS NULL \
+         FROM andel_journal \
+         WHERE tenant = $1 AND stream = $2 AND seq >= $3 AND seq < $4 ORDER BY seq";
     pub(crate) const INSERT: &str = "INSERT INTO andel_journal \
          (tenant, stream, seq, recorded_at, author, kind, payload, salt, commitment, prev, hash) ";
     pub(crate) const ERASE: &str = "UPDATE andel_journal SET payload = NULL, salt = NULL \
@@ -71,7 +76,8 @@ impl HeadCache {
 
 /// Implements `JournalStore` and `SnapshotStore` for `$store`, a struct with fields
 /// `pool: sqlx::Pool<$db>`, `tenant: TenantId` and `heads: Arc<HeadCache>`, and methods
-/// `read_entries` (the backend's fastest way to read a range of rows) and
+/// `read_entries` and `read_entry_bodies` (the backend's fastest ways to read a range of
+/// rows, whole or for replay) and
 /// `after_erasure` (removes what the backend keeps of erased rows); `$begin` opens a
 /// transaction that reads, then writes.
 ///
@@ -350,6 +356,14 @@ macro_rules! sql_store {
                 range: std::ops::Range<u64>,
             ) -> Result<Vec<Entry>, StoreError> {
                 self.read_entries(stream, range).await
+            }
+
+            async fn read_bodies(
+                &self,
+                stream: &StreamId,
+                range: std::ops::Range<u64>,
+            ) -> Result<Vec<andel_journal::EntryBody>, StoreError> {
+                self.read_entry_bodies(stream, range).await
             }
 
             async fn head(&self, stream: &StreamId) -> Result<StreamHead, StoreError> {

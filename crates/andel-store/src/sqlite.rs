@@ -5,8 +5,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use andel_journal::{
-    AppendError, AuthorId, Digest, Draft, Entry, JournalStore, Payload, ProjectionId, RedactError,
-    RedactProblem, Redaction, Snapshot, SnapshotStore, StoreError, StreamHead, StreamId, TenantId,
+    AppendError, AuthorId, Digest, Draft, Entry, EntryBody, JournalStore, Payload, ProjectionId,
+    RedactError, RedactProblem, Redaction, Snapshot, SnapshotStore, StoreError, StreamHead,
+    StreamId, TenantId,
 };
 use sqlx::Row;
 use sqlx::sqlite::{
@@ -158,6 +159,21 @@ impl SqliteStore {
             stream.clone(),
         );
         tokio::task::spawn_blocking(move || readers.read(&tenant, &stream, range))
+            .await
+            .map_err(|err| StoreError::Backend(Box::new(err)))?
+    }
+
+    async fn read_entry_bodies(
+        &self,
+        stream: &StreamId,
+        range: std::ops::Range<u64>,
+    ) -> Result<Vec<EntryBody>, StoreError> {
+        let (readers, tenant, stream) = (
+            Arc::clone(&self.readers),
+            self.tenant.clone(),
+            stream.clone(),
+        );
+        tokio::task::spawn_blocking(move || readers.read_bodies(&tenant, &stream, range))
             .await
             .map_err(|err| StoreError::Backend(Box::new(err)))?
     }

@@ -13,12 +13,12 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
-use andel_journal::{Entry, StoreError, StreamId, TenantId};
+use andel_journal::{Entry, EntryBody, StoreError, StreamId, TenantId};
 use rusqlite::types::Type;
 use rusqlite::{Connection, OpenFlags, Row};
 
-use crate::rows::{Names, RowRef, backend, seq_column};
-use crate::sql::statements::READ;
+use crate::rows::{BodyRef, CorruptRow, Names, RowRef, backend, seq_column};
+use crate::sql::statements::{READ, READ_BODIES};
 
 /// Idle connections kept for reuse.
 const MAX_IDLE: usize = 4;
@@ -78,27 +78,55 @@ impl Readers {
         stream: &StreamId,
         range: Range<u64>,
     ) -> Result<Vec<Entry>, StoreError> {
+        self.select(READ, tenant, stream, range, |row, names| {
+            Ok(row_ref(row)?.into_entry(tenant, stream, names))
+        })
+    }
+
+    /// The bodies of the entries of `stream` with seq in `range`, in order: four
+    /// columns instead of nine, and no timestamps or digests to check.
+    pub(crate) fn read_bodies(
+        &self,
+        tenant: &TenantId,
+        stream: &StreamId,
+        range: Range<u64>,
+    ) -> Result<Vec<EntryBody>, StoreError> {
+        self.select(READ_BODIES, tenant, stream, range, |row, names| {
+            Ok(body_ref(row)?.into_body(tenant, stream, names))
+        })
+    }
+
+    /// Runs `sql` over the rows of `stream` with seq in `range` and builds an item of
+    /// each row in place with `build`.
+    fn select<T>(
+        &self,
+        sql: &str,
+        tenant: &TenantId,
+        stream: &StreamId,
+        range: Range<u64>,
+        build: impl FnMut(&Row<'_>, &mut Names) -> rusqlite::Result<Result<T, CorruptRow>>,
+    ) -> Result<Vec<T>, StoreError> {
         let reading = || format!("reading stream `{stream}` (tenant `{tenant}`)");
         if range.start >= range.end {
             return Ok(Vec::new());
         }
         let conn = self.take().map_err(backend(reading))?;
-        let entries = select(&conn, tenant, stream, &range, reading)?;
+        let items = select(&conn, sql, (tenant, stream, &range), reading, build)?;
         self.give_back(conn);
-        Ok(entries)
+        Ok(items)
     }
 }
 
-/// Steps through the rows in place, building each entry from the driver's buffers: no
+/// Steps through the rows in place, building each item from the driver's buffers: no
 /// intermediate row, and author and kind names checked once per read, not per row.
-fn select(
+fn select<T>(
     conn: &Connection,
-    tenant: &TenantId,
-    stream: &StreamId,
-    range: &Range<u64>,
+    sql: &str,
+    (tenant, stream, range): (&TenantId, &StreamId, &Range<u64>),
     reading: impl Fn() -> String + Copy,
-) -> Result<Vec<Entry>, StoreError> {
-    let mut statement = conn.prepare_cached(READ).map_err(backend(reading))?;
+    mut build: impl FnMut(&Row<'_>, &mut Names) -> rusqlite::Result<Result<T, CorruptRow>>,
+) -> Result<Vec<T>, StoreError> {
+    let mut statement = conn.prepare_cached(sql).map_err(backend(reading))?;
     let mut rows = statement
         .query((
             tenant.as_str(),
@@ -108,15 +136,28 @@ fn select(
         ))
         .map_err(backend(reading))?;
     let expected = usize::try_from(range.end - range.start).unwrap_or(usize::MAX);
-    let mut entries = Vec::with_capacity(expected.min(CAPACITY_KEPT));
+    let mut items = Vec::with_capacity(expected.min(CAPACITY_KEPT));
     let mut names = Names::default();
     while let Some(row) = rows.next().map_err(backend(reading))? {
-        let entry = row_ref(row)
-            .map_err(backend(reading))?
-            .into_entry(tenant, stream, &mut names)?;
-        entries.push(entry);
+        items.push(build(row, &mut names).map_err(backend(reading))??);
     }
-    Ok(entries)
+    Ok(items)
+}
+
+fn body_ref<'r>(row: &'r Row<'_>) -> rusqlite::Result<BodyRef<'r>> {
+    let text = |i: usize| -> rusqlite::Result<Option<&'r str>> {
+        let value = row.get_ref(i)?;
+        value.as_str_or_null().map_err(|err| {
+            rusqlite::Error::FromSqlConversionFailure(i, value.data_type(), err.into())
+        })
+    };
+    let null = |i: usize| rusqlite::Error::InvalidColumnType(i, "NULL".into(), Type::Null);
+    Ok(BodyRef {
+        seq: row.get(0)?,
+        kind: text(1)?.ok_or_else(|| null(1))?,
+        payload: text(2)?,
+        salt_erased: row.get(3)?,
+    })
 }
 
 fn row_ref<'r>(row: &'r Row<'_>) -> rusqlite::Result<RowRef<'r>> {

@@ -71,7 +71,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use andel_journal::{
-    AppendError, AuthorId, Digest, Draft, Entry, JournalStore, Kind, Payload, Problem,
+    AppendError, AuthorId, Digest, Draft, Entry, EntryBody, JournalStore, Kind, Payload, Problem,
     ProjectionId, RedactProblem, Redaction, Snapshot, SnapshotStore, StoreError, StreamHead,
     StreamId, TenantId, verify,
 };
@@ -172,6 +172,22 @@ async fn append(
         .unwrap_or_else(|err| panic!("appending to `{stream}` at {seq} failed: {err}"))
 }
 
+/// `read_bodies` over `range` reads the bodies of `entries`, in order: an erased
+/// entry's body has no payload.
+async fn assert_bodies_of(
+    store: &dyn TestStore,
+    stream: &StreamId,
+    range: std::ops::Range<u64>,
+    entries: &[Entry],
+) {
+    let bodies = store
+        .read_bodies(stream, range.clone())
+        .await
+        .unwrap_or_else(|err| panic!("reading the bodies of `{stream}` failed: {err}"));
+    let expected: Vec<EntryBody> = entries.iter().cloned().map(EntryBody::from).collect();
+    assert_eq!(bodies, expected, "bodies of range {range:?}");
+}
+
 fn assert_verifies(entries: &[Entry], context: &str) {
     if let Err(err) = verify(entries) {
         panic!("{context}: the entries read back do not verify: {err}");
@@ -215,6 +231,7 @@ pub async fn round_trip(harness: &dyn Harness) {
             .collect();
         let got = store.read(&s, range.clone()).await.expect("read a range");
         assert_eq!(got, expected, "read of range {range:?}");
+        assert_bodies_of(&*store, &s, range, &expected).await;
     }
     assert!(
         read_all(&*store, &stream("nobody-wrote-here"))
@@ -309,6 +326,7 @@ pub async fn redaction(harness: &dyn Harness) {
     for i in [0, 2, 3] {
         assert_eq!(read[i], written[i], "redaction touches only its target");
     }
+    assert_bodies_of(&*store, &s, 0..u64::MAX, &read).await;
     let summary = verify(&read).unwrap_or_else(|err| panic!("after a redaction: {err}"));
     assert_eq!((summary.entries(), summary.redacted()), (5, 1));
 

@@ -92,18 +92,20 @@ async fn check(tampering: &Tampering, store: Arc<dyn TestStore>, raw: &Raw) {
     }
 }
 
-/// A payload that is no longer JSON cannot be read back as an entry: the read names the
-/// row. (One respelled but still JSON is read, and `verify` reports it altered.)
+/// A payload that is no longer JSON cannot be read back as an entry or a body: the read
+/// names the row. (One respelled but still JSON is read, and `verify` reports it altered.)
 async fn check_mangled_row(store: Arc<dyn TestStore>, raw: &Raw) {
     let stream = fill(&*store).await;
     let sql = r#"UPDATE andel_journal SET payload = '{"member":4' WHERE seq = 4"#;
     assert_eq!(raw.exec(sql, None).await, 1);
-    let err = store.read(&stream, 0..u64::MAX).await.unwrap_err();
-    let message = err.to_string();
-    assert!(
-        message.contains("row 4 of stream `register`") && message.contains("payload"),
-        "{message}"
-    );
+    let whole = store.read(&stream, 0..u64::MAX).await.unwrap_err();
+    let bodies = store.read_bodies(&stream, 0..u64::MAX).await.unwrap_err();
+    for message in [whole.to_string(), bodies.to_string()] {
+        assert!(
+            message.contains("row 4 of stream `register`") && message.contains("payload"),
+            "{message}"
+        );
+    }
 }
 
 fn tenant() -> TenantId {

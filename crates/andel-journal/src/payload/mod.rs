@@ -1,13 +1,19 @@
 //! Entry payloads and their canonical JSON (RFC 8785) spelling.
 
-use std::borrow::Cow;
-use std::cmp::Ordering;
 use std::fmt;
 
-use serde::de::{self, DeserializeOwned, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeOwned};
+use serde::ser;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
 use serde_json::value::RawValue;
-use serde_json::{Map, Number, Value};
+
+mod canonical;
+mod check;
+mod strict;
+
+use canonical::{canonical_prefix, write_canonical};
+use strict::StrictValue;
 
 /// How deep `value` nests arrays and objects, counting no further than `stop`.
 fn nesting(value: &Value, stop: usize) -> usize {
@@ -64,7 +70,7 @@ pub const MAX_EXACT_INTEGER: u64 = (1 << 53) - 1;
 /// assert!(Payload::from_json_str("9007199254740993").is_err()); // not exact
 /// ```
 #[derive(Clone)]
-pub struct Payload(Box<RawValue>);
+pub struct Payload(Box<str>);
 
 /// A payload that cannot be recorded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -150,8 +156,13 @@ impl Payload {
                 max: MAX_PAYLOAD_BYTES,
             });
         }
+        if check::is_json(&text) {
+            return Ok(Payload(text.into_boxed_str()));
+        }
+        // Not known to be JSON (or spelled with whitespace around it, which the
+        // parser trims): serde_json decides, and says why when it is not.
         RawValue::from_string(text)
-            .map(Payload)
+            .map(|raw| Payload(raw.into()))
             .map_err(|err| PayloadError::Syntax {
                 reason: err.to_string(),
             })
@@ -178,11 +189,8 @@ impl Payload {
                 max: MAX_PAYLOAD_BYTES,
             });
         }
-        RawValue::from_string(out)
-            .map(Payload)
-            .map_err(|err| PayloadError::Syntax {
-                reason: err.to_string(),
-            })
+        // The canonical writer writes JSON by construction.
+        Ok(Payload(out.into_boxed_str()))
     }
 
     /// Serialises any value (an event type, a struct) into a payload.
@@ -211,26 +219,19 @@ impl Payload {
     ///
     /// `None` means "not known to be canonical": the text may be another spelling, not
     /// JSON at all, or a rare canonical form this scan leaves to the full parser (nesting
-    /// deeper than [`SCAN_DEPTH`]). Whatever it accepts, [`Payload::from_json_str`]
+    /// deeper than `canonical::SCAN_DEPTH`). Whatever it accepts, [`Payload::from_json_str`]
     /// accepts too and spells the same way; callers fall back to it for the reason.
     pub(crate) fn scan_canonical(text: &str) -> Option<(Self, &str)> {
-        let mut scan = Scan {
-            bytes: text.as_bytes(),
-            at: 0,
-        };
-        scan.value(0)?;
-        let (json, rest) = text.split_at_checked(scan.at)?;
+        let (json, rest) = text.split_at_checked(canonical_prefix(text)?)?;
         if json.len() > MAX_PAYLOAD_BYTES {
             return None;
         }
-        // Checked canonical above; `RawValue` still wants to see valid JSON, cheaply.
-        let raw = RawValue::from_string(json.to_owned()).ok()?;
-        Some((Payload(raw), rest))
+        Some((Payload(json.into()), rest))
     }
 
     /// The canonical JSON text: the bytes the commitment hashes.
     pub fn as_str(&self) -> &str {
-        self.0.get()
+        &self.0
     }
 
     /// The payload as a JSON value.
@@ -271,7 +272,10 @@ impl fmt::Display for Payload {
 
 impl Serialize for Payload {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize(serializer)
+        // Written as the JSON it is, not as a string holding it: serde_json's raw value
+        // carries it through, borrowed, at the cost of one more pass over the text.
+        let raw: &RawValue = serde_json::from_str(self.as_str()).map_err(ser::Error::custom)?;
+        raw.serialize(serializer)
     }
 }
 
@@ -282,358 +286,11 @@ impl<'de> Deserialize<'de> for Payload {
     }
 }
 
-/// Writes `value` as RFC 8785 canonical JSON.
-fn write_canonical(value: &Value, out: &mut String) -> Result<(), PayloadError> {
-    match value {
-        Value::Null => out.push_str("null"),
-        Value::Bool(true) => out.push_str("true"),
-        Value::Bool(false) => out.push_str("false"),
-        Value::Number(n) => write_number(n, out)?,
-        Value::String(s) => write_string(s, out),
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_canonical(item, out)?;
-            }
-            out.push(']');
-        }
-        Value::Object(members) => {
-            let mut sorted: Vec<(&String, &Value)> = members.iter().collect();
-            // RFC 8785 §3.2.3: sort by UTF-16 code units, not by UTF-8 bytes.
-            sorted.sort_by(|(a, _), (b, _)| a.encode_utf16().cmp(b.encode_utf16()));
-            out.push('{');
-            for (i, (key, item)) in sorted.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_string(key, out);
-                out.push(':');
-                write_canonical(item, out)?;
-            }
-            out.push('}');
-        }
-    }
-    Ok(())
-}
-
-fn write_number(n: &Number, out: &mut String) -> Result<(), PayloadError> {
-    let inexact = || PayloadError::InexactNumber {
-        number: n.to_string(),
-    };
-    if let Some(u) = n.as_u64() {
-        if u > MAX_EXACT_INTEGER {
-            return Err(inexact());
-        }
-        out.push_str(itoa(u128::from(u), false).as_str());
-    } else if let Some(i) = n.as_i64() {
-        if i.unsigned_abs() > MAX_EXACT_INTEGER {
-            return Err(inexact());
-        }
-        out.push_str(itoa(u128::from(i.unsigned_abs()), i < 0).as_str());
-    } else if let Some(f) = n.as_f64() {
-        // A float that is a whole number beyond 2^53 came from digits that were rounded.
-        if !f.is_finite() || (f.fract() == 0.0 && f.abs() > MAX_EXACT_INTEGER as f64) {
-            return Err(inexact());
-        }
-        out.push_str(ryu_js::Buffer::new().format_finite(f));
-    } else {
-        return Err(inexact());
-    }
-    Ok(())
-}
-
-fn itoa(magnitude: u128, negative: bool) -> String {
-    if negative && magnitude != 0 {
-        format!("-{magnitude}")
-    } else {
-        magnitude.to_string()
-    }
-}
-
-/// RFC 8785 §3.2.2.2: escape `"`, `\` and control characters; nothing else.
-fn write_string(s: &str, out: &mut String) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if u32::from(c) < 0x20 => {
-                out.push_str(&format!("\\u{:04x}", u32::from(c)));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
-
-/// How deeply [`Payload::scan_canonical`] follows nested arrays and objects before it
-/// leaves the payload to the full parser (whose own limit is 128).
-const SCAN_DEPTH: u32 = 64;
-
-/// A check, in one pass and without building a value, that JSON text is spelled as
-/// [`write_canonical`] spells it: every rule there has its mirror here.
-struct Scan<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl<'a> Scan<'a> {
-    fn peek(&self) -> Option<u8> {
-        self.bytes.get(self.at).copied()
-    }
-
-    fn literal(&mut self, word: &[u8]) -> Option<()> {
-        let rest = self.bytes.get(self.at..)?;
-        rest.starts_with(word).then(|| self.at += word.len())
-    }
-
-    fn value(&mut self, depth: u32) -> Option<()> {
-        match self.peek()? {
-            b'n' => self.literal(b"null"),
-            b't' => self.literal(b"true"),
-            b'f' => self.literal(b"false"),
-            b'"' => self.string().map(|_| ()),
-            b'-' | b'0'..=b'9' => self.number(),
-            b'[' if depth < SCAN_DEPTH => {
-                self.at += 1;
-                if self.peek()? == b']' {
-                    self.at += 1;
-                    return Some(());
-                }
-                loop {
-                    self.value(depth + 1)?;
-                    match self.peek()? {
-                        b',' => self.at += 1,
-                        b']' => {
-                            self.at += 1;
-                            return Some(());
-                        }
-                        _ => return None,
-                    }
-                }
-            }
-            b'{' if depth < SCAN_DEPTH => {
-                self.at += 1;
-                if self.peek()? == b'}' {
-                    self.at += 1;
-                    return Some(());
-                }
-                let mut previous: Option<Cow<'a, str>> = None;
-                loop {
-                    let key = self.key()?;
-                    // Strictly increasing keys: sorted as RFC 8785 sorts, and no duplicate.
-                    if let Some(previous) = &previous
-                        && previous.encode_utf16().cmp(key.encode_utf16()) != Ordering::Less
-                    {
-                        return None;
-                    }
-                    self.literal(b":")?;
-                    self.value(depth + 1)?;
-                    previous = Some(key);
-                    match self.peek()? {
-                        b',' => self.at += 1,
-                        b'}' => {
-                            self.at += 1;
-                            return Some(());
-                        }
-                        _ => return None,
-                    }
-                }
-            }
-            _ => None,
-        }
-    }
-
-    /// A canonical string; answers its text between the quotes as written, and
-    /// whether it holds escapes.
-    fn string(&mut self) -> Option<(&'a [u8], bool)> {
-        self.literal(b"\"")?;
-        let start = self.at;
-        let mut escaped = false;
-        loop {
-            match self.peek()? {
-                b'"' => {
-                    let text = self.bytes.get(start..self.at)?;
-                    self.at += 1;
-                    return Some((text, escaped));
-                }
-                b'\\' => {
-                    escaped = true;
-                    match self.bytes.get(self.at + 1)? {
-                        b'"' | b'\\' | b'b' | b'f' | b'n' | b'r' | b't' => self.at += 2,
-                        b'u' => {
-                            // Only the control characters without a short escape.
-                            let code = self.bytes.get(self.at + 2..self.at + 6)?;
-                            let [b'0', b'0', high @ b'0'..=b'1', low] = *code else {
-                                return None;
-                            };
-                            let low = match low {
-                                b'0'..=b'9' => low - b'0',
-                                b'a'..=b'f' => low - b'a' + 10,
-                                _ => return None,
-                            };
-                            let c = (high - b'0') << 4 | low;
-                            if matches!(c, 0x08 | 0x09 | 0x0a | 0x0c | 0x0d) {
-                                return None;
-                            }
-                            self.at += 6;
-                        }
-                        _ => return None,
-                    }
-                }
-                // Control characters are always escaped.
-                0x00..=0x1f => return None,
-                _ => self.at += 1,
-            }
-        }
-    }
-
-    /// An object key: a canonical string, unescaped to compare it with its neighbours.
-    fn key(&mut self) -> Option<Cow<'a, str>> {
-        let (text, escaped) = self.string()?;
-        let text = std::str::from_utf8(text).ok()?;
-        if !escaped {
-            return Some(Cow::Borrowed(text));
-        }
-        serde_json::from_str::<String>(self_quoted(text).as_str())
-            .ok()
-            .map(Cow::Owned)
-    }
-
-    /// A number as [`write_number`] writes it.
-    fn number(&mut self) -> Option<()> {
-        let start = self.at;
-        let negative = self.peek()? == b'-';
-        if negative {
-            self.at += 1;
-        }
-        let digits_start = self.at;
-        let mut magnitude: u64 = 0;
-        while let Some(d @ b'0'..=b'9') = self.peek() {
-            magnitude = magnitude
-                .checked_mul(10)?
-                .checked_add(u64::from(d - b'0'))?;
-            self.at += 1;
-        }
-        let digits = self.at - digits_start;
-        if digits == 0 || (digits > 1 && self.bytes.get(digits_start) == Some(&b'0')) {
-            return None;
-        }
-        if matches!(self.peek(), Some(b'.' | b'e' | b'E')) {
-            while let Some(b'0'..=b'9' | b'.' | b'e' | b'E' | b'+' | b'-') = self.peek() {
-                self.at += 1;
-            }
-            let token = std::str::from_utf8(self.bytes.get(start..self.at)?).ok()?;
-            // serde_json reads floats correctly rounded (`float_roundtrip`), as `parse` does.
-            let f: f64 = token.parse().ok()?;
-            let whole_beyond = f.fract() == 0.0 && f.abs() > MAX_EXACT_INTEGER as f64;
-            let canonical = f.is_finite() && !whole_beyond;
-            return (canonical && ryu_js::Buffer::new().format_finite(f) == token).then_some(());
-        }
-        // `-0` reads as a float, written `0`.
-        (magnitude <= MAX_EXACT_INTEGER && !(negative && magnitude == 0)).then_some(())
-    }
-}
-
-/// `text` between quotes again, to hand an escaped key to the JSON parser.
-fn self_quoted(text: &str) -> String {
-    let mut quoted = String::with_capacity(text.len() + 2);
-    quoted.push('"');
-    quoted.push_str(text);
-    quoted.push('"');
-    quoted
-}
-
-/// A JSON value parsed with I-JSON's rule against duplicate keys, which
-/// `serde_json::Value` would otherwise resolve silently by keeping the last.
-struct StrictValue(Value);
-
-impl<'de> Deserialize<'de> for StrictValue {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(StrictVisitor).map(StrictValue)
-    }
-}
-
-struct StrictVisitor;
-
-impl<'de> Visitor<'de> for StrictVisitor {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON value")
-    }
-
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
-    }
-
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::Number(v.into()))
-    }
-
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-        Ok(Value::Number(v.into()))
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
-        Number::from_f64(v)
-            .map(Value::Number)
-            .ok_or_else(|| E::custom(format!("number `{v}` is not finite")))
-    }
-
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_owned()))
-    }
-
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::String(v))
-    }
-
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-
-    fn visit_none<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        StrictValue::deserialize(d).map(|v| v.0)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut items = Vec::new();
-        while let Some(StrictValue(item)) = seq.next_element()? {
-            items.push(item);
-        }
-        Ok(Value::Array(items))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut members = Map::new();
-        while let Some(key) = map.next_key::<String>()? {
-            let StrictValue(item) = map.next_value()?;
-            if members.contains_key(&key) {
-                return Err(de::Error::custom(format!("duplicate key `{key}`")));
-            }
-            members.insert(key, item);
-        }
-        Ok(Value::Object(members))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use serde_json::Number;
 
     #[track_caller]
     fn check(input: &str, canonical: &str) {
@@ -772,7 +429,7 @@ mod tests {
         );
     }
 
-    fn json() -> impl Strategy<Value = Value> {
+    pub(super) fn json() -> impl Strategy<Value = Value> {
         let leaf = prop_oneof![
             Just(Value::Null),
             any::<bool>().prop_map(Value::Bool),
