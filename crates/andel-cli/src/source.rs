@@ -22,30 +22,16 @@ const DEFAULT_TENANT: &str = "default";
 /// has.
 const CONFLICT_RETRIES: u32 = 64;
 
-/// The journal a command works on: a file (the positional argument) or `--store`.
-#[derive(Debug, clap::Args)]
-#[command(group(clap::ArgGroup::new("journal").required(true).args(["file", "store"])))]
-pub(crate) struct JournalArg {
-    /// The journal file (or use --store).
-    #[arg(value_name = "FILE")]
-    file: Option<PathBuf>,
-    /// A database instead of a file: `sqlite:PATH` or `postgres://USER@HOST/DATABASE`.
-    #[arg(long, value_name = "LOCATION")]
-    store: Option<Location>,
-    /// The tenant (organisation) whose journal to use in the database [default: default].
-    #[arg(long, value_name = "NAME", requires = "store", conflicts_with = "file")]
-    tenant: Option<TenantId>,
-}
-
-/// `--store` and `--tenant`, for the commands that only work on a database.
+/// `--store` and `--tenant`: one co-op's data in a database. Every command that works
+/// on a database takes these two, before or after its subcommand.
 #[derive(Debug, clap::Args)]
 pub(crate) struct StoreArg {
     /// The database: `sqlite:PATH` or `postgres://USER@HOST/DATABASE`.
-    #[arg(long, value_name = "LOCATION")]
-    store: Location,
-    /// The tenant (organisation) whose journal to use.
-    #[arg(long, value_name = "NAME", default_value = DEFAULT_TENANT)]
-    tenant: TenantId,
+    #[arg(long, value_name = "LOCATION", global = true)]
+    store: Option<Location>,
+    /// The tenant (organisation) whose data to use [default: default].
+    #[arg(long, value_name = "NAME", global = true, requires = "store")]
+    tenant: Option<TenantId>,
 }
 
 /// Whether a command may start what it opens: only commands that write a co-op's first
@@ -57,44 +43,7 @@ pub(crate) enum Create {
     Refused,
 }
 
-impl JournalArg {
-    pub(crate) fn open(self, create: Create) -> Result<Journal> {
-        match (self.file, self.store) {
-            (Some(path), _) => Ok(Journal::File(path)),
-            (None, Some(location)) => StoreArg {
-                store: location,
-                tenant: match self.tenant {
-                    Some(tenant) => tenant,
-                    None => TenantId::new(DEFAULT_TENANT)?,
-                },
-            }
-            .open(create)
-            .map(Journal::Store),
-            // clap requires one of the two.
-            (None, None) => anyhow::bail!("give a journal file or --store"),
-        }
-    }
-}
-
 impl StoreArg {
-    pub(crate) fn open(self, create: Create) -> Result<StoreJournal> {
-        StoreJournal::open(self.store, self.tenant, create)
-    }
-}
-
-/// `--store` and `--tenant` for the commands that work on one co-op's database
-/// (`andel ledger`, `andel decide`), given before or after the subcommand.
-#[derive(Debug, clap::Args)]
-pub(crate) struct CoopArg {
-    /// The database: `sqlite:PATH` or `postgres://USER@HOST/DATABASE`.
-    #[arg(long, value_name = "LOCATION", global = true)]
-    store: Option<Location>,
-    /// The tenant (organisation) [default: default].
-    #[arg(long, value_name = "NAME", global = true)]
-    tenant: Option<TenantId>,
-}
-
-impl CoopArg {
     /// Opens the co-op's database for `command` (named in the error when `--store` is
     /// missing).
     pub(crate) fn open(self, command: &str, create: Create) -> Result<StoreJournal> {
@@ -106,6 +55,27 @@ impl CoopArg {
             None => TenantId::new(DEFAULT_TENANT)?,
         };
         StoreJournal::open(location, tenant, create)
+    }
+}
+
+/// The journal a command works on: a file (the positional argument) or `--store`.
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("journal").required(true).args(["file", "store"])))]
+#[command(group(clap::ArgGroup::new("file-only").args(["file"]).conflicts_with("tenant")))]
+pub(crate) struct JournalArg {
+    /// The journal file (or use --store).
+    #[arg(value_name = "FILE")]
+    file: Option<PathBuf>,
+    #[command(flatten)]
+    store: StoreArg,
+}
+
+impl JournalArg {
+    pub(crate) fn open(self, command: &str, create: Create) -> Result<Journal> {
+        match self.file {
+            Some(path) => Ok(Journal::File(path)),
+            None => self.store.open(command, create).map(Journal::Store),
+        }
     }
 }
 

@@ -17,7 +17,7 @@ use anyhow::{Context, Result, bail};
 use chrono::{DateTime, Utc};
 
 use crate::Exit;
-use crate::source::{CoopArg, Create};
+use crate::source::{StoreArg, Create};
 
 use args::{ListFormat, Sub};
 
@@ -27,7 +27,7 @@ pub(crate) struct Args {
     #[command(subcommand)]
     command: Sub,
     #[command(flatten)]
-    coop: CoopArg,
+    store: StoreArg,
     /// The time of the action, RFC 3339 [default: now].
     #[arg(long, value_name = "TIME", global = true, value_parser = crate::args::time)]
     at: Option<DateTime<Utc>>,
@@ -50,7 +50,7 @@ pub(crate) fn run(args: Args) -> Result<Exit> {
     } else {
         Create::Refused
     };
-    let journal = args.coop.open("andel decide", create)?;
+    let journal = args.store.open("andel decide", create)?;
     let when = When {
         at: args.at.unwrap_or_else(Utc::now),
         recorded_at: Timestamp::new(Utc::now()).context("the clock is off")?,

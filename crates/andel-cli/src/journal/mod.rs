@@ -19,6 +19,9 @@ use serde::Serialize;
 use crate::source::{Create, Invalid, Journal};
 use crate::{Exit, files, transfer};
 
+/// What a journal command calls itself when its database cannot be opened.
+const JOURNAL: &str = "andel journal";
+
 pub(crate) fn run(command: Command) -> Result<Exit> {
     match command {
         Command::Append {
@@ -34,7 +37,7 @@ pub(crate) fn run(command: Command) -> Result<Exit> {
             if let Some(author) = author {
                 draft = draft.by(author);
             }
-            let journal = journal.open(Create::Allowed)?;
+            let journal = journal.open(JOURNAL, Create::Allowed)?;
             let entry = append(&journal, &stream, draft)?;
             println!(
                 "appended `{}` seq {} to {journal}\nhash {}",
@@ -45,7 +48,7 @@ pub(crate) fn run(command: Command) -> Result<Exit> {
             Ok(Exit::Ok)
         }
         Command::Verify { journal, json } => {
-            let journal = journal.open(Create::Refused)?;
+            let journal = journal.open(JOURNAL, Create::Refused)?;
             Ok(report(&journal, verify(&journal)?, json))
         }
         Command::Redact {
@@ -60,7 +63,12 @@ pub(crate) fn run(command: Command) -> Result<Exit> {
             if let Some(author) = author {
                 redaction = redaction.by(author);
             }
-            let record = redact(&journal.open(Create::Refused)?, &stream, seq, redaction)?;
+            let record = redact(
+                &journal.open(JOURNAL, Create::Refused)?,
+                &stream,
+                seq,
+                redaction,
+            )?;
             println!(
                 "redacted `{stream}` seq {seq}; the redaction is recorded as seq {}",
                 record.seq()
@@ -73,7 +81,11 @@ pub(crate) fn run(command: Command) -> Result<Exit> {
             size,
             json,
         } => {
-            let root = root(&journal.open(Create::Refused)?, stream.as_ref(), size)?;
+            let root = root(
+                &journal.open(JOURNAL, Create::Refused)?,
+                stream.as_ref(),
+                size,
+            )?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&root)?);
             } else {
@@ -90,7 +102,8 @@ pub(crate) fn run(command: Command) -> Result<Exit> {
             seq,
             size,
         } => {
-            let (proof, root) = prove(&journal.open(Create::Refused)?, &stream, seq, size)?;
+            let (proof, root) =
+                prove(&journal.open(JOURNAL, Create::Refused)?, &stream, seq, size)?;
             crate::print(&format!("{}\n", proof.to_json()))?;
             eprintln!("root {root} (size {})", proof.proof().tree_size());
             Ok(Exit::Ok)
@@ -135,7 +148,7 @@ pub(crate) fn run(command: Command) -> Result<Exit> {
             new_size,
         } => {
             let (proof, old_root, new_root) = consistency(
-                &journal.open(Create::Refused)?,
+                &journal.open(JOURNAL, Create::Refused)?,
                 stream.as_ref(),
                 old_size,
                 new_size,
@@ -170,8 +183,12 @@ pub(crate) fn run(command: Command) -> Result<Exit> {
                 }
             })
         }
-        Command::Export { store } => transfer::export(&store.open(Create::Refused)?),
-        Command::Import { file, store } => transfer::import(&file, &store.open(Create::Allowed)?),
+        Command::Export { store } => {
+            transfer::export(&store.open("andel journal export", Create::Refused)?)
+        }
+        Command::Import { file, store } => {
+            transfer::import(&file, &store.open("andel journal import", Create::Allowed)?)
+        }
     }
 }
 

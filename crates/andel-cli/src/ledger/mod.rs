@@ -11,7 +11,7 @@ use anyhow::{Context, Result};
 use chrono::NaiveDate;
 
 use crate::Exit;
-use crate::source::{CoopArg, Create, StoreJournal};
+use crate::source::{StoreArg, Create, StoreJournal};
 
 use args::{Reason, Sub};
 
@@ -21,7 +21,7 @@ pub(crate) struct Args {
     #[command(subcommand)]
     command: Sub,
     #[command(flatten)]
-    coop: CoopArg,
+    store: StoreArg,
     /// The date a change takes effect, `YYYY-MM-DD` [default: today].
     #[arg(long, value_name = "DATE", global = true, value_parser = crate::args::date)]
     on: Option<NaiveDate>,
@@ -44,7 +44,7 @@ pub(crate) fn run(args: Args) -> Result<Exit> {
     } else {
         Create::Refused
     };
-    let journal = args.coop.open("andel ledger", create)?;
+    let journal = args.store.open("andel ledger", create)?;
     let result = execute(&journal, args.command, statutes, args.on, args.by);
     journal.finish(result)
 }
