@@ -11,8 +11,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use andel::decisions::{
-    Ballot, BallotList, Basis, Choice, Electorate, Fraction, Kind, Mark, Proposal, ProposalCommand,
-    Quorum, Reasons, Receipt, Secrecy, Spec, Threshold, Voter, VoterId, resolve,
+    Choice, Electorate, Kind, Mark, Proposal, ProposalCommand, Reasons, Secrecy, Spec, Voter,
+    VoterId,
+    delegation::resolve,
+    rules::{Basis, Fraction, Quorum, Threshold},
+    secret::{Ballot, BallotList, Receipt},
 };
 use chrono::{DateTime, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -181,7 +184,7 @@ fn benches(c: &mut Criterion) {
         resolution
             .routes
             .values()
-            .filter(|r| matches!(r, andel::decisions::Route::Delegated { .. }))
+            .filter(|r| matches!(r, andel::decisions::delegation::Route::Delegated { .. }))
             .count()
     );
 

@@ -141,7 +141,10 @@ pub fn ledger_events(members: u32) -> Vec<andel::ledger::Event> {
 /// If the ledger refuses one of its own commands: a bug in the generator.
 #[allow(clippy::expect_used)] // a bench fixture: a refusal is a bug to stop on
 pub fn ledger_events_under(statutes: &str, members: u32) -> Vec<andel::ledger::Event> {
-    use andel::ledger::{Command, Ledger, MemberNumber, Person, Purpose, Statutes};
+    use andel::ledger::{
+        Command, Ledger, MemberNumber, Statutes,
+        event::{Person, Purpose},
+    };
     use chrono::{Days, NaiveDate};
     use rust_decimal::Decimal;
 

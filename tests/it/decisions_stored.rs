@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use andel::decisions::{
-    Basis, Choice, Citation, CiteError, Electorate, Fraction, Kind, Proposal, ProposalCommand,
-    Quorum, Reasons, Spec, Threshold, Verdict, Voter, VoterId,
+    Choice, Citation, CiteError, Electorate, Kind, Proposal, ProposalCommand, Reasons, Spec, Voter,
+    VoterId,
+    rules::{Basis, Fraction, Quorum, Threshold, Verdict},
 };
 use andel::journal::{JournalStore, Stored, StreamId, TenantId};
 use chrono::{DateTime, Utc};

@@ -2,10 +2,13 @@
 //! two crates share no types.
 
 use andel::decisions::{
-    Basis, Choice, Electorate, Fraction, Kind, Proposal, ProposalCommand, Quorum, Reasons, Spec,
-    Threshold, Verdict,
+    Choice, Electorate, Kind, Proposal, ProposalCommand, Reasons, Spec,
+    rules::{Basis, Fraction, Quorum, Threshold, Verdict},
 };
-use andel::ledger::{Command as LedgerCommand, Ledger, MemberNumber, Person, Purpose, Statutes};
+use andel::ledger::{
+    Command as LedgerCommand, Ledger, MemberNumber, Statutes,
+    event::{Person, Purpose},
+};
 
 const STATUTES: &str = r#"
 name = "Fyrklövern"

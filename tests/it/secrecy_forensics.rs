@@ -10,7 +10,10 @@
 
 use std::sync::Arc;
 
-use andel::decisions::{BallotBox, Choice, Mark, Receipt, SecretVote, cast_secret, close_secret};
+use andel::decisions::{
+    Choice, Mark,
+    secret::{BallotBox, Receipt, SecretVote, cast_secret, close_secret},
+};
 use andel::journal::{JournalStore, StreamId, TenantId};
 
 use crate::secret_stored::{id, open, recorded, t};

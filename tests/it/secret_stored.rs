@@ -5,9 +5,10 @@
 use std::sync::Arc;
 
 use andel::decisions::{
-    BallotBox, Basis, Choice, Electorate, Fraction, Kind, Mark, Proposal, ProposalCommand, Quorum,
-    Reasons, Receipt, Secrecy, SecretVote, Spec, Threshold, Verdict, Visibility, Voter, VoterId,
-    cast_secret, close_secret, published_ballots,
+    Choice, Electorate, Kind, Mark, Proposal, ProposalCommand, Reasons, Secrecy, Spec, Visibility,
+    Voter, VoterId,
+    rules::{Basis, Fraction, Quorum, Threshold, Verdict},
+    secret::{BallotBox, Receipt, SecretVote, cast_secret, close_secret, published_ballots},
 };
 use andel::journal::{JournalStore, Stored, StreamId, TenantId, Timestamp};
 use chrono::{DateTime, Utc};
@@ -186,7 +187,7 @@ fn a_secret_ballot_lives_in_postgres() {
 /// kept (its receipt is taken), the participation entry is not kept either, and the
 /// stream's head does not move.
 async fn both_or_neither<S: JournalStore + BallotBox + 'static>(store: S) {
-    use andel::decisions::Ballot;
+    use andel::decisions::secret::Ballot;
     use andel::journal::{Draft, Kind, Payload};
     let stream = StreamId::new("decision.budget-2028").unwrap();
     let draft = || {

@@ -117,7 +117,7 @@ impl Resolution {
 ///
 /// ```
 /// use std::collections::{BTreeMap, BTreeSet};
-/// use andel_decisions::{resolve, Electorate, Route, Voter};
+/// use andel_decisions::{Electorate, Voter, delegation::{resolve, Route}};
 ///
 /// let id = |s: &str| s.parse().unwrap();
 /// let electorate = Electorate::new(["a", "b", "c", "d"].map(|v| Voter { id: id(v), weight: 1.into(), college: None }))?;

@@ -5,19 +5,19 @@
 //!   the membership ledger's voting roll reads straight in
 //!   ([`Electorate::from_roll_json`]), so this crate does not depend on the ledger. A
 //!   proposal snapshots its electorate when it opens.
-//! - Liquid delegation ([`resolve`]): chains are followed, a cycle is void, a direct vote
-//!   overrides, and weight is conserved. [`in_force`] picks each member's delegation for
+//! - Liquid delegation ([`resolve`](delegation::resolve)): chains are followed, a cycle is void, a direct vote
+//!   overrides, and weight is conserved. [`in_force`](delegation::in_force) picks each member's delegation for
 //!   a proposal (topic before general, time-boxed, revocable).
-//! - [`Quorum`] and [`Threshold`] are exact [`Fraction`]s of people or weight, of votes
-//!   cast or of the electorate, inclusive or not; [`decide_motion`] explains its checks.
+//! - [`Quorum`](rules::Quorum) and [`Threshold`](rules::Threshold) are exact [`Fraction`](rules::Fraction)s of people or weight, of votes
+//!   cast or of the electorate, inclusive or not; [`decide_motion`](rules::decide_motion) explains its checks.
 //! - A [`Proposal`] moves through its lifecycle by pure [`Proposal::decide`] and
 //!   [`Proposal::apply`] over [`ProposalEvent`]s: draft, scheduled, open, closed (passed, failed,
 //!   no quorum) or withdrawn.
 //!
 //! - Secret ballots keep who voted (a [`ProposalEvent::Participated`] in the proposal's stream)
-//!   apart from what was voted (a [`Ballot`] in a [`BallotBox`] under a random
-//!   [`Receipt`] only its voter sees): [`cast_secret`], [`close_secret`], and the
-//!   published [`BallotList`] whose SHA-256 the outcome holds and which anyone can
+//!   apart from what was voted (a [`Ballot`](secret::Ballot) in a [`BallotBox`](secret::BallotBox) under a random
+//!   [`Receipt`](secret::Receipt) only its voter sees): [`cast_secret`](secret::cast_secret), [`close_secret`](secret::close_secret), and the
+//!   published [`BallotList`](secret::BallotList) whose SHA-256 the outcome holds and which anyone can
 //!   recount ([`Proposal::recount_published`]).
 //! - A closed proposal's [`Citation`] (its `Closed` entry with a Merkle inclusion proof)
 //!   lets a later act prove it rests on a decision that passed.
@@ -31,6 +31,7 @@
 //! ```
 //! use std::collections::BTreeMap;
 //! use andel_decisions::*;
+//! use andel_decisions::rules::{Basis, Fraction, Quorum, Threshold, Verdict};
 //!
 //! let id = |s: &str| -> VoterId { s.parse().unwrap() };
 //! let t = |s: &str| -> chrono::DateTime<chrono::Utc> { s.parse().unwrap() };
@@ -74,17 +75,13 @@
 //! None.
 
 mod citation;
-mod delegation;
+pub mod delegation;
 mod electorate;
 mod proposal;
-mod rules;
-mod secret;
+pub mod rules;
+pub mod secret;
 
 pub use citation::{Citation, CiteError, Cited};
-pub use delegation::{
-    Delegation, DelegationCommand, DelegationError, DelegationEvent, Delegations, Resolution,
-    Route, in_force, resolve,
-};
 pub use electorate::{
     Electorate, ElectorateError, MAX_ELECTORATE_BYTES, MAX_ROLL_BYTES, Voter, VoterId,
 };
@@ -94,12 +91,4 @@ pub use proposal::{
     ProposalCommand, ProposalError, ProposalEvent, ProposalOutcome, Reasons, Secrecy, Spec,
     Visibility,
 };
-pub use rules::{
-    Base, Basis, Check, Count, Fraction, MotionResult, Quorum, RuleError, Size, Threshold, Verdict,
-    decide_motion, quorum_check,
-};
-pub use secret::{
-    BALLOT_LIST_HEADER, Ballot, BallotBox, BallotBoxError, BallotList, BallotListError,
-    MAX_BALLOT_LIST_BYTES, MIN_ANONYMITY, Mark, MemoryBallotBox, Receipt, ReceiptError,
-    SecretBallotError, SecretVote, cast_secret, close_secret, published_ballots,
-};
+pub use secret::Mark;

@@ -257,7 +257,7 @@ pub enum Verdict {
 /// the threshold on yes weight.
 ///
 /// ```
-/// use andel_decisions::{decide_motion, Count, Fraction, Quorum, Size, Threshold, Verdict};
+/// use andel_decisions::{rules::{decide_motion, Count, Fraction, Quorum, Size, Threshold, Verdict}};
 ///
 /// let count = |n: u64| Count { people: n, weight: n.into() };
 /// let size = Size { people: 30, weight: 30.into() };

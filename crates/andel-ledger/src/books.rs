@@ -139,7 +139,7 @@ impl Side {
     /// whichever side it is read on.
     ///
     /// ```
-    /// use andel_ledger::Side;
+    /// use andel_ledger::books::Side;
     /// use rust_decimal::Decimal;
     ///
     /// let zero: Decimal = "0.00".parse().unwrap();

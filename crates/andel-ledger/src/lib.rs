@@ -17,8 +17,8 @@
 //!   any date, and the roll is plain data a decision procedure can take as its
 //!   electorate.
 //! - Money is [`rust_decimal::Decimal`] at the currency's scale. Rounding happens at
-//!   named points only ([`Currency::truncate`]), and every split (surplus, interest,
-//!   instalments, college weights) uses [`allocate`], whose parts sum exactly.
+//!   named points only ([`Currency::truncate`](money::Currency::truncate)), and every split (surplus, interest,
+//!   instalments, college weights) uses [`allocate`](money::allocate), whose parts sum exactly.
 //! - [`open_ledger`] keeps the events in any [`JournalStore`](andel_journal::JournalStore):
 //!   memory, SQLite or PostgreSQL.
 //! - [`import`] reads a spreadsheet of members (CSV) into commands, all or nothing.
@@ -30,7 +30,7 @@
 //! A worker co-op admits Ada, who pays her share; on the record date she is on the roll.
 //!
 //! ```
-//! use andel_ledger::{Command, Ledger, MemberNumber, PaymentKey, Person, Purpose, Statutes};
+//! use andel_ledger::{Command, Ledger, MemberNumber, PaymentKey, Statutes, event::{Person, Purpose}};
 //!
 //! let statutes = Statutes::from_toml(r#"
 //!     name = "Kooperativet Verkstan"
@@ -71,36 +71,27 @@
 //!
 //! None.
 
-mod books;
+pub mod books;
 mod command;
 mod decide;
 mod describe;
-mod event;
+pub mod event;
 mod fx;
 mod ids;
 pub mod import;
 mod ledger;
 mod member;
-mod money;
-mod query;
-mod statutes;
+pub mod money;
+pub mod query;
+pub mod statutes;
 mod stored;
 mod surplus;
 
-pub use books::{Account, AccountId, Books, Posting, PostingError, Side};
 pub use command::Command;
 pub use decide::{DecideError, exit_date};
-pub use event::{Correction, Event, ExitCause, Instalment, MemberAmount, Payout, Person, Purpose};
+pub use event::Event;
 pub use ids::{ClassId, IdError, MemberNumber, PaymentKey, TxnId};
 pub use ledger::{ApplyError, Ledger};
 pub use member::{Holding, MemberView, Status};
-pub use money::{Currency, MAX_AMOUNT, MAX_SCALE, MoneyError, allocate};
-pub use query::{
-    Balances, ROLL_SCALE, Register, RegisterRow, Statement, StatementLine, Voter, VotingRoll,
-};
-pub use statutes::{
-    Admission, CapitalRules, College, DuesRule, Eligibility, ExitRules, FinancialYear,
-    MAX_GRACE_DAYS, MAX_STATUTES_BYTES, MemberClass, Patronage, Period, Persons, Statutes,
-    StatutesError, VotingRule,
-};
+pub use statutes::Statutes;
 pub use stored::{LEDGER_STREAM, StoredLedger, StoredLedgerError, open_ledger};

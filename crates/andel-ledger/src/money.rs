@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 /// decimals its amounts have (2 for SEK and EUR, 0 for JPY).
 ///
 /// ```
-/// use andel_ledger::Currency;
+/// use andel_ledger::money::Currency;
 /// use rust_decimal::Decimal;
 ///
 /// let sek = Currency::new("SEK", 2)?;
@@ -210,7 +210,7 @@ pub enum MoneyError {
 /// something reproducible, such as member number.
 ///
 /// ```
-/// use andel_ledger::allocate;
+/// use andel_ledger::money::allocate;
 /// use rust_decimal::Decimal;
 ///
 /// let parts = allocate("100.00".parse()?, &[Decimal::ONE; 3], 2)?;

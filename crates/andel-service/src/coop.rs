@@ -4,7 +4,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use andel_decisions::BallotBox;
+use andel_decisions::secret::BallotBox;
 use andel_journal::{JournalStore, StreamId, TenantId};
 use andel_store::{Database, Location};
 

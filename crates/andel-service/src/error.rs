@@ -2,10 +2,11 @@
 //! names the input that was wrong.
 
 use andel_decisions::{
-    CiteError, DelegationError, ElectorateError, ProposalError, SecretBallotError,
+    CiteError, ElectorateError, ProposalError, delegation::DelegationError,
+    secret::SecretBallotError,
 };
 use andel_journal::{NameError, StoreError, StoredError, TenantId};
-use andel_ledger::{MoneyError, StoredLedgerError, import::ImportError};
+use andel_ledger::{StoredLedgerError, import::ImportError, money::MoneyError};
 use andel_store::OpenError;
 
 /// The commands that write a co-op's first entries, for errors about what is missing.

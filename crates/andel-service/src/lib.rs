@@ -14,9 +14,9 @@
 //! A co-op admits a member and takes its roll as the electorate of a motion:
 //!
 //! ```
-//! use andel_decisions::{Choice, Kind, Mark, ProposalCommand, Spec, Threshold};
+//! use andel_decisions::{Choice, Kind, Mark, ProposalCommand, Spec, rules::Threshold};
 //! use andel_journal::Timestamp;
-//! use andel_ledger::{Command as Ledger, Person, Purpose, Statutes};
+//! use andel_ledger::{Command as Ledger, Statutes, event::{Person, Purpose}};
 //! use andel_service::{Access, BallotPaper, Cast, Coop};
 //!
 //! # tokio::runtime::Runtime::new()?.block_on(async {

@@ -4,7 +4,7 @@
 use andel_decisions::{Electorate, ElectorateError, Voter, VoterId};
 use andel_journal::{AuthorId, StreamId, Timestamp, VerifyError, verify};
 use andel_ledger::{
-    Command, Event, LEDGER_STREAM, Ledger, StoredLedger, VotingRoll, import, open_ledger,
+    Command, Event, LEDGER_STREAM, Ledger, StoredLedger, import, open_ledger, query::VotingRoll,
 };
 use chrono::NaiveDate;
 use rust_decimal::Decimal;

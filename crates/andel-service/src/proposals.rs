@@ -3,9 +3,11 @@
 //! a secret ballot's list, cite and verify an outcome; and delegations.
 
 use andel_decisions::{
-    Ballot, BallotList, Citation, DelegationCommand, DelegationEvent, Delegations, Mark, Proposal,
-    ProposalCommand, ProposalEvent, Receipt, Secrecy, SecretVote, Spec, VoterId, cast_secret,
-    close_secret, published_ballots,
+    Citation, Mark, Proposal, ProposalCommand, ProposalEvent, Secrecy, Spec, VoterId,
+    delegation::{DelegationCommand, DelegationEvent, Delegations},
+    secret::{
+        Ballot, BallotList, Receipt, SecretVote, cast_secret, close_secret, published_ballots,
+    },
 };
 use andel_journal::{AuthorId, Digest, Stored, StreamId, Timestamp, verify};
 use chrono::{DateTime, Utc};
@@ -318,7 +320,7 @@ impl StoredProposal<'_> {
         let held = ballots
             .find(self.stream(), receipt)
             .await
-            .map_err(andel_decisions::SecretBallotError::from)?;
+            .map_err(andel_decisions::secret::SecretBallotError::from)?;
         Ok(held.map(Found::InBox))
     }
 

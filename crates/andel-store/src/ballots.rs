@@ -16,7 +16,7 @@ pub(crate) mod statements {
 /// How many rows one INSERT statement of a rewrite carries (4 parameters each).
 pub(crate) const REFILL_CHUNK: usize = 1000;
 
-/// Implements `andel_decisions::BallotBox` for `$store`, a type with `pool:
+/// Implements `andel_decisions::secret::BallotBox` for `$store`, a type with `pool:
 /// sqlx::Pool<$db>` and `tenant: TenantId`.
 macro_rules! sql_ballot_box {
     ($store:ident, $db:ty) => {
@@ -26,8 +26,8 @@ macro_rules! sql_ballot_box {
                 stream: &andel_journal::StreamId,
                 expected_seq: u64,
                 drafts: Vec<andel_journal::Draft>,
-                receipt: &andel_decisions::Receipt,
-                ballot: &andel_decisions::Ballot,
+                receipt: &andel_decisions::secret::Receipt,
+                ballot: &andel_decisions::secret::Ballot,
             ) -> Result<Vec<andel_journal::Entry>, andel_journal::StoreError> {
                 let head = self.head_for(stream, expected_seq).await?;
                 let sealed = head.seal_all(expected_seq, drafts)?;
@@ -61,14 +61,17 @@ macro_rules! sql_ballot_box {
                 receipt: &[u8],
                 text: &str,
             ) -> Result<
-                (andel_decisions::Receipt, andel_decisions::Ballot),
-                andel_decisions::BallotBoxError,
+                (
+                    andel_decisions::secret::Receipt,
+                    andel_decisions::secret::Ballot,
+                ),
+                andel_decisions::secret::BallotBoxError,
             > {
-                let corrupt = |problem: String| andel_decisions::BallotBoxError::Corrupt {
+                let corrupt = |problem: String| andel_decisions::secret::BallotBoxError::Corrupt {
                     proposal: proposal.clone(),
                     problem,
                 };
-                let receipt = andel_decisions::Receipt::from_slice(receipt)
+                let receipt = andel_decisions::secret::Receipt::from_slice(receipt)
                     .map_err(|err| corrupt(err.to_string()))?;
                 let ballot = text
                     .parse()
@@ -78,16 +81,17 @@ macro_rules! sql_ballot_box {
         }
 
         #[async_trait::async_trait]
-        impl andel_decisions::BallotBox for $store {
+        impl andel_decisions::secret::BallotBox for $store {
             async fn put(
                 &self,
                 proposal: &andel_journal::StreamId,
-                receipt: &andel_decisions::Receipt,
-                ballot: &andel_decisions::Ballot,
-            ) -> Result<(), andel_decisions::BallotBoxError> {
+                receipt: &andel_decisions::secret::Receipt,
+                ballot: &andel_decisions::secret::Ballot,
+            ) -> Result<(), andel_decisions::secret::BallotBoxError> {
                 let text = ballot.to_string();
-                let backend =
-                    |err: sqlx::Error| andel_decisions::BallotBoxError::Backend(Box::new(err));
+                let backend = |err: sqlx::Error| {
+                    andel_decisions::secret::BallotBoxError::Backend(Box::new(err))
+                };
                 let done = sqlx::query($crate::ballots::statements::PUT)
                     .bind(self.tenant.as_str())
                     .bind(proposal.as_str())
@@ -100,9 +104,9 @@ macro_rules! sql_ballot_box {
                     return Ok(());
                 }
                 // The receipt was in the box already: a retry of the same ballot is fine.
-                match andel_decisions::BallotBox::find(self, proposal, receipt).await? {
+                match andel_decisions::secret::BallotBox::find(self, proposal, receipt).await? {
                     Some(held) if held == *ballot => Ok(()),
-                    _ => Err(andel_decisions::BallotBoxError::Taken { receipt: *receipt }),
+                    _ => Err(andel_decisions::secret::BallotBoxError::Taken { receipt: *receipt }),
                 }
             }
 
@@ -110,8 +114,11 @@ macro_rules! sql_ballot_box {
                 &self,
                 proposal: &andel_journal::StreamId,
             ) -> Result<
-                Vec<(andel_decisions::Receipt, andel_decisions::Ballot)>,
-                andel_decisions::BallotBoxError,
+                Vec<(
+                    andel_decisions::secret::Receipt,
+                    andel_decisions::secret::Ballot,
+                )>,
+                andel_decisions::secret::BallotBoxError,
             > {
                 let rows: Vec<(Vec<u8>, String)> =
                     sqlx::query_as($crate::ballots::statements::LIST)
@@ -119,7 +126,9 @@ macro_rules! sql_ballot_box {
                         .bind(proposal.as_str())
                         .fetch_all(&self.pool)
                         .await
-                        .map_err(|err| andel_decisions::BallotBoxError::Backend(Box::new(err)))?;
+                        .map_err(|err| {
+                            andel_decisions::secret::BallotBoxError::Backend(Box::new(err))
+                        })?;
                 rows.iter()
                     .map(|(receipt, text)| Self::ballot(proposal, receipt, text))
                     .collect()
@@ -128,10 +137,10 @@ macro_rules! sql_ballot_box {
             async fn seal(
                 &self,
                 proposal: &andel_journal::StreamId,
-            ) -> Result<(), andel_decisions::BallotBoxError> {
+            ) -> Result<(), andel_decisions::secret::BallotBoxError> {
                 self.seal_box(proposal)
                     .await
-                    .map_err(|err| andel_decisions::BallotBoxError::Backend(Box::new(err)))
+                    .map_err(|err| andel_decisions::secret::BallotBoxError::Backend(Box::new(err)))
             }
 
             /// Participation and ballot in one transaction: the journal rows and the
@@ -141,8 +150,8 @@ macro_rules! sql_ballot_box {
                 proposal: &andel_journal::StreamId,
                 expected_seq: u64,
                 participation: Vec<andel_journal::Draft>,
-                receipt: &andel_decisions::Receipt,
-                ballot: &andel_decisions::Ballot,
+                receipt: &andel_decisions::secret::Receipt,
+                ballot: &andel_decisions::secret::Ballot,
             ) -> Option<Result<Vec<andel_journal::Entry>, andel_journal::StoreError>> {
                 Some(
                     self.record_with_ballot_in_one(
@@ -159,15 +168,20 @@ macro_rules! sql_ballot_box {
             async fn find(
                 &self,
                 proposal: &andel_journal::StreamId,
-                receipt: &andel_decisions::Receipt,
-            ) -> Result<Option<andel_decisions::Ballot>, andel_decisions::BallotBoxError> {
+                receipt: &andel_decisions::secret::Receipt,
+            ) -> Result<
+                Option<andel_decisions::secret::Ballot>,
+                andel_decisions::secret::BallotBoxError,
+            > {
                 let text: Option<String> = sqlx::query_scalar($crate::ballots::statements::FIND)
                     .bind(self.tenant.as_str())
                     .bind(proposal.as_str())
                     .bind(&receipt.as_bytes()[..])
                     .fetch_optional(&self.pool)
                     .await
-                    .map_err(|err| andel_decisions::BallotBoxError::Backend(Box::new(err)))?;
+                    .map_err(|err| {
+                        andel_decisions::secret::BallotBoxError::Backend(Box::new(err))
+                    })?;
                 text.map(|text| Self::ballot(proposal, receipt.as_bytes(), &text).map(|(_, b)| b))
                     .transpose()
             }

@@ -249,7 +249,7 @@ impl Database {
     }
 
     /// The secret-ballot boxes of one tenant.
-    pub fn ballot_box(&self, tenant: TenantId) -> Arc<dyn andel_decisions::BallotBox> {
+    pub fn ballot_box(&self, tenant: TenantId) -> Arc<dyn andel_decisions::secret::BallotBox> {
         match self {
             #[cfg(feature = "sqlite")]
             Database::Sqlite(db) => Arc::new(db.store(tenant)),

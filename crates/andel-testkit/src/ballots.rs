@@ -2,7 +2,10 @@
 
 use std::sync::Arc;
 
-use andel_decisions::{Ballot, BallotBox, BallotBoxError, Choice, Mark, Receipt};
+use andel_decisions::{
+    Choice, Mark,
+    secret::{Ballot, BallotBox, BallotBoxError, Receipt},
+};
 use andel_journal::{StreamId, TenantId};
 
 /// How the ballot-box suite gets at the box under test.

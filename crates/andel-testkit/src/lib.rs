@@ -17,7 +17,7 @@
 //! | [`import_keeps_hashes`] | entries move between stores with every hash, redactions included |
 //! | [`snapshots`] | the latest snapshot is kept per projection and stream, per tenant |
 //!
-//! Ballot boxes (`andel_decisions::BallotBox`) have their own suite, written by
+//! Ballot boxes (`andel_decisions::secret::BallotBox`) have their own suite, written by
 //! [`ballot_box_tests!`] over a [`BallotBoxHarness`]:
 //!
 //! | check | what a passing box guarantees |

@@ -23,11 +23,11 @@ andel_testkit::journal_store_tests!(async { Some(Memory::default()) });
 
 /// One ballot box per tenant, as the journal stores above.
 #[derive(Default)]
-struct MemoryBoxes(Mutex<HashMap<TenantId, Arc<andel_decisions::MemoryBallotBox>>>);
+struct MemoryBoxes(Mutex<HashMap<TenantId, Arc<andel_decisions::secret::MemoryBallotBox>>>);
 
 #[async_trait::async_trait]
 impl andel_testkit::BallotBoxHarness for MemoryBoxes {
-    async fn open_box(&self, tenant: &TenantId) -> Arc<dyn andel_decisions::BallotBox> {
+    async fn open_box(&self, tenant: &TenantId) -> Arc<dyn andel_decisions::secret::BallotBox> {
         let mut tenants = self.0.lock().unwrap();
         tenants.entry(tenant.clone()).or_default().clone()
     }

@@ -3,10 +3,15 @@
 //! `cargo run -p andel --example getting_started --features service`.
 
 use andel::decisions::{
-    Choice, Kind, Proposal, ProposalCommand as Motion, Spec, Threshold, Verdict,
+    Choice, Kind, Proposal, ProposalCommand as Motion, Spec,
+    rules::{Threshold, Verdict},
 };
 use andel::journal::{Stored, StreamId, Timestamp};
-use andel::ledger::{Command, MemberNumber, Person, Purpose, Statutes, open_ledger};
+use andel::ledger::{
+    Command, MemberNumber, Statutes,
+    event::{Person, Purpose},
+    open_ledger,
+};
 use andel::store::{Database, Location};
 
 // The statutes: one class of members, one share of 100 SEK each.

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use andel::decisions::{Choice, Receipt, VoterId};
+use andel::decisions::{Choice, VoterId, secret::Receipt};
 use andel::journal::Digest;
 use chrono::{DateTime, NaiveDate, Utc};
 

@@ -1,7 +1,7 @@
 //! A closed secret ballot's published list in the formats `andel tally` counts, written
 //! by `andel-tally`'s own writers beside its readers.
 
-use andel::decisions::{BallotList, Kind, Mark, Spec};
+use andel::decisions::{Kind, Mark, Spec, secret::BallotList};
 use andel::tally::formats::{csv, pabulib};
 use anyhow::{Result, bail};
 

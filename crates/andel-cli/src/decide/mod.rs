@@ -9,7 +9,9 @@ mod show;
 use std::path::Path;
 
 use andel::decisions::{
-    Delegation, DelegationCommand, Electorate, Mark, ProposalCommand, Receipt, Spec, VoterId,
+    Electorate, Mark, ProposalCommand, Spec, VoterId,
+    delegation::{Delegation, DelegationCommand},
+    secret::Receipt,
 };
 use andel::journal::{AuthorId, Timestamp};
 use andel::service::{BallotPaper, Cast, Coop};
@@ -17,7 +19,7 @@ use anyhow::{Context, Result, bail};
 use chrono::{DateTime, Utc};
 
 use crate::Exit;
-use crate::source::{StoreArg, Create};
+use crate::source::{Create, StoreArg};
 
 use args::{ListFormat, Sub};
 

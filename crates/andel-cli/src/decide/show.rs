@@ -5,8 +5,10 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use andel::decisions::{
-    Citation, DelegationEvent, Delegations, Kind, MIN_ANONYMITY, Mark, Phase, Proposal,
-    ProposalEvent, ProposalOutcome, Receipt, Secrecy, Spec, Visibility, VoterId,
+    Citation, Kind, Mark, Phase, Proposal, ProposalEvent, ProposalOutcome, Secrecy, Spec,
+    Visibility, VoterId,
+    delegation::{DelegationEvent, Delegations},
+    secret::{MIN_ANONYMITY, Receipt},
 };
 use andel::journal::{Aggregate, Digest};
 use andel::service::{Found, ProposalCheck, StoredProposal};

@@ -6,12 +6,15 @@ mod args;
 mod show;
 
 use andel::journal::{AuthorId, Timestamp};
-use andel::ledger::{Command as LedgerCommand, Correction, Payout, Person, Purpose, Statutes};
+use andel::ledger::{
+    Command as LedgerCommand, Statutes,
+    event::{Correction, Payout, Person, Purpose},
+};
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 
 use crate::Exit;
-use crate::source::{StoreArg, Create, StoreJournal};
+use crate::source::{Create, StoreArg, StoreJournal};
 
 use args::{Reason, Sub};
 

@@ -68,7 +68,7 @@ pub struct Spec {
 /// Whether a ballot is open or secret.
 ///
 /// A secret ballot keeps who voted apart from what was voted (see
-/// [`cast_secret`](crate::cast_secret)). What it takes follows from that: no changing a
+/// [`cast_secret`](crate::secret::cast_secret)). What it takes follows from that: no changing a
 /// vote, no reasons required of objections, no count before the close, no consent
 /// decisions (whose blocks are heard by name), and no delegation, whose weight would
 /// need the link between a delegate and their ballot. Proxies are allowed.
@@ -308,14 +308,14 @@ pub enum ProposalCommand {
         closes_at: DateTime<Utc>,
     },
     /// Close and decide, with the delegations in force now (see
-    /// [`in_force`](crate::in_force)). Closing a closed proposal does nothing.
+    /// [`in_force`](crate::delegation::in_force)). Closing a closed proposal does nothing.
     Close {
         /// Who delegates to whom, for this proposal.
         delegations: BTreeMap<VoterId, VoterId>,
     },
     /// Take part in a secret ballot: checked as a vote is, but recorded only as
     /// participation ([`ProposalEvent::Participated`]); the ballot itself goes to the box (see
-    /// [`cast_secret`](crate::cast_secret)).
+    /// [`cast_secret`](crate::secret::cast_secret)).
     CastSecret {
         /// The voter whose ballot it is.
         voter: VoterId,
@@ -325,7 +325,7 @@ pub enum ProposalCommand {
         mark: Mark,
     },
     /// Close a secret ballot and count `ballots`, every ballot in its box (see
-    /// [`close_secret`](crate::close_secret)). Closing a closed proposal does nothing.
+    /// [`close_secret`](crate::secret::close_secret)). Closing a closed proposal does nothing.
     CloseSecret {
         /// The box's ballots.
         ballots: Box<BallotList>,

@@ -41,7 +41,7 @@ pub enum BallotBoxError {
 /// order) and PostgreSQL; `andel-testkit` has the conformance suite every box must pass.
 ///
 /// ```
-/// use andel_decisions::{Ballot, BallotBox, Choice, Mark, MemoryBallotBox, Receipt};
+/// use andel_decisions::{Choice, Mark, secret::{Ballot, BallotBox, MemoryBallotBox, Receipt}};
 /// use andel_journal::StreamId;
 ///
 /// # tokio::runtime::Runtime::new()?.block_on(async {
@@ -82,7 +82,7 @@ pub trait BallotBox: Send + Sync {
 
     /// Seals the box of a closed proposal: rewrites whatever the backend keeps beside
     /// the rows (write-ahead logs, row versions) that could still follow the order of
-    /// casting. [`close_secret`](crate::close_secret) calls it after the close. The
+    /// casting. [`close_secret`](crate::secret::close_secret) calls it after the close. The
     /// default does nothing, which is right for a backend that keeps nothing beside the
     /// rows.
     ///
@@ -99,7 +99,7 @@ pub trait BallotBox: Send + Sync {
     /// under `receipt`, in one transaction: both are kept, or neither. A box that shares
     /// a database with the journal does this, so that no crash between the two can
     /// leave a voter marked as having voted whose ballot never reached the box.
-    /// [`cast_secret`](crate::cast_secret) uses it, appending to the journal the
+    /// [`cast_secret`](crate::secret::cast_secret) uses it, appending to the journal the
     /// proposal was opened on, which must be this database's journal of the same tenant
     /// (as `andel_store::Database::journal` and `ballot_box` give).
     ///

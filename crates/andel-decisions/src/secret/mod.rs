@@ -57,7 +57,7 @@ const RECEIPT_CHARS: usize = RECEIPT_BYTES * 8 / 5;
 /// for `1`, `1`, `0`.
 ///
 /// ```
-/// use andel_decisions::Receipt;
+/// use andel_decisions::secret::Receipt;
 ///
 /// let receipt = Receipt::random()?;
 /// let typed = receipt.to_string().to_lowercase().replace('-', "");
@@ -257,7 +257,7 @@ impl FromStr for Mark {
 /// Written as `WEIGHT<TAB>MARK`, the weight without trailing zeros:
 ///
 /// ```
-/// use andel_decisions::{Ballot, Choice, Mark};
+/// use andel_decisions::{Choice, Mark, secret::Ballot};
 ///
 /// let ballot = Ballot::new("1.50".parse()?, Mark::Ranking(vec![2, 0]));
 /// assert_eq!(ballot.to_string(), "1.5\trank:2,0");
@@ -328,7 +328,7 @@ impl FromStr for Ballot {
 /// published file can be checked with `sha256sum` alone.
 ///
 /// ```
-/// use andel_decisions::{Ballot, BallotList, Choice, Mark, Receipt};
+/// use andel_decisions::{Choice, Mark, secret::{Ballot, BallotList, Receipt}};
 ///
 /// let yes = Ballot::new(1.into(), Mark::Choice(Choice::Yes));
 /// let r1 = Receipt::from_bytes([9; 15]);

@@ -2,7 +2,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use andel_decisions::{Delegation, Electorate, Route, Voter, VoterId, in_force, resolve};
+use andel_decisions::{
+    Electorate, Voter, VoterId,
+    delegation::{Delegation, Route, in_force, resolve},
+};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
@@ -133,7 +136,7 @@ proptest! {
 
 #[test]
 fn delegations_are_given_and_revoked_by_events() {
-    use andel_decisions::{DelegationCommand, DelegationError, Delegations};
+    use andel_decisions::delegation::{DelegationCommand, DelegationError, Delegations};
     let t = |s: &str| -> chrono::DateTime<chrono::Utc> { s.parse().unwrap() };
     let mut book = Delegations::default();
     let run = |book: &mut Delegations, command, at: &str| -> Result<(), DelegationError> {

@@ -2,7 +2,7 @@
 //! answers with a value or an error naming the line, never a panic; and what it accepts
 //! is exactly what it would write, so one list has one text and one SHA-256.
 
-use andel_decisions::{Ballot, BallotList, Receipt};
+use andel_decisions::secret::{Ballot, BallotList, Receipt};
 use proptest::prelude::*;
 
 /// Lines that look like ballot-list lines, to get past the first checks more often than

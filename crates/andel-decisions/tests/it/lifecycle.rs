@@ -3,8 +3,9 @@
 use std::collections::BTreeMap;
 
 use andel_decisions::{
-    Basis, Choice, Electorate, Fraction, Kind, Phase, Proposal, ProposalCommand, ProposalError,
-    ProposalEvent, Quorum, Reasons, Spec, Threshold, Verdict, Voter, VoterId,
+    Choice, Electorate, Kind, Phase, Proposal, ProposalCommand, ProposalError, ProposalEvent,
+    Reasons, Spec, Voter, VoterId,
+    rules::{Basis, Fraction, Quorum, Threshold, Verdict},
 };
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;

@@ -4,8 +4,9 @@
 use std::collections::BTreeMap;
 
 use andel_decisions::{
-    Ballot, BallotList, Basis, Choice, Electorate, Fraction, Kind, Mark, Proposal, ProposalCommand,
-    Quorum, Reasons, Receipt, Spec, Threshold, Voter, VoterId,
+    Choice, Electorate, Kind, Mark, Proposal, ProposalCommand, Reasons, Spec, Voter, VoterId,
+    rules::{Basis, Fraction, Quorum, Threshold},
+    secret::{Ballot, BallotList, Receipt},
 };
 use chrono::{DateTime, Utc};
 use proptest::prelude::*;

@@ -3,10 +3,13 @@
 use std::sync::Arc;
 
 use andel_decisions::{
-    Ballot, BallotBox, BallotList, Choice, Electorate, Fraction, Kind, Mark, MemoryBallotBox,
-    Phase, Proposal, ProposalCommand, ProposalError, ProposalEvent, Reasons, Secrecy,
-    SecretBallotError, SecretVote, Spec, Threshold, Verdict, Visibility, Voter, VoterId,
-    cast_secret, close_secret, published_ballots,
+    Choice, Electorate, Kind, Mark, Phase, Proposal, ProposalCommand, ProposalError, ProposalEvent,
+    Reasons, Secrecy, Spec, Visibility, Voter, VoterId,
+    rules::{Fraction, Threshold, Verdict},
+    secret::{
+        Ballot, BallotBox, BallotList, MemoryBallotBox, SecretBallotError, SecretVote, cast_secret,
+        close_secret, published_ballots,
+    },
 };
 use andel_journal::{JournalStore, MemoryStore, Stored, StreamId, Timestamp};
 use andel_tally::Method;
@@ -263,7 +266,7 @@ fn the_participation_list_is_withheld_below_three_voters() {
 fn list(ballots: &[(u8, Mark)]) -> BallotList {
     BallotList::new(ballots.iter().map(|(r, mark)| {
         (
-            andel_decisions::Receipt::from_bytes([*r; 15]),
+            andel_decisions::secret::Receipt::from_bytes([*r; 15]),
             Ballot::new(Decimal::ONE, mark.clone()),
         )
     }))
@@ -319,7 +322,7 @@ fn a_box_that_does_not_add_up_is_refused_at_the_close() {
         (4, Mark::Choice(Choice::Yes)),
     ]);
     let heavy = BallotList::new([(
-        andel_decisions::Receipt::from_bytes([1; 15]),
+        andel_decisions::secret::Receipt::from_bytes([1; 15]),
         Ballot::new(Decimal::TWO, Mark::Choice(Choice::Yes)),
     )])
     .unwrap();
@@ -462,7 +465,7 @@ async fn receipts_find_ballots_in_the_published_list() {
     ballot_box
         .put(
             &stream,
-            &andel_decisions::Receipt::random().unwrap(),
+            &andel_decisions::secret::Receipt::random().unwrap(),
             &Ballot::new(Decimal::ONE, Mark::Ranking(vec![2])),
         )
         .await

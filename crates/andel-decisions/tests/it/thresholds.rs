@@ -1,6 +1,6 @@
 //! Quorum and threshold algebra, data-driven, with the boundaries exactly at the fraction.
 
-use andel_decisions::{
+use andel_decisions::rules::{
     Base, Basis, Count, Fraction, Quorum, Size, Threshold, Verdict, decide_motion,
 };
 use proptest::prelude::*;

@@ -72,7 +72,7 @@ impl Ledger {
     /// changed by deciding.
     ///
     /// ```
-    /// use andel_ledger::{Command, Event, Ledger, Person, Statutes};
+    /// use andel_ledger::{Command, Event, Ledger, Statutes, event::Person};
     ///
     /// let statutes = Statutes::from_toml(r#"
     ///     name = "Fyrklövern"

@@ -69,10 +69,10 @@ fn oversized_input_is_refused_before_it_is_read() {
     let big = "x".repeat(import::MAX_BYTES + 1);
     let err = import::plan(&ledger(), &big).unwrap_err();
     assert!(err.to_string().contains("more than the"), "{err}");
-    let statutes = "#".repeat(andel_ledger::MAX_STATUTES_BYTES + 1);
+    let statutes = "#".repeat(andel_ledger::statutes::MAX_STATUTES_BYTES + 1);
     assert!(matches!(
         Statutes::from_toml(&statutes),
-        Err(andel_ledger::StatutesError::TooLarge { .. })
+        Err(andel_ledger::statutes::StatutesError::TooLarge { .. })
     ));
 }
 
@@ -129,7 +129,7 @@ fn extreme_commands(
     shares: u32,
 ) -> Vec<(andel_ledger::Command, &'static str)> {
     use crate::support::{apply, m};
-    use andel_ledger::{Command, Purpose};
+    use andel_ledger::{Command, event::Purpose};
     vec![
         (apply("Ada", "users"), "2026-01-10"),
         (

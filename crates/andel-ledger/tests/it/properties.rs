@@ -4,7 +4,9 @@
 //! eligible member once.
 
 use andel_ledger::{
-    Account, Command, Correction, Event, Ledger, MemberNumber, Payout, Person, Purpose, TxnId,
+    Command, Event, Ledger, MemberNumber, TxnId,
+    books::Account,
+    event::{Correction, Payout, Person, Purpose},
 };
 use chrono::{Days, NaiveDate};
 use proptest::prelude::*;
@@ -284,7 +286,7 @@ proptest! {
         prop_assert_eq!(ledger.books().imbalance(), Decimal::ZERO);
         for (account, signed) in ledger.books().balances() {
             if account.account.per_member() || matches!(account.account, Account::Reserve | Account::Surplus) {
-                let normal = if account.account.normal_side() == andel_ledger::Side::Debit { signed } else { -signed };
+                let normal = if account.account.normal_side() == andel_ledger::books::Side::Debit { signed } else { -signed };
                 prop_assert!(normal >= Decimal::ZERO, "{} is {}", account, normal);
             }
         }

@@ -1,6 +1,6 @@
 //! The voting roll: colleges, caps, representatives.
 
-use andel_ledger::{Command, Person, ROLL_SCALE};
+use andel_ledger::{Command, event::Person, query::ROLL_SCALE};
 use rust_decimal::Decimal;
 
 use crate::support::{apply, d, dec, given, m, pay, run, two_members};

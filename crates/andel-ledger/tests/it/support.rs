@@ -163,7 +163,7 @@ pub(crate) fn two_members() -> Vec<(Command, &'static str)> {
 pub(crate) fn apply(name: &str, class: &str) -> Command {
     Command::ApplyForMembership {
         name: name.to_owned(),
-        person: andel_ledger::Person::Natural,
+        person: andel_ledger::event::Person::Natural,
         class: class.parse().unwrap(),
     }
 }
@@ -172,7 +172,7 @@ pub(crate) fn pay(key: &str, member: u32, class: &str, amount: &str) -> Command 
     Command::RecordPayment {
         key: key.parse().unwrap(),
         member: m(member),
-        purpose: andel_ledger::Purpose::Capital {
+        purpose: andel_ledger::event::Purpose::Capital {
             class: class.parse().unwrap(),
         },
         amount: dec(amount),

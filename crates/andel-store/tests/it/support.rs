@@ -100,14 +100,14 @@ impl Harness for PostgresHarness {
 
 #[async_trait::async_trait]
 impl andel_testkit::BallotBoxHarness for SqliteHarness {
-    async fn open_box(&self, tenant: &TenantId) -> Arc<dyn andel_decisions::BallotBox> {
+    async fn open_box(&self, tenant: &TenantId) -> Arc<dyn andel_decisions::secret::BallotBox> {
         Arc::new(self.database().await.store(tenant.clone()))
     }
 }
 
 #[async_trait::async_trait]
 impl andel_testkit::BallotBoxHarness for PostgresHarness {
-    async fn open_box(&self, tenant: &TenantId) -> Arc<dyn andel_decisions::BallotBox> {
+    async fn open_box(&self, tenant: &TenantId) -> Arc<dyn andel_decisions::secret::BallotBox> {
         Arc::new(self.database().await.store(tenant.clone()))
     }
 

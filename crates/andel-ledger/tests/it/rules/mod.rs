@@ -7,8 +7,11 @@ mod shares;
 mod surplus;
 
 use andel_ledger::{
-    Account, ApplyError, Command, Correction, DecideError, Event, Ledger, MoneyError, Payout,
-    Person, PostingError, Purpose, Status, Statutes, StatutesError, TxnId,
+    ApplyError, Command, DecideError, Event, Ledger, Status, Statutes, TxnId,
+    books::{Account, PostingError},
+    event::{Correction, Payout, Person, Purpose},
+    money::MoneyError,
+    statutes::StatutesError,
 };
 
 use crate::support::{apply, d, dec, given, m, pay, run, statutes, two_members};

@@ -98,7 +98,7 @@ fn a_refund_larger_than_the_payment_is_refused() {
     };
     // The refund takes money out of cash and puts the capital back as owed.
     assert!(postings.iter().any(|p| p.account == Account::Cash
-        && p.side == andel_ledger::Side::Credit
+        && p.side == andel_ledger::books::Side::Credit
         && p.amount == dec("30.00")));
     assert_eq!(ledger.member(m(1)).unwrap().paid_capital(), dec("70.00"));
     assert_eq!(
@@ -363,7 +363,7 @@ fn a_statement_runs_to_its_date_and_names_transactions_as_the_text_does() {
     let json = serde_json::to_value(&later).unwrap();
     assert_eq!(json["lines"][0]["txn"], "T1");
     assert_eq!(
-        serde_json::from_value::<andel_ledger::Statement>(json).unwrap(),
+        serde_json::from_value::<andel_ledger::query::Statement>(json).unwrap(),
         later
     );
     assert!(ledger.statement(m(9), d("2026-12-31")).is_none());

@@ -71,7 +71,7 @@ fn surplus_allocation_sums_to_the_cent() {
     // total 27.452… rounds down to 27.45; 22.87 + 4.57 leaves a cent, which goes to
     // the larger remainder (Ada's .0067 against Bo's .0053).
     assert_eq!(*reserve, dec("300.00"));
-    let amounts = |shares: &[andel_ledger::MemberAmount]| {
+    let amounts = |shares: &[andel_ledger::event::MemberAmount]| {
         shares
             .iter()
             .map(|s| (s.member.get(), s.amount))
