@@ -29,3 +29,7 @@ mod guides_membership_ledger {}
 #[cfg(doctest)]
 #[doc = include_str!("../../book/src/guides/voting-methods.md")]
 mod guides_voting_methods {}
+
+#[cfg(doctest)]
+#[doc = include_str!("../../book/src/guides/data-and-consent.md")]
+mod guides_data_and_consent {}

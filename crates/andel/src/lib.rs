@@ -46,6 +46,9 @@
 //!
 //! # Feature flags
 //!
+//! - `consent`: [`consent`], members own the data and decide its use: purposes, the
+//!   charter no policy may break, consent records with receipts, data policies checked
+//!   before a vote, and access decisions that say why (`andel-consent`).
 //! - `decisions`: [`decisions`], electorates, liquid delegation, quorum and thresholds,
 //!   and proposals decided over events (`andel-decisions`).
 //! - `journal` (default): [`journal`], the append-only, hash-chained, Merkle-rooted
@@ -60,6 +63,10 @@
 //! - `service`: [`service`], the application layer: a co-op's use cases (membership,
 //!   proposals, secret ballots) over its stores, as the `andel` command runs them
 //!   (`andel-service`); turns on `ledger`, `decisions` and `store`.
+
+#[cfg(feature = "consent")]
+#[doc(inline)]
+pub use andel_consent as consent;
 
 #[cfg(feature = "decisions")]
 #[doc(inline)]
