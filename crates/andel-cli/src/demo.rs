@@ -225,12 +225,14 @@ impl Demo {
             record.seq()
         );
         let mut still_there = false;
-        self.journal.scan(|entry| {
+        let source = self.journal.source();
+        let scan = source.scan(|entry| {
             still_there |= entry
                 .payload()
                 .is_some_and(|p| p.as_str().contains("Bashir Khan"));
-            Ok(())
-        })??;
+            Ok::<(), anyhow::Error>(())
+        });
+        self.journal.run(scan)???;
         println!("  \"Bashir Khan\" still in the database: {still_there}");
         expect_valid(&self.journal)
     }
@@ -299,7 +301,11 @@ fn write_export(journal: &Journal, path: &Path) -> Result<()> {
         bail!("the demo exports from its database");
     };
     JournalFile::new(path).update(true, |_, writer| {
-        store.for_each(|entry| writer.write(entry).context("cannot write the export"))
+        let exported = store.run(store.coop().export(writer.get_mut()))?;
+        match exported.invalid {
+            None => Ok(()),
+            Some(err) => Err(anyhow::anyhow!("the demo's journal does not verify: {err}")),
+        }
     })
 }
 

@@ -1,22 +1,8 @@
-//! Files on disk: verified journal reading (through `andel-store`'s journal file store)
-//! and bounded text reading.
+//! Files the user names, read whole with a size bound.
 
 use std::path::Path;
 
-use andel::journal::file::FileError;
-use andel::journal::{Entry, Summary};
-use andel::store::file::JournalFile;
 use anyhow::{Context, Result};
-
-/// Reads and verifies the whole file, handing every verified entry to `visit`.
-///
-/// Reading stops at the first line or entry that is wrong: the inner error names it.
-pub(crate) fn scan(
-    path: &Path,
-    visit: impl FnMut(&Entry) -> Result<()>,
-) -> Result<std::result::Result<Summary, FileError>> {
-    JournalFile::new(path).scan(visit)
-}
 
 /// The largest input file any command reads whole (statutes, specs, rolls, members,
 /// citations): far above what a co-op writes, low enough that a wrong file is refused

@@ -3,24 +3,13 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use andel::journal::file::FileError;
-use andel::journal::{
-    Draft, Entry, JournalStore, REPLAY_PAGE, Redaction, StreamId, Summary, TenantId, Verifier,
-    VerifyError,
-};
+use andel::journal::TenantId;
 use andel::service::{Access, Coop};
 use andel::store::Location;
 use anyhow::{Context, Result};
 
-use crate::files;
-
 /// The tenant a database journal belongs to when `--tenant` is not given.
 const DEFAULT_TENANT: &str = "default";
-
-/// How often an append that lost a race to another writer is tried again: each round
-/// at least one writer wins, so this outlasts far more concurrent writers than a co-op
-/// has.
-const CONFLICT_RETRIES: u32 = 64;
 
 /// `--store` and `--tenant`: one co-op's data in a database. Every command that works
 /// on a database takes these two, before or after its subcommand.
@@ -85,15 +74,21 @@ pub(crate) struct StoreJournal {
     coop: Coop,
 }
 
+/// The runtime a command's calls into the application layer run on: one thread, the
+/// command's own.
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
 impl StoreJournal {
     /// Opens `tenant`'s journal at `location`. Unless `create` allows it, the database
     /// must exist and the tenant must hold entries: a mistyped path or tenant is an
     /// error that names it (and the tenants there are), never an empty journal.
     pub(crate) fn open(location: Location, tenant: TenantId, create: Create) -> Result<Self> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .context("cannot start the async runtime")?;
+        let runtime = runtime()?;
         let access = match create {
             Create::Allowed => Access::Start,
             Create::Refused => Access::Existing,
@@ -116,90 +111,9 @@ impl StoreJournal {
         result
     }
 
-    /// Runs one store call to completion.
+    /// Runs one call to completion.
     pub(crate) fn run<T>(&self, call: impl Future<Output = T>) -> T {
         self.runtime.block_on(call)
-    }
-
-    pub(crate) fn store(&self) -> &dyn JournalStore {
-        &**self.coop().journal()
-    }
-
-    /// Appends `draft` at the stream's head. An append does not depend on what the
-    /// head is, so when another writer was first it reads the head again and retries,
-    /// rather than failing the command.
-    pub(crate) fn append(&self, stream: &StreamId, draft: Draft) -> Result<Entry> {
-        let mut sealed = self.run(async {
-            let mut attempt = 1;
-            loop {
-                let head = self.store().head(stream).await?;
-                match self
-                    .store()
-                    .append(stream, head.next_seq(), vec![draft.clone()])
-                    .await
-                {
-                    Err(err) if err.is_conflict() && attempt < CONFLICT_RETRIES => {
-                        attempt += 1;
-                    }
-                    done => return done,
-                }
-            }
-        })?;
-        sealed.pop().context("the store appended nothing")
-    }
-
-    pub(crate) fn redact(
-        &self,
-        stream: &StreamId,
-        seq: u64,
-        redaction: Redaction,
-    ) -> Result<Entry> {
-        Ok(self.run(self.store().redact(stream, seq, redaction))?)
-    }
-
-    /// Hands every entry of every stream to `visit`, a page at a time, stream by
-    /// stream in name order.
-    pub(crate) fn for_each(&self, mut visit: impl FnMut(&Entry) -> Result<()>) -> Result<()> {
-        let streams = self.run(self.store().streams())?;
-        for stream in &streams {
-            let mut next = 0;
-            loop {
-                let page = self.run(
-                    self.store()
-                        .read(stream, next..next.saturating_add(REPLAY_PAGE)),
-                )?;
-                for entry in &page {
-                    visit(entry)?;
-                }
-                match page.last() {
-                    Some(last) if page.len() as u64 == REPLAY_PAGE => next = last.seq() + 1,
-                    _ => break,
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// Verifies every stream, handing each verified entry to `visit`.
-    fn scan(
-        &self,
-        mut visit: impl FnMut(&Entry) -> Result<()>,
-    ) -> Result<Result<Summary, VerifyError>> {
-        let mut verifier = Verifier::new();
-        let mut invalid = None;
-        self.for_each(|entry| {
-            if invalid.is_none() {
-                match verifier.check(entry) {
-                    Ok(()) => visit(entry)?,
-                    Err(err) => invalid = Some(err),
-                }
-            }
-            Ok(())
-        })?;
-        Ok(match invalid {
-            Some(err) => Err(err),
-            None => verifier.finish(),
-        })
     }
 }
 
@@ -221,35 +135,26 @@ pub(crate) enum Journal {
     Store(StoreJournal),
 }
 
-/// Why a journal does not verify.
-#[derive(Debug, thiserror::Error)]
-pub(crate) enum Invalid {
-    #[error(transparent)]
-    File(#[from] FileError),
-    #[error(transparent)]
-    Store(#[from] VerifyError),
-}
-
 impl Journal {
-    /// Reads and verifies the whole journal, handing every verified entry to `visit`.
-    /// The outer error: the journal cannot be read at all; the inner one: it does not
-    /// verify, at the entry it names.
-    pub(crate) fn scan(
-        &self,
-        visit: impl FnMut(&Entry) -> Result<()>,
-    ) -> Result<Result<Summary, Invalid>> {
-        Ok(match self {
-            Journal::File(path) => files::scan(path, visit)?.map_err(Invalid::from),
-            Journal::Store(store) => store.scan(visit)?.map_err(Invalid::from),
-        })
+    /// The journal, for the use cases of `andel-service`.
+    pub(crate) fn source(&self) -> andel::service::Journal<'_> {
+        match self {
+            Journal::File(path) => andel::service::Journal::File(path),
+            Journal::Store(store) => andel::service::Journal::Store(store.coop()),
+        }
+    }
+
+    /// Runs one call to completion.
+    pub(crate) fn run<T>(&self, call: impl Future<Output = T>) -> Result<T> {
+        match self {
+            Journal::Store(store) => Ok(store.run(call)),
+            Journal::File(_) => Ok(runtime()?.block_on(call)),
+        }
     }
 }
 
 impl fmt::Display for Journal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Journal::File(path) => write!(f, "{}", path.display()),
-            Journal::Store(store) => store.fmt(f),
-        }
+        self.source().fmt(f)
     }
 }

@@ -5,7 +5,7 @@ use andel_decisions::{
     CiteError, ElectorateError, ProposalError, delegation::DelegationError,
     secret::SecretBallotError,
 };
-use andel_journal::{NameError, StoreError, StoredError, TenantId};
+use andel_journal::{NameError, StoreError, StoredError, StreamId, TenantId};
 use andel_ledger::{StoredLedgerError, import::ImportError, money::MoneyError};
 use andel_store::OpenError;
 
@@ -84,9 +84,66 @@ pub enum ServiceError {
     /// The outcome cannot be cited.
     #[error(transparent)]
     Cite(#[from] CiteError),
+    /// The journal does not verify, so what was asked of it cannot be given.
+    #[error("`{journal}` does not verify, so it has no {what}: {source}")]
+    Unverified {
+        /// The journal (a file, or a tenant in a database).
+        journal: String,
+        /// What was asked: `root`, `proof`.
+        what: &'static str,
+        /// Where it fails.
+        source: Box<crate::journal::Invalid>,
+    },
+    /// The journal has no stream of this name.
+    #[error("the journal has no stream `{stream}`")]
+    NoStream {
+        /// The stream asked for.
+        stream: StreamId,
+    },
+    /// The journal has no entries.
+    #[error("the journal is empty")]
+    EmptyJournal,
+    /// The journal holds several streams and none was named.
+    #[error("the journal holds {} streams; choose one with --stream: {}", .streams.len(), names(.streams))]
+    ChooseStream {
+        /// The streams it holds.
+        streams: Vec<StreamId>,
+    },
+    /// A stream shorter than the size asked for.
+    #[error("`{stream}` has {entries} {}; cannot take the root of {size}", if *.entries == 1 { "entry" } else { "entries" })]
+    TooShort {
+        /// The stream.
+        stream: StreamId,
+        /// How many entries it has.
+        entries: u64,
+        /// The size asked for.
+        size: u64,
+    },
+    /// No entry with this sequence number.
+    #[error("`{stream}` has no entry with seq {seq}")]
+    NoEntry {
+        /// The stream.
+        stream: StreamId,
+        /// The sequence number asked for.
+        seq: u64,
+    },
+    /// A proof or root for sizes the stream does not have.
+    #[error(transparent)]
+    Merkle(#[from] andel_journal::merkle::MerkleError),
+    /// A journal file could not be read or written.
+    #[error(transparent)]
+    File(#[from] andel_store::file::FileStoreError),
+    /// Output could not be written.
+    #[error("cannot write the journal: {0}")]
+    Write(#[source] std::io::Error),
     /// A name (a stream, a tenant) is not valid.
     #[error(transparent)]
     Name(#[from] NameError),
+}
+
+fn names(streams: &[StreamId]) -> String {
+    let names: Vec<String> = streams.iter().map(|s| format!("`{s}`")).collect();
+    names.join(", ")
 }
 
 fn tenants(known: &[TenantId]) -> String {

@@ -72,11 +72,13 @@
 
 mod coop;
 mod error;
+mod journal;
 mod membership;
 mod proposals;
 
 pub use coop::{Access, Coop};
 pub use error::ServiceError;
+pub use journal::{Exported, Imported, Invalid, Journal, Root};
 pub use membership::{LedgerCheck, Membership, electorate};
 pub use proposals::{
     BallotPaper, Cast, DELEGATIONS_STREAM, Found, PROPOSAL_PREFIX, ProposalCheck, StoredProposal,

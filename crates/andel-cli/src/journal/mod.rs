@@ -4,19 +4,14 @@ mod args;
 
 pub(crate) use args::Command;
 
-use std::collections::HashMap;
-
 use std::path::Path;
 
-use andel::journal::merkle::{
-    ConsistencyDocument, Frontier, InclusionDocument, MAX_DOCUMENT_BYTES, MerkleTree,
-};
+use andel::journal::merkle::{ConsistencyDocument, InclusionDocument, MAX_DOCUMENT_BYTES};
 use andel::journal::{Digest, Draft, Entry, Payload, Redaction, StreamId, Summary, Timestamp};
-use andel::store::file::JournalFile;
-use anyhow::{Context, Result, anyhow, bail};
-use serde::Serialize;
+use andel::service::{Invalid, Root};
+use anyhow::{Context, Result, anyhow};
 
-use crate::source::{Create, Invalid, Journal};
+use crate::source::{Create, Journal};
 use crate::{Exit, files, transfer};
 
 /// What a journal command calls itself when its database cannot be opened.
@@ -202,7 +197,7 @@ fn plural(n: u64, one: &str, many: &str) -> String {
 
 /// Verifies `journal`; `Err` only when it cannot be read at all.
 pub(crate) fn verify(journal: &Journal) -> Result<Result<Summary, Invalid>> {
-    journal.scan(|_| Ok(()))
+    Ok(journal.run(journal.source().verify())??)
 }
 
 /// Prints the outcome of a verification and says whether it passed.
@@ -226,21 +221,9 @@ pub(crate) fn report(journal: &Journal, result: Result<Summary, Invalid>, json: 
     }
 }
 
-/// The refusal of a command that only reads: nothing was going to change.
-fn unverified(journal: &Journal, err: Invalid, what: &str) -> anyhow::Error {
-    anyhow!("`{journal}` does not verify, so it has no {what}: {err}")
-}
-
 /// Appends `draft` to `stream` of `journal`, creating the file if needed.
 pub(crate) fn append(journal: &Journal, stream: &StreamId, draft: Draft) -> Result<Entry> {
-    match journal {
-        Journal::File(path) => append_to_file(path, stream, draft),
-        Journal::Store(store) => store.append(stream, draft),
-    }
-}
-
-fn append_to_file(path: &Path, stream: &StreamId, draft: Draft) -> Result<Entry> {
-    Ok(JournalFile::new(path).append(stream, draft)?)
+    Ok(journal.run(journal.source().append(stream, draft))??)
 }
 
 /// Erases the payload of `stream` seq `seq` and appends the redaction record.
@@ -250,22 +233,7 @@ pub(crate) fn redact(
     seq: u64,
     redaction: Redaction,
 ) -> Result<Entry> {
-    match journal {
-        Journal::File(path) => redact_in_file(path, stream, seq, redaction),
-        Journal::Store(store) => store.redact(stream, seq, redaction),
-    }
-}
-
-fn redact_in_file(path: &Path, stream: &StreamId, seq: u64, redaction: Redaction) -> Result<Entry> {
-    Ok(JournalFile::new(path).redact(stream, seq, redaction)?)
-}
-
-/// A stream's size and root.
-#[derive(Debug, Serialize)]
-pub(crate) struct Root {
-    pub(crate) stream: StreamId,
-    pub(crate) size: u64,
-    pub(crate) root: Digest,
+    Ok(journal.run(journal.source().redact(stream, seq, redaction))??)
 }
 
 /// The root of the first `size` entries of `stream` (or of the only stream).
@@ -274,73 +242,7 @@ pub(crate) fn root(
     stream: Option<&StreamId>,
     size: Option<u64>,
 ) -> Result<Root> {
-    let mut frontiers: HashMap<StreamId, Frontier> = HashMap::new();
-    let summary = journal
-        .scan(|entry| {
-            if stream.is_none_or(|s| s == entry.stream()) {
-                let frontier = frontiers.entry(entry.stream().clone()).or_default();
-                if size.is_none_or(|size| frontier.size() < size) {
-                    frontier.push(entry.hash());
-                }
-            }
-            Ok(())
-        })?
-        .map_err(|err| unverified(journal, err, "root"))?;
-    let stream = pick_stream(stream, &summary)?;
-    let frontier = frontiers.remove(&stream).unwrap_or_default();
-    if let Some(size) = size
-        && frontier.size() < size
-    {
-        bail!(
-            "`{stream}` has {}; cannot take the root of {size}",
-            plural(frontier.size(), "entry", "entries")
-        );
-    }
-    Ok(Root {
-        size: frontier.size(),
-        root: frontier.root(),
-        stream,
-    })
-}
-
-fn pick_stream(stream: Option<&StreamId>, summary: &Summary) -> Result<StreamId> {
-    match (stream, summary.streams.as_slice()) {
-        (Some(stream), _) => {
-            if summary.stream(stream).is_none() {
-                bail!("the journal has no stream `{stream}`");
-            }
-            Ok(stream.clone())
-        }
-        (None, [only]) => Ok(only.stream.clone()),
-        (None, []) => bail!("the journal is empty"),
-        (None, many) => bail!(
-            "the journal holds {} streams; choose one with --stream: {}",
-            many.len(),
-            many.iter()
-                .map(|s| format!("`{}`", s.stream))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    }
-}
-
-/// The entry hashes of one stream, in order.
-fn stream_hashes(journal: &Journal, stream: Option<&StreamId>) -> Result<(StreamId, MerkleTree)> {
-    let mut trees: HashMap<StreamId, MerkleTree> = HashMap::new();
-    let summary = journal
-        .scan(|entry| {
-            if stream.is_none_or(|s| s == entry.stream()) {
-                trees
-                    .entry(entry.stream().clone())
-                    .or_default()
-                    .push(entry.hash());
-            }
-            Ok(())
-        })?
-        .map_err(|err| unverified(journal, err, "proof"))?;
-    let stream = pick_stream(stream, &summary)?;
-    let tree = trees.remove(&stream).unwrap_or_default();
-    Ok((stream, tree))
+    Ok(journal.run(journal.source().root(stream, size))??)
 }
 
 /// Proves that `stream` seq `seq` is in the stream's tree of `size` entries.
@@ -350,27 +252,7 @@ pub(crate) fn prove(
     seq: u64,
     size: Option<u64>,
 ) -> Result<(InclusionDocument, Digest)> {
-    let mut tree = MerkleTree::default();
-    let mut entry_hash = None;
-    journal
-        .scan(|entry| {
-            if entry.stream() == stream {
-                tree.push(entry.hash());
-                if entry.seq() == seq {
-                    entry_hash = Some(*entry.hash());
-                }
-            }
-            Ok(())
-        })?
-        .map_err(|err| unverified(journal, err, "proof"))?;
-    let entry_hash = entry_hash.ok_or_else(|| anyhow!("`{stream}` has no entry with seq {seq}"))?;
-    let size = size.unwrap_or(tree.size());
-    let proof = tree.inclusion_proof(seq, size)?;
-    let root = tree.root_at(size)?;
-    Ok((
-        InclusionDocument::new(stream.clone(), seq, entry_hash, proof),
-        root,
-    ))
+    Ok(journal.run(journal.source().prove(stream, seq, size))??)
 }
 
 /// Proves that `stream` at `new_size` only appended to its first `old_size` entries.
@@ -380,12 +262,7 @@ fn consistency(
     old_size: u64,
     new_size: Option<u64>,
 ) -> Result<(ConsistencyDocument, Digest, Digest)> {
-    let (stream, tree) = stream_hashes(journal, stream)?;
-    let new_size = new_size.unwrap_or(tree.size());
-    let proof = tree.consistency_proof(old_size, new_size)?;
-    let old_root = tree.root_at(old_size)?;
-    let new_root = tree.root_at(new_size)?;
-    Ok((ConsistencyDocument::new(stream, proof), old_root, new_root))
+    Ok(journal.run(journal.source().consistency(stream, old_size, new_size))??)
 }
 
 /// Reads a proof document's text, refusing a file too large to be one before reading it.
