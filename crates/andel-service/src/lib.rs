@@ -70,12 +70,14 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod ballots;
 mod coop;
 mod error;
 mod journal;
 mod membership;
 mod proposals;
 
+pub use ballots::{BallotFormat, ballots_in};
 pub use coop::{Access, Coop};
 pub use error::ServiceError;
 pub use journal::{Exported, Imported, Invalid, Journal, Root};

@@ -153,14 +153,10 @@ impl SqliteStore {
         stream: &StreamId,
         range: std::ops::Range<u64>,
     ) -> Result<Vec<Entry>, StoreError> {
-        let (readers, tenant, stream) = (
-            Arc::clone(&self.readers),
-            self.tenant.clone(),
-            stream.clone(),
-        );
-        tokio::task::spawn_blocking(move || readers.read(&tenant, &stream, range))
-            .await
-            .map_err(|err| StoreError::Backend(Box::new(err)))?
+        self.on_reader(stream, move |readers, tenant, stream| {
+            readers.read(tenant, stream, range)
+        })
+        .await
     }
 
     async fn read_entry_bodies(
@@ -168,12 +164,25 @@ impl SqliteStore {
         stream: &StreamId,
         range: std::ops::Range<u64>,
     ) -> Result<Vec<EntryBody>, StoreError> {
+        self.on_reader(stream, move |readers, tenant, stream| {
+            readers.read_bodies(tenant, stream, range)
+        })
+        .await
+    }
+
+    /// Runs `read` over this tenant's `stream` with the rusqlite readers, on a blocking
+    /// thread.
+    async fn on_reader<T: Send + 'static>(
+        &self,
+        stream: &StreamId,
+        read: impl FnOnce(&Readers, &TenantId, &StreamId) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
         let (readers, tenant, stream) = (
             Arc::clone(&self.readers),
             self.tenant.clone(),
             stream.clone(),
         );
-        tokio::task::spawn_blocking(move || readers.read_bodies(&tenant, &stream, range))
+        tokio::task::spawn_blocking(move || read(&readers, &tenant, &stream))
             .await
             .map_err(|err| StoreError::Backend(Box::new(err)))?
     }

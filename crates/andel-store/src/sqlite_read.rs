@@ -144,14 +144,21 @@ fn select<T>(
     Ok(items)
 }
 
+/// Column `i` as text, borrowed from the driver; `None` for NULL.
+fn text<'r>(row: &'r Row<'_>, i: usize) -> rusqlite::Result<Option<&'r str>> {
+    let value = row.get_ref(i)?;
+    value
+        .as_str_or_null()
+        .map_err(|err| rusqlite::Error::FromSqlConversionFailure(i, value.data_type(), err.into()))
+}
+
+/// The error for a NULL in column `i`, which must hold a value.
+fn null(i: usize) -> rusqlite::Error {
+    rusqlite::Error::InvalidColumnType(i, "NULL".into(), Type::Null)
+}
+
 fn body_ref<'r>(row: &'r Row<'_>) -> rusqlite::Result<BodyRef<'r>> {
-    let text = |i: usize| -> rusqlite::Result<Option<&'r str>> {
-        let value = row.get_ref(i)?;
-        value.as_str_or_null().map_err(|err| {
-            rusqlite::Error::FromSqlConversionFailure(i, value.data_type(), err.into())
-        })
-    };
-    let null = |i: usize| rusqlite::Error::InvalidColumnType(i, "NULL".into(), Type::Null);
+    let text = |i: usize| text(row, i);
     Ok(BodyRef {
         seq: row.get(0)?,
         kind: text(1)?.ok_or_else(|| null(1))?,
@@ -161,19 +168,13 @@ fn body_ref<'r>(row: &'r Row<'_>) -> rusqlite::Result<BodyRef<'r>> {
 }
 
 fn row_ref<'r>(row: &'r Row<'_>) -> rusqlite::Result<RowRef<'r>> {
-    let text = |i: usize| -> rusqlite::Result<Option<&'r str>> {
-        let value = row.get_ref(i)?;
-        value.as_str_or_null().map_err(|err| {
-            rusqlite::Error::FromSqlConversionFailure(i, value.data_type(), err.into())
-        })
-    };
+    let text = |i: usize| text(row, i);
     let blob = |i: usize| -> rusqlite::Result<Option<&'r [u8]>> {
         let value = row.get_ref(i)?;
         value.as_blob_or_null().map_err(|err| {
             rusqlite::Error::FromSqlConversionFailure(i, value.data_type(), err.into())
         })
     };
-    let null = |i: usize| rusqlite::Error::InvalidColumnType(i, "NULL".into(), Type::Null);
     Ok(RowRef {
         seq: row.get(0)?,
         recorded_at: text(1)?.ok_or_else(|| null(1))?,

@@ -204,6 +204,16 @@ pub(super) enum ListFormat {
     Pabulib,
 }
 
+impl From<ListFormat> for andel::service::BallotFormat {
+    fn from(format: ListFormat) -> Self {
+        match format {
+            ListFormat::List => Self::List,
+            ListFormat::Csv => Self::Csv,
+            ListFormat::Pabulib => Self::Pabulib,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub(super) enum ChoiceArg {
     Yes,

@@ -3,7 +3,6 @@
 //! and prints what it answered (`show`).
 
 mod args;
-mod export;
 mod show;
 
 use std::path::Path;
@@ -14,7 +13,7 @@ use andel::decisions::{
     secret::Receipt,
 };
 use andel::journal::{AuthorId, Timestamp};
-use andel::service::{BallotPaper, Cast, Coop};
+use andel::service::{BallotPaper, Cast, Coop, ballots_in};
 use anyhow::{Context, Result, bail};
 use chrono::{DateTime, Utc};
 
@@ -207,7 +206,7 @@ async fn execute(coop: &Coop, command: Sub, spec: Option<Spec>, when: When) -> R
                 .state()
                 .spec()
                 .context("the proposal has no spec")?;
-            crate::print(&export::ballots(&list, spec, format)?)?;
+            crate::print(&ballots_in(&list, spec, format.into())?)?;
             Ok(Exit::Ok)
         }
         Step::Show(Show::Participation) => show::participation(&id, proposal.state()),
