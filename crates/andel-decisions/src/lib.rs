@@ -5,20 +5,25 @@
 //!   the membership ledger's voting roll reads straight in
 //!   ([`Electorate::from_roll_json`]), so this crate does not depend on the ledger. A
 //!   proposal snapshots its electorate when it opens.
-//! - Liquid delegation ([`resolve`](delegation::resolve)): chains are followed, a cycle is void, a direct vote
-//!   overrides, and weight is conserved. [`in_force`](delegation::in_force) picks each member's delegation for
-//!   a proposal (topic before general, time-boxed, revocable).
-//! - [`Quorum`](rules::Quorum) and [`Threshold`](rules::Threshold) are exact [`Fraction`](rules::Fraction)s of people or weight, of votes
-//!   cast or of the electorate, inclusive or not; [`decide_motion`](rules::decide_motion) explains its checks.
+//! - Liquid delegation ([`resolve`](delegation::resolve)): chains are followed, a
+//!   cycle is void, a direct vote overrides, and weight is conserved.
+//!   [`in_force`](delegation::in_force) picks each member's delegation for a proposal
+//!   (topic before general, time-boxed, revocable).
+//! - [`Quorum`](rules::Quorum) and [`Threshold`](rules::Threshold) are exact
+//!   [`Fraction`](rules::Fraction)s of people or weight, of votes cast or of the
+//!   electorate, inclusive or not; [`decide_motion`](rules::decide_motion) explains its
+//!   checks.
 //! - A [`Proposal`] moves through its lifecycle by pure [`Proposal::decide`] and
-//!   [`Proposal::apply`] over [`ProposalEvent`]s: draft, scheduled, open, closed (passed, failed,
-//!   no quorum) or withdrawn.
+//!   [`Proposal::apply`] over [`ProposalEvent`]s: draft, scheduled, open, closed (passed,
+//!   failed, no quorum) or withdrawn.
 //!
-//! - Secret ballots keep who voted (a [`ProposalEvent::Participated`] in the proposal's stream)
-//!   apart from what was voted (a [`Ballot`](secret::Ballot) in a [`BallotBox`](secret::BallotBox) under a random
-//!   [`Receipt`](secret::Receipt) only its voter sees): [`cast_secret`](secret::cast_secret), [`close_secret`](secret::close_secret), and the
-//!   published [`BallotList`](secret::BallotList) whose SHA-256 the outcome holds and which anyone can
-//!   recount ([`Proposal::recount_published`]).
+//! - Secret ballots keep who voted (a [`ProposalEvent::Participated`] in the proposal's
+//!   stream) apart from what was voted (a [`Ballot`](secret::Ballot) in a
+//!   [`BallotBox`](secret::BallotBox) under a random [`Receipt`](secret::Receipt) only
+//!   its voter sees): [`cast_secret`](secret::cast_secret),
+//!   [`close_secret`](secret::close_secret), and the published
+//!   [`BallotList`](secret::BallotList) whose SHA-256 the outcome holds and which anyone
+//!   can recount ([`Proposal::recount_published`]).
 //! - A closed proposal's [`Citation`] (its `Closed` entry with a Merkle inclusion proof)
 //!   lets a later act prove it rests on a decision that passed.
 //!
