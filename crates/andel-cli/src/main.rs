@@ -5,11 +5,13 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod args;
+mod consent;
 mod decide;
 mod demo;
 mod files;
 mod journal;
 mod ledger;
+mod policy;
 mod source;
 mod tally;
 mod transfer;
@@ -35,6 +37,11 @@ enum Command {
     Ledger(ledger::Args),
     /// Count a ballot file with a voting method, and explain the count.
     Tally(tally::Args),
+    /// Members' consents: give, refuse, withdraw, list, and receipts.
+    Consent(consent::Args),
+    /// Check a data policy file and show what a new version changes.
+    #[command(subcommand)]
+    Policy(policy::Command),
 }
 
 /// How a command ends, beyond "it ran": `Invalid` exits with status 1. (Not a
@@ -74,6 +81,8 @@ fn main() -> ExitCode {
         Command::Decide(args) => decide::run(args),
         Command::Ledger(args) => ledger::run(args),
         Command::Tally(args) => tally::run(&args),
+        Command::Consent(args) => consent::run(args),
+        Command::Policy(command) => policy::run(command),
     };
     match result {
         Ok(Exit::Ok) => ExitCode::SUCCESS,

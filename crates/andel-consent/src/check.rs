@@ -42,7 +42,9 @@ impl fmt::Display for PolicyProblem {
 /// Everything wrong with a policy, in file order. Nothing of a refused policy is used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PolicyErrors {
-    /// Where the policy came from (a file name), for the first line of the message.
+    /// What was read: `policy` or `schema`.
+    pub what: &'static str,
+    /// Where it came from (a file name), for the first line of the message.
     pub source: String,
     /// The problems.
     pub problems: Vec<PolicyProblem>,
@@ -54,7 +56,7 @@ impl fmt::Display for PolicyErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let count = self.problems.len();
         let s = if count == 1 { "" } else { "s" };
-        write!(f, "policy {} has {count} problem{s}:", self.source)?;
+        write!(f, "{} {} has {count} problem{s}:", self.what, self.source)?;
         for problem in &self.problems {
             write!(f, "\n  {problem}")?;
         }
@@ -118,6 +120,7 @@ impl Policy {
         charter: &Charter,
     ) -> Result<Policy, PolicyErrors> {
         let refuse = |problems| PolicyErrors {
+            what: "policy",
             source: source.to_owned(),
             problems,
         };
@@ -170,6 +173,7 @@ impl Policy {
             return Ok(());
         }
         Err(PolicyErrors {
+            what: "policy",
             source: format!("version {}", self.version),
             problems,
         })

@@ -268,6 +268,7 @@ fn receipt_id(consent: &ConsentRef) -> String {
 /// Who keeps the data and answers for it: the co-op, as controller on its members'
 /// behalf.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Controller {
     /// The co-op's name.
     pub name: String,

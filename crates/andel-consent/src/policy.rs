@@ -202,3 +202,62 @@ impl Schema {
         self.kinds.iter().map(|(kind, _)| kind)
     }
 }
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SchemaFile {
+    kinds: std::collections::BTreeMap<crate::ResourceKind, BTreeSet<crate::Action>>,
+}
+
+impl Schema {
+    /// Reads a service's schema from TOML: each resource kind with the actions it
+    /// allows.
+    ///
+    /// ```
+    /// use andel_consent::{Action, Schema};
+    ///
+    /// let schema = Schema::from_toml("schema.toml", r#"
+    ///     [kinds]
+    ///     board = ["read", "write", "export", "delete"]
+    ///     card = ["read", "write", "process", "export", "delete"]
+    /// "#)?;
+    /// assert!(schema.actions(&"card".parse()?).unwrap().contains(&Action::Process));
+    /// assert!(!schema.actions(&"board".parse()?).unwrap().contains(&Action::Process));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// TOML that does not parse, an unknown key, kind or action, with its line; a file
+    /// larger than [`MAX_POLICY_BYTES`](crate::MAX_POLICY_BYTES).
+    pub fn from_toml(source: &str, text: &str) -> Result<Schema, crate::PolicyErrors> {
+        let refuse = |line, problem| crate::PolicyErrors {
+            what: "schema",
+            source: source.to_owned(),
+            problems: vec![crate::PolicyProblem {
+                line,
+                rule: None,
+                problem,
+            }],
+        };
+        if text.len() > crate::MAX_POLICY_BYTES {
+            let max = crate::MAX_POLICY_BYTES;
+            return Err(refuse(
+                None,
+                format!("is {} bytes; at most {max} are read", text.len()),
+            ));
+        }
+        let file: SchemaFile = toml::from_str(text).map_err(|err| {
+            let line = err
+                .span()
+                .map(|span| text.get(..span.start).unwrap_or(text).matches('\n').count() + 1);
+            refuse(line, err.message().trim_end().to_owned())
+        })?;
+        Ok(file
+            .kinds
+            .into_iter()
+            .fold(Schema::new(), |schema, (kind, actions)| {
+                schema.kind(kind, actions)
+            }))
+    }
+}

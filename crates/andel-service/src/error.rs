@@ -136,6 +136,9 @@ pub enum ServiceError {
     /// Output could not be written.
     #[error("cannot write the journal: {0}")]
     Write(#[source] std::io::Error),
+    /// The consent book refused the command, or could not be read.
+    #[error(transparent)]
+    Consent(#[from] StoredError<andel_consent::ConsentError, andel_consent::OutOfOrder>),
     /// A name (a stream, a tenant) is not valid.
     #[error(transparent)]
     Name(#[from] NameError),

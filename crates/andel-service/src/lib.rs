@@ -71,6 +71,7 @@
 //! ```
 
 mod ballots;
+mod consents;
 mod coop;
 mod error;
 mod journal;

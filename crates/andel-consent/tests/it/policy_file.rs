@@ -109,3 +109,18 @@ fn hostile_files_get_an_error_not_a_panic() {
         assert!(Policy::from_toml("p.toml", text, &kanban(), &Charter::default()).is_err());
     }
 }
+
+#[test]
+fn a_schema_file_is_read_and_its_mistakes_named_by_line() {
+    let schema = Schema::from_toml("s.toml", "[kinds]\ncard = [\"read\", \"write\"]\n").unwrap();
+    assert_eq!(schema.kinds().count(), 1);
+    let err = Schema::from_toml("s.toml", "[kinds]\ncard = [\"read\", \"erase\"]\n").unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.starts_with("schema s.toml has 1 problem:\n  line 2: "),
+        "{message}"
+    );
+    assert!(message.contains("erase"), "{message}");
+    let err = Schema::from_toml("s.toml", "[kind]\ncard = [\"read\"]\n").unwrap_err();
+    assert!(err.to_string().contains("line 1"), "{err}");
+}

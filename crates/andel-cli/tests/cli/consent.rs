@@ -1,0 +1,249 @@
+//! `andel consent` and `andel policy` from a shell, as a co-op's secretary uses them.
+
+use std::path::{Path, PathBuf};
+
+use crate::{andel, fails};
+
+/// A file the project ships in `examples/data`.
+fn data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples/data")
+        .join(name)
+}
+
+/// A database with a ledger in it, as the consent commands refuse a tenant that holds
+/// nothing.
+fn coop(dir: &Path) -> String {
+    let store = format!("sqlite:{}", dir.join("coop.db").display());
+    let statutes = data("fyrklovern.toml");
+    let init = andel(&[
+        "ledger",
+        "init",
+        "--statutes",
+        statutes.to_str().unwrap(),
+        "--on",
+        "2027-01-01",
+        "--store",
+        &store,
+    ]);
+    assert!(
+        init.status.success(),
+        "{}",
+        String::from_utf8_lossy(&init.stderr)
+    );
+    store
+}
+
+/// What the command printed on stdout; it must succeed.
+#[track_caller]
+fn ok(args: &[&str]) -> String {
+    let out = andel(args);
+    assert!(
+        out.status.success(),
+        "andel {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn consent_is_given_withdrawn_listed_and_receipted() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = coop(dir.path());
+    let s = ["--store", store.as_str()];
+    let with = |args: &[&'static str]| -> Vec<&str> { args.iter().copied().chain(s).collect() };
+    assert_eq!(
+        ok(&with(&[
+            "consent",
+            "give",
+            "--member",
+            "1",
+            "--purpose",
+            "research",
+            "--at",
+            "2027-05-10T09:00:00Z"
+        ])),
+        "`1` gives consent for research at 2027-05-10T09:00:00Z\n"
+    );
+    assert_eq!(
+        ok(&with(&[
+            "consent",
+            "give",
+            "--member",
+            "1",
+            "--purpose",
+            "research",
+            "--at",
+            "2027-05-11T09:00:00Z"
+        ])),
+        "nothing to record: `1`'s standing on research is already that\n"
+    );
+    // The arguments `with` extends are `'static`; one path for the whole test is fine.
+    let controller: &'static str = Box::leak(
+        data("controller.toml")
+            .to_str()
+            .unwrap()
+            .to_owned()
+            .into_boxed_str(),
+    );
+    let receipt = ok(&with(&[
+        "consent",
+        "receipt",
+        "--member",
+        "1",
+        "--purpose",
+        "research",
+        "--at",
+        "2027-05-20T00:00:00Z",
+        "--controller",
+        controller,
+    ]));
+    let receipt: serde_json::Value = serde_json::from_str(&receipt).unwrap();
+    assert_eq!(receipt["version"], "KI-CR-v1.1.0");
+    assert_eq!(receipt["piiPrincipalId"], "1");
+    assert_eq!(
+        receipt["piiControllers"][0]["piiController"],
+        "Fyrklövern ekonomisk förening"
+    );
+    assert_eq!(
+        ok(&with(&[
+            "consent",
+            "withdraw",
+            "--member",
+            "1",
+            "--purpose",
+            "research",
+            "--at",
+            "2027-06-01T09:00:00Z"
+        ])),
+        "`1` withdraws consent for research at 2027-06-01T09:00:00Z\n"
+    );
+    assert_eq!(
+        ok(&with(&[
+            "consent",
+            "list",
+            "--member",
+            "1",
+            "--at",
+            "2027-05-20T00:00:00Z"
+        ])),
+        "research: in force at 2027-05-20T00:00:00Z\n  2027-05-10T09:00:00Z given\n  2027-06-01T09:00:00Z withdrawn\n"
+    );
+    // After the withdrawal there is nothing to give a receipt for, or to withdraw.
+    fails(
+        &with(&[
+            "consent",
+            "receipt",
+            "--member",
+            "1",
+            "--purpose",
+            "research",
+            "--at",
+            "2027-06-02T00:00:00Z",
+            "--controller",
+            controller,
+        ]),
+        1,
+        "has no consent for research in force at 2027-06-02T00:00:00Z",
+    );
+    fails(
+        &with(&[
+            "consent",
+            "withdraw",
+            "--member",
+            "1",
+            "--purpose",
+            "research",
+            "--at",
+            "2027-06-03T00:00:00Z",
+        ]),
+        1,
+        "`1` has no consent for research in force to withdraw",
+    );
+    fails(
+        &with(&["consent", "give", "--member", "1", "--purpose", "adverts"]),
+        2,
+        "unknown purpose `adverts`; known are `service-provision`",
+    );
+    let json = ok(&with(&[
+        "consent",
+        "list",
+        "--member",
+        "1",
+        "--json",
+        "--at",
+        "2027-06-02T00:00:00Z",
+    ]));
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(json["purposes"][0]["in_force"], false);
+    assert_eq!(json["purposes"][0]["history"][1]["status"], "withdrawn");
+}
+
+#[test]
+fn consent_needs_an_existing_co_op() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = coop(dir.path());
+    fails(
+        &[
+            "consent",
+            "give",
+            "--member",
+            "1",
+            "--purpose",
+            "research",
+            "--store",
+            &store,
+            "--tenant",
+            "defualt",
+        ],
+        1,
+        "there is no tenant `defualt`",
+    );
+    fails(&["consent", "list", "--member", "1"], 1, "needs --store");
+}
+
+#[test]
+fn policies_are_validated_and_compared() {
+    let (schema, v1, v2) = (
+        data("kanban-schema.toml"),
+        data("policy-v1.toml"),
+        data("policy-v2.toml"),
+    );
+    let (schema, v1, v2) = (
+        schema.to_str().unwrap(),
+        v1.to_str().unwrap(),
+        v2.to_str().unwrap(),
+    );
+    let out = ok(&["policy", "validate", "--schema", schema, v2]);
+    assert!(
+        out.starts_with("ok: ") && out.ends_with("policy-v2.toml: version 2, 3 rules\n"),
+        "{out}"
+    );
+    let out = ok(&["policy", "diff", "--schema", schema, v1, v2]);
+    assert_eq!(
+        out,
+        "1 change from version 1 to 2:\n  service:stats may process a card (anyone's) for aggregate statistics: \
+         refused -> permitted with the owners' consent, over at least 10 members\n"
+    );
+    assert_eq!(
+        ok(&["policy", "diff", "--schema", schema, v2, v2]),
+        "no change in who may do what from version 2 to 2\n"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    let text = std::fs::read_to_string(v2)
+        .unwrap()
+        .replace("\"aggregate-statistics\"", "\"advertising\"");
+    std::fs::write(&bad, text).unwrap();
+    fails(
+        &[
+            "policy",
+            "validate",
+            "--schema",
+            schema,
+            bad.to_str().unwrap(),
+        ],
+        1,
+        "rule `usage-statistics`: permits advertising, which the charter forbids",
+    );
+}
