@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod access;
 mod args;
 mod consent;
 mod decide;
@@ -39,6 +40,8 @@ enum Command {
     Tally(tally::Args),
     /// Members' consents: give, refuse, withdraw, list, and receipts.
     Consent(consent::Args),
+    /// Decide an access and say why; a member's transparency report.
+    Access(access::Args),
     /// Check a data policy file and show what a new version changes.
     #[command(subcommand)]
     Policy(policy::Command),
@@ -83,6 +86,7 @@ fn main() -> ExitCode {
         Command::Tally(args) => tally::run(&args),
         Command::Consent(args) => consent::run(args),
         Command::Policy(command) => policy::run(command),
+        Command::Access(args) => access::run(args),
     };
     match result {
         Ok(Exit::Ok) => ExitCode::SUCCESS,

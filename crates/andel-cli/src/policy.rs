@@ -84,13 +84,13 @@ pub(crate) fn run(command: Command) -> Result<Exit> {
     }
 }
 
-fn read_schema(path: &Path) -> Result<Schema> {
+pub(crate) fn read_schema(path: &Path) -> Result<Schema> {
     let text = crate::files::read_input(path)?;
     Ok(Schema::from_toml(&path.display().to_string(), &text)?)
 }
 
 /// The policy at `path`; the inner error lists what is wrong with it.
-fn read_policy(
+pub(crate) fn read_policy(
     path: &Path,
     schema: &Schema,
     charter: &Charter,

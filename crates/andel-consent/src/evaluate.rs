@@ -5,13 +5,13 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::policy::{Effect, Policy, Principals, Rule};
 use crate::{Action, Charter, Duty, MemberId, Purpose, Resource, Role, RuleId, ServiceName};
 
 /// Who asks.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", tag = "type")]
 pub enum Principal {
     /// A member, with the roles they hold.
@@ -90,7 +90,7 @@ pub struct Request {
 }
 
 /// A consent relied on: whose, for what, given when.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct ConsentRef {
     /// Whose consent.
     pub member: MemberId,

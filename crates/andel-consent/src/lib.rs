@@ -63,6 +63,7 @@
 //!
 //! None.
 
+mod audit;
 mod charter;
 mod check;
 mod consent;
@@ -73,6 +74,7 @@ mod policy;
 mod resource;
 mod vocab;
 
+pub use audit::{ACCESS_KIND, AUDIT_STREAM, AccessRecord, TransparencyReport};
 pub use charter::Charter;
 pub use check::{MAX_POLICY_BYTES, MAX_RULES, PolicyErrors, PolicyProblem};
 pub use consent::{

@@ -1,11 +1,15 @@
-//! Members' consents: give, refuse and withdraw them, read them back, and issue
-//! receipts. They live in the tenant's `consents` stream.
+//! Members' consents (give, refuse and withdraw them, read them back) in the tenant's
+//! `consents` stream, and access decisions recorded in its audit journal (`access`),
+//! from which a member's transparency report is drawn.
 
-use andel_consent::{CONSENT_STREAM, ConsentBook, ConsentCommand, ConsentEvent};
-use andel_journal::{AuthorId, Stored, StreamId, Timestamp};
+use andel_consent::{
+    ACCESS_KIND, AUDIT_STREAM, AccessRecord, CONSENT_STREAM, Charter, ConsentBook, ConsentCommand,
+    ConsentEvent, Decision, MemberId, Policy, Request, TransparencyReport, evaluate,
+};
+use andel_journal::{AuthorId, Draft, Kind, Payload, Stored, StreamId, Timestamp};
 use chrono::{DateTime, Utc};
 
-use crate::{Coop, ServiceError};
+use crate::{Coop, Journal, ServiceError};
 
 impl Coop {
     /// Every member's consents, as recorded.
@@ -38,5 +42,64 @@ impl Coop {
     async fn consent_book(&self) -> Result<Stored<ConsentBook>, ServiceError> {
         let stream = StreamId::new(CONSENT_STREAM)?;
         Ok(Stored::open(self.journal().clone(), stream).await?)
+    }
+}
+
+impl Coop {
+    /// Decides `request` under `policy` and `charter` with the consents in force, and
+    /// records the decision in the audit journal (stream `access`).
+    ///
+    /// # Errors
+    ///
+    /// A store failure; the decision itself is never an error.
+    pub async fn decide_access(
+        &self,
+        request: &Request,
+        policy: &Policy,
+        charter: &Charter,
+        recorded_at: Timestamp,
+        by: Option<AuthorId>,
+    ) -> Result<Decision, ServiceError> {
+        let consents = self.consents().await?;
+        let decision = evaluate(request, policy, charter, &consents);
+        let record = AccessRecord::of(request, &decision);
+        let mut draft = Draft::new(Kind::new(ACCESS_KIND)?, Payload::new(&record)?, recorded_at);
+        if let Some(by) = by {
+            draft = draft.by(by);
+        }
+        Journal::Store(self)
+            .append(&StreamId::new(AUDIT_STREAM)?, draft)
+            .await?;
+        Ok(decision)
+    }
+
+    /// What the audit journal holds about the use of `member`'s data from `from` until
+    /// `to`.
+    ///
+    /// # Errors
+    ///
+    /// A store failure, or an audit entry that is not an access record.
+    pub async fn transparency_report(
+        &self,
+        member: &MemberId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<TransparencyReport, ServiceError> {
+        let stream = StreamId::new(AUDIT_STREAM)?;
+        let entries = self.journal().read(&stream, 0..u64::MAX).await?;
+        let mut records = Vec::with_capacity(entries.len());
+        for entry in &entries {
+            let Some(payload) = entry.payload() else {
+                continue; // erased
+            };
+            let record: AccessRecord = payload.decode().map_err(|err| {
+                ServiceError::Refused(format!(
+                    "entry {} of `{AUDIT_STREAM}` is not an access record: {err}",
+                    entry.seq()
+                ))
+            })?;
+            records.push(record);
+        }
+        Ok(TransparencyReport::of(member, from, to, &records))
     }
 }

@@ -139,6 +139,9 @@ pub enum ServiceError {
     /// The consent book refused the command, or could not be read.
     #[error(transparent)]
     Consent(#[from] StoredError<andel_consent::ConsentError, andel_consent::OutOfOrder>),
+    /// A record could not be written as a payload.
+    #[error(transparent)]
+    Payload(#[from] andel_journal::PayloadError),
     /// A name (a stream, a tenant) is not valid.
     #[error(transparent)]
     Name(#[from] NameError),

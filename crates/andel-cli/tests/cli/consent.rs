@@ -247,3 +247,134 @@ fn policies_are_validated_and_compared() {
         "rule `usage-statistics`: permits advertising, which the charter forbids",
     );
 }
+
+#[test]
+fn access_is_decided_recorded_and_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = coop(dir.path());
+    let (schema, v2) = (data("kanban-schema.toml"), data("policy-v2.toml"));
+    let (schema, v2) = (schema.to_str().unwrap(), v2.to_str().unwrap());
+    let check = |owner: &str, purpose: &str| -> Vec<String> {
+        [
+            "access",
+            "check",
+            "--schema",
+            schema,
+            "--policy",
+            v2,
+            "--principal",
+            "service:stats",
+            "--action",
+            "process",
+            "--kind",
+            "card",
+            "--id",
+            "c1",
+            "--owner",
+            owner,
+            "--purpose",
+            purpose,
+            "--aggregate",
+            "40",
+            "--at",
+            "2027-05-12T10:00:00Z",
+            "--store",
+            &store,
+        ]
+        .map(str::to_owned)
+        .to_vec()
+    };
+    let run = |args: &[String]| andel(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    ok(&[
+        "consent",
+        "give",
+        "--member",
+        "1",
+        "--purpose",
+        "aggregate-statistics",
+        "--at",
+        "2027-05-10T09:00:00Z",
+        "--store",
+        &store,
+    ]);
+    let allowed = run(&check("1", "aggregate-statistics"));
+    assert!(allowed.status.success());
+    assert!(String::from_utf8_lossy(&allowed.stdout).starts_with(
+        "Allowed: rule `usage-statistics` of policy version 2 permits service `stats`"
+    ));
+    let refused = run(&check("2", "aggregate-statistics"));
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&refused.stdout)
+            .contains("needs `2`'s consent, which is not in force")
+    );
+    let charter = run(&check("1", "advertising"));
+    assert_eq!(charter.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&charter.stdout)
+            .starts_with("Refused: the charter forbids advertising")
+    );
+
+    let report = ok(&[
+        "access",
+        "report",
+        "--member",
+        "1",
+        "--from",
+        "2027-05-01T00:00:00Z",
+        "--to",
+        "2027-06-01T00:00:00Z",
+        "--json",
+        "--store",
+        &store,
+    ]);
+    let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+    assert_eq!(
+        (report["allowed"].as_u64(), report["refused"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(report["accesses"].as_array().unwrap().len(), 2);
+    assert_eq!(report["recipients"][0], "service `stats`");
+    fails(
+        &[
+            "access",
+            "report",
+            "--member",
+            "1",
+            "--from",
+            "2027-06-01T00:00:00Z",
+            "--to",
+            "2027-05-01T00:00:00Z",
+            "--store",
+            &store,
+        ],
+        1,
+        "must come after --from",
+    );
+    fails(
+        &[
+            "access",
+            "check",
+            "--schema",
+            schema,
+            "--policy",
+            v2,
+            "--principal",
+            "stats",
+            "--action",
+            "read",
+            "--kind",
+            "card",
+            "--id",
+            "c1",
+            "--owner",
+            "1",
+            "--purpose",
+            "service-provision",
+            "--store",
+            &store,
+        ],
+        1,
+        "is neither `member:ID` nor `service:NAME`",
+    );
+}

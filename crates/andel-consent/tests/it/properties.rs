@@ -356,3 +356,44 @@ fn an_explanation_names_what_was_missing() {
         decision.explanation
     );
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// A member's report holds exactly the decisions about data they own within the
+    /// period, in the order recorded, and every record reads back from its JSON.
+    #[test]
+    fn a_report_holds_exactly_the_members_accesses(
+        requests in prop::collection::vec((request(), 0i64..60), 0..20),
+        policy in policy(),
+        from in 0i64..30,
+        length in 1i64..40,
+    ) {
+        use andel_consent::{AccessRecord, TransparencyReport};
+        let start = at("2027-03-01T00:00:00Z");
+        let nobody = Given(BTreeSet::new());
+        let records: Vec<AccessRecord> = requests
+            .into_iter()
+            .map(|(mut request, day)| {
+                request.at = start + Duration::days(day);
+                let decision = evaluate(&request, &policy, &Charter::default(), &nobody);
+                AccessRecord::of(&request, &decision)
+            })
+            .collect();
+        for record in &records {
+            let json = serde_json::to_string(record).unwrap();
+            prop_assert_eq!(&serde_json::from_str::<AccessRecord>(&json).unwrap(), record);
+        }
+        let (from, to) = (start + Duration::days(from), start + Duration::days(from + length));
+        let ada = member("ada");
+        let report = TransparencyReport::of(&ada, from, to, &records);
+        let expected: Vec<&AccessRecord> = records
+            .iter()
+            .filter(|r| r.owners.contains(&ada) && from <= r.at && r.at < to)
+            .collect();
+        prop_assert_eq!(report.accesses.iter().collect::<Vec<_>>(), expected);
+        prop_assert_eq!(report.allowed + report.refused, report.accesses.len());
+        let text = report.to_text();
+        prop_assert_eq!(text.lines().count(), 1 + report.purposes.len() + report.recipients.len() + report.accesses.len());
+    }
+}

@@ -1,0 +1,184 @@
+//! `andel access`: decide one access and say why (recording the decision in the audit
+//! journal), and a member's transparency report.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use andel::consent::{
+    Action, Charter, MemberId, Owners, Principal, Purpose, Request, Resource, ResourceId,
+    ResourceKind, Role, ServiceName,
+};
+use andel::journal::{AuthorId, Timestamp};
+use anyhow::{Context, Result, bail};
+use chrono::{DateTime, Utc};
+
+use crate::Exit;
+use crate::source::{Create, StoreArg};
+
+/// Decide an access and say why; a member's transparency report.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    #[command(subcommand)]
+    command: Sub,
+    #[command(flatten)]
+    store: StoreArg,
+    /// Who records it (kept with each entry).
+    #[arg(long, value_name = "NAME", global = true)]
+    by: Option<AuthorId>,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Sub {
+    /// Decide one access under a policy and the consents in force, print why, and
+    /// record the decision; exit 1 if it is refused.
+    Check {
+        /// The service's schema (TOML).
+        #[arg(long, value_name = "FILE")]
+        schema: PathBuf,
+        /// The policy in force (TOML).
+        #[arg(long, value_name = "FILE")]
+        policy: PathBuf,
+        /// Who asks: `member:ID` or `service:NAME`.
+        #[arg(long)]
+        principal: String,
+        /// A role the member holds (repeat for several).
+        #[arg(long)]
+        role: Vec<Role>,
+        /// The member a service acts for.
+        #[arg(long, value_name = "MEMBER")]
+        acting_for: Option<MemberId>,
+        /// The action.
+        #[arg(long)]
+        action: Action,
+        /// The resource's kind.
+        #[arg(long)]
+        kind: ResourceKind,
+        /// The resource's id.
+        #[arg(long)]
+        id: ResourceId,
+        /// Its owner (repeat for joint owners).
+        #[arg(long, required = true)]
+        owner: Vec<MemberId>,
+        /// A member it is shared with (repeat for several).
+        #[arg(long)]
+        shared_with: Vec<MemberId>,
+        /// The purpose.
+        #[arg(long)]
+        purpose: Purpose,
+        /// For an aggregate: over how many members' data.
+        #[arg(long, value_name = "N")]
+        aggregate: Option<u32>,
+        /// When, RFC 3339 [default: now].
+        #[arg(long, value_name = "TIME", value_parser = crate::args::time)]
+        at: Option<DateTime<Utc>>,
+        /// Print the decision as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every access decided about a member's data over a period (GDPR art. 15).
+    Report {
+        /// The member.
+        #[arg(long)]
+        member: MemberId,
+        /// From (inclusive), RFC 3339.
+        #[arg(long, value_name = "TIME", value_parser = crate::args::time)]
+        from: DateTime<Utc>,
+        /// Until (exclusive), RFC 3339.
+        #[arg(long, value_name = "TIME", value_parser = crate::args::time)]
+        to: DateTime<Utc>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub(crate) fn run(args: Args) -> Result<Exit> {
+    match args.command {
+        Sub::Report {
+            member,
+            from,
+            to,
+            json,
+        } => {
+            if to <= from {
+                bail!("--to ({to}) must come after --from ({from})");
+            }
+            let journal = args.store.open("andel access", Create::Refused)?;
+            let report = journal.run(journal.coop().transparency_report(&member, from, to))?;
+            if json {
+                return crate::json(&report);
+            }
+            crate::print(&report.to_text())?;
+            Ok(Exit::Ok)
+        }
+        Sub::Check {
+            schema,
+            policy,
+            principal,
+            role,
+            acting_for,
+            action,
+            kind,
+            id,
+            owner,
+            shared_with,
+            purpose,
+            aggregate,
+            at,
+            json,
+        } => {
+            let charter = Charter::default();
+            let schema = crate::policy::read_schema(&schema)?;
+            let policy = crate::policy::read_policy(&policy, &schema, &charter)??;
+            let principal = principal_of(&principal, role, acting_for)?;
+            let owners = Owners::jointly(owner)?;
+            let resource = shared_with
+                .into_iter()
+                .fold(Resource::new(kind, id, owners), Resource::shared_with);
+            let request = Request {
+                principal,
+                action,
+                resource,
+                purpose,
+                at: at.unwrap_or_else(Utc::now),
+                aggregate_of: aggregate,
+            };
+            let journal = args.store.open("andel access", Create::Refused)?;
+            let recorded_at = Timestamp::new(Utc::now()).context("the clock is off")?;
+            let decision = journal.run(journal.coop().decide_access(
+                &request,
+                &policy,
+                &charter,
+                recorded_at,
+                args.by,
+            ))?;
+            if json {
+                crate::json(&decision)?;
+            } else {
+                crate::print(&format!("{}\n", decision.explanation))?;
+            }
+            Ok(if decision.allowed {
+                Exit::Ok
+            } else {
+                Exit::Invalid
+            })
+        }
+    }
+}
+
+/// `member:ID` with its roles, or `service:NAME` acting for a member or no one.
+fn principal_of(text: &str, roles: Vec<Role>, acting_for: Option<MemberId>) -> Result<Principal> {
+    match text.split_once(':') {
+        Some(("member", id)) if acting_for.is_none() => Ok(Principal::Member {
+            id: id.parse()?,
+            roles: roles.into_iter().collect::<BTreeSet<_>>(),
+        }),
+        Some(("service", name)) if roles.is_empty() => Ok(Principal::Service {
+            name: name.parse::<ServiceName>()?,
+            acting_for,
+        }),
+        Some(("member", _)) => bail!("--acting-for is for a service, not a member"),
+        Some(("service", _)) => bail!("--role is for a member, not a service"),
+        _ => bail!("--principal `{text}` is neither `member:ID` nor `service:NAME`"),
+    }
+}
