@@ -3,6 +3,7 @@
 // A failed unwrap in a test is a failed assertion, with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod consent_stored;
 mod decisions_stored;
 mod python_verifier;
 mod roll_to_electorate;
