@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use andel::consent::{
-    Action, Charter, MemberId, Owners, Principal, Purpose, Request, Resource, ResourceId,
-    ResourceKind, Role, ServiceName,
+    Action, Charter, ErasureDue, ErasureReason, MemberId, Owners, Principal, Purpose, Request,
+    Resource, ResourceId, ResourceKind, Role, ServiceName,
 };
 use andel::journal::{AuthorId, Timestamp};
 use anyhow::{Context, Result, bail};
@@ -75,6 +75,16 @@ enum Sub {
         #[arg(long)]
         json: bool,
     },
+    /// What is due for erasure at --at: the retention the policy's duties set, and data
+    /// whose only basis was a consent since withdrawn or expired.
+    ErasuresDue {
+        /// The moment, RFC 3339 [default: now].
+        #[arg(long, value_name = "TIME", value_parser = crate::args::time)]
+        at: Option<DateTime<Utc>>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Every access decided about a member's data over a period (GDPR art. 15).
     Report {
         /// The member.
@@ -94,6 +104,16 @@ enum Sub {
 
 pub(crate) fn run(args: Args) -> Result<Exit> {
     match args.command {
+        Sub::ErasuresDue { at, json } => {
+            let at = at.unwrap_or_else(Utc::now);
+            let journal = args.store.open("andel access", Create::Refused)?;
+            let due = journal.run(journal.coop().erasures_due(at))?;
+            if json {
+                return crate::json(&due);
+            }
+            crate::print(&erasures_text(&due, at))?;
+            Ok(Exit::Ok)
+        }
         Sub::Report {
             member,
             from,
@@ -181,4 +201,34 @@ fn principal_of(text: &str, roles: Vec<Role>, acting_for: Option<MemberId>) -> R
         Some(("service", _)) => bail!("--role is for a member, not a service"),
         _ => bail!("--principal `{text}` is neither `member:ID` nor `service:NAME`"),
     }
+}
+
+/// A line per resource and purpose due for erasure.
+fn erasures_text(due: &[ErasureDue], at: DateTime<Utc>) -> String {
+    let time = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    if due.is_empty() {
+        return format!("nothing is due for erasure at {}\n", time(at));
+    }
+    let mut text = String::new();
+    for erasure in due {
+        let why = match &erasure.reason {
+            ErasureReason::Retention { days } => {
+                format!(
+                    "kept {days} days after its use on {}",
+                    time(erasure.accessed)
+                )
+            }
+            ErasureReason::ConsentEnded { member } => {
+                format!("`{member}`'s consent it rested on ended")
+            }
+        };
+        text.push_str(&format!(
+            "{} `{}` for {}: due since {} ({why})\n",
+            erasure.kind,
+            erasure.id,
+            erasure.purpose,
+            time(erasure.due)
+        ));
+    }
+    text
 }

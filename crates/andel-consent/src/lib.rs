@@ -68,6 +68,7 @@ mod charter;
 mod check;
 mod consent;
 mod diff;
+mod erasure;
 mod evaluate;
 mod ids;
 mod policy;
@@ -82,6 +83,7 @@ pub use consent::{
     Controller, OutOfOrder, Receipt, Standing,
 };
 pub use diff::{Access, Change, permission_diff};
+pub use erasure::{ErasureDue, ErasureReason, erasures_due};
 pub use evaluate::{
     Basis, ConsentLookup, ConsentRef, Decision, Principal, Request, Unmet, evaluate,
 };

@@ -4,7 +4,8 @@
 
 use andel_consent::{
     ACCESS_KIND, AUDIT_STREAM, AccessRecord, CONSENT_STREAM, Charter, ConsentBook, ConsentCommand,
-    ConsentEvent, Decision, MemberId, Policy, Request, TransparencyReport, evaluate,
+    ConsentEvent, Decision, ErasureDue, MemberId, Policy, Request, TransparencyReport,
+    erasures_due, evaluate,
 };
 use andel_journal::{AuthorId, Draft, Kind, Payload, Stored, StreamId, Timestamp};
 use chrono::{DateTime, Utc};
@@ -85,6 +86,24 @@ impl Coop {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<TransparencyReport, ServiceError> {
+        let records = self.access_records().await?;
+        Ok(TransparencyReport::of(member, from, to, &records))
+    }
+
+    /// What is due for erasure at `at`: the retention the policy's duties set, and the
+    /// data whose only basis was a consent since withdrawn or expired.
+    ///
+    /// # Errors
+    ///
+    /// A store failure, or a consent or audit entry that is not one.
+    pub async fn erasures_due(&self, at: DateTime<Utc>) -> Result<Vec<ErasureDue>, ServiceError> {
+        let records = self.access_records().await?;
+        let consents = self.consents().await?;
+        Ok(erasures_due(&records, &consents, at))
+    }
+
+    /// Every access record of the audit journal, in order (erased ones left out).
+    async fn access_records(&self) -> Result<Vec<AccessRecord>, ServiceError> {
         let stream = StreamId::new(AUDIT_STREAM)?;
         let entries = self.journal().read(&stream, 0..u64::MAX).await?;
         let mut records = Vec::with_capacity(entries.len());
@@ -100,6 +119,6 @@ impl Coop {
             })?;
             records.push(record);
         }
-        Ok(TransparencyReport::of(member, from, to, &records))
+        Ok(records)
     }
 }

@@ -378,3 +378,74 @@ fn access_is_decided_recorded_and_reported() {
         "is neither `member:ID` nor `service:NAME`",
     );
 }
+
+#[test]
+fn erasures_fall_due_when_retention_ends_or_consent_is_withdrawn() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = coop(dir.path());
+    let (schema, v2) = (data("kanban-schema.toml"), data("policy-v2.toml"));
+    let (schema, v2) = (schema.to_str().unwrap(), v2.to_str().unwrap());
+    ok(&[
+        "consent",
+        "give",
+        "--member",
+        "1",
+        "--purpose",
+        "aggregate-statistics",
+        "--at",
+        "2027-05-10T09:00:00Z",
+        "--store",
+        &store,
+    ]);
+    ok(&[
+        "access",
+        "check",
+        "--schema",
+        schema,
+        "--policy",
+        v2,
+        "--principal",
+        "service:stats",
+        "--action",
+        "process",
+        "--kind",
+        "card",
+        "--id",
+        "c7",
+        "--owner",
+        "1",
+        "--purpose",
+        "aggregate-statistics",
+        "--aggregate",
+        "40",
+        "--at",
+        "2027-05-12T10:00:00Z",
+        "--store",
+        &store,
+    ]);
+    let due = |at: &str| ok(&["access", "erasures-due", "--at", at, "--store", &store]);
+    assert_eq!(
+        due("2027-05-15T00:00:00Z"),
+        "nothing is due for erasure at 2027-05-15T00:00:00Z\n"
+    );
+    assert_eq!(
+        due("2027-09-01T00:00:00Z"),
+        "card `c7` for aggregate-statistics: due since 2027-08-10T10:00:00Z (kept 90 days after its use on 2027-05-12T10:00:00Z)\n"
+    );
+    ok(&[
+        "consent",
+        "withdraw",
+        "--member",
+        "1",
+        "--purpose",
+        "aggregate-statistics",
+        "--at",
+        "2027-05-20T09:00:00Z",
+        "--store",
+        &store,
+    ]);
+    assert_eq!(
+        due("2027-06-01T00:00:00Z"),
+        "card `c7` for aggregate-statistics: due since 2027-05-20T09:00:00Z (`1`'s consent it rested on ended)\n"
+    );
+}

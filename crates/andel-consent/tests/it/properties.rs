@@ -397,3 +397,49 @@ proptest! {
         prop_assert_eq!(text.lines().count(), 1 + report.purposes.len() + report.recipients.len() + report.accesses.len());
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// What is due is due by the moment asked about, comes from an allowed access, and
+    /// is listed once per resource and purpose.
+    #[test]
+    fn erasures_are_due_once_and_only_from_allowed_accesses(
+        requests in prop::collection::vec((request(), 0i64..60), 0..20),
+        policy in policy(),
+        days in prop::collection::vec(1u32..40, 0..3),
+        moment in 0i64..120,
+    ) {
+        use andel_consent::{AccessRecord, Duty, erasures_due};
+        let start = at("2027-03-01T00:00:00Z");
+        let mut book = ConsentBook::default();
+        for (member_id, day) in [("ada", 0), ("bo", 5)] {
+            let command = ConsentCommand::Give { member: member(member_id), purpose: Purpose::Research, expires: None };
+            for event in book.decide(command, start + Duration::days(day)).unwrap() {
+                book.apply(&event).unwrap();
+            }
+        }
+        let withdraw = ConsentCommand::Withdraw { member: member("ada"), purpose: Purpose::Research };
+        for event in book.decide(withdraw, start + Duration::days(30)).unwrap() {
+            book.apply(&event).unwrap();
+        }
+        let records: Vec<AccessRecord> = requests
+            .into_iter()
+            .map(|(mut request, day)| {
+                request.at = start + Duration::days(day);
+                let decision = evaluate(&request, &policy, &Charter::default(), &book);
+                let mut record = AccessRecord::of(&request, &decision);
+                record.duties.extend(days.iter().map(|d| Duty::EraseAfterDays(*d)));
+                record
+            })
+            .collect();
+        let now = start + Duration::days(moment);
+        let due = erasures_due(&records, &book, now);
+        let mut seen = BTreeSet::new();
+        for erasure in &due {
+            prop_assert!(erasure.due <= now);
+            prop_assert!(seen.insert((erasure.kind.clone(), erasure.id.clone(), erasure.purpose)));
+            prop_assert!(records.iter().any(|r| r.allowed && r.kind == erasure.kind && r.id == erasure.id && r.purpose == erasure.purpose && r.at == erasure.accessed));
+        }
+    }
+}
