@@ -162,15 +162,7 @@ async fn consents_on(store: Arc<dyn JournalStore>) {
 
 #[test]
 fn consents_and_audit_live_in_a_sqlite_journal() {
-    let dir = tempfile::tempdir().unwrap();
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    runtime.block_on(async {
-        let database = andel::store::SqliteDatabase::open(dir.path().join("coop.db"))
-            .await
-            .unwrap();
-        consents_on(Arc::new(database.store(TenantId::new("coop").unwrap()))).await;
-        database.close().await;
-    });
+    crate::on_sqlite(async |store| consents_on(Arc::new(store)).await);
 }
 
 #[test]

@@ -159,15 +159,7 @@ async fn decide_on(store: Arc<dyn JournalStore>) {
 
 #[test]
 fn a_proposal_lives_in_a_sqlite_journal() {
-    let dir = tempfile::tempdir().unwrap();
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    runtime.block_on(async {
-        let database = andel::store::SqliteDatabase::open(dir.path().join("coop.db"))
-            .await
-            .unwrap();
-        decide_on(Arc::new(database.store(TenantId::new("coop").unwrap()))).await;
-        database.close().await;
-    });
+    crate::on_sqlite(async |store| decide_on(Arc::new(store)).await);
 }
 
 #[test]

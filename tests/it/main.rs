@@ -11,6 +11,20 @@ mod secrecy_forensics;
 mod secret_stored;
 mod tidy;
 
+/// Runs `test` on tenant `coop` of a fresh SQLite database, as `on_postgres` does on
+/// the server.
+fn on_sqlite(test: impl AsyncFnOnce(andel::store::SqliteStore)) {
+    let dir = tempfile::tempdir().unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let database = andel::store::SqliteDatabase::open(dir.path().join("coop.db"))
+            .await
+            .unwrap();
+        test(database.store(andel::journal::TenantId::new("coop").unwrap())).await;
+        database.close().await;
+    });
+}
+
 /// Runs `test` on a fresh schema of the PostgreSQL server named by `ANDEL_TEST_POSTGRES`,
 /// dropping the schema afterwards. Without the variable it says that `what` was skipped
 /// (past the test harness's capture, so a plain `cargo test` shows it) and returns.

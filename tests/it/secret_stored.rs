@@ -147,23 +147,9 @@ async fn secret_on<S: JournalStore + BallotBox + 'static>(store: S) {
     assert_eq!(reopened.state().participation().unwrap().len(), 5);
 }
 
-/// Runs `test` on tenant `coop` of a fresh SQLite database, as `on_postgres` does on
-/// the server.
-fn on_sqlite(test: impl AsyncFnOnce(andel::store::SqliteStore)) {
-    let dir = tempfile::tempdir().unwrap();
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    runtime.block_on(async {
-        let database = andel::store::SqliteDatabase::open(dir.path().join("coop.db"))
-            .await
-            .unwrap();
-        test(database.store(TenantId::new("coop").unwrap())).await;
-        database.close().await;
-    });
-}
-
 #[test]
 fn a_secret_ballot_lives_in_sqlite() {
-    on_sqlite(secret_on);
+    crate::on_sqlite(secret_on);
 }
 
 #[test]
@@ -233,7 +219,7 @@ async fn both_or_neither<S: JournalStore + BallotBox + 'static>(store: S) {
 
 #[test]
 fn participation_and_ballot_are_kept_together_in_sqlite() {
-    on_sqlite(both_or_neither);
+    crate::on_sqlite(both_or_neither);
 }
 
 #[test]
