@@ -119,28 +119,7 @@ impl Policy {
         schema: &Schema,
         charter: &Charter,
     ) -> Result<Policy, PolicyErrors> {
-        let refuse = |problems| PolicyErrors {
-            what: "policy",
-            source: source.to_owned(),
-            problems,
-        };
-        if text.len() > MAX_POLICY_BYTES {
-            return Err(refuse(vec![PolicyProblem {
-                line: None,
-                rule: None,
-                problem: format!(
-                    "is {} bytes; at most {MAX_POLICY_BYTES} are read",
-                    text.len()
-                ),
-            }]));
-        }
-        let file: PolicyFile = toml::from_str(text).map_err(|err| {
-            refuse(vec![PolicyProblem {
-                line: err.span().map(|span| line_of(text, span.start)),
-                rule: None,
-                problem: err.message().trim_end().to_owned(),
-            }])
-        })?;
+        let file: PolicyFile = read_toml("policy", source, text)?;
         let lines: Vec<usize> = file
             .rule
             .iter()
@@ -158,7 +137,11 @@ impl Policy {
         if problems.is_empty() {
             Ok(policy)
         } else {
-            Err(refuse(problems))
+            Err(PolicyErrors {
+                what: "policy",
+                source: source.to_owned(),
+                problems,
+            })
         }
     }
 
@@ -295,4 +278,34 @@ fn list(items: impl Iterator<Item = String>) -> String {
 /// The line (from 1) holding byte `at` of `text`.
 fn line_of(text: &str, at: usize) -> usize {
     text.get(..at).unwrap_or(text).matches('\n').count() + 1
+}
+
+/// Reads `text`, the `what` (`policy`, `schema`) named `source`, as TOML into `T`:
+/// refused whole when larger than [`MAX_POLICY_BYTES`], or at the line where it does
+/// not parse.
+pub(crate) fn read_toml<T: serde::de::DeserializeOwned>(
+    what: &'static str,
+    source: &str,
+    text: &str,
+) -> Result<T, PolicyErrors> {
+    let refuse = |line, problem| PolicyErrors {
+        what,
+        source: source.to_owned(),
+        problems: vec![PolicyProblem {
+            line,
+            rule: None,
+            problem,
+        }],
+    };
+    if text.len() > MAX_POLICY_BYTES {
+        let problem = format!(
+            "is {} bytes; at most {MAX_POLICY_BYTES} are read",
+            text.len()
+        );
+        return Err(refuse(None, problem));
+    }
+    toml::from_str(text).map_err(|err| {
+        let line = err.span().map(|span| line_of(text, span.start));
+        refuse(line, err.message().trim_end().to_owned())
+    })
 }

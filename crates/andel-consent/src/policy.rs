@@ -231,28 +231,7 @@ impl Schema {
     /// TOML that does not parse, an unknown key, kind or action, with its line; a file
     /// larger than [`MAX_POLICY_BYTES`](crate::MAX_POLICY_BYTES).
     pub fn from_toml(source: &str, text: &str) -> Result<Schema, crate::PolicyErrors> {
-        let refuse = |line, problem| crate::PolicyErrors {
-            what: "schema",
-            source: source.to_owned(),
-            problems: vec![crate::PolicyProblem {
-                line,
-                rule: None,
-                problem,
-            }],
-        };
-        if text.len() > crate::MAX_POLICY_BYTES {
-            let max = crate::MAX_POLICY_BYTES;
-            return Err(refuse(
-                None,
-                format!("is {} bytes; at most {max} are read", text.len()),
-            ));
-        }
-        let file: SchemaFile = toml::from_str(text).map_err(|err| {
-            let line = err
-                .span()
-                .map(|span| text.get(..span.start).unwrap_or(text).matches('\n').count() + 1);
-            refuse(line, err.message().trim_end().to_owned())
-        })?;
+        let file: SchemaFile = crate::check::read_toml("schema", source, text)?;
         Ok(file
             .kinds
             .into_iter()
