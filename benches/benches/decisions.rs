@@ -101,6 +101,7 @@ fn open_as(kind: Kind, electorate: Electorate, secrecy: Secrecy) -> Proposal {
         proxies_per_holder: 0,
         visibility: andel::decisions::Visibility::AfterClose,
         secrecy,
+        enacts: None,
     };
     let mut proposal = Proposal::default();
     for (command, day) in [

@@ -51,6 +51,7 @@ async fn decide_on(store: Arc<dyn JournalStore>) {
         proxies_per_holder: 0,
         visibility: andel::decisions::Visibility::AfterClose,
         secrecy: andel::decisions::Secrecy::Open,
+        enacts: None,
     };
     let recorded = "2027-05-01T09:00:00Z".parse().unwrap();
     let commands = vec![

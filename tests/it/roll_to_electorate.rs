@@ -105,6 +105,7 @@ fn the_ledgers_roll_is_a_weighted_electorate() {
         proxies_per_holder: 0,
         visibility: andel::decisions::Visibility::AfterClose,
         secrecy: andel::decisions::Secrecy::Open,
+        enacts: None,
     };
     let mut proposal = Proposal::default();
     let commands = vec![

@@ -47,6 +47,7 @@ fn spec() -> Spec {
         proxies_per_holder: 1,
         visibility: Visibility::AfterClose,
         secrecy: Secrecy::Secret,
+        enacts: None,
     }
 }
 

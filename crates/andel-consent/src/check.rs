@@ -70,6 +70,8 @@ struct PolicyFile {
     version: u32,
     #[serde(default)]
     rule: Vec<toml::Spanned<Rule>>,
+    #[serde(default)]
+    amendment: crate::Amendment,
 }
 
 impl Policy {
@@ -132,6 +134,7 @@ impl Policy {
                 .into_iter()
                 .map(toml::Spanned::into_inner)
                 .collect(),
+            amendment: file.amendment,
         };
         let problems = policy.problems(schema, charter, |index| lines.get(index).copied());
         if problems.is_empty() {

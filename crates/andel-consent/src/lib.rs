@@ -63,6 +63,7 @@
 //!
 //! None.
 
+mod adoption;
 mod audit;
 mod charter;
 mod check;
@@ -75,6 +76,10 @@ mod policy;
 mod resource;
 mod vocab;
 
+pub use adoption::{
+    AdoptedPolicy, Adoption, AdoptionError, Amendment, DecisionRef, NotInSequence, POLICY_DOCUMENT,
+    POLICY_STREAM, PolicyBook, PolicyEvent,
+};
 pub use audit::{ACCESS_KIND, AUDIT_STREAM, AccessRecord, TransparencyReport};
 pub use charter::Charter;
 pub use check::{MAX_POLICY_BYTES, MAX_RULES, PolicyErrors, PolicyProblem};

@@ -159,6 +159,9 @@ pub struct Policy {
     /// The rules, in the order written.
     #[serde(rename = "rule", default)]
     pub rules: Vec<Rule>,
+    /// What it takes to replace this version (its `[amendment]` table).
+    #[serde(default)]
+    pub amendment: crate::Amendment,
 }
 
 impl Policy {

@@ -55,6 +55,7 @@
 //!     proxies_per_holder: 0,
 //!     visibility: Visibility::AfterClose,
 //!     secrecy: Secrecy::Open,
+//!     enacts: None,
 //! };
 //! let mut proposal = Proposal::default();
 //! let mut run = |command, at: &str| -> Result<(), Box<dyn std::error::Error>> {
@@ -86,14 +87,14 @@ mod proposal;
 pub mod rules;
 pub mod secret;
 
-pub use citation::{Citation, CiteError, Cited};
+pub use citation::{Citation, CiteError, Cited, CitedEntry};
 pub use electorate::{
     Electorate, ElectorateError, MAX_ELECTORATE_BYTES, MAX_ROLL_BYTES, Voter, VoterId,
 };
 pub use proposal::BallotSeal;
 pub use proposal::{
-    Choice, ConsentResult, ElectionResult, Interim, Kind, MAX_CANDIDATES, Phase, Project, Proposal,
-    ProposalCommand, ProposalError, ProposalEvent, ProposalOutcome, Reasons, Secrecy, Spec,
-    Visibility,
+    Choice, ConsentResult, ElectionResult, Enactment, Interim, Kind, MAX_CANDIDATES, Phase,
+    Project, Proposal, ProposalCommand, ProposalError, ProposalEvent, ProposalOutcome, Reasons,
+    Secrecy, Spec, Visibility,
 };
 pub use secret::Mark;

@@ -168,6 +168,59 @@ impl Threshold {
             abstentions_count: false,
         }
     }
+
+    /// Whether reaching this threshold always reaches `other` too, whatever the votes:
+    /// a rule that asks for `other` accepts a motion passed at `self`.
+    ///
+    /// Its base must be at least as wide (the votes cast without abstentions, with
+    /// them, the electorate), and its share larger, or equal and no easier to reach
+    /// (`more than` where `other` says `more than`).
+    ///
+    /// ```
+    /// use andel_decisions::rules::{Fraction, Threshold};
+    ///
+    /// let two_thirds = Threshold::at_least(Fraction::TWO_THIRDS);
+    /// assert!(two_thirds.implies(&Threshold::SIMPLE_MAJORITY));
+    /// assert!(!Threshold::SIMPLE_MAJORITY.implies(&two_thirds));
+    /// assert!(!Threshold::at_least(Fraction::HALF).implies(&Threshold::SIMPLE_MAJORITY));
+    /// ```
+    pub fn implies(&self, other: &Threshold) -> bool {
+        if self.share.num == 0 {
+            // Reached with next to no votes: it implies only itself.
+            return self == other;
+        }
+        let (ours, theirs) = (
+            u64::from(self.share.num) * u64::from(other.share.den),
+            u64::from(other.share.num) * u64::from(self.share.den),
+        );
+        let share = ours > theirs || (ours == theirs && (other.inclusive || !self.inclusive));
+        share && self.base_rank() >= other.base_rank()
+    }
+
+    /// How wide the base is: the votes cast (0), with abstentions (1), the electorate (2).
+    fn base_rank(&self) -> u8 {
+        match self.of {
+            Base::VotesCast if self.abstentions_count => 1,
+            Base::VotesCast => 0,
+            Base::Electorate => 2,
+        }
+    }
+}
+
+impl fmt::Display for Threshold {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let reach = if self.inclusive {
+            "at least"
+        } else {
+            "more than"
+        };
+        let base = match self.of {
+            Base::VotesCast if self.abstentions_count => "the votes cast, abstentions included",
+            Base::VotesCast => "the votes cast",
+            Base::Electorate => "the electorate",
+        };
+        write!(f, "{reach} {} of {base}", self.share)
+    }
 }
 
 /// People and weight behind one answer.

@@ -51,6 +51,7 @@
 //!     opens_at: "2027-05-06T09:00:00Z".parse()?, closes_at: "2027-05-06T17:00:00Z".parse()?,
 //!     quorum: None, vote_changes: false, reasons: Default::default(), tags: Default::default(),
 //!     proxies_per_holder: 0, visibility: Default::default(), secrecy: Default::default(),
+//!     enacts: None,
 //! };
 //! let (mut shop, _) = coop.draft("shop", spec, "2027-05-01T09:00:00Z".parse()?, now, None).await?;
 //! shop.execute(ProposalCommand::Schedule, "2027-05-01T09:00:00Z".parse()?, now, None).await?;

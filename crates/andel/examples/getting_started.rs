@@ -92,6 +92,7 @@ async fn main() -> andel::Result<()> {
         proxies_per_holder: 0,
         visibility: Default::default(),
         secrecy: Default::default(),
+        enacts: None,
     };
     let steps = [
         (

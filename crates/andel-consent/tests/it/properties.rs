@@ -86,7 +86,11 @@ fn rule(index: usize) -> impl Strategy<Value = Rule> {
 fn policy() -> impl Strategy<Value = Policy> {
     (0usize..8)
         .prop_flat_map(|n| (0..n).map(rule).collect::<Vec<_>>())
-        .prop_map(|rules| Policy { version: 1, rules })
+        .prop_map(|rules| Policy {
+            version: 1,
+            rules,
+            amendment: Default::default(),
+        })
 }
 
 fn request() -> impl Strategy<Value = Request> {
@@ -166,7 +170,7 @@ proptest! {
     /// With no rules, nothing is allowed.
     #[test]
     fn default_deny(request in request(), consents in consents()) {
-        let empty = Policy { version: 1, rules: Vec::new() };
+        let empty = Policy { version: 1, rules: Vec::new(), amendment: Default::default() };
         let decision = evaluate(&request, &empty, &Charter::default(), &consents);
         prop_assert!(!decision.allowed);
         let refused = matches!(decision.basis, Basis::NoRule | Basis::Charter);
@@ -221,7 +225,7 @@ proptest! {
         let decision = evaluate(&request, &policy, &charter, &consents);
         let named = permitted_by(&decision);
         for rule in policy.rules.iter().filter(|r| r.effect == Effect::Permit) {
-            let alone = Policy { version: 1, rules: vec![rule.clone()] };
+            let alone = Policy { version: 1, rules: vec![rule.clone()], amendment: Default::default() };
             let alone = evaluate(&request, &alone, &charter, &consents).allowed;
             if decision.allowed {
                 prop_assert_eq!(alone, named.contains(&rule.id), "rule {}", rule.id);
@@ -230,7 +234,7 @@ proptest! {
         if let Basis::Forbidden { rules } = &decision.basis {
             for id in rules {
                 let rule = policy.rule(id).unwrap().clone();
-                let alone = Policy { version: 1, rules: vec![rule] };
+                let alone = Policy { version: 1, rules: vec![rule], amendment: Default::default() };
                 let basis = evaluate(&request, &alone, &charter, &consents).basis;
                 let forbidden = matches!(basis, Basis::Forbidden { .. });
                 prop_assert!(forbidden, "rule {} alone does not forbid", id);

@@ -63,6 +63,47 @@ pub struct Spec {
     /// Whether ballots are open (who voted what is recorded) or secret.
     #[serde(default)]
     pub secrecy: Secrecy,
+    /// The document the proposal adopts if it passes (a data policy, say), by the
+    /// SHA-256 of its text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enacts: Option<Enactment>,
+}
+
+/// What a proposal adopts when it passes: a document, named by what it is and the
+/// SHA-256 of its exact text. The act that carries the decision out (adopting a data
+/// policy, say) checks that the text it adopts is the one members voted on.
+///
+/// ```
+/// use andel_decisions::Enactment;
+///
+/// let policy = "version = 2\n";
+/// let enacts = Enactment::of("data-policy", policy.as_bytes());
+/// assert!(enacts.is("data-policy", policy.as_bytes()));
+/// assert!(!enacts.is("data-policy", b"version = 3\n"));
+/// assert!(!enacts.is("charter", policy.as_bytes()));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Enactment {
+    /// What the document is: `data-policy`, `charter`.
+    pub document: String,
+    /// The SHA-256 of the document's bytes, as `sha256sum` prints it.
+    pub sha256: Digest,
+}
+
+impl Enactment {
+    /// The enactment of `document`'s `text`.
+    pub fn of(document: &str, text: &[u8]) -> Self {
+        Enactment {
+            document: document.to_owned(),
+            sha256: Digest::of(text),
+        }
+    }
+
+    /// Whether this enacts exactly `text` as a `document`.
+    pub fn is(&self, document: &str, text: &[u8]) -> bool {
+        self.document == document && self.sha256 == Digest::of(text)
+    }
 }
 
 /// Whether a ballot is open or secret.

@@ -61,6 +61,7 @@ proptest! {
             proxies_per_holder: 0,
             visibility: andel_decisions::Visibility::AfterClose,
             secrecy: andel_decisions::Secrecy::Open,
+            enacts: None,
         };
         let mut live = Proposal::default();
         let mut events = Vec::new();
@@ -191,6 +192,7 @@ proptest! {
             proxies_per_holder: 0,
             visibility: andel_decisions::Visibility::AfterClose,
             secrecy: andel_decisions::Secrecy::Secret,
+            enacts: None,
         };
         let mut proposal = Proposal::default();
         let apply = |proposal: &mut Proposal, command, at| {

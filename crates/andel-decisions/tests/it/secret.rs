@@ -56,6 +56,7 @@ fn secret_spec(kind: Kind) -> Spec {
         proxies_per_holder: 1,
         visibility: Visibility::AfterClose,
         secrecy: Secrecy::Secret,
+        enacts: None,
     }
 }
 

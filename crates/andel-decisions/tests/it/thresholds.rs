@@ -146,3 +146,136 @@ proptest! {
         }
     }
 }
+
+/// A threshold with a denominator up to `den`.
+fn threshold_up_to(den: u32) -> impl Strategy<Value = Threshold> {
+    (1..=den)
+        .prop_flat_map(|den| (0..=den, Just(den), 0u8..3, any::<bool>()))
+        .prop_map(|(num, den, base, inclusive)| {
+            let (of, abstentions_count) = match base {
+                0 => (Base::VotesCast, false),
+                1 => (Base::VotesCast, true),
+                _ => (Base::Electorate, false),
+            };
+            let share = Fraction::new(num, den).unwrap();
+            Threshold {
+                share,
+                of,
+                inclusive,
+                abstentions_count,
+            }
+        })
+}
+
+/// Two thresholds, the first not implying the second. Shares of zero on either side are
+/// answered cautiously and "more than all" is never reached: both are left out.
+fn non_implying_pair() -> impl Strategy<Value = (Threshold, Threshold)> {
+    let reachable = |t: &Threshold| {
+        let share = t.share.to_string();
+        let (num, den) = share.split_once('/').unwrap();
+        num != "0" && (num != den || t.inclusive)
+    };
+    (threshold_up_to(4), threshold_up_to(4)).prop_filter_map("neither implies", move |(a, b)| {
+        let fit = reachable(&a) && reachable(&b);
+        if fit && !a.implies(&b) {
+            Some((a, b))
+        } else if fit && !b.implies(&a) {
+            Some((b, a))
+        } else {
+            None
+        }
+    })
+}
+
+/// Two thresholds, the first implying the second.
+fn implying_pair() -> impl Strategy<Value = (Threshold, Threshold)> {
+    (threshold_up_to(6), threshold_up_to(6)).prop_map(|(a, b)| {
+        if a.implies(&b) {
+            (a, b)
+        } else if b.implies(&a) {
+            (b, a)
+        } else {
+            (a, a)
+        }
+    })
+}
+
+#[test]
+fn a_stricter_threshold_implies_a_weaker_one() {
+    let at_least = |n, d| Threshold::at_least(Fraction::new(n, d).unwrap());
+    let of_electorate = Threshold {
+        of: Base::Electorate,
+        ..Threshold::SIMPLE_MAJORITY
+    };
+    let with_abstentions = Threshold {
+        abstentions_count: true,
+        ..Threshold::SIMPLE_MAJORITY
+    };
+    for (stricter, weaker) in [
+        (at_least(2, 3), Threshold::SIMPLE_MAJORITY),
+        (Threshold::SIMPLE_MAJORITY, at_least(1, 2)),
+        (of_electorate, Threshold::SIMPLE_MAJORITY),
+        (of_electorate, with_abstentions),
+        (with_abstentions, Threshold::SIMPLE_MAJORITY),
+        (at_least(3, 4), at_least(3, 4)),
+    ] {
+        assert!(
+            stricter.implies(&weaker),
+            "{stricter} should imply {weaker}"
+        );
+    }
+    for (weaker, stricter) in [
+        (Threshold::SIMPLE_MAJORITY, at_least(2, 3)),
+        (at_least(1, 2), Threshold::SIMPLE_MAJORITY),
+        (at_least(3, 4), of_electorate),
+        (Threshold::SIMPLE_MAJORITY, with_abstentions),
+        (at_least(0, 1), at_least(0, 2)),
+    ] {
+        assert!(
+            !weaker.implies(&stricter),
+            "{weaker} should not imply {stricter}"
+        );
+    }
+    assert_eq!(of_electorate.to_string(), "more than 1/2 of the electorate");
+    assert_eq!(at_least(2, 3).to_string(), "at least 2/3 of the votes cast");
+}
+
+proptest! {
+    /// When one threshold implies another, no count passes the first and fails the
+    /// second: what a rule reserved for the weaker is safe to accept from the stricter.
+    #[test]
+    fn implied_thresholds_are_reached_whenever_the_stricter_is(
+        (stricter, weaker) in implying_pair(),
+        (yes, no, abstain, absent) in (0u64..30, 0u64..30, 0u64..30, 0u64..30),
+    ) {
+        prop_assert!(stricter.implies(&weaker));
+        let size = Size { people: yes + no + abstain + absent, weight: Decimal::from(yes + no + abstain + absent) };
+        let met = |t: Threshold| decide_motion(n(yes), n(no), n(abstain), size, None, t).threshold.met;
+        if met(stricter) {
+            prop_assert!(met(weaker), "{} passed, {} failed: {yes}/{no}/{abstain} of {}", stricter, weaker, size.people);
+        }
+    }
+
+    /// And when it does not, some count tells them apart (checked over small counts). A
+    /// share of zero on either side is answered cautiously; "more than all" is never
+    /// reached. Both are left out here.
+    #[test]
+    fn thresholds_that_do_not_imply_are_told_apart((stricter, weaker) in non_implying_pair()) {
+        let mut apart = false;
+        'search: for yes in 0u64..8 {
+            for no in 0u64..8 {
+                for abstain in [0u64, 1, 2, 3, 5, 8, 13, 21] {
+                    for absent in [0u64, 1, 2, 3, 5, 8, 13, 21, 34, 55] {
+                        let size = Size { people: yes + no + abstain + absent, weight: Decimal::from(yes + no + abstain + absent) };
+                        let met = |t: Threshold| decide_motion(n(yes), n(no), n(abstain), size, None, t).threshold.met;
+                        if met(stricter) && !met(weaker) {
+                            apart = true;
+                            break 'search;
+                        }
+                    }
+                }
+            }
+        }
+        prop_assert!(apart, "{} does not imply {}, yet no count tells them apart", stricter, weaker);
+    }
+}

@@ -48,6 +48,7 @@ fn spec(kind: Kind) -> Spec {
         proxies_per_holder: 0,
         visibility: andel_decisions::Visibility::AfterClose,
         secrecy: andel_decisions::Secrecy::Open,
+        enacts: None,
     }
 }
 
