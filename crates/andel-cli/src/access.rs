@@ -29,15 +29,16 @@ pub(crate) struct Args {
 
 #[derive(Debug, clap::Subcommand)]
 enum Sub {
-    /// Decide one access under a policy and the consents in force, print why, and
-    /// record the decision; exit 1 if it is refused.
+    /// Decide one access under the data policy in force (adopted by decision) and the
+    /// consents in force, print why, and record the decision; exit 1 if it is refused.
+    /// With --policy, say what that file would answer, and record nothing.
     Check {
-        /// The service's schema (TOML).
-        #[arg(long, value_name = "FILE")]
-        schema: PathBuf,
-        /// The policy in force (TOML).
-        #[arg(long, value_name = "FILE")]
-        policy: PathBuf,
+        /// The service's schema (TOML), to read --policy.
+        #[arg(long, value_name = "FILE", requires = "policy")]
+        schema: Option<PathBuf>,
+        /// A policy file not adopted (yet): what would it answer?
+        #[arg(long, value_name = "FILE", requires = "schema")]
+        policy: Option<PathBuf>,
         /// Who asks: `member:ID` or `service:NAME`.
         #[arg(long)]
         principal: String,
@@ -148,8 +149,13 @@ pub(crate) fn run(args: Args) -> Result<Exit> {
             json,
         } => {
             let charter = Charter::default();
-            let schema = crate::policy::read_schema(&schema)?;
-            let policy = crate::policy::read_policy(&policy, &schema, &charter)??;
+            let trial = match (&schema, &policy) {
+                (Some(schema), Some(policy)) => {
+                    let schema = crate::policy::read_schema(schema)?;
+                    Some(crate::policy::read_policy(policy, &schema, &charter)??)
+                }
+                _ => None,
+            };
             let principal = principal_of(&principal, role, acting_for)?;
             let owners = Owners::jointly(owner)?;
             let resource = shared_with
@@ -164,14 +170,17 @@ pub(crate) fn run(args: Args) -> Result<Exit> {
                 aggregate_of: aggregate,
             };
             let journal = args.store.open("andel access", Create::Refused)?;
-            let recorded_at = Timestamp::new(Utc::now()).context("the clock is off")?;
-            let decision = journal.run(journal.coop().decide_access(
-                &request,
-                &policy,
-                &charter,
-                recorded_at,
-                args.by,
-            ))?;
+            let coop = journal.coop();
+            let decision = match &trial {
+                Some(policy) => journal.run(coop.try_access_under(&request, policy, &charter))?,
+                None => {
+                    let recorded_at = Timestamp::new(Utc::now()).context("the clock is off")?;
+                    journal.run(coop.decide_access(&request, recorded_at, args.by))?
+                }
+            };
+            if trial.is_some() && !json {
+                eprintln!("not recorded: a trial under a policy file not adopted");
+            }
             if json {
                 crate::json(&decision)?;
             } else {

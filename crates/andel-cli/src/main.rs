@@ -42,9 +42,9 @@ enum Command {
     Consent(consent::Args),
     /// Decide an access and say why; a member's transparency report.
     Access(access::Args),
-    /// Check a data policy file and show what a new version changes.
-    #[command(subcommand)]
-    Policy(policy::Command),
+    /// Data policies: check a file, show what a new version changes, adopt a version by
+    /// the decision that passed it, show the one in force and the history.
+    Policy(policy::Args),
 }
 
 /// How a command ends, beyond "it ran": `Invalid` exits with status 1. (Not a
@@ -85,7 +85,7 @@ fn main() -> ExitCode {
         Command::Ledger(args) => ledger::run(args),
         Command::Tally(args) => tally::run(&args),
         Command::Consent(args) => consent::run(args),
-        Command::Policy(command) => policy::run(command),
+        Command::Policy(args) => policy::run(args),
         Command::Access(args) => access::run(args),
     };
     match result {

@@ -1,15 +1,33 @@
 //! `andel policy`: check a data policy file against the service's schema and the
-//! charter, and show what a proposed version changes, before members vote on it.
+//! charter, show what a proposed version changes before members vote on it, adopt it by
+//! the citation of the decision that passed it, and show the versions adopted.
 
 use std::path::{Path, PathBuf};
 
-use andel::consent::{Charter, Policy, Schema, permission_diff};
-use anyhow::{Context, Result};
+use andel::consent::{AdoptedPolicy, Charter, Policy, PolicyBook, Schema, permission_diff};
+use andel::decisions::Citation;
+use andel::journal::{AuthorId, Timestamp};
+use andel::service::PolicyFile;
+use anyhow::{Context, Result, bail};
+use chrono::{DateTime, SecondsFormat, Utc};
 
 use crate::Exit;
+use crate::source::{Create, StoreArg};
+
+/// Data policies: validate, diff, adopt, show, history.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    #[command(subcommand)]
+    command: Command,
+    #[command(flatten)]
+    store: StoreArg,
+    /// Who records it (kept with each entry).
+    #[arg(long, value_name = "NAME", global = true)]
+    by: Option<AuthorId>,
+}
 
 #[derive(Debug, clap::Subcommand)]
-pub(crate) enum Command {
+enum Command {
     /// Check a policy file; exit 1 listing every problem with its line.
     Validate {
         /// The service's schema: its resource kinds and the actions each allows (TOML).
@@ -32,11 +50,49 @@ pub(crate) enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Adopt a policy version by the decision that passed it: the proposal must enact
+    /// this file (`andel decide create --enacts data-policy=FILE`), have passed under
+    /// the amendment rule of the version in force, and be this co-op's.
+    Adopt {
+        /// The service's schema (TOML).
+        #[arg(long, value_name = "FILE")]
+        schema: PathBuf,
+        /// The citation of the decision (`andel decide cite` writes it).
+        #[arg(long, value_name = "FILE")]
+        citation: PathBuf,
+        /// When the version takes effect, RFC 3339: at or after the decision closed
+        /// [default: --at].
+        #[arg(long, value_name = "TIME", value_parser = crate::args::time)]
+        effective: Option<DateTime<Utc>>,
+        /// When it is adopted, RFC 3339 [default: now].
+        #[arg(long, value_name = "TIME", value_parser = crate::args::time)]
+        at: Option<DateTime<Utc>>,
+        /// The policy file (TOML), byte for byte the one members voted on.
+        policy: PathBuf,
+    },
+    /// The version in force at --at, and the decision that adopted it.
+    Show {
+        /// The moment, RFC 3339 [default: now].
+        #[arg(long, value_name = "TIME", value_parser = crate::args::time)]
+        at: Option<DateTime<Utc>>,
+        /// Print the policy file's text after the summary.
+        #[arg(long, conflicts_with = "json")]
+        text: bool,
+        /// Print JSON (the version, its text, the decision and its citation).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every version adopted, with the decision behind it.
+    History {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
-pub(crate) fn run(command: Command) -> Result<Exit> {
+pub(crate) fn run(args: Args) -> Result<Exit> {
     let charter = Charter::default();
-    match command {
+    match args.command {
         Command::Validate { schema, policy } => {
             let schema = read_schema(&schema)?;
             match read_policy(&policy, &schema, &charter)? {
@@ -81,7 +137,105 @@ pub(crate) fn run(command: Command) -> Result<Exit> {
             crate::print(&text)?;
             Ok(Exit::Ok)
         }
+        Command::Adopt {
+            schema,
+            citation,
+            effective,
+            at,
+            policy,
+        } => {
+            let file = PolicyFile {
+                source: policy.display().to_string(),
+                text: crate::files::read_input(&policy)
+                    .with_context(|| format!("cannot read the policy {}", policy.display()))?,
+                schema: read_schema(&schema)?,
+            };
+            let citation: Citation = serde_json::from_str(&crate::files::read_input(&citation)?)
+                .with_context(|| format!("{} is not a citation", citation.display()))?;
+            let at = at.unwrap_or_else(Utc::now);
+            let effective = effective.unwrap_or(at);
+            let recorded_at = Timestamp::new(Utc::now()).context("the clock is off")?;
+            let journal = args.store.open("andel policy adopt", Create::Refused)?;
+            let adopted = journal.run(journal.coop().adopt_policy(
+                file,
+                citation,
+                effective,
+                at,
+                recorded_at,
+                args.by,
+            ))?;
+            crate::print(&format!("adopted: {}\n", summary(&adopted)))?;
+            Ok(Exit::Ok)
+        }
+        Command::Show { at, text, json } => {
+            let at = at.unwrap_or_else(Utc::now);
+            let book = policies(args.store, "andel policy show")?;
+            let Some(adopted) = book.in_force(at) else {
+                bail!("{}", nothing_in_force(&book, at));
+            };
+            if json {
+                return crate::json(adopted);
+            }
+            let mut out = format!("in force at {}: {}\n", time(at), summary(adopted));
+            if text {
+                out.push('\n');
+                out.push_str(&adopted.text);
+            }
+            crate::print(&out)?;
+            Ok(Exit::Ok)
+        }
+        Command::History { json } => {
+            let book = policies(args.store, "andel policy history")?;
+            if json {
+                return crate::json(&book.history());
+            }
+            let lines: String = book
+                .history()
+                .iter()
+                .map(|adopted| format!("{}\n", summary(adopted)))
+                .collect();
+            crate::print(if lines.is_empty() {
+                "no data policy has been adopted\n"
+            } else {
+                &lines
+            })?;
+            Ok(Exit::Ok)
+        }
     }
+}
+
+fn policies(store: StoreArg, command: &str) -> Result<PolicyBook> {
+    let journal = store.open(command, Create::Refused)?;
+    Ok(journal.run(journal.coop().policies())?)
+}
+
+/// One line about an adopted version.
+fn summary(adopted: &AdoptedPolicy) -> String {
+    let n = adopted.policy.rules.len();
+    format!(
+        "version {} ({n} rule{}, sha256 {}), in force from {}, adopted by {}",
+        adopted.policy.version,
+        if n == 1 { "" } else { "s" },
+        adopted.sha256,
+        time(adopted.effective),
+        adopted.decision
+    )
+}
+
+fn nothing_in_force(book: &PolicyBook, at: DateTime<Utc>) -> String {
+    match book.history().first() {
+        None => "no data policy has been adopted: nothing is permitted".to_owned(),
+        Some(first) => format!(
+            "no data policy is in force at {}: version {} takes effect at {}",
+            time(at),
+            first.policy.version,
+            time(first.effective)
+        ),
+    }
+}
+
+fn time(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::AutoSi, true)
 }
 
 pub(crate) fn read_schema(path: &Path) -> Result<Schema> {

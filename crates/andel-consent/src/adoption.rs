@@ -8,7 +8,8 @@ use andel_journal::{Aggregate, Digest};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{Charter, Policy, PolicyErrors, Schema};
+use crate::evaluate::ConsentLookup;
+use crate::{Charter, Decision, Policy, PolicyErrors, Request, Schema, evaluate};
 
 /// The stream the policy book lives in.
 pub const POLICY_STREAM: &str = "policies";
@@ -305,6 +306,41 @@ impl PolicyBook {
     pub fn amendment(&self) -> Amendment {
         self.latest()
             .map_or_else(Amendment::default, |v| v.policy.amendment)
+    }
+
+    /// Decides `request` under the version in force at the request's time, as
+    /// [`evaluate`](crate::evaluate) does, naming the decision that adopted it. Before
+    /// any version is in force nothing is permitted.
+    pub fn evaluate(
+        &self,
+        request: &Request,
+        charter: &Charter,
+        consents: &dyn ConsentLookup,
+    ) -> Decision {
+        let Some(adopted) = self.in_force(request.at) else {
+            let none = Policy {
+                version: 0,
+                rules: Vec::new(),
+                amendment: Amendment::default(),
+            };
+            let mut decision = evaluate(request, &none, charter, consents);
+            if !matches!(decision.basis, crate::Basis::Charter) {
+                decision.explanation = format!(
+                    "Refused: no data policy is in force at {}; {} is not allowed until \
+                     the members adopt one.",
+                    request.at,
+                    request.purpose.phrase()
+                );
+            }
+            return decision;
+        };
+        let mut decision = evaluate(request, &adopted.policy, charter, consents);
+        decision.explanation.push_str(&format!(
+            " Policy version {} was adopted by {}.",
+            adopted.policy.version, adopted.decision
+        ));
+        decision.adopted_by = Some(adopted.decision.clone());
+        decision
     }
 
     fn check(&self, adoption: &Adoption) -> Result<(Policy, DecisionRef), AdoptionError> {

@@ -40,6 +40,9 @@ pub struct AccessRecord {
     pub rules: Vec<RuleId>,
     /// The policy version in force.
     pub policy_version: u32,
+    /// The decision that adopted it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adopted_by: Option<crate::DecisionRef>,
     /// The consents relied on.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub consents: Vec<ConsentRef>,
@@ -68,6 +71,7 @@ impl AccessRecord {
             allowed: decision.allowed,
             rules,
             policy_version: decision.policy_version,
+            adopted_by: decision.adopted_by.clone(),
             consents: decision.consents.clone(),
             duties: decision.duties.clone(),
             explanation: decision.explanation.clone(),

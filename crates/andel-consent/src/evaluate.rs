@@ -162,6 +162,10 @@ pub struct Decision {
     pub basis: Basis,
     /// The policy version that decided.
     pub policy_version: u32,
+    /// The decision that adopted that version, when the policy came from the policy
+    /// book ([`PolicyBook::evaluate`](crate::PolicyBook::evaluate)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adopted_by: Option<crate::DecisionRef>,
     /// The consents the decision relied on (for permits that require consent).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub consents: Vec<ConsentRef>,
@@ -226,6 +230,7 @@ pub fn evaluate(
             allowed,
             basis,
             policy_version: policy.version,
+            adopted_by: None,
             consents,
             duties,
             unmet,

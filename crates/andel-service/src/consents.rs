@@ -47,8 +47,10 @@ impl Coop {
 }
 
 impl Coop {
-    /// Decides `request` under `policy` and `charter` with the consents in force, and
-    /// records the decision in the audit journal (stream `access`).
+    /// Decides `request` under the data policy the members adopted, in force at the
+    /// request's time (nothing is permitted before one is), and the default charter,
+    /// with the consents in force; records the decision in the audit journal (stream
+    /// `access`).
     ///
     /// # Errors
     ///
@@ -56,13 +58,39 @@ impl Coop {
     pub async fn decide_access(
         &self,
         request: &Request,
-        policy: &Policy,
-        charter: &Charter,
         recorded_at: Timestamp,
         by: Option<AuthorId>,
     ) -> Result<Decision, ServiceError> {
         let consents = self.consents().await?;
-        let decision = evaluate(request, policy, charter, &consents);
+        let policies = self.policies().await?;
+        let decision = policies.evaluate(request, &Charter::default(), &consents);
+        self.record_access(request, decision, recorded_at, by).await
+    }
+
+    /// What `policy` and `charter` would answer to `request`, with the consents in
+    /// force: for a version not adopted (yet). Nothing is recorded, since no access is
+    /// decided.
+    ///
+    /// # Errors
+    ///
+    /// A store failure.
+    pub async fn try_access_under(
+        &self,
+        request: &Request,
+        policy: &Policy,
+        charter: &Charter,
+    ) -> Result<Decision, ServiceError> {
+        let consents = self.consents().await?;
+        Ok(evaluate(request, policy, charter, &consents))
+    }
+
+    async fn record_access(
+        &self,
+        request: &Request,
+        decision: Decision,
+        recorded_at: Timestamp,
+        by: Option<AuthorId>,
+    ) -> Result<Decision, ServiceError> {
         let record = AccessRecord::of(request, &decision);
         let mut draft = Draft::new(Kind::new(ACCESS_KIND)?, Payload::new(&record)?, recorded_at);
         if let Some(by) = by {

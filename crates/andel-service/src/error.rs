@@ -136,6 +136,9 @@ pub enum ServiceError {
     /// Output could not be written.
     #[error("cannot write the journal: {0}")]
     Write(#[source] std::io::Error),
+    /// The policy book refused the adoption, or could not be read.
+    #[error(transparent)]
+    Policy(#[from] StoredError<andel_consent::AdoptionError, andel_consent::NotInSequence>),
     /// The consent book refused the command, or could not be read.
     #[error(transparent)]
     Consent(#[from] StoredError<andel_consent::ConsentError, andel_consent::OutOfOrder>),

@@ -77,6 +77,7 @@ mod coop;
 mod error;
 mod journal;
 mod membership;
+mod policies;
 mod proposals;
 
 pub use ballots::{BallotFormat, ballots_in};
@@ -84,6 +85,7 @@ pub use coop::{Access, Coop};
 pub use error::ServiceError;
 pub use journal::{Exported, Imported, Invalid, Journal, Root};
 pub use membership::{LedgerCheck, Membership, electorate};
+pub use policies::PolicyFile;
 pub use proposals::{
     BallotPaper, Cast, DELEGATIONS_STREAM, Found, PROPOSAL_PREFIX, ProposalCheck, StoredProposal,
     proposal_stream,

@@ -15,6 +15,11 @@ pub(super) enum Sub {
         /// The spec file.
         #[arg(long)]
         spec: PathBuf,
+        /// The document the proposal adopts if it passes, as `DOCUMENT=FILE`
+        /// (`data-policy=policy-v2.toml`): the file's SHA-256 goes into the spec, and
+        /// citing the decision adopts that text and no other.
+        #[arg(long, value_name = "DOCUMENT=FILE")]
+        enacts: Option<String>,
     },
     /// Fix a draft for voting at its opening time.
     Schedule {

@@ -8,7 +8,7 @@ mod show;
 use std::path::Path;
 
 use andel::decisions::{
-    Electorate, Mark, ProposalCommand, Spec, VoterId,
+    Electorate, Enactment, Mark, ProposalCommand, Spec, VoterId,
     delegation::{Delegation, DelegationCommand},
     secret::Receipt,
 };
@@ -43,7 +43,7 @@ pub(crate) fn run(args: Args) -> Result<Exit> {
     }
     // Files are read before the database is opened: a bad one leaves nothing behind.
     let spec = match &args.command {
-        Sub::Create { spec, .. } => Some(read_spec(spec)?),
+        Sub::Create { spec, enacts, .. } => Some(read_spec(spec, enacts.as_deref())?),
         _ => None,
     };
     let create = if spec.is_some() {
@@ -244,7 +244,26 @@ enum Show {
 }
 
 /// A proposal spec file: TOML with the fields of `Spec`, unknown keys refused.
-fn read_spec(path: &Path) -> Result<Spec> {
-    toml::from_str(&crate::files::read_input(path)?)
-        .with_context(|| format!("{} is not a proposal spec", path.display()))
+/// The spec at `path`, enacting the file `enacts` names (`DOCUMENT=FILE`) if given.
+fn read_spec(path: &Path, enacts: Option<&str>) -> Result<Spec> {
+    let mut spec: Spec = toml::from_str(&crate::files::read_input(path)?)
+        .with_context(|| format!("{} is not a proposal spec", path.display()))?;
+    if let Some(enacts) = enacts {
+        let Some((document, file)) = enacts.split_once('=') else {
+            bail!(
+                "--enacts takes DOCUMENT=FILE, such as data-policy=policy-v2.toml; got `{enacts}`"
+            );
+        };
+        let text = crate::files::read_input(Path::new(file))
+            .with_context(|| format!("cannot read {file}, which --enacts names"))?;
+        let enactment = Enactment::of(document, text.as_bytes());
+        if spec.enacts.as_ref().is_some_and(|e| *e != enactment) {
+            bail!(
+                "{} already enacts another document than --enacts {enacts}; give one or the other",
+                path.display()
+            );
+        }
+        spec.enacts = Some(enactment);
+    }
+    Ok(spec)
 }

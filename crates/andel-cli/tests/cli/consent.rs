@@ -248,10 +248,18 @@ fn policies_are_validated_and_compared() {
     );
 }
 
+/// A database whose members adopted version 2 of the kanban policy, in force from 8 May
+/// 2027.
+fn adopted(dir: &Path) -> String {
+    let store = format!("sqlite:{}", dir.join("coop.db").display());
+    crate::policy::adopted(&store, dir);
+    store
+}
+
 #[test]
 fn access_is_decided_recorded_and_reported() {
     let dir = tempfile::tempdir().unwrap();
-    let store = coop(dir.path());
+    let store = adopted(dir.path());
     ok(&[
         "consent",
         "give",
@@ -351,7 +359,7 @@ fn access_is_decided_recorded_and_reported() {
 #[test]
 fn erasures_fall_due_when_retention_ends_or_consent_is_withdrawn() {
     let dir = tempfile::tempdir().unwrap();
-    let store = coop(dir.path());
+    let store = adopted(dir.path());
     ok(&[
         "consent",
         "give",
@@ -397,21 +405,83 @@ fn erasures_fall_due_when_retention_ends_or_consent_is_withdrawn() {
 }
 
 /// `andel access check` as the statistics service, counting card `id` of `owner` for
-/// `purpose` on 12 May 2027 under the shipped version 2 of the kanban policy.
-fn stats_check(store: &str, id: &str, owner: &str, purpose: &str) -> std::process::Output {
-    let (schema, policy) = (data("kanban-schema.toml"), data("policy-v2.toml"));
+/// `purpose` on 12 May 2027 under the policy in force (`extra` adds arguments).
+fn stats_check_with(
+    store: &str,
+    (id, owner, purpose): (&str, &str, &str),
+    extra: &[&str],
+) -> std::process::Output {
     let fixed = format!(
         "access check --principal service:stats --action process --kind card --id {id} \
          --owner {owner} --purpose {purpose} --aggregate 40 --at 2027-05-12T10:00:00Z"
     );
     let mut args: Vec<&str> = fixed.split_whitespace().collect();
-    args.extend([
-        "--schema",
-        schema.to_str().unwrap(),
-        "--policy",
-        policy.to_str().unwrap(),
-        "--store",
-        store,
-    ]);
+    args.extend(extra);
+    args.extend(["--store", store]);
     andel(&args)
+}
+
+fn stats_check(store: &str, id: &str, owner: &str, purpose: &str) -> std::process::Output {
+    stats_check_with(store, (id, owner, purpose), &[])
+}
+
+#[test]
+fn a_policy_file_not_adopted_is_tried_and_nothing_is_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = coop(dir.path());
+    ok(&[
+        "consent",
+        "give",
+        "--member",
+        "1",
+        "--purpose",
+        "aggregate-statistics",
+        "--at",
+        "2027-05-10T09:00:00Z",
+        "--store",
+        &store,
+    ]);
+    // No policy adopted: nothing is permitted, and the refusal is recorded.
+    let none = stats_check(&store, "c1", "1", "aggregate-statistics");
+    assert_eq!(none.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&none.stdout)
+            .starts_with("Refused: no data policy is in force at 2027-05-12 10:00:00 UTC"),
+        "{}",
+        String::from_utf8_lossy(&none.stdout)
+    );
+    // A trial under version 2, not adopted: what it would answer, not recorded.
+    let (schema, v2) = (data("kanban-schema.toml"), data("policy-v2.toml"));
+    let trial = stats_check_with(
+        &store,
+        ("c1", "1", "aggregate-statistics"),
+        &[
+            "--schema",
+            schema.to_str().unwrap(),
+            "--policy",
+            v2.to_str().unwrap(),
+        ],
+    );
+    assert!(trial.status.success());
+    assert!(String::from_utf8_lossy(&trial.stdout).starts_with("Allowed: rule `usage-statistics`"));
+    assert!(String::from_utf8_lossy(&trial.stderr).contains("not recorded"));
+    let report = ok(&[
+        "access",
+        "report",
+        "--member",
+        "1",
+        "--from",
+        "2027-05-01T00:00:00Z",
+        "--to",
+        "2027-06-01T00:00:00Z",
+        "--json",
+        "--store",
+        &store,
+    ]);
+    let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+    assert_eq!(
+        (report["allowed"].as_u64(), report["refused"].as_u64()),
+        (Some(0), Some(1)),
+        "only the decision under no policy was recorded"
+    );
 }

@@ -12,6 +12,7 @@ mod consent;
 mod decide;
 mod journal;
 mod ledger;
+mod policy;
 mod tally;
 
 fn andel(args: &[&str]) -> Output {

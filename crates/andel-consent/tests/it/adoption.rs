@@ -410,3 +410,58 @@ fn election() -> Kind {
         tie_break: Default::default(),
     }
 }
+
+#[test]
+fn access_is_decided_under_the_version_in_force_and_names_its_decision() {
+    use andel_consent::{Action, ConsentBook, Owners, Principal, Purpose, Request, Resource};
+    let mut book = PolicyBook::default();
+    let cited = citation(&decided("p1", majority(), policy_of(V1), 3));
+    adopt(&mut book, adoption(V1, cited, at(AFTER_CLOSE))).unwrap();
+    let ada = crate::support::member("ada");
+    let request = |when: &str| Request {
+        principal: Principal::Member {
+            id: ada.clone(),
+            roles: Default::default(),
+        },
+        action: Action::Read,
+        resource: Resource::new(
+            "card".parse().unwrap(),
+            "c1".parse().unwrap(),
+            Owners::one(ada.clone()),
+        ),
+        purpose: Purpose::ServiceProvision,
+        at: at(when),
+        aggregate_of: None,
+    };
+    let consents = ConsentBook::default();
+    let before = book.evaluate(
+        &request("2027-03-09T00:00:00Z"),
+        &Charter::default(),
+        &consents,
+    );
+    assert!(!before.allowed);
+    assert_eq!(before.policy_version, 0);
+    assert!(
+        before.explanation.contains("no data policy is in force"),
+        "{}",
+        before.explanation
+    );
+
+    let after = book.evaluate(
+        &request("2027-03-11T00:00:00Z"),
+        &Charter::default(),
+        &consents,
+    );
+    assert!(after.allowed, "{}", after.explanation);
+    let adopted_by = after.adopted_by.clone().unwrap();
+    assert_eq!(adopted_by.stream, "decision.p1");
+    assert!(
+        after
+            .explanation
+            .ends_with(&format!("Policy version 1 was adopted by {adopted_by}.")),
+        "{}",
+        after.explanation
+    );
+    let record = andel_consent::AccessRecord::of(&request("2027-03-11T00:00:00Z"), &after);
+    assert_eq!(record.adopted_by, Some(adopted_by));
+}
