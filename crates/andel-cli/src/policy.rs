@@ -4,10 +4,12 @@
 
 use std::path::{Path, PathBuf};
 
-use andel::consent::{AdoptedPolicy, Charter, Policy, PolicyBook, Schema, permission_diff};
+use andel::consent::{
+    AdoptedPolicy, Charter, MemberId, Policy, PolicyBook, Schema, permission_diff,
+};
 use andel::decisions::Citation;
 use andel::journal::{AuthorId, Timestamp};
-use andel::service::PolicyFile;
+use andel::service::{PolicyAdoption, PolicyFile};
 use anyhow::{Context, Result, bail};
 use chrono::{DateTime, SecondsFormat, Utc};
 
@@ -24,6 +26,10 @@ pub(crate) struct Args {
     /// Who records it (kept with each entry).
     #[arg(long, value_name = "NAME", global = true)]
     by: Option<AuthorId>,
+    /// An organisation member's own policy, over what it owns, instead of the co-op's
+    /// (adopt, show, history).
+    #[arg(long, value_name = "MEMBER", global = true)]
+    organisation: Option<MemberId>,
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -156,10 +162,14 @@ pub(crate) fn run(args: Args) -> Result<Exit> {
             let effective = effective.unwrap_or(at);
             let recorded_at = Timestamp::new(Utc::now()).context("the clock is off")?;
             let journal = args.store.open("andel policy adopt", Create::Refused)?;
-            let adopted = journal.run(journal.coop().adopt_policy(
+            let adoption = PolicyAdoption {
                 file,
                 citation,
                 effective,
+                organisation: args.organisation,
+            };
+            let adopted = journal.run(journal.coop().adopt_policy(
+                adoption,
                 at,
                 recorded_at,
                 args.by,
@@ -169,7 +179,7 @@ pub(crate) fn run(args: Args) -> Result<Exit> {
         }
         Command::Show { at, text, json } => {
             let at = at.unwrap_or_else(Utc::now);
-            let book = policies(args.store, "andel policy show")?;
+            let book = policies(args.store, args.organisation.as_ref(), "andel policy show")?;
             let Some(adopted) = book.in_force(at) else {
                 bail!("{}", nothing_in_force(&book, at));
             };
@@ -185,7 +195,11 @@ pub(crate) fn run(args: Args) -> Result<Exit> {
             Ok(Exit::Ok)
         }
         Command::History { json } => {
-            let book = policies(args.store, "andel policy history")?;
+            let book = policies(
+                args.store,
+                args.organisation.as_ref(),
+                "andel policy history",
+            )?;
             if json {
                 return crate::json(&book.history());
             }
@@ -194,19 +208,19 @@ pub(crate) fn run(args: Args) -> Result<Exit> {
                 .iter()
                 .map(|adopted| format!("{}\n", summary(adopted)))
                 .collect();
-            crate::print(if lines.is_empty() {
-                "no data policy has been adopted\n"
-            } else {
-                &lines
-            })?;
+            let none = match &args.organisation {
+                None => "no data policy has been adopted\n".to_owned(),
+                Some(org) => format!("organisation {org} has adopted no policy of its own\n"),
+            };
+            crate::print(if lines.is_empty() { &none } else { &lines })?;
             Ok(Exit::Ok)
         }
     }
 }
 
-fn policies(store: StoreArg, command: &str) -> Result<PolicyBook> {
+fn policies(store: StoreArg, organisation: Option<&MemberId>, command: &str) -> Result<PolicyBook> {
     let journal = store.open(command, Create::Refused)?;
-    Ok(journal.run(journal.coop().policies())?)
+    Ok(journal.run(journal.coop().policies(organisation))?)
 }
 
 /// One line about an adopted version.

@@ -91,6 +91,10 @@ impl Amendment {
 /// A policy version to adopt, with the decision that adopts it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Adoption {
+    /// What the proposal must say it enacts: [`POLICY_DOCUMENT`] for the co-op's
+    /// policy, [`organisation_policy_document`](crate::organisation_policy_document)
+    /// for an organisation member's own.
+    pub document: String,
     /// The policy file's name, for its error messages.
     pub source: String,
     /// The policy file's text, byte for byte what the proposal's hash covers.
@@ -187,10 +191,12 @@ pub enum AdoptionError {
         verdict: Verdict,
     },
     /// The proposal adopted something else, or nothing.
-    #[error("the cited proposal {what}, not a data policy")]
+    #[error("the cited proposal {what}, not `{expected}`")]
     NotAPolicy {
         /// What it enacts instead.
         what: String,
+        /// What it should enact.
+        expected: String,
     },
     /// The text is not the one members voted on.
     #[error(
@@ -375,15 +381,14 @@ impl PolicyBook {
             });
         }
         let voted = match spec.enacts {
-            Some(enacts) if enacts.document == POLICY_DOCUMENT => enacts.sha256,
-            Some(enacts) => {
+            Some(enacts) if enacts.document == adoption.document => enacts.sha256,
+            other => {
                 return Err(AdoptionError::NotAPolicy {
-                    what: format!("enacts a `{}`", enacts.document),
-                });
-            }
-            None => {
-                return Err(AdoptionError::NotAPolicy {
-                    what: "enacts no document".to_owned(),
+                    what: other.map_or_else(
+                        || "enacts no document".to_owned(),
+                        |e| format!("enacts `{}`", e.document),
+                    ),
+                    expected: adoption.document.clone(),
                 });
             }
         };

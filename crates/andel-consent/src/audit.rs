@@ -43,6 +43,9 @@ pub struct AccessRecord {
     /// The decision that adopted it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adopted_by: Option<crate::DecisionRef>,
+    /// The organisation owner whose own policy refused it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restricted_by: Option<MemberId>,
     /// The consents relied on.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub consents: Vec<ConsentRef>,
@@ -72,6 +75,7 @@ impl AccessRecord {
             rules,
             policy_version: decision.policy_version,
             adopted_by: decision.adopted_by.clone(),
+            restricted_by: decision.restricted_by.clone(),
             consents: decision.consents.clone(),
             duties: decision.duties.clone(),
             explanation: decision.explanation.clone(),

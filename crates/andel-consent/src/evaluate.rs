@@ -166,6 +166,10 @@ pub struct Decision {
     /// book ([`PolicyBook::evaluate`](crate::PolicyBook::evaluate)).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adopted_by: Option<crate::DecisionRef>,
+    /// The organisation owner whose own policy refused what the co-op's allows
+    /// ([`PolicyBooks`](crate::PolicyBooks)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restricted_by: Option<crate::MemberId>,
     /// The consents the decision relied on (for permits that require consent).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub consents: Vec<ConsentRef>,
@@ -231,6 +235,7 @@ pub fn evaluate(
             basis,
             policy_version: policy.version,
             adopted_by: None,
+            restricted_by: None,
             consents,
             duties,
             unmet,

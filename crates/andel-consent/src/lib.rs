@@ -72,6 +72,7 @@ mod diff;
 mod erasure;
 mod evaluate;
 mod ids;
+mod organisation;
 mod policy;
 mod resource;
 mod vocab;
@@ -93,6 +94,9 @@ pub use evaluate::{
     Basis, ConsentLookup, ConsentRef, Decision, Principal, Request, Unmet, evaluate,
 };
 pub use ids::{MemberId, NameError, ResourceId, ResourceKind, Role, RuleId, ServiceName};
+pub use organisation::{
+    PolicyBooks, evaluate_within, organisation_policy_document, organisation_policy_stream,
+};
 pub use policy::{Conditions, Duty, Effect, Policy, Principals, Resources, Rule, Schema};
 pub use resource::{NoOwner, Owners, Relation, Resource};
 pub use vocab::{Action, DataCategory, LegalBasis, Purpose, UnknownTerm};

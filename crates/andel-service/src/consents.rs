@@ -48,7 +48,8 @@ impl Coop {
 
 impl Coop {
     /// Decides `request` under the data policy the members adopted, in force at the
-    /// request's time (nothing is permitted before one is), and the default charter,
+    /// request's time (nothing is permitted before one is), within it under the own
+    /// policy of each organisation that owns the resource, and the default charter,
     /// with the consents in force; records the decision in the audit journal (stream
     /// `access`).
     ///
@@ -62,7 +63,7 @@ impl Coop {
         by: Option<AuthorId>,
     ) -> Result<Decision, ServiceError> {
         let consents = self.consents().await?;
-        let policies = self.policies().await?;
+        let policies = self.policy_books().await?;
         let decision = policies.evaluate(request, &Charter::default(), &consents);
         self.record_access(request, decision, recorded_at, by).await
     }

@@ -85,7 +85,7 @@ pub use coop::{Access, Coop};
 pub use error::ServiceError;
 pub use journal::{Exported, Imported, Invalid, Journal, Root};
 pub use membership::{LedgerCheck, Membership, electorate};
-pub use policies::PolicyFile;
+pub use policies::{PolicyAdoption, PolicyFile};
 pub use proposals::{
     BallotPaper, Cast, DELEGATIONS_STREAM, Found, PROPOSAL_PREFIX, ProposalCheck, StoredProposal,
     proposal_stream,

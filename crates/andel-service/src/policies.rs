@@ -1,11 +1,18 @@
-//! Data policies adopted by decision, in the tenant's `policies` stream: only with the
-//! citation of a proposal of this co-op that passed, for the text its members voted on.
+//! Data policies adopted by decision, in the tenant's `policies` stream (and an
+//! organisation member's own in `policies.ID`): only with the citation of a proposal of
+//! this co-op that passed, for the text its members voted on.
 
-use andel_consent::{AdoptedPolicy, Adoption, Charter, POLICY_STREAM, PolicyBook, Schema};
+use std::collections::BTreeMap;
+
+use andel_consent::{
+    AdoptedPolicy, Adoption, Charter, MemberId, POLICY_DOCUMENT, POLICY_STREAM, PolicyBook,
+    PolicyBooks, Schema, organisation_policy_document, organisation_policy_stream,
+};
 use andel_decisions::Citation;
 use andel_journal::merkle::MerkleTree;
 use andel_journal::{AuthorId, Digest, Stored, StreamId, Timestamp};
-use chrono::{DateTime, Utc};
+use andel_ledger::event::Person;
+use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::{Coop, ServiceError};
 
@@ -21,50 +28,128 @@ pub struct PolicyFile {
     pub schema: Schema,
 }
 
+/// A policy version to adopt, by the decision that passed it.
+#[derive(Debug, Clone)]
+pub struct PolicyAdoption {
+    /// The policy file.
+    pub file: PolicyFile,
+    /// The citation of the decision (`StoredProposal::cite` makes one).
+    pub citation: Citation,
+    /// When the version takes effect.
+    pub effective: DateTime<Utc>,
+    /// `None` for the co-op's policy; an organisation member for its own policy over
+    /// what it owns, adopted by its own decision (whose proposal enacts
+    /// `data-policy:ID`).
+    pub organisation: Option<MemberId>,
+}
+
 impl Coop {
-    /// Every data policy version adopted, with its citation.
+    /// Every data policy version the co-op adopted (`None`), or an organisation
+    /// member adopted for what it owns, with their citations.
     ///
     /// # Errors
     ///
     /// A store failure, or a policy stream that is not one.
-    pub async fn policies(&self) -> Result<PolicyBook, ServiceError> {
-        Ok(self.policy_book().await?.state().clone())
+    pub async fn policies(
+        &self,
+        organisation: Option<&MemberId>,
+    ) -> Result<PolicyBook, ServiceError> {
+        Ok(self.policy_book(organisation).await?.state().clone())
     }
 
-    /// Adopts `policy`, effective from `effective`, by the decision `citation` cites.
-    /// The citation must be under the root this co-op's journal gives the proposal's
-    /// stream at the citation's size: a decision of another co-op, or a stream since
-    /// rewritten, is refused.
+    /// The co-op's policy book and every organisation member's own: what access
+    /// decisions are taken under.
+    ///
+    /// # Errors
+    ///
+    /// A store failure, or a policy stream that is not one.
+    pub async fn policy_books(&self) -> Result<PolicyBooks, ServiceError> {
+        let prefix = format!("{POLICY_STREAM}.");
+        let mut organisations = BTreeMap::new();
+        for stream in self.streams().await? {
+            let Some(id) = stream.as_str().strip_prefix(&prefix) else {
+                continue;
+            };
+            let member: MemberId = id.parse().map_err(|err| {
+                ServiceError::Refused(format!("stream `{stream}` names no member: {err}"))
+            })?;
+            let book = self.policies(Some(&member)).await?;
+            organisations.insert(member, book);
+        }
+        Ok(PolicyBooks {
+            coop: self.policies(None).await?,
+            organisations,
+        })
+    }
+
+    /// Adopts a policy version by the decision its citation cites. The citation must
+    /// be under the root this co-op's journal gives the proposal's stream at the
+    /// citation's size: a decision of another co-op, or a stream since rewritten, is
+    /// refused. An organisation's own policy needs an organisation that is a member
+    /// in the ledger (as of the effective day).
     ///
     /// # Errors
     ///
     /// The policy book's refusal (see [`AdoptionError`](andel_consent::AdoptionError)),
-    /// a cited stream this co-op does not hold, or a store failure.
+    /// a cited stream this co-op does not hold, an organisation the ledger does not
+    /// know as one, or a store failure.
     pub async fn adopt_policy(
         &self,
-        policy: PolicyFile,
-        citation: Citation,
-        effective: DateTime<Utc>,
+        adoption: PolicyAdoption,
         at: DateTime<Utc>,
         recorded_at: Timestamp,
         by: Option<AuthorId>,
     ) -> Result<AdoptedPolicy, ServiceError> {
-        let published_root = self.root_at(&citation).await?;
-        let adoption = Adoption {
-            source: policy.source,
-            text: policy.text,
-            schema: policy.schema,
-            charter: Charter::default(),
-            citation,
-            published_root,
-            effective,
+        let document = match &adoption.organisation {
+            None => POLICY_DOCUMENT.to_owned(),
+            Some(organisation) => {
+                self.organisation_member(organisation, adoption.effective.date_naive())
+                    .await?;
+                organisation_policy_document(organisation)
+            }
         };
-        let mut book = self.policy_book().await?;
-        book.execute(adoption, at, recorded_at, by).await?;
+        let published_root = self.root_at(&adoption.citation).await?;
+        let command = Adoption {
+            document,
+            source: adoption.file.source,
+            text: adoption.file.text,
+            schema: adoption.file.schema,
+            charter: Charter::default(),
+            citation: adoption.citation,
+            published_root,
+            effective: adoption.effective,
+        };
+        let mut book = self.policy_book(adoption.organisation.as_ref()).await?;
+        book.execute(command, at, recorded_at, by).await?;
         book.state()
             .latest()
             .cloned()
             .ok_or_else(|| ServiceError::Refused("the adoption recorded nothing".to_owned()))
+    }
+
+    /// Checks that the ledger knows `organisation` as an organisation member on `on`.
+    async fn organisation_member(
+        &self,
+        organisation: &MemberId,
+        on: NaiveDate,
+    ) -> Result<(), ServiceError> {
+        let membership = self.membership().await?;
+        let register = membership.ledger().register(on);
+        let row = register
+            .rows
+            .iter()
+            .find(|row| row.member.to_string() == organisation.as_str());
+        match row {
+            Some(row) if matches!(row.person, Person::Legal { .. }) => Ok(()),
+            Some(row) => Err(ServiceError::Refused(format!(
+                "member {organisation} ({}) is a person, not an organisation: only an \
+                 organisation member adopts a policy of its own",
+                row.name
+            ))),
+            None => Err(ServiceError::Refused(format!(
+                "the ledger has no member {organisation} on {on}"
+            ))),
+        }
     }
 
     /// The root of the cited proposal's stream, as this co-op's journal holds it, at
@@ -85,8 +170,14 @@ impl Coop {
         Ok(MerkleTree::from_entry_hashes(entries.iter().map(|e| *e.hash())).root())
     }
 
-    async fn policy_book(&self) -> Result<Stored<PolicyBook>, ServiceError> {
-        let stream = StreamId::new(POLICY_STREAM)?;
+    async fn policy_book(
+        &self,
+        organisation: Option<&MemberId>,
+    ) -> Result<Stored<PolicyBook>, ServiceError> {
+        let stream = match organisation {
+            None => StreamId::new(POLICY_STREAM)?,
+            Some(organisation) => StreamId::new(organisation_policy_stream(organisation))?,
+        };
         Ok(Stored::open(self.journal().clone(), stream).await?)
     }
 }

@@ -25,11 +25,22 @@ fn run(store: &str, args: &str) -> String {
 /// spec: `yes` of the six voters of `board-roll.json` for, one against. Writes its
 /// citation into `dir` and answers the path.
 pub(crate) fn decide(store: &str, dir: &Path, id: &str, policy: &str, yes: usize) -> String {
+    decide_for(store, dir, (id, "data-policy"), policy, yes)
+}
+
+/// As [`decide`], the proposal enacting `policy` as `document`.
+fn decide_for(
+    store: &str,
+    dir: &Path,
+    (id, document): (&str, &str),
+    policy: &str,
+    yes: usize,
+) -> String {
     let (spec, roll) = (data("policy-proposal.toml"), data("board-roll.json"));
     run(
         store,
         &format!(
-            "decide create {id} --spec {spec} --enacts data-policy={} --at 2027-04-28T10:00:00Z",
+            "decide create {id} --spec {spec} --enacts {document}={} --at 2027-04-28T10:00:00Z",
             data(policy)
         ),
     );
@@ -218,4 +229,94 @@ fn a_proposal_enacts_one_document() {
         !dir.path().join("coop.db").exists(),
         "a refused create leaves no database"
     );
+}
+
+/// An organisation member adopts, by its own decision, a policy for what it owns that
+/// allows less than the co-op's: the statistics service may count the co-op's cards but
+/// not the organisation's.
+fn organisation_on(store: &str, dir: &Path) {
+    adopted(store, dir);
+    run(
+        store,
+        "ledger apply --name Alva --class users --on 2027-01-10",
+    );
+    run(
+        store,
+        "ledger apply --name Fyrbåken --class supporters --legal --representative Karin --on 2027-01-10",
+    );
+    run(store, "ledger admit 2 --on 2027-01-26");
+    // Its own decision enacts version 1 as `data-policy:2`.
+    let own = decide_for(
+        store,
+        dir,
+        ("fyrbaken-1", "data-policy:2"),
+        "policy-v1.toml",
+        3,
+    );
+    let args = adopt_args(store, &data("policy-v1.toml"), &own);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let said = ok(&[args.as_slice(), &["--organisation", "2"]].concat());
+    assert!(said.contains("adopted: version 1 (2 rules"), "{said}");
+    assert!(
+        run(store, "policy history --organisation 2")
+            .contains("adopted by entry 7 of `decision.fyrbaken-1`")
+    );
+    // Not for a person, and not by the co-op's decision.
+    fails(
+        &[args.as_slice(), &["--organisation", "1"]].concat(),
+        1,
+        "member 1 (Alva) is a person, not an organisation",
+    );
+    let coop = dir.join("policy-2.citation.json");
+    let (v2, coop) = (data("policy-v2.toml"), coop.to_str().unwrap().to_owned());
+    let other = adopt_args(store, &v2, &coop);
+    let other: Vec<&str> = other.iter().map(String::as_str).collect();
+    fails(
+        &[other.as_slice(), &["--organisation", "2"]].concat(),
+        1,
+        "the cited proposal enacts `data-policy`, not `data-policy:2`",
+    );
+
+    // Both members consent; the co-op's version 2 lets the service count either's
+    // cards; the organisation's own version 1 does not.
+    for member in ["1", "2"] {
+        run(
+            store,
+            &format!(
+                "consent give --member {member} --purpose aggregate-statistics --at 2027-05-10T09:00:00Z"
+            ),
+        );
+    }
+    let check = |owner: &str| {
+        let fixed = format!(
+            "access check --principal service:stats --action process --kind card --id c1 \
+             --owner {owner} --purpose aggregate-statistics --aggregate 40 --at 2027-05-12T10:00:00Z \
+             --store {store}"
+        );
+        let args: Vec<&str> = fixed.split_whitespace().collect();
+        crate::andel(&args)
+    };
+    assert!(check("1").status.success());
+    let refused = check("2");
+    assert_eq!(refused.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&refused.stdout);
+    assert!(
+        said.starts_with(
+            "Refused by the own policy of organisation `2` (version 1, adopted by entry 7 of \
+             `decision.fyrbaken-1`) for what it owns, though the co-op's policy allows it:"
+        ),
+        "{said}"
+    );
+}
+
+#[test]
+fn an_organisation_restricts_its_own_data_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite:{}", dir.path().join("coop.db").display());
+    organisation_on(&store, dir.path());
+}
+
+#[test]
+fn an_organisation_restricts_its_own_data_on_postgres() {
+    on_postgres("organisation policy", organisation_on);
 }

@@ -142,6 +142,7 @@ fn policy_of(text: &str) -> Option<Enactment> {
 
 fn adoption(text: &str, citation: Citation, effective: DateTime<Utc>) -> Adoption {
     Adoption {
+        document: POLICY_DOCUMENT.into(),
         source: "policy.toml".into(),
         text: text.into(),
         schema: kanban(),
@@ -276,7 +277,7 @@ fn forged_failed_and_mismatched_citations_are_refused_with_their_reason() {
     let charter = citation(&decided("p5", majority(), charter, 5));
     assert_eq!(
         refuse(adoption(V1, charter, at(AFTER_CLOSE))).to_string(),
-        "the cited proposal enacts a `charter`, not a data policy"
+        "the cited proposal enacts `charter`, not `data-policy`"
     );
 
     // An election is not a motion.

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use andel_consent::{
     Action, Basis, Charter, ConsentBook, ConsentCommand, ConsentLookup, ConsentRef, Effect,
     MemberId, Owners, Policy, Principal, Principals, Purpose, Relation, Request, Resource,
-    Resources, Rule, RuleId, evaluate,
+    Resources, Rule, RuleId, evaluate, evaluate_within,
 };
 use andel_consent::{Conditions, Standing};
 use andel_journal::Aggregate;
@@ -243,6 +243,35 @@ proptest! {
         // Every consent relied on belongs to an owner.
         for consent in &decision.consents {
             prop_assert!(request.resource.owners().contains(&consent.member));
+        }
+    }
+
+    /// An organisation's own policy never widens the co-op's: whatever it says, an
+    /// access the co-op's policy refuses stays refused, an access to what the
+    /// organisation owns is allowed only if its policy allows it too, and its policy
+    /// changes nothing for resources it does not own.
+    #[test]
+    fn an_organisation_restricts_and_never_widens(
+        coop in policy(),
+        own in policy(),
+        request in request(),
+        consents in consents(),
+    ) {
+        let charter = Charter::default();
+        let bo = member("bo");
+        let within = evaluate_within(&request, &coop, &[(bo.clone(), own.clone())], &charter, &consents);
+        let alone = evaluate(&request, &coop, &charter, &consents);
+        if within.allowed {
+            prop_assert!(alone.allowed);
+        }
+        if request.resource.owners().contains(&bo) {
+            let theirs = evaluate(&request, &own, &charter, &consents).allowed;
+            prop_assert_eq!(within.allowed, alone.allowed && theirs);
+            if alone.allowed && !theirs {
+                prop_assert_eq!(within.restricted_by, Some(bo));
+            }
+        } else {
+            prop_assert_eq!(within, alone);
         }
     }
 
