@@ -1,5 +1,8 @@
-//! Inputs shared by the benchmarks: journals of a given size and payload width, and
-//! ranked ballots drawn by a seeded generator.
+//! Inputs shared by the benchmarks: journals of a given size and payload width, ranked
+//! ballots drawn by a seeded generator, and the consent engine's random co-ops with
+//! their translation into Cedar ([`cedar`]).
+
+pub mod cedar;
 
 use andel::journal::{Draft, Entry, Kind, Payload, Salt, StreamHead, StreamId};
 

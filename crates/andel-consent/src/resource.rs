@@ -129,6 +129,11 @@ impl Resource {
         &self.owners
     }
 
+    /// The members it is shared with, besides its owners.
+    pub fn shared(&self) -> &BTreeSet<MemberId> {
+        &self.shared_with
+    }
+
     /// The parents it sits in, nearest first.
     pub fn parents(&self) -> &[(ResourceKind, ResourceId)] {
         &self.parents
