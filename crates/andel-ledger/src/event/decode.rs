@@ -381,7 +381,14 @@ mod tests {
         let mut with = |f: &dyn Fn(&mut serde_json::Map<String, serde_json::Value>)| {
             let mut copy = members.clone();
             f(&mut copy);
-            out.push(serde_json::Value::Object(copy).to_string());
+            // Canonical text (keys sorted), whatever order serde_json's map keeps: with
+            // its `preserve_order` feature on (another crate in the build may turn it
+            // on), `to_string` would write the fields in declaration order.
+            let value = serde_json::Value::Object(copy);
+            out.push(
+                andel_journal::Payload::new(&value)
+                    .map_or_else(|_| value.to_string(), |p| p.as_str().to_owned()),
+            );
         };
         for key in members.keys() {
             with(&|m| {
