@@ -3,6 +3,7 @@
 //! their translation into Cedar ([`cedar`]).
 
 pub mod cedar;
+pub mod kanban;
 
 use andel::journal::{Draft, Entry, Kind, Payload, Salt, StreamHead, StreamId};
 

@@ -10,7 +10,8 @@ use andel_consent::{
 use andel_journal::{AuthorId, Draft, Kind, Payload, Stored, StreamId, Timestamp};
 use chrono::{DateTime, Utc};
 
-use crate::{Coop, Journal, ServiceError};
+use crate::journal::append_retrying;
+use crate::{Coop, ServiceError};
 
 impl Coop {
     /// Every member's consents, as recorded.
@@ -62,10 +63,52 @@ impl Coop {
         recorded_at: Timestamp,
         by: Option<AuthorId>,
     ) -> Result<Decision, ServiceError> {
+        let mut decisions = self
+            .decide_accesses(std::slice::from_ref(request), recorded_at, by)
+            .await?;
+        decisions
+            .pop()
+            .ok_or_else(|| ServiceError::Refused("no decision was taken".to_owned()))
+    }
+
+    /// Decides every one of `requests` as [`Coop::decide_access`] does, reading the
+    /// consents and policies once, and records all the decisions in the audit journal
+    /// in one append (one transaction): how a busy service records its accesses.
+    ///
+    /// # Errors
+    ///
+    /// A store failure: then none of the decisions is recorded.
+    pub async fn decide_accesses(
+        &self,
+        requests: &[Request],
+        recorded_at: Timestamp,
+        by: Option<AuthorId>,
+    ) -> Result<Vec<Decision>, ServiceError> {
         let consents = self.consents().await?;
         let policies = self.policy_books().await?;
-        let decision = policies.evaluate(request, &Charter::default(), &consents);
-        self.record_access(request, decision, recorded_at, by).await
+        let charter = Charter::default();
+        let decisions: Vec<Decision> = requests
+            .iter()
+            .map(|request| policies.evaluate(request, &charter, &consents))
+            .collect();
+        let kind = Kind::new(ACCESS_KIND)?;
+        let drafts = requests
+            .iter()
+            .zip(&decisions)
+            .map(|(request, decision)| {
+                let record = AccessRecord::of(request, decision);
+                let draft = Draft::new(kind.clone(), Payload::new(&record)?, recorded_at);
+                Ok(match &by {
+                    Some(by) => draft.by(by.clone()),
+                    None => draft,
+                })
+            })
+            .collect::<Result<Vec<_>, ServiceError>>()?;
+        if !drafts.is_empty() {
+            let stream = StreamId::new(AUDIT_STREAM)?;
+            append_retrying(self.journal().as_ref(), &stream, drafts).await?;
+        }
+        Ok(decisions)
     }
 
     /// What `policy` and `charter` would answer to `request`, with the consents in
@@ -83,24 +126,6 @@ impl Coop {
     ) -> Result<Decision, ServiceError> {
         let consents = self.consents().await?;
         Ok(evaluate(request, policy, charter, &consents))
-    }
-
-    async fn record_access(
-        &self,
-        request: &Request,
-        decision: Decision,
-        recorded_at: Timestamp,
-        by: Option<AuthorId>,
-    ) -> Result<Decision, ServiceError> {
-        let record = AccessRecord::of(request, &decision);
-        let mut draft = Draft::new(Kind::new(ACCESS_KIND)?, Payload::new(&record)?, recorded_at);
-        if let Some(by) = by {
-            draft = draft.by(by);
-        }
-        Journal::Store(self)
-            .append(&StreamId::new(AUDIT_STREAM)?, draft)
-            .await?;
-        Ok(decision)
     }
 
     /// What the audit journal holds about the use of `member`'s data from `from` until

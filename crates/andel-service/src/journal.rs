@@ -10,8 +10,8 @@ use std::path::Path;
 use andel_journal::file::{FileError, JournalWriter};
 use andel_journal::merkle::{ConsistencyDocument, Frontier, InclusionDocument, MerkleTree};
 use andel_journal::{
-    Digest, Draft, Entry, REPLAY_PAGE, Redaction, StreamHead, StreamId, Summary, Verifier,
-    VerifyError,
+    Digest, Draft, Entry, JournalStore, REPLAY_PAGE, Redaction, StreamHead, StreamId, Summary,
+    Verifier, VerifyError,
 };
 use andel_store::file::JournalFile;
 
@@ -173,18 +173,8 @@ impl Journal<'_> {
             Journal::File(path) => return Ok(JournalFile::new(*path).append(stream, draft)?),
             Journal::Store(coop) => coop.journal(),
         };
-        let mut attempt = 1;
-        let mut sealed = loop {
-            let head = store.head(stream).await?;
-            match store
-                .append(stream, head.next_seq(), vec![draft.clone()])
-                .await
-            {
-                Err(err) if err.is_conflict() && attempt < CONFLICT_RETRIES => attempt += 1,
-                done => break done?,
-            }
-        };
-        sealed
+        append_retrying(store.as_ref(), stream, vec![draft])
+            .await?
             .pop()
             .ok_or_else(|| ServiceError::Refused("the store appended nothing".into()))
     }
@@ -538,4 +528,21 @@ fn read_batches(
         }
     }
     Ok(read)
+}
+
+/// Appends `drafts` to `stream` in one batch (one transaction in a database), reading
+/// the head again and retrying when another writer was first.
+pub(crate) async fn append_retrying(
+    store: &dyn JournalStore,
+    stream: &StreamId,
+    drafts: Vec<Draft>,
+) -> Result<Vec<Entry>, ServiceError> {
+    let mut attempt = 1;
+    loop {
+        let head = store.head(stream).await?;
+        match store.append(stream, head.next_seq(), drafts.clone()).await {
+            Err(err) if err.is_conflict() && attempt < CONFLICT_RETRIES => attempt += 1,
+            done => return Ok(done?),
+        }
+    }
 }

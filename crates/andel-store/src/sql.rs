@@ -23,8 +23,15 @@ pub(crate) mod statements {
          (tenant, stream, seq, recorded_at, author, kind, payload, salt, commitment, prev, hash) ";
     pub(crate) const ERASE: &str = "UPDATE andel_journal SET payload = NULL, salt = NULL \
          WHERE tenant = $1 AND stream = $2 AND seq = $3";
-    pub(crate) const STREAMS: &str =
-        "SELECT DISTINCT stream FROM andel_journal WHERE tenant = $1 ORDER BY stream";
+    /// A skip scan over the `(tenant, stream, seq)` index: one index seek per stream,
+    /// where `SELECT DISTINCT` would read every entry of the tenant (the audit journal
+    /// alone holds one per access decided).
+    pub(crate) const STREAMS: &str = "WITH RECURSIVE streams(stream) AS ( \
+         SELECT MIN(stream) FROM andel_journal WHERE tenant = $1 \
+         UNION ALL \
+         SELECT (SELECT MIN(stream) FROM andel_journal WHERE tenant = $1 AND stream > streams.stream) \
+         FROM streams WHERE streams.stream IS NOT NULL) \
+         SELECT stream FROM streams WHERE stream IS NOT NULL ORDER BY stream";
     pub(crate) const TENANTS: &str = "SELECT DISTINCT tenant FROM andel_journal ORDER BY tenant";
     pub(crate) const SAVE_SNAPSHOT: &str = "INSERT INTO andel_snapshots \
          (tenant, projection, stream, next_seq, last_hash, state) VALUES ($1, $2, $3, $4, $5, $6) \
