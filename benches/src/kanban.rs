@@ -126,9 +126,20 @@ pub async fn kanban_coop(dir: &std::path::Path) -> Service {
 /// What a kanban service asks in a busy moment: members reading and changing their own
 /// cards, and the statistics service counting cards.
 pub fn kanban_requests(rng: &mut Rng, n: usize) -> Vec<Request> {
+    kanban_requests_among(rng, n, 1_000, t("2027-02-01T12:00:00Z"))
+}
+
+/// As [`kanban_requests`], over the cards of `members` members (`m0`, `m1`, …), asked
+/// `at`.
+pub fn kanban_requests_among(
+    rng: &mut Rng,
+    n: usize,
+    members: usize,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Vec<Request> {
     (0..n)
         .map(|i| {
-            let owner: MemberId = format!("m{}", rng.below(1_000)).parse().expect("a name");
+            let owner: MemberId = format!("m{}", rng.below(members)).parse().expect("a name");
             let card = Resource::new(
                 "card".parse().expect("a kind"),
                 format!("c{i}").parse().expect("an id"),
@@ -162,7 +173,7 @@ pub fn kanban_requests(rng: &mut Rng, n: usize) -> Vec<Request> {
                 action,
                 resource: card,
                 purpose,
-                at: t("2027-02-01T12:00:00Z"),
+                at,
                 aggregate_of,
             }
         })

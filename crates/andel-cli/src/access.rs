@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use andel::consent::{
-    Action, Charter, ErasureDue, ErasureReason, MemberId, Owners, Principal, Purpose, Request,
-    Resource, ResourceId, ResourceKind, Role, ServiceName,
+    Action, ErasureDue, ErasureReason, MemberId, Owners, Principal, Purpose, Request, Resource,
+    ResourceId, ResourceKind, Role, ServiceName,
 };
 use andel::journal::{AuthorId, Timestamp};
 use anyhow::{Context, Result, bail};
@@ -148,14 +148,6 @@ pub(crate) fn run(args: Args) -> Result<Exit> {
             at,
             json,
         } => {
-            let charter = Charter::default();
-            let trial = match (&schema, &policy) {
-                (Some(schema), Some(policy)) => {
-                    let schema = crate::policy::read_schema(schema)?;
-                    Some(crate::policy::read_policy(policy, &schema, &charter)??)
-                }
-                _ => None,
-            };
             let principal = principal_of(&principal, role, acting_for)?;
             let owners = Owners::jointly(owner)?;
             let resource = shared_with
@@ -171,8 +163,20 @@ pub(crate) fn run(args: Args) -> Result<Exit> {
             };
             let journal = args.store.open("andel access", Create::Refused)?;
             let coop = journal.coop();
+            let trial = match (&schema, &policy) {
+                (Some(schema), Some(policy)) => {
+                    let schema = crate::policy::read_schema(schema)?;
+                    let charters = journal.run(coop.charters())?;
+                    let charter = charters.charter_at(request.at).clone();
+                    let policy = crate::policy::read_policy(policy, &schema, &charter)??;
+                    Some((policy, charter))
+                }
+                _ => None,
+            };
             let decision = match &trial {
-                Some(policy) => journal.run(coop.try_access_under(&request, policy, &charter))?,
+                Some((policy, charter)) => {
+                    journal.run(coop.try_access_under(&request, policy, charter))?
+                }
                 None => {
                     let recorded_at = Timestamp::new(Utc::now()).context("the clock is off")?;
                     journal.run(coop.decide_access(&request, recorded_at, args.by))?

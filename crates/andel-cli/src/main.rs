@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 
 mod access;
 mod args;
+mod charter;
 mod consent;
 mod decide;
 mod demo;
@@ -45,6 +46,9 @@ enum Command {
     /// Data policies: check a file, show what a new version changes, adopt a version by
     /// the decision that passed it, show the one in force and the history.
     Policy(policy::Args),
+    /// The charter, the purposes no data policy may permit: check a file, amend it by
+    /// the decision that passed it, show the one in force and the history.
+    Charter(charter::Args),
 }
 
 /// How a command ends, beyond "it ran": `Invalid` exits with status 1. (Not a
@@ -86,6 +90,7 @@ fn main() -> ExitCode {
         Command::Tally(args) => tally::run(&args),
         Command::Consent(args) => consent::run(args),
         Command::Policy(args) => policy::run(args),
+        Command::Charter(args) => charter::run(args),
         Command::Access(args) => access::run(args),
     };
     match result {

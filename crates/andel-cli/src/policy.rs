@@ -39,6 +39,9 @@ enum Command {
         /// The service's schema: its resource kinds and the actions each allows (TOML).
         #[arg(long, value_name = "FILE")]
         schema: PathBuf,
+        /// A charter file to check against [default: the default charter].
+        #[arg(long, value_name = "FILE")]
+        charter: Option<PathBuf>,
         /// The policy file (TOML).
         policy: PathBuf,
     },
@@ -48,6 +51,9 @@ enum Command {
         /// The service's schema (TOML).
         #[arg(long, value_name = "FILE")]
         schema: PathBuf,
+        /// A charter file to check against [default: the default charter].
+        #[arg(long, value_name = "FILE")]
+        charter: Option<PathBuf>,
         /// The version in force.
         in_force: PathBuf,
         /// The proposed version.
@@ -97,10 +103,14 @@ enum Command {
 }
 
 pub(crate) fn run(args: Args) -> Result<Exit> {
-    let charter = Charter::default();
     match args.command {
-        Command::Validate { schema, policy } => {
+        Command::Validate {
+            schema,
+            charter,
+            policy,
+        } => {
             let schema = read_schema(&schema)?;
+            let charter = read_charter(charter.as_deref())?;
             match read_policy(&policy, &schema, &charter)? {
                 Ok(read) => {
                     let n = read.rules.len();
@@ -120,11 +130,13 @@ pub(crate) fn run(args: Args) -> Result<Exit> {
         }
         Command::Diff {
             schema,
+            charter,
             in_force,
             proposed,
             json,
         } => {
             let schema = read_schema(&schema)?;
+            let charter = read_charter(charter.as_deref())?;
             let before = read_policy(&in_force, &schema, &charter)??;
             let after = read_policy(&proposed, &schema, &charter)??;
             let changes = permission_diff(&before, &after, &schema, &charter);
@@ -248,8 +260,18 @@ fn nothing_in_force(book: &PolicyBook, at: DateTime<Utc>) -> String {
     }
 }
 
-fn time(at: DateTime<Utc>) -> String {
+pub(crate) fn time(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+}
+
+/// The charter file at `path`, or the default charter.
+pub(crate) fn read_charter(path: Option<&Path>) -> Result<Charter> {
+    let Some(path) = path else {
+        return Ok(Charter::default());
+    };
+    let text = crate::files::read_input(path)
+        .with_context(|| format!("cannot read the charter {}", path.display()))?;
+    Ok(Charter::from_toml(&path.display().to_string(), &text)?)
 }
 
 pub(crate) fn read_schema(path: &Path) -> Result<Schema> {

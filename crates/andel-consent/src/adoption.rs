@@ -58,32 +58,30 @@ impl Default for Amendment {
 }
 
 impl Amendment {
-    /// Whether a decision of `kind` may adopt a policy under this rule.
+    /// Whether a decision of `kind` may make `change` (`adopting a data policy`,
+    /// `amending the charter`) under this rule.
     ///
     /// # Errors
     ///
     /// Why not: another kind of decision, a consent decision where only motions may, or
     /// a threshold below this rule's.
-    pub fn admits(&self, kind: &Kind) -> Result<(), AdoptionError> {
+    pub fn admits(&self, kind: &Kind, change: &'static str) -> Result<(), AdoptionError> {
+        let wrong = |kind| AdoptionError::WrongKind {
+            kind,
+            change,
+            required: format!("a motion passed by {}", self.threshold),
+        };
         match kind {
             Kind::Motion { threshold } if threshold.implies(&self.threshold) => Ok(()),
             Kind::Motion { threshold } => Err(AdoptionError::TooWeak {
                 cited: threshold.to_string(),
+                change,
                 required: self.threshold.to_string(),
             }),
             Kind::Consent if self.by_consent => Ok(()),
-            Kind::Consent => Err(AdoptionError::WrongKind {
-                kind: "a consent decision",
-                required: format!("a motion passed by {}", self.threshold),
-            }),
-            Kind::Election { .. } | Kind::Budget { .. } => Err(AdoptionError::WrongKind {
-                kind: if matches!(kind, Kind::Election { .. }) {
-                    "an election"
-                } else {
-                    "a participatory budget"
-                },
-                required: format!("a motion passed by {}", self.threshold),
-            }),
+            Kind::Consent => Err(wrong("a consent decision")),
+            Kind::Election { .. } => Err(wrong("an election")),
+            Kind::Budget { .. } => Err(wrong("a participatory budget")),
         }
     }
 }
@@ -210,27 +208,32 @@ pub enum AdoptionError {
         text: Digest,
     },
     /// Another kind of decision than the rule asks for.
-    #[error("the cited proposal is {kind}; adopting a data policy takes {required}")]
+    #[error("the cited proposal is {kind}; {change} takes {required}")]
     WrongKind {
         /// What it was.
         kind: &'static str,
+        /// What it was cited for: `adopting a data policy`, `amending the charter`.
+        change: &'static str,
         /// What the rule asks.
         required: String,
     },
     /// A motion passed at a lower threshold than the rule asks.
-    #[error(
-        "the cited motion needed {cited}; adopting a data policy takes a motion passed by \
-         {required}"
-    )]
+    #[error("the cited motion needed {cited}; {change} takes a motion passed by {required}")]
     TooWeak {
         /// The motion's threshold.
         cited: String,
+        /// What it was cited for.
+        change: &'static str,
         /// The rule's.
         required: String,
     },
     /// The version would take effect before the decision closed.
-    #[error("the policy cannot take effect at {effective}, before the decision closed at {closed}")]
+    #[error(
+        "version {version} cannot take effect at {effective}, before the decision closed at {closed}"
+    )]
     BeforeClose {
+        /// The version to adopt.
+        version: u32,
         /// The effective time asked.
         effective: DateTime<Utc>,
         /// The close.
@@ -238,18 +241,20 @@ pub enum AdoptionError {
     },
     /// The version would take effect before the one in force did.
     #[error(
-        "the policy cannot take effect at {effective}, before version {version} in force since {since}"
+        "version {version} cannot take effect at {effective}, before version {latest} in force since {since}"
     )]
     BeforeInForce {
+        /// The version to adopt.
+        version: u32,
         /// The effective time asked.
         effective: DateTime<Utc>,
         /// The latest version.
-        version: u32,
+        latest: u32,
         /// When it took effect.
         since: DateTime<Utc>,
     },
     /// The version number does not follow the latest.
-    #[error("the policy is version {version}; the next version must be above {latest}")]
+    #[error("this is version {version}; the next version must be above {latest}")]
     Version {
         /// The version given.
         version: u32,
@@ -274,9 +279,7 @@ impl From<PolicyErrors> for AdoptionError {
 
 /// An event the book cannot apply: the journal was edited or is not a policy journal.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "policy version {version} does not follow version {latest}, or its text does not match its hash"
-)]
+#[error("version {version} does not follow version {latest}, or its text does not match its hash")]
 pub struct NotInSequence {
     /// The version recorded.
     pub version: u32,
@@ -356,68 +359,116 @@ impl PolicyBook {
             &adoption.schema,
             &adoption.charter,
         )?;
-        let cited = adoption.citation.check()?;
-        if adoption.citation.root != adoption.published_root {
+        let decision = ByDecision {
+            change: "adopting a data policy",
+            document: &adoption.document,
+            text: &adoption.text,
+            citation: &adoption.citation,
+            published_root: adoption.published_root,
+            effective: adoption.effective,
+        }
+        .check(
+            &self.amendment(),
+            |decision| {
+                self.versions
+                    .iter()
+                    .find(|v| &v.decision == decision)
+                    .map(|v| v.policy.version)
+            },
+            policy.version,
+            self.latest().map(|v| (v.policy.version, v.effective)),
+        )?;
+        Ok((policy, decision))
+    }
+}
+
+/// A document changed by decision: what adopting a policy and amending the charter
+/// both check of the citation and the text.
+pub(crate) struct ByDecision<'a> {
+    /// What is done, for messages: `adopting a data policy`.
+    pub(crate) change: &'static str,
+    /// What the proposal must say it enacts.
+    pub(crate) document: &'a str,
+    /// The text, byte for byte what the proposal's hash covers.
+    pub(crate) text: &'a str,
+    /// The citation of the decision.
+    pub(crate) citation: &'a Citation,
+    /// The root the citation must be under.
+    pub(crate) published_root: Digest,
+    /// When the new version takes effect.
+    pub(crate) effective: DateTime<Utc>,
+}
+
+impl ByDecision<'_> {
+    /// The decision, if the citation holds under the published root, names a proposal
+    /// that passed as `rule` asks, enacting exactly this text as `document`, closed by
+    /// the effective time, and not already cited (`cited_for` gives the version a
+    /// decision adopted before); and `version` follows `latest` (version, effective).
+    pub(crate) fn check(
+        &self,
+        rule: &Amendment,
+        cited_for: impl Fn(&DecisionRef) -> Option<u32>,
+        version: u32,
+        latest: Option<(u32, DateTime<Utc>)>,
+    ) -> Result<DecisionRef, AdoptionError> {
+        let cited = self.citation.check()?;
+        if self.citation.root != self.published_root {
             return Err(AdoptionError::WrongRoot {
-                cited: adoption.citation.root,
-                published: adoption.published_root,
+                cited: self.citation.root,
+                published: self.published_root,
             });
         }
         let decision = DecisionRef {
             stream: cited.stream,
             seq: cited.seq,
         };
-        if let Some(before) = self.versions.iter().find(|v| v.decision == decision) {
-            return Err(AdoptionError::AlreadyCited {
-                decision,
-                version: before.policy.version,
-            });
+        if let Some(version) = cited_for(&decision) {
+            return Err(AdoptionError::AlreadyCited { decision, version });
         }
         let spec = cited.spec.ok_or(AdoptionError::NoDraft)?;
-        self.amendment().admits(&spec.kind)?;
+        rule.admits(&spec.kind, self.change)?;
         if cited.outcome.verdict != Verdict::Passed {
             return Err(AdoptionError::NotPassed {
                 verdict: cited.outcome.verdict,
             });
         }
         let voted = match spec.enacts {
-            Some(enacts) if enacts.document == adoption.document => enacts.sha256,
+            Some(enacts) if enacts.document == self.document => enacts.sha256,
             other => {
                 return Err(AdoptionError::NotAPolicy {
                     what: other.map_or_else(
                         || "enacts no document".to_owned(),
                         |e| format!("enacts `{}`", e.document),
                     ),
-                    expected: adoption.document.clone(),
+                    expected: self.document.to_owned(),
                 });
             }
         };
-        let text = Digest::of(adoption.text.as_bytes());
+        let text = Digest::of(self.text.as_bytes());
         if voted != text {
             return Err(AdoptionError::HashMismatch { voted, text });
         }
-        if adoption.effective < cited.closed_at {
+        if self.effective < cited.closed_at {
             return Err(AdoptionError::BeforeClose {
-                effective: adoption.effective,
+                version,
+                effective: self.effective,
                 closed: cited.closed_at,
             });
         }
-        if let Some(latest) = self.latest() {
-            if policy.version <= latest.policy.version {
-                return Err(AdoptionError::Version {
-                    version: policy.version,
-                    latest: latest.policy.version,
-                });
+        if let Some((latest, since)) = latest {
+            if version <= latest {
+                return Err(AdoptionError::Version { version, latest });
             }
-            if adoption.effective < latest.effective {
+            if self.effective < since {
                 return Err(AdoptionError::BeforeInForce {
-                    effective: adoption.effective,
-                    version: latest.policy.version,
-                    since: latest.effective,
+                    version,
+                    effective: self.effective,
+                    latest,
+                    since,
                 });
             }
         }
-        Ok((policy, decision))
+        Ok(decision)
     }
 }
 

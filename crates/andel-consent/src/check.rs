@@ -279,7 +279,7 @@ fn list(items: impl Iterator<Item = String>) -> String {
 }
 
 /// The line (from 1) holding byte `at` of `text`.
-fn line_of(text: &str, at: usize) -> usize {
+pub(crate) fn line_of(text: &str, at: usize) -> usize {
     text.get(..at).unwrap_or(text).matches('\n').count() + 1
 }
 

@@ -241,7 +241,7 @@ pub fn evaluate(
             unmet,
             explanation: String::new(),
         };
-        decision.explanation = explain(request, &decision);
+        decision.explanation = explain(request, &decision, charter);
         decision
     };
     if charter.forbids(request.purpose) {
@@ -342,7 +342,7 @@ fn conditions(
         .collect()
 }
 
-fn explain(request: &Request, decision: &Decision) -> String {
+fn explain(request: &Request, decision: &Decision, charter: &Charter) -> String {
     let resource = &request.resource;
     let owners: Vec<String> = resource.owners().iter().map(|m| format!("`{m}`")).collect();
     let what = format!(
@@ -362,7 +362,11 @@ fn explain(request: &Request, decision: &Decision) -> String {
     };
     match &decision.basis {
         Basis::Charter => format!(
-            "Refused: the charter forbids {} whatever a policy says; {what} is not allowed.",
+            "Refused: the charter{} forbids {} whatever a policy says; {what} is not allowed.",
+            match charter.version() {
+                0 => String::new(),
+                version => format!(" (version {version})"),
+            },
             request.purpose.phrase()
         ),
         Basis::Forbidden { rules: ids } => format!(

@@ -4,7 +4,9 @@
 //! jointly ([`Owners`]); the co-op owns nothing. What the data may be used for is a
 //! [`Policy`] the members adopt by decision, checked before any vote against the
 //! service's [`Schema`] and the [`Charter`], which no policy may contradict (advertising,
-//! profiling for it and sale to third parties are never permitted). Consents are the
+//! profiling for it and sale to third parties are never permitted). Policies are
+//! adopted only by citing a passed decision ([`PolicyBook`]); the charter changes the
+//! same way at its own, higher threshold ([`CharterBook`]). Consents are the
 //! events of a journal stream ([`ConsentBook`]): given, refused, withdrawn (one step, as
 //! easy as giving) and expired, with receipts in the Kantara and DPV shapes.
 //!
@@ -66,6 +68,7 @@
 mod adoption;
 mod audit;
 mod charter;
+mod charter_book;
 mod check;
 mod consent;
 mod diff;
@@ -82,7 +85,10 @@ pub use adoption::{
     POLICY_STREAM, PolicyBook, PolicyEvent,
 };
 pub use audit::{ACCESS_KIND, AUDIT_STREAM, AccessRecord, TransparencyReport};
-pub use charter::Charter;
+pub use charter::{Charter, SURVEILLANCE};
+pub use charter_book::{
+    AmendedCharter, CHARTER_DOCUMENT, CHARTER_STREAM, CharterAmendment, CharterBook, CharterEvent,
+};
 pub use check::{MAX_POLICY_BYTES, MAX_RULES, PolicyErrors, PolicyProblem};
 pub use consent::{
     CONSENT_STREAM, ConsentBook, ConsentCommand, ConsentError, ConsentEvent, ConsentStep,

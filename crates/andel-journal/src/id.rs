@@ -49,6 +49,7 @@ pub enum NameError {
 }
 
 const ID_ALPHABET: &str = "printable ASCII except space, `\"` and `\\`";
+const SUBJECT_ALPHABET: &str = "any character but control characters";
 const KIND_ALPHABET: &str = "`a-z`, `0-9`, `_`, `-` and `.` between words";
 
 fn check(
@@ -86,6 +87,9 @@ fn id_char(c: char) -> bool {
 
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident, $what:literal) => {
+        id_type!($(#[$doc])* $name, $what, ID_ALPHABET, id_char, "a character that is not printable ASCII (space, `\"` and `\\` are refused too)");
+    };
+    ($(#[$doc:meta])* $name:ident, $what:literal, $alphabet:expr, $ok:expr, $refused:literal) => {
         $(#[$doc])*
         // Shared text: entries of one stream all hold its id, and cloning it is a count.
         #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -96,11 +100,10 @@ macro_rules! id_type {
             ///
             /// # Errors
             ///
-            /// When the name is empty, longer than [`MAX_ID_LEN`] bytes, or holds a
-            /// character that is not printable ASCII (space, `"` and `\` are refused too).
+            #[doc = concat!("When the name is empty, longer than [`MAX_ID_LEN`] bytes, or holds ", $refused, ".")]
             pub fn new(name: impl Into<String>) -> Result<Self, NameError> {
                 let name = name.into();
-                check($what, &name, MAX_ID_LEN, ID_ALPHABET, id_char)?;
+                check($what, &name, MAX_ID_LEN, $alphabet, $ok)?;
                 Ok(Self(name.into()))
             }
 
@@ -168,6 +171,27 @@ id_type!(
     /// the author is part of the hashed header and survives redaction.
     AuthorId,
     "author id"
+);
+
+id_type!(
+    /// Names whom a journal entry is about: the member (the data subject) whose data it
+    /// records, as a [`SubjectIndex`](crate::SubjectIndex) finds entries by it. An
+    /// opaque member id, never a name.
+    ///
+    /// 1 to 128 bytes of text without control characters, so that every member id a
+    /// service uses fits (`Åsa`, `ada@example.org`).
+    ///
+    /// ```
+    /// use andel_journal::SubjectId;
+    ///
+    /// assert!(SubjectId::new("Åsa Lind").is_ok());
+    /// assert!(SubjectId::new("a\nb").is_err());
+    /// ```
+    SubjectId,
+    "subject id",
+    SUBJECT_ALPHABET,
+    |c: char| !c.is_control(),
+    "a control character"
 );
 
 id_type!(

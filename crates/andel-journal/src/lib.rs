@@ -18,6 +18,9 @@
 //! - A [`JournalStore`] keeps streams; appends name the sequence number they expect, so
 //!   concurrent writers get a conflict instead of a fork. [`MemoryStore`] is here; the
 //!   SQLite and PostgreSQL stores live in `andel-store`.
+//! - A [`SubjectIndex`] finds the entries of a shared stream that are about one member
+//!   (their access records among everyone's) without reading the others; [`catch_up`]
+//!   keeps it up to date.
 //! - A [`Projection`] derives state from a stream; [`replay`] brings it up to date from
 //!   its latest [`Snapshot`] in a [`SnapshotStore`].
 //! - An [`Aggregate`] (state changed only by events it decides) lives in a stream as
@@ -84,6 +87,7 @@ pub mod merkle;
 mod payload;
 mod snapshot;
 mod store;
+mod subjects;
 mod time;
 mod verify;
 
@@ -93,12 +97,13 @@ pub use digest::{Digest, HexError, Salt};
 pub use entry::{Content, Draft, ENTRY_TAG, Entry, EntryBody, EntryParts, PAYLOAD_TAG, commitment};
 pub use id::{
     AuthorId, Kind, MAX_ID_LEN, MAX_KIND_LEN, NameError, ProjectionId, RESERVED_KIND_PREFIX,
-    StreamId, TenantId,
+    StreamId, SubjectId, TenantId,
 };
 pub use payload::{MAX_EXACT_INTEGER, MAX_PAYLOAD_BYTES, MAX_PAYLOAD_DEPTH, Payload, PayloadError};
 pub use snapshot::{
     Projection, REPLAY_PAGE, ReplayError, Replayed, Snapshot, SnapshotStore, replay,
 };
 pub use store::{JournalStore, MemoryStore, StoreError};
+pub use subjects::{INDEX_CHUNK, SubjectIndex, catch_up};
 pub use time::{Timestamp, TimestampError};
 pub use verify::{Problem, StreamSummary, Summary, Verifier, VerifyError, verify};

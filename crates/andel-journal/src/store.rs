@@ -1,6 +1,6 @@
 //! The storage trait every journal backend implements, and the in-memory backend.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 use std::sync::{Mutex, MutexGuard};
 
@@ -8,7 +8,7 @@ use async_trait::async_trait;
 
 use crate::{
     AppendError, Draft, Entry, EntryBody, ProjectionId, RedactError, RedactProblem, Redaction,
-    Snapshot, SnapshotStore, StreamHead, StreamId,
+    Snapshot, SnapshotStore, StreamHead, StreamId, SubjectId, SubjectIndex,
 };
 
 /// Why a store refused or failed an operation.
@@ -147,12 +147,20 @@ struct MemoryStream {
     entries: Vec<Entry>,
 }
 
-/// A [`JournalStore`] and [`SnapshotStore`] in memory: for tests, examples and
+/// A [`JournalStore`], [`SnapshotStore`] and [`SubjectIndex`] in memory: for tests, examples and
 /// short-lived tools.
 #[derive(Debug, Default)]
 pub struct MemoryStore {
     streams: Mutex<BTreeMap<StreamId, MemoryStream>>,
     snapshots: Mutex<HashMap<(ProjectionId, StreamId), Snapshot>>,
+    subjects: Mutex<HashMap<StreamId, MemorySubjects>>,
+}
+
+/// One stream's subject index: its mark and its rows, ordered by subject, then seq.
+#[derive(Debug, Default)]
+struct MemorySubjects {
+    indexed_to: u64,
+    rows: BTreeSet<(SubjectId, u64)>,
 }
 
 impl MemoryStore {
@@ -291,6 +299,9 @@ impl JournalStore for MemoryStore {
         s.entries[index] = erased;
         s.head.advance(&record);
         s.entries.push(record.clone());
+        if let Some(subjects) = lock(&self.subjects).get_mut(stream) {
+            subjects.rows.retain(|(_, about)| *about != seq);
+        }
         Ok(record)
     }
 
@@ -306,6 +317,54 @@ impl JournalStore for MemoryStore {
 
     async fn streams(&self) -> Result<Vec<StreamId>, StoreError> {
         Ok(self.lock().keys().cloned().collect())
+    }
+}
+
+#[async_trait]
+impl SubjectIndex for MemoryStore {
+    async fn indexed_to(&self, stream: &StreamId) -> Result<u64, StoreError> {
+        Ok(lock(&self.subjects)
+            .get(stream)
+            .map_or(0, |subjects| subjects.indexed_to))
+    }
+
+    async fn index(
+        &self,
+        stream: &StreamId,
+        rows: Vec<(SubjectId, u64)>,
+        indexed_to: u64,
+    ) -> Result<(), StoreError> {
+        let mut all = lock(&self.subjects);
+        let subjects = all.entry(stream.clone()).or_default();
+        subjects.rows.extend(rows);
+        subjects.indexed_to = subjects.indexed_to.max(indexed_to);
+        Ok(())
+    }
+
+    async fn read_about(
+        &self,
+        stream: &StreamId,
+        subject: &SubjectId,
+        range: Range<u64>,
+    ) -> Result<Vec<Entry>, StoreError> {
+        let seqs: Vec<u64> = match lock(&self.subjects).get(stream) {
+            Some(subjects) if range.start < range.end => subjects
+                .rows
+                .range((subject.clone(), range.start)..(subject.clone(), range.end))
+                .map(|(_, seq)| *seq)
+                .collect(),
+            _ => return Ok(Vec::new()),
+        };
+        let streams = self.lock();
+        let Some(s) = streams.get(stream) else {
+            return Ok(Vec::new());
+        };
+        Ok(seqs
+            .into_iter()
+            .filter_map(|seq| s.entries.get(usize::try_from(seq).ok()?))
+            .filter(|entry| !entry.is_redacted())
+            .cloned()
+            .collect())
     }
 }
 

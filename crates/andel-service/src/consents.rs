@@ -7,7 +7,10 @@ use andel_consent::{
     ConsentEvent, Decision, ErasureDue, MemberId, Policy, Request, TransparencyReport,
     erasures_due, evaluate,
 };
-use andel_journal::{AuthorId, Draft, Kind, Payload, Stored, StreamId, Timestamp};
+use andel_journal::{
+    AuthorId, Draft, Entry, EntryBody, Kind, Payload, Stored, StreamId, SubjectId, Timestamp,
+    catch_up,
+};
 use chrono::{DateTime, Utc};
 
 use crate::journal::append_retrying;
@@ -50,7 +53,7 @@ impl Coop {
 impl Coop {
     /// Decides `request` under the data policy the members adopted, in force at the
     /// request's time (nothing is permitted before one is), within it under the own
-    /// policy of each organisation that owns the resource, and the default charter,
+    /// policy of each organisation that owns the resource, and the charter in force,
     /// with the consents in force; records the decision in the audit journal (stream
     /// `access`).
     ///
@@ -86,10 +89,10 @@ impl Coop {
     ) -> Result<Vec<Decision>, ServiceError> {
         let consents = self.consents().await?;
         let policies = self.policy_books().await?;
-        let charter = Charter::default();
+        let charters = self.charters().await?;
         let decisions: Vec<Decision> = requests
             .iter()
-            .map(|request| policies.evaluate(request, &charter, &consents))
+            .map(|request| policies.evaluate(request, charters.charter_at(request.at), &consents))
             .collect();
         let kind = Kind::new(ACCESS_KIND)?;
         let drafts = requests
@@ -131,6 +134,10 @@ impl Coop {
     /// What the audit journal holds about the use of `member`'s data from `from` until
     /// `to`.
     ///
+    /// The member's records are found through the store's subject index (brought up to
+    /// date with the journal first), so the report reads the member's records only,
+    /// never everyone's: tens of milliseconds out of ten million records.
+    ///
     /// # Errors
     ///
     /// A store failure, or an audit entry that is not an access record.
@@ -140,7 +147,20 @@ impl Coop {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<TransparencyReport, ServiceError> {
-        let records = self.access_records().await?;
+        let stream = StreamId::new(AUDIT_STREAM)?;
+        catch_up(
+            self.journal().as_ref(),
+            self.subjects().as_ref(),
+            &stream,
+            owners,
+        )
+        .await?;
+        let subject = SubjectId::new(member.as_str())?;
+        let entries = self
+            .subjects()
+            .read_about(&stream, &subject, 0..u64::MAX)
+            .await?;
+        let records = access_records(&entries)?;
         Ok(TransparencyReport::of(member, from, to, &records))
     }
 
@@ -160,19 +180,47 @@ impl Coop {
     async fn access_records(&self) -> Result<Vec<AccessRecord>, ServiceError> {
         let stream = StreamId::new(AUDIT_STREAM)?;
         let entries = self.journal().read(&stream, 0..u64::MAX).await?;
-        let mut records = Vec::with_capacity(entries.len());
-        for entry in &entries {
-            let Some(payload) = entry.payload() else {
-                continue; // erased
-            };
-            let record: AccessRecord = payload.decode().map_err(|err| {
-                ServiceError::Refused(format!(
-                    "entry {} of `{AUDIT_STREAM}` is not an access record: {err}",
-                    entry.seq()
-                ))
-            })?;
-            records.push(record);
-        }
-        Ok(records)
+        access_records(&entries)
     }
+}
+
+/// The access records among audit `entries`, in order: erased entries and the records
+/// of their erasure left out.
+fn access_records(entries: &[Entry]) -> Result<Vec<AccessRecord>, ServiceError> {
+    let mut records = Vec::with_capacity(entries.len());
+    for entry in entries {
+        let Some(payload) = entry.payload().filter(|_| !entry.kind().is_reserved()) else {
+            continue;
+        };
+        let record: AccessRecord = payload
+            .decode()
+            .map_err(|err| not_an_access_record(entry.seq(), &err))?;
+        records.push(record);
+    }
+    Ok(records)
+}
+
+/// Whose data an audit entry is about, for the store's subject index: the owners of the
+/// resource it records an access to.
+fn owners(body: &EntryBody) -> Result<Vec<SubjectId>, ServiceError> {
+    #[derive(serde::Deserialize)]
+    struct Owners {
+        owners: Vec<MemberId>,
+    }
+    let Some(payload) = body.payload().filter(|_| !body.kind().is_reserved()) else {
+        return Ok(Vec::new());
+    };
+    let Owners { owners } = payload
+        .decode()
+        .map_err(|err| not_an_access_record(body.seq(), &err))?;
+    owners
+        .iter()
+        .map(|owner| Ok(SubjectId::new(owner.as_str())?))
+        .collect()
+}
+
+fn not_an_access_record(seq: u64, err: &dyn std::fmt::Display) -> ServiceError {
+    ServiceError::Refused(format!(
+        "entry {seq} of `{AUDIT_STREAM}` is not an access record: {err}"
+    ))
 }

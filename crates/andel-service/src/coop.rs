@@ -5,7 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use andel_decisions::secret::BallotBox;
-use andel_journal::{JournalStore, StreamId, TenantId};
+use andel_journal::{JournalStore, StreamId, SubjectIndex, TenantId};
 use andel_store::{Database, Location};
 
 use crate::ServiceError;
@@ -44,6 +44,7 @@ pub struct Coop {
     tenant: TenantId,
     database: Database,
     journal: Arc<dyn JournalStore>,
+    subjects: Arc<dyn SubjectIndex>,
     ballots: Arc<dyn BallotBox>,
     created_file: bool,
 }
@@ -76,6 +77,7 @@ impl Coop {
         let coop = Coop {
             location: location.clone(),
             journal: database.journal(tenant.clone()),
+            subjects: database.subjects(tenant.clone()),
             ballots: database.ballot_box(tenant.clone()),
             tenant,
             database,
@@ -102,6 +104,11 @@ impl Coop {
     /// The journal every use case records in.
     pub fn journal(&self) -> &Arc<dyn JournalStore> {
         &self.journal
+    }
+
+    /// The index of the journal's entries by the members they are about.
+    pub fn subjects(&self) -> &Arc<dyn SubjectIndex> {
+        &self.subjects
     }
 
     /// The boxes of the tenant's secret ballots.

@@ -72,6 +72,7 @@
 //! ```
 
 mod ballots;
+mod charters;
 mod consents;
 mod coop;
 mod error;
@@ -81,6 +82,7 @@ mod policies;
 mod proposals;
 
 pub use ballots::{BallotFormat, ballots_in};
+pub use charters::CharterChange;
 pub use coop::{Access, Coop};
 pub use error::ServiceError;
 pub use journal::{Exported, Imported, Invalid, Journal, Root};

@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 
 use andel_consent::{
-    AdoptedPolicy, Adoption, Charter, MemberId, POLICY_DOCUMENT, POLICY_STREAM, PolicyBook,
-    PolicyBooks, Schema, organisation_policy_document, organisation_policy_stream,
+    AdoptedPolicy, Adoption, MemberId, POLICY_DOCUMENT, POLICY_STREAM, PolicyBook, PolicyBooks,
+    Schema, organisation_policy_document, organisation_policy_stream,
 };
 use andel_decisions::Citation;
 use andel_journal::merkle::MerkleTree;
@@ -114,7 +114,11 @@ impl Coop {
             source: adoption.file.source,
             text: adoption.file.text,
             schema: adoption.file.schema,
-            charter: Charter::default(),
+            charter: self
+                .charters()
+                .await?
+                .charter_at(adoption.effective)
+                .clone(),
             citation: adoption.citation,
             published_root,
             effective: adoption.effective,
@@ -154,7 +158,7 @@ impl Coop {
 
     /// The root of the cited proposal's stream, as this co-op's journal holds it, at
     /// the citation's size.
-    async fn root_at(&self, citation: &Citation) -> Result<Digest, ServiceError> {
+    pub(crate) async fn root_at(&self, citation: &Citation) -> Result<Digest, ServiceError> {
         let cited = citation.check()?;
         let stream = StreamId::new(&cited.stream)?;
         let size = citation.proof.tree_size();
@@ -162,7 +166,7 @@ impl Coop {
         if (entries.len() as u64) < size {
             return Err(ServiceError::Refused(format!(
                 "the cited decision `{stream}` is not in tenant `{}` with {size} entries \
-                 (it has {}): a citation adopts a policy only in the co-op that decided it",
+                 (it has {}): a citation counts only in the co-op that decided it",
                 self.tenant(),
                 entries.len()
             )));

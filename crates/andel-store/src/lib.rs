@@ -258,6 +258,16 @@ impl Database {
         }
     }
 
+    /// The index of one tenant's entries by the members they are about.
+    pub fn subjects(&self, tenant: TenantId) -> Arc<dyn andel_journal::SubjectIndex> {
+        match self {
+            #[cfg(feature = "sqlite")]
+            Database::Sqlite(db) => Arc::new(db.store(tenant)),
+            #[cfg(feature = "postgres")]
+            Database::Postgres(db) => Arc::new(db.store(tenant)),
+        }
+    }
+
     /// The projection snapshots of one tenant.
     pub fn snapshots(&self, tenant: TenantId) -> Arc<dyn SnapshotStore> {
         match self {

@@ -25,6 +25,11 @@ pub(crate) const SQLITE_MIGRATIONS: &[Step] = &[
         "ballots",
         include_str!("../migrations/sqlite/0002_ballots.sql"),
     ),
+    (
+        3,
+        "subjects",
+        include_str!("../migrations/sqlite/0003_subjects.sql"),
+    ),
 ];
 
 /// `migrations/postgres`, in order.
@@ -39,6 +44,11 @@ pub(crate) const POSTGRES_MIGRATIONS: &[Step] = &[
         2,
         "ballots",
         include_str!("../migrations/postgres/0002_ballots.sql"),
+    ),
+    (
+        3,
+        "subjects",
+        include_str!("../migrations/postgres/0003_subjects.sql"),
     ),
 ];
 

@@ -38,6 +38,25 @@ pub(crate) mod statements {
          ON CONFLICT (tenant, projection, stream) DO UPDATE SET \
          next_seq = excluded.next_seq, last_hash = excluded.last_hash, state = excluded.state \
          WHERE andel_snapshots.next_seq <= excluded.next_seq";
+    pub(crate) const INDEXED_TO: &str = "SELECT next_seq FROM andel_subject_marks \
+         WHERE tenant = $1 AND stream = $2";
+    pub(crate) const INSERT_SUBJECTS: &str =
+        "INSERT INTO andel_subjects (tenant, stream, subject, seq) ";
+    pub(crate) const SUBJECTS_CONFLICT: &str = " ON CONFLICT DO NOTHING";
+    pub(crate) const MARK_INDEXED: &str = "INSERT INTO andel_subject_marks \
+         (tenant, stream, next_seq) VALUES ($1, $2, $3) \
+         ON CONFLICT (tenant, stream) DO UPDATE SET next_seq = excluded.next_seq \
+         WHERE andel_subject_marks.next_seq < excluded.next_seq";
+    /// The entries about one subject: a range of the subject index's key, each joined
+    /// to its entry by the journal's key; redacted entries are left out.
+    pub(crate) const READ_ABOUT: &str = "SELECT j.seq, j.recorded_at, j.author, j.kind, \
+         j.payload, j.salt, j.commitment, j.prev, j.hash \
+         FROM andel_subjects s JOIN andel_journal j \
+         ON j.tenant = s.tenant AND j.stream = s.stream AND j.seq = s.seq \
+         WHERE s.tenant = $1 AND s.stream = $2 AND s.subject = $3 \
+         AND s.seq >= $4 AND s.seq < $5 AND j.payload IS NOT NULL ORDER BY s.seq";
+    pub(crate) const UNINDEX: &str = "DELETE FROM andel_subjects \
+         WHERE tenant = $1 AND stream = $2 AND seq = $3";
     pub(crate) const LOAD_SNAPSHOT: &str = "SELECT next_seq, last_hash, state FROM andel_snapshots \
          WHERE tenant = $1 AND projection = $2 AND stream = $3";
 }
@@ -45,6 +64,9 @@ pub(crate) mod statements {
 /// How many rows one INSERT statement carries (11 parameters each: well under both
 /// backends' parameter limits).
 pub(crate) const INSERT_CHUNK: usize = 500;
+
+/// How many subject rows one INSERT statement carries (4 parameters each).
+pub(crate) const SUBJECT_CHUNK: usize = 2_000;
 
 /// How often a redaction is retried when another writer appended to the stream between
 /// reading its head and writing the record.
@@ -81,7 +103,7 @@ impl HeadCache {
     }
 }
 
-/// Implements `JournalStore` and `SnapshotStore` for `$store`, a struct with fields
+/// Implements `JournalStore`, `SubjectIndex` and `SnapshotStore` for `$store`, a struct with fields
 /// `pool: sqlx::Pool<$db>`, `tenant: TenantId` and `heads: Arc<HeadCache>`, and methods
 /// `read_entries` and `read_entry_bodies` (the backend's fastest ways to read a range of
 /// rows, whole or for replay) and
@@ -287,6 +309,16 @@ macro_rules! sql_store {
                     .fetch_all(&mut *conn)
                     .await
                     .map_err($crate::rows::backend(reading))?;
+                self.entries_from(&rows, stream, reading)
+            }
+
+            /// Entries from rows of the columns `statements::READ` selects.
+            fn entries_from(
+                &self,
+                rows: &[<$db as sqlx::Database>::Row],
+                stream: &StreamId,
+                reading: impl Fn() -> String + Copy,
+            ) -> Result<Vec<Entry>, StoreError> {
                 rows.iter()
                     .map(|row| {
                         let row = $crate::rows::EntryRow {
@@ -307,6 +339,34 @@ macro_rules! sql_store {
                         Ok(row.into_entry(&self.tenant, stream)?)
                     })
                     .collect()
+            }
+
+            async fn index_in(
+                &self,
+                conn: &mut <$db as sqlx::Database>::Connection,
+                stream: &StreamId,
+                rows: &[(SubjectId, u64)],
+                indexed_to: u64,
+            ) -> Result<(), sqlx::Error> {
+                for chunk in rows.chunks($crate::sql::SUBJECT_CHUNK) {
+                    let mut insert =
+                        sqlx::QueryBuilder::<$db>::new($crate::sql::statements::INSERT_SUBJECTS);
+                    insert.push_values(chunk, |mut row, (subject, seq)| {
+                        row.push_bind(self.tenant.as_str())
+                            .push_bind(stream.as_str())
+                            .push_bind(subject.as_str())
+                            .push_bind($crate::rows::seq_column(*seq));
+                    });
+                    insert.push($crate::sql::statements::SUBJECTS_CONFLICT);
+                    insert.build().execute(&mut *conn).await?;
+                }
+                sqlx::query($crate::sql::statements::MARK_INDEXED)
+                    .bind(self.tenant.as_str())
+                    .bind(stream.as_str())
+                    .bind($crate::rows::seq_column(indexed_to))
+                    .execute(&mut *conn)
+                    .await?;
+                Ok(())
             }
 
             async fn try_redact(
@@ -337,6 +397,15 @@ macro_rules! sql_store {
                     .map_err(
                         self.doing(format_args!("erasing entry {seq} of stream `{stream}`")),
                     )?;
+                sqlx::query($crate::sql::statements::UNINDEX)
+                    .bind(self.tenant.as_str())
+                    .bind(stream.as_str())
+                    .bind($crate::rows::seq_column(seq))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(self.doing(format_args!(
+                        "dropping entry {seq} of stream `{stream}` from the subject index"
+                    )))?;
                 self.commit_entries(tx, stream, &head, std::slice::from_ref(&record))
                     .await?;
                 Ok(record)
@@ -435,6 +504,65 @@ macro_rules! sql_store {
                         })
                     })
                     .collect()
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl SubjectIndex for $store {
+            async fn indexed_to(&self, stream: &StreamId) -> Result<u64, StoreError> {
+                let mark: Option<i64> = sqlx::query_scalar($crate::sql::statements::INDEXED_TO)
+                    .bind(self.tenant.as_str())
+                    .bind(stream.as_str())
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(
+                        self.doing(format_args!("reading how far stream `{stream}` is indexed")),
+                    )?;
+                Ok(mark.map_or(0, |seq| u64::try_from(seq).unwrap_or(0)))
+            }
+
+            async fn index(
+                &self,
+                stream: &StreamId,
+                rows: Vec<(SubjectId, u64)>,
+                indexed_to: u64,
+            ) -> Result<(), StoreError> {
+                let indexing = self.doing(format_args!("indexing stream `{stream}` by subject"));
+                let written = match self.pool.begin().await {
+                    Ok(mut tx) => match self.index_in(&mut tx, stream, &rows, indexed_to).await {
+                        Ok(()) => tx.commit().await,
+                        Err(err) => Err(err),
+                    },
+                    Err(err) => Err(err),
+                };
+                written.map_err(indexing)
+            }
+
+            async fn read_about(
+                &self,
+                stream: &StreamId,
+                subject: &SubjectId,
+                range: std::ops::Range<u64>,
+            ) -> Result<Vec<Entry>, StoreError> {
+                let reading = || {
+                    format!(
+                        "reading stream `{stream}` by subject (tenant `{}`)",
+                        self.tenant
+                    )
+                };
+                if range.start >= range.end {
+                    return Ok(Vec::new());
+                }
+                let rows = sqlx::query($crate::sql::statements::READ_ABOUT)
+                    .bind(self.tenant.as_str())
+                    .bind(stream.as_str())
+                    .bind(subject.as_str())
+                    .bind($crate::rows::seq_column(range.start))
+                    .bind($crate::rows::seq_column(range.end))
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err($crate::rows::backend(reading))?;
+                self.entries_from(&rows, stream, reading)
             }
         }
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 use andel_journal::{
     AppendError, AuthorId, Digest, Draft, Entry, EntryBody, JournalStore, Payload, ProjectionId,
     RedactError, RedactProblem, Redaction, Snapshot, SnapshotStore, StoreError, StreamHead,
-    StreamId, TenantId,
+    StreamId, SubjectId, SubjectIndex, TenantId,
 };
 use sqlx::Row;
 use sqlx::sqlite::{

@@ -16,6 +16,7 @@
 //! | [`tenant_isolation`] | no read of one tenant ever returns another tenant's data |
 //! | [`import_keeps_hashes`] | entries move between stores with every hash, redactions included |
 //! | [`snapshots`] | the latest snapshot is kept per projection and stream, per tenant |
+//! | [`subject_index`] | a member's entries are found by subject, exactly, per tenant; a redaction drops them |
 //!
 //! Ballot boxes (`andel_decisions::secret::BallotBox`) have their own suite, written by
 //! [`ballot_box_tests!`] over a [`BallotBoxHarness`]:
@@ -73,13 +74,13 @@ use std::sync::Arc;
 use andel_journal::{
     AppendError, AuthorId, Digest, Draft, Entry, EntryBody, JournalStore, Kind, Payload, Problem,
     ProjectionId, RedactProblem, Redaction, Snapshot, SnapshotStore, StoreError, StreamHead,
-    StreamId, TenantId, verify,
+    StreamId, SubjectId, SubjectIndex, TenantId, catch_up, verify,
 };
 
-/// A store under test: a journal and a snapshot store in one.
-pub trait TestStore: JournalStore + SnapshotStore {}
+/// A store under test: a journal, a snapshot store and a subject index in one.
+pub trait TestStore: JournalStore + SnapshotStore + SubjectIndex {}
 
-impl<T: JournalStore + SnapshotStore + ?Sized> TestStore for T {}
+impl<T: JournalStore + SnapshotStore + SubjectIndex + ?Sized> TestStore for T {}
 
 /// How the suite gets at the store under test.
 #[async_trait::async_trait]
@@ -104,7 +105,7 @@ macro_rules! journal_store_tests {
         $crate::journal_store_tests!(@each $harness;
             round_trip, head, all_or_nothing, redaction, verify_after_reopen,
             stale_seq_conflicts, two_handles, concurrent_writers, tenant_isolation, import_keeps_hashes,
-            snapshots);
+            snapshots, subject_index);
     };
     (@each $harness:expr; $($check:ident),* $(,)?) => {
         $(
@@ -669,5 +670,150 @@ pub async fn snapshots(harness: &dyn Harness) {
             .await
             .expect("load"),
         Some(genesis)
+    );
+}
+
+fn subject(name: &str) -> SubjectId {
+    SubjectId::new(name).expect("valid subject id")
+}
+
+/// Whom the entries of the subject-index check are about: even seqs `ada`, odd seqs
+/// `bo`, and every third seq `cy` as well (jointly owned); nobody for a redacted entry
+/// or a redaction record.
+fn subjects_of(body: &EntryBody) -> Result<Vec<SubjectId>, StoreError> {
+    if body.payload().is_none() || body.kind().is_reserved() {
+        return Ok(Vec::new());
+    }
+    let mut about = vec![subject(if body.seq().is_multiple_of(2) {
+        "ada"
+    } else {
+        "bo"
+    })];
+    if body.seq().is_multiple_of(3) {
+        about.push(subject("cy"));
+    }
+    Ok(about)
+}
+
+async fn about(
+    store: &dyn TestStore,
+    s: &StreamId,
+    who: &str,
+    range: std::ops::Range<u64>,
+) -> Vec<Entry> {
+    store
+        .read_about(s, &subject(who), range.clone())
+        .await
+        .unwrap_or_else(|err| panic!("reading `{s}` about `{who}` over {range:?} failed: {err}"))
+}
+
+async fn indexed_to(store: &dyn TestStore, s: &StreamId) -> u64 {
+    store
+        .indexed_to(s)
+        .await
+        .unwrap_or_else(|err| panic!("reading the index mark of `{s}` failed: {err}"))
+}
+
+/// The subject index finds exactly a member's entries, whole and in order, over any
+/// range, once caught up; indexing twice adds nothing and a mark never moves back; a
+/// redaction drops its entry, even from a late catch-up; another tenant sees nothing.
+pub async fn subject_index(harness: &dyn Harness) {
+    let store = harness.open(&tenant("subjects")).await;
+    let s = stream("access");
+    assert_eq!(indexed_to(&*store, &s).await, 0, "a stream never indexed");
+    let written = append(&*store, &s, 0, drafts(0, 0..7)).await;
+    assert!(
+        about(&*store, &s, "ada", 0..u64::MAX).await.is_empty(),
+        "nothing is found before the stream is indexed"
+    );
+
+    let caught_up = catch_up(&*store, &*store, &s, subjects_of)
+        .await
+        .unwrap_or_else(|err| panic!("catching up `{s}` failed: {err}"));
+    assert_eq!(caught_up, 7);
+    assert_eq!(indexed_to(&*store, &s).await, 7);
+    let pick = |seqs: &[usize]| seqs.iter().map(|&i| written[i].clone()).collect::<Vec<_>>();
+    assert_eq!(
+        about(&*store, &s, "ada", 0..u64::MAX).await,
+        pick(&[0, 2, 4, 6])
+    );
+    assert_eq!(
+        about(&*store, &s, "bo", 0..u64::MAX).await,
+        pick(&[1, 3, 5])
+    );
+    assert_eq!(
+        about(&*store, &s, "cy", 0..u64::MAX).await,
+        pick(&[0, 3, 6])
+    );
+    assert_eq!(
+        about(&*store, &s, "ada", 1..4).await,
+        pick(&[2]),
+        "a range of seqs"
+    );
+    assert!(
+        about(&*store, &s, "ada", 4..4).await.is_empty(),
+        "an empty range"
+    );
+    assert!(
+        about(&*store, &s, "dag", 0..u64::MAX).await.is_empty(),
+        "nobody's"
+    );
+    assert!(
+        about(&*store, &stream("other"), "ada", 0..u64::MAX)
+            .await
+            .is_empty()
+    );
+
+    // Indexing the same rows again, with an older mark, changes nothing.
+    store
+        .index(&s, vec![(subject("ada"), 2), (subject("ada"), 2)], 3)
+        .await
+        .expect("index again");
+    assert_eq!(indexed_to(&*store, &s).await, 7, "a mark never moves back");
+    assert_eq!(
+        about(&*store, &s, "ada", 0..u64::MAX).await,
+        pick(&[0, 2, 4, 6])
+    );
+
+    // A redaction drops its entry, and a catch-up that read it before the redaction
+    // cannot bring it back.
+    let at = AT.parse().expect("time");
+    store
+        .redact(&s, 2, Redaction::new("erasure request", at))
+        .await
+        .expect("redact entry 2");
+    assert_eq!(
+        about(&*store, &s, "ada", 0..u64::MAX).await,
+        pick(&[0, 4, 6])
+    );
+    store
+        .index(&s, vec![(subject("ada"), 2)], 7)
+        .await
+        .expect("a late row");
+    assert_eq!(
+        about(&*store, &s, "ada", 0..u64::MAX).await,
+        pick(&[0, 4, 6])
+    );
+
+    // New entries after the redaction record (seq 7) are found once caught up again.
+    let later = append(&*store, &s, 8, drafts(1, 8..10)).await;
+    assert_eq!(
+        catch_up(&*store, &*store, &s, subjects_of)
+            .await
+            .expect("catch up"),
+        10
+    );
+    let mut ada = pick(&[0, 4, 6]);
+    ada.push(later[0].clone());
+    assert_eq!(about(&*store, &s, "ada", 0..u64::MAX).await, ada);
+
+    let reopened = harness.open(&tenant("subjects")).await;
+    assert_eq!(indexed_to(&*reopened, &s).await, 10);
+    assert_eq!(about(&*reopened, &s, "ada", 0..u64::MAX).await, ada);
+    let stranger = harness.open(&tenant("subjects-other")).await;
+    assert_eq!(indexed_to(&*stranger, &s).await, 0, "another tenant's mark");
+    assert!(
+        about(&*stranger, &s, "ada", 0..u64::MAX).await.is_empty(),
+        "another tenant's rows"
     );
 }

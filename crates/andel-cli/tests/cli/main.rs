@@ -8,6 +8,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 mod book;
+mod charter;
 mod consent;
 mod decide;
 mod journal;

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::{fails, ok, on_postgres};
 
 /// A file the project ships in `examples/data`.
-fn data(name: &str) -> String {
+pub(crate) fn data(name: &str) -> String {
     let path: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../examples/data")
         .join(name);
@@ -15,7 +15,7 @@ fn data(name: &str) -> String {
 
 /// Runs `andel` with `args` (split at spaces) and `--store store`; it must succeed.
 #[track_caller]
-fn run(store: &str, args: &str) -> String {
+pub(crate) fn run(store: &str, args: &str) -> String {
     let mut all: Vec<&str> = args.split_whitespace().collect();
     all.extend(["--store", store]);
     ok(&all)
@@ -36,7 +36,26 @@ fn decide_for(
     policy: &str,
     yes: usize,
 ) -> String {
-    let (spec, roll) = (data("policy-proposal.toml"), data("board-roll.json"));
+    decide_by(
+        store,
+        dir,
+        "policy-proposal.toml",
+        (id, document),
+        policy,
+        yes,
+    )
+}
+
+/// As [`decide_for`], by the shipped proposal spec `spec`.
+pub(crate) fn decide_by(
+    store: &str,
+    dir: &Path,
+    spec: &str,
+    (id, document): (&str, &str),
+    policy: &str,
+    yes: usize,
+) -> String {
+    let (spec, roll) = (data(spec), data("board-roll.json"));
     run(
         store,
         &format!(

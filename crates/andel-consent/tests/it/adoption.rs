@@ -53,7 +53,7 @@ fn voter(name: &str) -> VoterId {
 }
 
 /// A proposal decided by `yes` of five voting yes, the rest no, as a stream's entries.
-fn decided(id: &str, kind: Kind, enacts: Option<Enactment>, yes: usize) -> Vec<Entry> {
+pub(crate) fn decided(id: &str, kind: Kind, enacts: Option<Enactment>, yes: usize) -> Vec<Entry> {
     let names = ["ada", "bo", "cy", "di", "ed"];
     let electorate = Electorate::new(names.map(|n| Voter {
         id: voter(n),
@@ -124,13 +124,13 @@ fn decided(id: &str, kind: Kind, enacts: Option<Enactment>, yes: usize) -> Vec<E
     head.seal_all(0, drafts).unwrap()
 }
 
-fn motion(share: Fraction) -> Kind {
+pub(crate) fn motion(share: Fraction) -> Kind {
     Kind::Motion {
         threshold: Threshold::at_least(share),
     }
 }
 
-fn majority() -> Kind {
+pub(crate) fn majority() -> Kind {
     Kind::Motion {
         threshold: Threshold::SIMPLE_MAJORITY,
     }
@@ -160,7 +160,7 @@ fn adopt(book: &mut PolicyBook, adoption: Adoption) -> Result<(), AdoptionError>
     Ok(())
 }
 
-fn citation(entries: &[Entry]) -> Citation {
+pub(crate) fn citation(entries: &[Entry]) -> Citation {
     Citation::of(entries).unwrap()
 }
 

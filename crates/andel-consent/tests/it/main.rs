@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 mod adoption;
+mod charter;
 mod consents;
 mod policy_file;
 mod properties;

@@ -10,4 +10,5 @@ mod golden;
 mod moves;
 mod properties;
 mod store;
+mod subjects;
 mod verify;

@@ -1,0 +1,23 @@
+-- Which entries of a stream are about which member (the data subject), so that one
+-- member's entries in a shared stream, such as their access records in `access`, are
+-- found without reading everyone's. Derived from the entries (andel_journal's
+-- `catch_up`): it holds no content, can be rebuilt at any time, and a redaction
+-- drops its entry's rows.
+CREATE TABLE andel_subjects (
+    tenant  TEXT COLLATE "C" NOT NULL,
+    stream  TEXT COLLATE "C" NOT NULL,
+    subject TEXT COLLATE "C" NOT NULL,
+    seq     BIGINT NOT NULL CHECK (seq >= 0),
+    PRIMARY KEY (tenant, stream, subject, seq)
+);
+
+-- A redaction finds its entry's rows by seq.
+CREATE INDEX andel_subjects_by_seq ON andel_subjects (tenant, stream, seq);
+
+-- How far each stream has been indexed: every entry before next_seq.
+CREATE TABLE andel_subject_marks (
+    tenant   TEXT COLLATE "C" NOT NULL,
+    stream   TEXT COLLATE "C" NOT NULL,
+    next_seq BIGINT NOT NULL CHECK (next_seq >= 0),
+    PRIMARY KEY (tenant, stream)
+);
