@@ -86,6 +86,12 @@ enum Sub {
         #[arg(long)]
         json: bool,
     },
+    /// The erasures carried out, with the journal entries redacted for each.
+    Erased {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Every access decided about a member's data over a period (GDPR art. 15).
     Report {
         /// The member.
@@ -113,6 +119,15 @@ pub(crate) fn run(args: Args) -> Result<Exit> {
                 return crate::json(&due);
             }
             crate::print(&erasures_text(&due, at))?;
+            Ok(Exit::Ok)
+        }
+        Sub::Erased { json } => {
+            let journal = args.store.open("andel access", Create::Refused)?;
+            let book = journal.run(journal.coop().erasures())?;
+            if json {
+                return crate::json(&book.history());
+            }
+            crate::print(&erased_text(book.history()))?;
             Ok(Exit::Ok)
         }
         Sub::Report {
@@ -217,6 +232,36 @@ fn principal_of(text: &str, roles: Vec<Role>, acting_for: Option<MemberId>) -> R
 }
 
 /// A line per resource and purpose due for erasure.
+fn erased_text(erased: &[andel::consent::Erased]) -> String {
+    if erased.is_empty() {
+        return "no erasure has been carried out\n".to_owned();
+    }
+    let time = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    erased
+        .iter()
+        .map(|erasure| {
+            let entries: Vec<String> = erasure
+                .entries
+                .iter()
+                .map(|entry| format!("entry {} of `{}`", entry.seq, entry.stream))
+                .collect();
+            format!(
+                "{} `{}` for {}: erased at {} (due since {}): {}\n",
+                erasure.due.kind,
+                erasure.due.id,
+                erasure.due.purpose,
+                time(erasure.at),
+                time(erasure.due.due),
+                if entries.is_empty() {
+                    "nothing was kept".to_owned()
+                } else {
+                    entries.join(", ")
+                }
+            )
+        })
+        .collect()
+}
+
 fn erasures_text(due: &[ErasureDue], at: DateTime<Utc>) -> String {
     let time = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     if due.is_empty() {
@@ -244,4 +289,48 @@ fn erasures_text(due: &[ErasureDue], at: DateTime<Utc>) -> String {
         ));
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use andel::consent::{EntryRef, Erased, ErasureDue, ErasureReason, Purpose};
+
+    use super::erased_text;
+
+    #[test]
+    fn erasures_carried_out_name_their_entries() {
+        let due = ErasureDue {
+            kind: "card".parse().unwrap(),
+            id: "c1".parse().unwrap(),
+            purpose: Purpose::AggregateStatistics,
+            accessed: "2027-05-12T10:00:00Z".parse().unwrap(),
+            due: "2027-08-10T10:00:00Z".parse().unwrap(),
+            reason: ErasureReason::Retention { days: 90 },
+        };
+        let erased = |entries| Erased {
+            due: due.clone(),
+            at: "2027-09-01T00:00:00Z".parse().unwrap(),
+            entries,
+        };
+        let two = vec![
+            EntryRef {
+                stream: "stats".into(),
+                seq: 4,
+            },
+            EntryRef {
+                stream: "stats".into(),
+                seq: 9,
+            },
+        ];
+        assert_eq!(
+            erased_text(&[erased(two), erased(Vec::new())]),
+            "card `c1` for aggregate-statistics: erased at 2027-09-01T00:00:00Z (due since \
+             2027-08-10T10:00:00Z): entry 4 of `stats`, entry 9 of `stats`\n\
+             card `c1` for aggregate-statistics: erased at 2027-09-01T00:00:00Z (due since \
+             2027-08-10T10:00:00Z): nothing was kept\n"
+        );
+        assert_eq!(erased_text(&[]), "no erasure has been carried out\n");
+    }
 }

@@ -3,15 +3,16 @@
 
 use std::collections::BTreeMap;
 
+use andel_journal::Aggregate;
 use chrono::{DateTime, Duration, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::audit::AccessRecord;
 use crate::evaluate::ConsentRef;
 use crate::{ConsentBook, Duty, MemberId, Purpose, ResourceId, ResourceKind, Standing};
 
 /// Why something is due for erasure.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", tag = "because")]
 pub enum ErasureReason {
     /// The policy's duty: what an access derived is kept this many days.
@@ -27,7 +28,7 @@ pub enum ErasureReason {
 }
 
 /// What the service derived for a purpose from a resource, due for erasure.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErasureDue {
     /// The resource's kind.
     pub kind: ResourceKind,
@@ -158,5 +159,206 @@ fn ended(book: &ConsentBook, consent: &ConsentRef) -> Option<DateTime<Utc>> {
     match (expires, next) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
+    }
+}
+
+/// The stream the erasures carried out are recorded in.
+pub const ERASURE_STREAM: &str = "erasures";
+
+/// One journal entry, by its stream and seq.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntryRef {
+    /// The stream.
+    pub stream: String,
+    /// The entry's seq.
+    pub seq: u64,
+}
+
+/// An erasure carried out: what was due, and the journal entries redacted for it (the
+/// data the service derived from the resource for the purpose). It covers every access
+/// up to `at`: what a later access derives is due again on its own terms.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Erased {
+    /// What was due.
+    pub due: ErasureDue,
+    /// When it was carried out.
+    pub at: DateTime<Utc>,
+    /// The entries redacted for it, in order (none when the service held nothing).
+    pub entries: Vec<EntryRef>,
+}
+
+/// What happened, as the erasure journal records it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum ErasureEvent {
+    /// An erasure was carried out.
+    Erased {
+        /// What, and the entries redacted.
+        erased: Box<Erased>,
+    },
+}
+
+/// An erasure that cannot be recorded, or an erasure journal that cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ErasureError {
+    /// It was carried out before it was due.
+    #[error("{kind} `{id}` ({purpose}) is due for erasure from {due}, not at {at}")]
+    NotDue {
+        /// The resource's kind.
+        kind: ResourceKind,
+        /// Its id.
+        id: ResourceId,
+        /// The purpose.
+        purpose: Purpose,
+        /// When it is due.
+        due: DateTime<Utc>,
+        /// When it was said to be carried out.
+        at: DateTime<Utc>,
+    },
+    /// It is recorded as carried out before the last erasure of the same data.
+    #[error("{kind} `{id}` ({purpose}) was already erased at {last}, after {at}")]
+    OutOfOrder {
+        /// The resource's kind.
+        kind: ResourceKind,
+        /// Its id.
+        id: ResourceId,
+        /// The purpose.
+        purpose: Purpose,
+        /// The last erasure.
+        last: DateTime<Utc>,
+        /// The time given.
+        at: DateTime<Utc>,
+    },
+}
+
+/// Every erasure carried out: the aggregate of the [`ERASURE_STREAM`] stream, and what
+/// is still outstanding.
+///
+/// ```
+/// use andel_consent::*;
+/// use andel_journal::Aggregate;
+///
+/// let at = |s: &str| -> chrono::DateTime<chrono::Utc> { s.parse().unwrap() };
+/// let due = ErasureDue {
+///     kind: "card".parse()?,
+///     id: "c1".parse()?,
+///     purpose: Purpose::AggregateStatistics,
+///     accessed: at("2027-05-12T10:00:00Z"),
+///     due: at("2027-08-10T10:00:00Z"),
+///     reason: ErasureReason::Retention { days: 90 },
+/// };
+/// let mut book = ErasureBook::default();
+/// let erased = Erased {
+///     due,
+///     at: at("2027-09-01T00:00:00Z"),
+///     entries: vec![EntryRef { stream: "stats".into(), seq: 4 }],
+/// };
+/// for event in book.decide(erased, at("2027-09-01T00:00:00Z"))? {
+///     book.apply(&event)?;
+/// }
+/// let card = ("card".parse()?, "c1".parse()?, Purpose::AggregateStatistics);
+/// assert_eq!(book.erased_until(&card.0, &card.1, card.2), Some(at("2027-09-01T00:00:00Z")));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ErasureBook {
+    history: Vec<Erased>,
+    last: BTreeMap<(ResourceKind, ResourceId, Purpose), DateTime<Utc>>,
+}
+
+impl ErasureBook {
+    /// Every erasure carried out, in order.
+    pub fn history(&self) -> &[Erased] {
+        &self.history
+    }
+
+    /// When what the service derived from `kind` `id` for `purpose` was last erased.
+    pub fn erased_until(
+        &self,
+        kind: &ResourceKind,
+        id: &ResourceId,
+        purpose: Purpose,
+    ) -> Option<DateTime<Utc>> {
+        self.last.get(&(kind.clone(), id.clone(), purpose)).copied()
+    }
+
+    /// What is due for erasure at `at` and not yet carried out: [`erasures_due`] over the
+    /// accesses made after the last erasure of their resource and purpose.
+    pub fn outstanding(
+        &self,
+        records: &[AccessRecord],
+        consents: &ConsentBook,
+        at: DateTime<Utc>,
+    ) -> Vec<ErasureDue> {
+        let after: Vec<AccessRecord> = records
+            .iter()
+            .filter(|record| {
+                self.erased_until(&record.kind, &record.id, record.purpose)
+                    .is_none_or(|erased| record.at > erased)
+            })
+            .cloned()
+            .collect();
+        erasures_due(&after, consents, at)
+    }
+
+    fn check(&self, erased: &Erased) -> Result<(), ErasureError> {
+        let due = &erased.due;
+        if erased.at < due.due {
+            return Err(ErasureError::NotDue {
+                kind: due.kind.clone(),
+                id: due.id.clone(),
+                purpose: due.purpose,
+                due: due.due,
+                at: erased.at,
+            });
+        }
+        match self.erased_until(&due.kind, &due.id, due.purpose) {
+            Some(last) if last > erased.at => Err(ErasureError::OutOfOrder {
+                kind: due.kind.clone(),
+                id: due.id.clone(),
+                purpose: due.purpose,
+                last,
+                at: erased.at,
+            }),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl Aggregate for ErasureBook {
+    type Command = Erased;
+    type Event = ErasureEvent;
+    type At = DateTime<Utc>;
+    type Rejection = ErasureError;
+    type Invalid = ErasureError;
+
+    fn decide(
+        &self,
+        erased: Erased,
+        _at: DateTime<Utc>,
+    ) -> Result<Vec<ErasureEvent>, ErasureError> {
+        self.check(&erased)?;
+        Ok(vec![ErasureEvent::Erased {
+            erased: Box::new(erased),
+        }])
+    }
+
+    fn apply(&mut self, event: &ErasureEvent) -> Result<(), ErasureError> {
+        let ErasureEvent::Erased { erased } = event;
+        self.check(erased)?;
+        let due = &erased.due;
+        self.last
+            .insert((due.kind.clone(), due.id.clone(), due.purpose), erased.at);
+        self.history.push((**erased).clone());
+        Ok(())
+    }
+
+    fn kind(event: &ErasureEvent) -> &'static str {
+        match event {
+            ErasureEvent::Erased { .. } => "erasure.carried-out",
+        }
     }
 }

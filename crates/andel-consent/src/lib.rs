@@ -95,7 +95,10 @@ pub use consent::{
     Controller, OutOfOrder, Receipt, Standing,
 };
 pub use diff::{Access, Change, permission_diff};
-pub use erasure::{ErasureDue, ErasureReason, erasures_due};
+pub use erasure::{
+    ERASURE_STREAM, EntryRef, Erased, ErasureBook, ErasureDue, ErasureError, ErasureEvent,
+    ErasureReason, erasures_due,
+};
 pub use evaluate::{
     Basis, ConsentLookup, ConsentRef, Decision, Principal, Request, Unmet, evaluate,
 };

@@ -4,12 +4,12 @@
 
 use andel_consent::{
     ACCESS_KIND, AUDIT_STREAM, AccessRecord, CONSENT_STREAM, Charter, ConsentBook, ConsentCommand,
-    ConsentEvent, Decision, ErasureDue, MemberId, Policy, Request, TransparencyReport,
-    erasures_due, evaluate,
+    ConsentEvent, Decision, ERASURE_STREAM, EntryRef, Erased, ErasureBook, ErasureDue,
+    ErasureReason, MemberId, Policy, Request, TransparencyReport, evaluate,
 };
 use andel_journal::{
-    AuthorId, Draft, Entry, EntryBody, Kind, Payload, Stored, StreamId, SubjectId, Timestamp,
-    catch_up,
+    AuthorId, Draft, Entry, EntryBody, Kind, Payload, RedactProblem, Redaction, StoreError, Stored,
+    StreamId, SubjectId, Timestamp, catch_up,
 };
 use chrono::{DateTime, Utc};
 
@@ -164,16 +164,91 @@ impl Coop {
         Ok(TransparencyReport::of(member, from, to, &records))
     }
 
-    /// What is due for erasure at `at`: the retention the policy's duties set, and the
-    /// data whose only basis was a consent since withdrawn or expired.
+    /// What is due for erasure at `at` and not yet carried out: the retention the
+    /// policy's duties set, and the data whose only basis was a consent since withdrawn
+    /// or expired.
     ///
     /// # Errors
     ///
-    /// A store failure, or a consent or audit entry that is not one.
+    /// A store failure, or a consent, audit or erasure entry that is not one.
     pub async fn erasures_due(&self, at: DateTime<Utc>) -> Result<Vec<ErasureDue>, ServiceError> {
         let records = self.access_records().await?;
         let consents = self.consents().await?;
-        Ok(erasures_due(&records, &consents, at))
+        let erasures = self.erasure_book().await?;
+        Ok(erasures.state().outstanding(&records, &consents, at))
+    }
+
+    /// Every erasure carried out, with the entries redacted for each.
+    ///
+    /// # Errors
+    ///
+    /// A store failure, or an erasure stream that is not one.
+    pub async fn erasures(&self) -> Result<ErasureBook, ServiceError> {
+        Ok(self.erasure_book().await?.state().clone())
+    }
+
+    /// Carries out every erasure due at `at`: redacts the journal entries `locate`
+    /// names as holding what the service derived from the resource for the purpose
+    /// (the embedding service knows where it keeps that), then records the erasure in
+    /// the stream `erasures`, so that it is no longer due. The redactions keep every
+    /// journal verifiable; each names the erasure in its reason.
+    ///
+    /// Safe to run again after a crash: an entry already redacted counts as erased, and
+    /// an erasure not yet recorded is still due, so the next run finishes it.
+    ///
+    /// # Errors
+    ///
+    /// A store failure; an entry `locate` names that does not exist or is a journal
+    /// record (then nothing further is done, and what was carried out is recorded).
+    pub async fn carry_out_erasures(
+        &self,
+        at: DateTime<Utc>,
+        recorded_at: Timestamp,
+        by: Option<AuthorId>,
+        locate: impl Fn(&ErasureDue) -> Vec<EntryRef>,
+    ) -> Result<Vec<Erased>, ServiceError> {
+        let mut carried_out = Vec::new();
+        let mut book = self.erasure_book().await?;
+        for due in self.erasures_due(at).await? {
+            let entries = locate(&due);
+            let reason = format!(
+                "erasure of what was derived from {} `{}` for {}, due since {} ({})",
+                due.kind,
+                due.id,
+                due.purpose.phrase(),
+                due.due.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                match &due.reason {
+                    ErasureReason::Retention { days } => format!("kept {days} days"),
+                    ErasureReason::ConsentEnded { member } => {
+                        format!("`{member}`'s consent ended")
+                    }
+                }
+            );
+            for entry in &entries {
+                let stream = StreamId::new(&entry.stream)?;
+                let redaction = Redaction::new(reason.clone(), recorded_at);
+                let redaction = match &by {
+                    Some(by) => redaction.by(by.clone()),
+                    None => redaction,
+                };
+                match self.journal().redact(&stream, entry.seq, redaction).await {
+                    Ok(_) => {}
+                    Err(StoreError::Redact(err))
+                        if err.problem == RedactProblem::AlreadyRedacted => {}
+                    Err(err) => return Err(err.into()),
+                }
+            }
+            let erased = Erased { due, at, entries };
+            book.execute(erased.clone(), at, recorded_at, by.clone())
+                .await?;
+            carried_out.push(erased);
+        }
+        Ok(carried_out)
+    }
+
+    async fn erasure_book(&self) -> Result<Stored<ErasureBook>, ServiceError> {
+        let stream = StreamId::new(ERASURE_STREAM)?;
+        Ok(Stored::open(self.journal().clone(), stream).await?)
     }
 
     /// Every access record of the audit journal, in order (erased ones left out).

@@ -139,6 +139,9 @@ pub enum ServiceError {
     /// The policy book refused the adoption, or could not be read.
     #[error(transparent)]
     Policy(#[from] StoredError<andel_consent::AdoptionError, andel_consent::NotInSequence>),
+    /// An erasure could not be recorded, or the erasure journal could not be read.
+    #[error(transparent)]
+    Erasure(#[from] StoredError<andel_consent::ErasureError, andel_consent::ErasureError>),
     /// The consent book refused the command, or could not be read.
     #[error(transparent)]
     Consent(#[from] StoredError<andel_consent::ConsentError, andel_consent::OutOfOrder>),

@@ -551,7 +551,7 @@ const EXPECTED_BLOCKS: &[(&str, usize, usize)] = &[
     ("guides/voting-methods.md", 1, 5),
     ("guides/membership-ledger.md", 3, 45),
     ("guides/decisions.md", 3, 32),
-    ("guides/data-and-consent.md", 3, 34),
+    ("guides/data-and-consent.md", 3, 35),
     ("performance.md", 4, 6),
 ];
 

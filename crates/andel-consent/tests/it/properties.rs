@@ -435,15 +435,17 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
     /// What is due is due by the moment asked about, comes from an allowed access, and
-    /// is listed once per resource and purpose.
+    /// is listed once per resource and purpose. Once carried out, nothing is due at that
+    /// moment, and later only what accesses after the erasure derived.
     #[test]
     fn erasures_are_due_once_and_only_from_allowed_accesses(
         requests in prop::collection::vec((request(), 0i64..60), 0..20),
         policy in policy(),
         days in prop::collection::vec(1u32..40, 0..3),
         moment in 0i64..120,
+        later in 0i64..120,
     ) {
-        use andel_consent::{AccessRecord, Duty, erasures_due};
+        use andel_consent::{AccessRecord, Duty, Erased, ErasureBook, erasures_due};
         let start = at("2027-03-01T00:00:00Z");
         let mut book = ConsentBook::default();
         for (member_id, day) in [("ada", 0), ("bo", 5)] {
@@ -473,6 +475,21 @@ proptest! {
             prop_assert!(erasure.due <= now);
             prop_assert!(seen.insert((erasure.kind.clone(), erasure.id.clone(), erasure.purpose)));
             prop_assert!(records.iter().any(|r| r.allowed && r.kind == erasure.kind && r.id == erasure.id && r.purpose == erasure.purpose && r.at == erasure.accessed));
+        }
+
+        let mut erasures = ErasureBook::default();
+        for erasure in due {
+            let erased = Erased { due: erasure, at: now, entries: Vec::new() };
+            for event in erasures.decide(erased, now).unwrap() {
+                erasures.apply(&event).unwrap();
+            }
+        }
+        prop_assert!(erasures.outstanding(&records, &book, now).is_empty());
+        let later = now + Duration::days(later);
+        for erasure in erasures.outstanding(&records, &book, later) {
+            if let Some(done) = erasures.erased_until(&erasure.kind, &erasure.id, erasure.purpose) {
+                prop_assert!(erasure.accessed > done, "{:?} was erased at {}", erasure, done);
+            }
         }
     }
 }
