@@ -30,7 +30,12 @@ pub async fn kanban_coop(dir: &std::path::Path) -> Service {
     let location = format!("sqlite:{}", dir.join("coop.db").display())
         .parse()
         .expect("a location");
-    let coop = Service::open(&location, "bench".parse().expect("a name"), Access::Start)
+    kanban_coop_at(&location).await
+}
+
+/// As [`kanban_coop`], in the database at `location`.
+pub async fn kanban_coop_at(location: &andel::store::Location) -> Service {
+    let coop = Service::open(location, "bench".parse().expect("a name"), Access::Start)
         .await
         .expect("a database");
     let now: Timestamp = "2027-01-01T00:00:00Z".parse().expect("a time");
@@ -178,4 +183,38 @@ pub fn kanban_requests_among(
             }
         })
         .collect()
+}
+
+/// Runs `test` on a kanban co-op in a fresh schema of the PostgreSQL server named by
+/// `ANDEL_TEST_POSTGRES` (dropped afterwards); without the variable, says on stderr
+/// that `what` was skipped.
+pub async fn on_postgres<F>(what: &str, test: impl FnOnce(Service) -> F)
+where
+    F: std::future::Future<Output = ()>,
+{
+    let Ok(url) = std::env::var("ANDEL_TEST_POSTGRES") else {
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "note: skipping the PostgreSQL {what} test: set ANDEL_TEST_POSTGRES to run it"
+        );
+        return;
+    };
+    let schema = format!("andel_bench_{what}_{}", std::process::id());
+    let admin = sqlx::PgPool::connect(&url).await.expect("the server");
+    let fresh = format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}");
+    sqlx::raw_sql(&fresh)
+        .execute(&admin)
+        .await
+        .expect("a schema");
+    let separator = if url.contains('?') { '&' } else { '?' };
+    let location = format!("{url}{separator}options=-csearch_path%3D{schema}")
+        .parse()
+        .expect("a location");
+    test(kanban_coop_at(&location).await).await;
+    sqlx::raw_sql(&format!("DROP SCHEMA {schema} CASCADE"))
+        .execute(&admin)
+        .await
+        .expect("the schema dropped");
+    admin.close().await;
 }

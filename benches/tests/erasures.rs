@@ -12,7 +12,7 @@ use andel::consent::{
 };
 use andel::journal::{Draft, Kind, Payload, Redaction, StreamId, Timestamp, verify};
 use andel::service::Coop;
-use andel_benches::kanban::kanban_coop;
+use andel_benches::kanban::{kanban_coop, on_postgres};
 use chrono::{DateTime, Utc};
 
 fn t(text: &str) -> DateTime<Utc> {
@@ -89,9 +89,17 @@ fn locator(derived: BTreeMap<String, Vec<u64>>) -> impl Fn(&ErasureDue) -> Vec<E
 }
 
 #[tokio::test]
-async fn erasures_due_are_carried_out_by_redaction_once() {
+async fn erasures_due_are_carried_out_by_redaction_once_on_sqlite() {
     let dir = tempfile::tempdir().unwrap();
-    let coop = kanban_coop(dir.path()).await;
+    erasures_on(kanban_coop(dir.path()).await).await;
+}
+
+#[tokio::test]
+async fn erasures_due_are_carried_out_by_redaction_once_on_postgres() {
+    on_postgres("erasures", erasures_on).await;
+}
+
+async fn erasures_on(coop: Coop) {
     let now: Timestamp = "2027-02-01T12:00:00Z".parse().unwrap();
     let stats = StreamId::new("stats").unwrap();
     // m1, m2 and m3 consented (kanban_coop: the first 200 members did).

@@ -10,7 +10,7 @@ use andel::consent::{
 use andel::journal::{Redaction, StreamId, Timestamp};
 use andel::service::Coop;
 use andel_benches::Rng;
-use andel_benches::kanban::{kanban_coop, kanban_requests};
+use andel_benches::kanban::{kanban_coop, kanban_requests, on_postgres};
 use chrono::{DateTime, Utc};
 
 fn t(text: &str) -> DateTime<Utc> {
@@ -61,9 +61,17 @@ fn joint(request: &Request, with: &str) -> Request {
 }
 
 #[tokio::test]
-async fn a_report_through_the_index_is_the_report_of_every_record() {
+async fn a_report_through_the_index_is_the_report_of_every_record_on_sqlite() {
     let dir = tempfile::tempdir().unwrap();
-    let coop = kanban_coop(dir.path()).await;
+    reports_on(kanban_coop(dir.path()).await).await;
+}
+
+#[tokio::test]
+async fn a_report_through_the_index_is_the_report_of_every_record_on_postgres() {
+    on_postgres("reports", reports_on).await;
+}
+
+async fn reports_on(coop: Coop) {
     let audit = StreamId::new(AUDIT_STREAM).unwrap();
     let mut requests = kanban_requests(&mut Rng(5), 400);
     for request in requests.iter_mut().step_by(7) {
