@@ -10,6 +10,7 @@ mod charter;
 mod consent;
 mod decide;
 mod demo;
+mod export;
 mod files;
 mod journal;
 mod ledger;
@@ -46,6 +47,11 @@ enum Command {
     /// Data policies: check a file, show what a new version changes, adopt a version by
     /// the decision that passed it, show the one in force and the history.
     Policy(policy::Args),
+    /// Archives: a co-op's journals with their roots, to take away; check one.
+    #[command(subcommand)]
+    Export(export::Args),
+    /// Import an archive into a co-op's database: verified first, nothing doubled.
+    Import(export::ImportArgs),
     /// The charter, the purposes no data policy may permit: check a file, amend it by
     /// the decision that passed it, show the one in force and the history.
     Charter(charter::Args),
@@ -91,6 +97,8 @@ fn main() -> ExitCode {
         Command::Consent(args) => consent::run(args),
         Command::Policy(args) => policy::run(args),
         Command::Charter(args) => charter::run(args),
+        Command::Export(args) => export::run(args),
+        Command::Import(args) => export::import(args),
         Command::Access(args) => access::run(args),
     };
     match result {

@@ -142,6 +142,12 @@ pub enum ServiceError {
     /// An erasure could not be recorded, or the erasure journal could not be read.
     #[error(transparent)]
     Erasure(#[from] StoredError<andel_consent::ErasureError, andel_consent::ErasureError>),
+    /// An archive could not be written.
+    #[error(transparent)]
+    ArchiveWrite(#[from] andel_export::WriteError),
+    /// The journal could not go into an archive.
+    #[error(transparent)]
+    ArchiveJournal(#[from] andel_export::JournalSectionError),
     /// The consent book refused the command, or could not be read.
     #[error(transparent)]
     Consent(#[from] StoredError<andel_consent::ConsentError, andel_consent::OutOfOrder>),

@@ -401,19 +401,26 @@ impl Coop {
         Ok(Exported { entries, invalid })
     }
 
-    /// Loads the journal file at `path` into the tenant's journal.
-    ///
-    /// The whole file is verified, and checked against what the database already holds,
-    /// before anything is written: a stream the database already has must be a prefix
-    /// of the file's (the same entries, by hash), and only the rest is imported. So
-    /// importing twice changes nothing, and running an interrupted import again
-    /// finishes it.
+    /// What importing the journal file at `path` would do: per stream the database
+    /// holds, how many entries it holds (each a prefix of the file's stream).
     ///
     /// # Errors
     ///
-    /// A file that does not verify or holds other entries than the database (nothing
-    /// imported), or a store failure part way (run it again to finish).
-    pub async fn import_file(&self, path: &Path) -> Result<Imported, ServiceError> {
+    /// As [`Coop::import_file`], without writing anything.
+    pub async fn plan_import(&self, path: &Path) -> Result<HashMap<StreamId, u64>, ServiceError> {
+        let (heads, _) = self.check_import(path).await?;
+        Ok(heads
+            .into_iter()
+            .map(|(stream, head)| (stream, head.next_seq()))
+            .collect())
+    }
+
+    /// The database's heads, after checking that the file at `path` verifies and that
+    /// each stream the database holds is a prefix of the file's; and the file's summary.
+    async fn check_import(
+        &self,
+        path: &Path,
+    ) -> Result<(HashMap<StreamId, StreamHead>, Summary), ServiceError> {
         let heads = self.heads().await?;
         let file = JournalFile::new(path);
         let refuse = |problem: String| ServiceError::Refused(problem);
@@ -450,6 +457,24 @@ impl Coop {
                 )));
             }
         }
+        Ok((heads, summary))
+    }
+
+    /// Loads the journal file at `path` into the tenant's journal.
+    ///
+    /// The whole file is verified, and checked against what the database already holds,
+    /// before anything is written: a stream the database already has must be a prefix
+    /// of the file's (the same entries, by hash), and only the rest is imported. So
+    /// importing twice changes nothing, and running an interrupted import again
+    /// finishes it.
+    ///
+    /// # Errors
+    ///
+    /// A file that does not verify or holds other entries than the database (nothing
+    /// imported), or a store failure part way (run it again to finish).
+    pub async fn import_file(&self, path: &Path) -> Result<Imported, ServiceError> {
+        let (heads, summary) = self.check_import(path).await?;
+        let refuse = |problem: String| ServiceError::Refused(problem);
         // The file is read on a blocking thread and handed over a batch at a time, so
         // memory holds a few batches, never the file.
         let (batches, mut received) = tokio::sync::mpsc::channel::<(StreamId, Vec<Entry>)>(2);

@@ -71,6 +71,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod archive;
 mod ballots;
 mod charters;
 mod consents;
@@ -81,6 +82,7 @@ mod membership;
 mod policies;
 mod proposals;
 
+pub use archive::{ArchiveImport, StreamPlan};
 pub use ballots::{BallotFormat, ballots_in};
 pub use charters::CharterChange;
 pub use coop::{Access, Coop};

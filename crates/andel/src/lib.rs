@@ -51,6 +51,8 @@
 //!   before a vote, and access decisions that say why (`andel-consent`).
 //! - `decisions`: [`decisions`], electorates, liquid delegation, quorum and thresholds,
 //!   and proposals decided over events (`andel-decisions`).
+//! - `export`: [`export`], archives a co-op or a member takes away: written streaming,
+//!   opened as hostile input, verified without Andel's code (`andel-export`).
 //! - `journal` (default): [`journal`], the append-only, hash-chained, Merkle-rooted
 //!   journal with verifiable redaction (`andel-journal`).
 //! - `tally`: [`tally`], voting methods that match official counts, with ballot-file
@@ -62,7 +64,7 @@
 //!   (`andel-store`).
 //! - `service`: [`service`], the application layer: a co-op's use cases (membership,
 //!   proposals, secret ballots) over its stores, as the `andel` command runs them
-//!   (`andel-service`); turns on `ledger`, `decisions` and `store`.
+//!   (`andel-service`); turns on `ledger`, `decisions`, `consent`, `export` and `store`.
 
 #[cfg(feature = "consent")]
 #[doc(inline)]
@@ -71,6 +73,10 @@ pub use andel_consent as consent;
 #[cfg(feature = "decisions")]
 #[doc(inline)]
 pub use andel_decisions as decisions;
+
+#[cfg(feature = "export")]
+#[doc(inline)]
+pub use andel_export as export;
 
 #[cfg(feature = "journal")]
 #[doc(inline)]

@@ -11,6 +11,7 @@ mod book;
 mod charter;
 mod consent;
 mod decide;
+mod export;
 mod journal;
 mod ledger;
 mod policy;

@@ -1,0 +1,151 @@
+//! `andel export` and `andel import`: the archive a co-op takes away when it moves or
+//! dissolves, that anyone checks, and that another database imports with nothing lost
+//! and nothing doubled.
+
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+
+use andel::export::{Archive, Limits};
+use anyhow::{Context, Result};
+use chrono::{DateTime, Utc};
+
+use crate::Exit;
+use crate::source::{Create, StoreArg};
+
+/// Write and check archives.
+#[derive(Debug, clap::Subcommand)]
+pub(crate) enum Args {
+    /// Write every journal of a co-op (a tenant), with each stream's root, into an
+    /// archive: for a co-op that moves to another host or dissolves.
+    Coop {
+        #[command(flatten)]
+        store: StoreArg,
+        /// The archive to write (a zip); it appears whole or not at all.
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+        /// The time the archive records, RFC 3339 [default: now].
+        #[arg(long, value_name = "TIME", value_parser = crate::args::time)]
+        at: Option<DateTime<Utc>>,
+    },
+    /// Check an archive against its manifest and its journal against its roots; exit 1
+    /// listing every failure.
+    Verify {
+        /// The archive.
+        archive: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `andel import`: an archive into a co-op's database.
+#[derive(Debug, clap::Args)]
+pub(crate) struct ImportArgs {
+    /// The archive.
+    archive: PathBuf,
+    #[command(flatten)]
+    store: StoreArg,
+    /// Say what would be imported, and write nothing.
+    #[arg(long)]
+    dry_run: bool,
+}
+
+pub(crate) fn run(args: Args) -> Result<Exit> {
+    match args {
+        Args::Coop { store, output, at } => {
+            let journal = store.open("andel export coop", Create::Refused)?;
+            let folder = match output.parent() {
+                Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+                _ => PathBuf::from("."),
+            };
+            let temp = tempfile::NamedTempFile::new_in(&folder)
+                .with_context(|| format!("cannot write in {}", folder.display()))?;
+            let at = at.unwrap_or_else(Utc::now);
+            let (file, manifest) = journal.run(journal.coop().export_archive(temp, at))?;
+            file.as_file()
+                .sync_all()
+                .context("cannot write the archive")?;
+            file.persist(&output)
+                .with_context(|| format!("cannot write {}", output.display()))?;
+            let size: u64 = manifest.files.iter().map(|f| f.size).sum();
+            crate::print(&format!(
+                "wrote {}: {} files, {size} bytes, tenant `{}`\n",
+                output.display(),
+                manifest.files.len(),
+                journal.coop().tenant()
+            ))?;
+            Ok(Exit::Ok)
+        }
+        Args::Verify { archive, json } => verify(&archive, json),
+    }
+}
+
+fn verify(path: &Path, json: bool) -> Result<Exit> {
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let mut archive = Archive::open(BufReader::new(file), Limits::default())
+        .with_context(|| format!("{} is refused", path.display()))?;
+    let report = archive.verify();
+    if json {
+        crate::json(&report)?;
+    } else if report.is_ok() {
+        let journal = report.journal.as_ref().map_or_else(String::new, |summary| {
+            format!(
+                "; the journal verifies: {} entries in {} stream{}, every root as listed",
+                summary.entries(),
+                summary.streams.len(),
+                if summary.streams.len() == 1 { "" } else { "s" }
+            )
+        });
+        crate::print(&format!(
+            "ok: {}: {} files as the manifest lists them{journal}\n",
+            path.display(),
+            report.files
+        ))?;
+    } else {
+        for failure in &report.failures {
+            eprintln!("{failure}");
+        }
+        eprintln!(
+            "{} does not verify: {} failure{}",
+            path.display(),
+            report.failures.len(),
+            if report.failures.len() == 1 { "" } else { "s" }
+        );
+    }
+    Ok(if report.is_ok() {
+        Exit::Ok
+    } else {
+        Exit::Invalid
+    })
+}
+
+pub(crate) fn import(args: ImportArgs) -> Result<Exit> {
+    let journal = args.store.open("andel import", Create::Allowed)?;
+    let result = journal.run(journal.coop().import_archive(&args.archive, args.dry_run));
+    let done = match result {
+        Ok(done) => done,
+        Err(err) => return journal.finish(Err(err.into())),
+    };
+    let mut text = String::new();
+    for stream in &done.streams {
+        let adds = stream.in_archive - stream.in_database;
+        text.push_str(&format!(
+            "{}: {} entries in the archive, {} in the database, {adds} to import\n",
+            stream.stream, stream.in_archive, stream.in_database
+        ));
+    }
+    match done.imported {
+        None => {
+            // A dry run leaves no database it created behind.
+            journal.run(journal.coop().abandon());
+            text.push_str("dry run: nothing was written\n");
+        }
+        Some(imported) => text.push_str(&format!(
+            "imported {} entries into {} ({} were there already); every root is the archive's\n",
+            imported.imported, journal, imported.already
+        )),
+    }
+    crate::print(&text)?;
+    Ok(Exit::Ok)
+}

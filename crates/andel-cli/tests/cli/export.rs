@@ -1,0 +1,192 @@
+//! `andel export coop`, `andel export verify` and `andel import`: a co-op leaves one
+//! database for another with every entry and root, nothing doubled on a second import,
+//! nothing imported from an archive that does not verify. On SQLite and PostgreSQL.
+
+use std::path::Path;
+
+use crate::policy::{data, run};
+use crate::{fails, ok, on_postgres};
+
+/// A small co-op: its ledger started, a member admitted.
+fn coop(store: &str) {
+    run(
+        store,
+        &format!(
+            "ledger init --statutes {} --on 2027-01-01",
+            data("fyrklovern.toml")
+        ),
+    );
+    run(
+        store,
+        "ledger apply --name Alva --class users --on 2027-01-10",
+    );
+}
+
+fn unzip(archive: &Path, name: &str) -> Vec<u8> {
+    let file = std::fs::File::open(archive).unwrap();
+    let mut zip = zip::ZipArchive::new(file).unwrap();
+    let mut entry = zip.by_name(name).unwrap();
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut entry, &mut bytes).unwrap();
+    bytes
+}
+
+fn moving_on(store: &str, dir: &Path) {
+    coop(store);
+    let archive = dir.join("coop.zip");
+    let archive = archive.to_str().unwrap();
+    let said = run(
+        store,
+        &format!("export coop -o {archive} --at 2027-12-31T12:00:00Z"),
+    );
+    assert!(
+        said.starts_with(&format!("wrote {archive}: 4 files, ")),
+        "{said}"
+    );
+    assert_eq!(
+        ok(&["export", "verify", archive]),
+        format!(
+            "ok: {archive}: 4 files as the manifest lists them; the journal verifies: 4 \
+             entries in 1 stream, every root as listed\n"
+        )
+    );
+
+    // Into another tenant of the same database: a dry run, the import, and again.
+    let moved = |args: &str| run(store, &format!("import {archive} --tenant moved {args}"));
+    assert_eq!(
+        moved("--dry-run"),
+        "ledger: 4 entries in the archive, 0 in the database, 4 to import\n\
+         dry run: nothing was written\n"
+    );
+    fails(
+        &["ledger", "register", "--store", store, "--tenant", "moved"],
+        1,
+        "tenant `moved`",
+    );
+    let first = moved("");
+    assert!(
+        first.contains("imported 4 entries into tenant `moved`"),
+        "{first}"
+    );
+    assert!(
+        first.ends_with("(0 were there already); every root is the archive's\n"),
+        "{first}"
+    );
+    let again = moved("");
+    assert!(again.contains("imported 0 entries"), "{again}");
+    assert!(again.contains("(4 were there already)"), "{again}");
+
+    // Out again: the same journal, the same roots.
+    let back = dir.join("back.zip");
+    let back = back.to_str().unwrap();
+    run(
+        store,
+        &format!("export coop -o {back} --at 2027-12-31T12:00:00Z --tenant moved"),
+    );
+    for name in ["journal/journal.ndjson", "journal/roots.json"] {
+        assert_eq!(
+            unzip(Path::new(archive), name),
+            unzip(Path::new(back), name),
+            "{name} after a round trip"
+        );
+    }
+
+    // A tenant that went its own way since refuses the archive, and keeps its entries.
+    run(
+        store,
+        "ledger apply --name Bertil --class users --on 2027-02-01 --tenant moved",
+    );
+    let args = format!("import {archive} --tenant moved --store {store}");
+    let args: Vec<&str> = args.split_whitespace().collect();
+    fails(&args, 1, "holds more entries (7) than in");
+}
+
+#[test]
+fn a_coop_moves_with_every_entry_and_root_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite:{}", dir.path().join("coop.db").display());
+    moving_on(&store, dir.path());
+}
+
+#[test]
+fn a_coop_moves_with_every_entry_and_root_on_postgres() {
+    on_postgres("export", moving_on);
+}
+
+#[test]
+fn an_archive_that_does_not_verify_imports_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite:{}", dir.path().join("coop.db").display());
+    coop(&store);
+    let archive = dir.path().join("coop.zip");
+    let archive_path = archive.to_str().unwrap();
+    run(&store, &format!("export coop -o {archive_path}"));
+
+    // The journal's bytes changed, its listed hash not: verify names the file.
+    let original = std::fs::read(&archive).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(original)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut entry, &mut bytes).unwrap();
+        if name == "journal/journal.ndjson" {
+            let text = String::from_utf8(bytes).unwrap().replace("Alva", "Olga");
+            bytes = text.into_bytes();
+        }
+        out.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut out, &bytes).unwrap();
+    }
+    let tampered = dir.path().join("tampered.zip");
+    std::fs::write(&tampered, out.finish().unwrap().into_inner()).unwrap();
+    let tampered = tampered.to_str().unwrap();
+    let said = fails(
+        &["export", "verify", tampered],
+        1,
+        "does not verify: 1 failure",
+    );
+    assert!(
+        said.contains("journal/journal.ndjson: has SHA-256 "),
+        "{said}"
+    );
+
+    let other = format!("sqlite:{}", dir.path().join("other.db").display());
+    fails(
+        &["import", tampered, "--store", &other],
+        1,
+        "does not verify, so nothing was imported",
+    );
+    assert!(
+        !dir.path().join("other.db").exists(),
+        "a refused import leaves no database"
+    );
+    fails(
+        &["export", "verify", "nowhere.zip"],
+        1,
+        "cannot open nowhere.zip",
+    );
+    let not_zip = dir.path().join("coop.db");
+    fails(
+        &["export", "verify", not_zip.to_str().unwrap()],
+        1,
+        "is refused: not a readable zip archive",
+    );
+    let partial = dir.path().join("never.zip");
+    fails(
+        &[
+            "export",
+            "coop",
+            "-o",
+            partial.to_str().unwrap(),
+            "--store",
+            &store,
+            "--tenant",
+            "nobody",
+        ],
+        1,
+        "tenant `nobody`",
+    );
+    assert!(!partial.exists(), "a refused export leaves no file");
+}

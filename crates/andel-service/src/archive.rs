@@ -1,0 +1,155 @@
+//! The co-op's archive (`andel-export`'s format v1): every journal of the tenant with
+//! each stream's root, for a co-op that moves to another host or dissolves; and its
+//! import into another database, tenant or co-op, every hash and root unchanged.
+
+use std::io::{BufReader, Seek, Write};
+use std::path::Path;
+
+use andel_export::{
+    Archive, ArchiveWriter, Header, JOURNAL, JournalSection, Limits, Manifest, Scope,
+    journal_module, write_roots,
+};
+use chrono::{DateTime, Utc};
+
+use crate::{Coop, Imported, Journal, ServiceError};
+
+/// What importing an archive did, or (a dry run) would do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArchiveImport {
+    /// Per stream: its size in the archive, and in the database before the import.
+    pub streams: Vec<StreamPlan>,
+    /// What was written: `None` for a dry run.
+    pub imported: Option<Imported>,
+}
+
+/// One stream of an archive to import.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StreamPlan {
+    /// The stream.
+    pub stream: String,
+    /// Its entries in the archive.
+    pub in_archive: u64,
+    /// Its entries in the database before the import (a prefix of the archive's).
+    pub in_database: u64,
+}
+
+impl Coop {
+    /// Writes every journal of the tenant into `out` as an archive: the journal file,
+    /// each stream's root, `README.txt`, `index.html` and the manifest. The journal is
+    /// verified as it is written; memory stays constant in its size.
+    ///
+    /// # Errors
+    ///
+    /// A journal that does not verify (nothing useful is written: keep it with `andel
+    /// journal export`), a store failure, or an output that fails.
+    pub async fn export_archive<W: Write + Seek + Send>(
+        &self,
+        out: W,
+        created_at: DateTime<Utc>,
+    ) -> Result<(W, Manifest), ServiceError> {
+        let header = Header {
+            producer: format!("andel {}", env!("CARGO_PKG_VERSION")),
+            created_at,
+            scope: Scope::Coop {
+                tenant: self.tenant().to_string(),
+            },
+            modules: vec![journal_module()],
+        };
+        let mut writer = ArchiveWriter::new(out, header);
+        let summary = {
+            let mut section = JournalSection::start(&mut writer)?;
+            self.for_each_entry::<ServiceError>(|entry| Ok(section.push(entry)?))
+                .await?;
+            section.finish()?
+        };
+        write_roots(&mut writer, &summary)?;
+        Ok(writer.finish()?)
+    }
+
+    /// Imports the archive at `path` into the tenant: verified whole first (nothing is
+    /// imported from one that does not verify), then each stream the database lacks or
+    /// holds a prefix of is completed, and every stream's root is checked against the
+    /// archive's. Importing twice adds nothing; an interrupted import finishes when run
+    /// again. With `dry_run`, says what would be imported and writes nothing.
+    ///
+    /// # Errors
+    ///
+    /// An archive that cannot be opened or does not verify (naming each failure), a
+    /// stream the database holds other or more entries of, a store failure.
+    pub async fn import_archive(
+        &self,
+        path: &Path,
+        dry_run: bool,
+    ) -> Result<ArchiveImport, ServiceError> {
+        let refuse = |problem: String| ServiceError::Refused(problem);
+        let file = std::fs::File::open(path)
+            .map_err(|err| refuse(format!("cannot open `{}`: {err}", path.display())))?;
+        let mut archive = Archive::open(BufReader::new(file), Limits::default())
+            .map_err(|err| refuse(format!("`{}` is refused: {err}", path.display())))?;
+        let report = archive.verify();
+        let Some(summary) = report.journal.filter(|_| report.failures.is_empty()) else {
+            let failures: Vec<String> = report.failures.iter().map(ToString::to_string).collect();
+            return Err(refuse(format!(
+                "`{}` does not verify, so nothing was imported:\n  {}",
+                path.display(),
+                if failures.is_empty() {
+                    "it holds no journal".to_owned()
+                } else {
+                    failures.join("\n  ")
+                }
+            )));
+        };
+        let mut journal_file = tempfile::NamedTempFile::new().map_err(ServiceError::Write)?;
+        {
+            let mut entry = archive
+                .file(JOURNAL)
+                .map_err(|err| refuse(err.to_string()))?;
+            std::io::copy(&mut entry, &mut journal_file).map_err(ServiceError::Write)?;
+        }
+        let journal = Journal::Store(self);
+        // Messages about the journal name the archive, not the temporary file.
+        let temp = journal_file.path().display().to_string();
+        let archived = format!("{}'s journal", path.display());
+        let named = |err: ServiceError| match err {
+            ServiceError::Refused(problem) => {
+                ServiceError::Refused(problem.replace(&temp, &archived))
+            }
+            other => other,
+        };
+        let heads = self.plan_import(journal_file.path()).await.map_err(named)?;
+        let streams = summary
+            .streams
+            .iter()
+            .map(|s| StreamPlan {
+                stream: s.stream.to_string(),
+                in_archive: s.entries,
+                in_database: heads.get(&s.stream).copied().unwrap_or(0),
+            })
+            .collect();
+        if dry_run {
+            return Ok(ArchiveImport {
+                streams,
+                imported: None,
+            });
+        }
+        let imported = self.import_file(journal_file.path()).await.map_err(named)?;
+        let held = journal.verify().await?.map_err(|err| {
+            refuse(format!(
+                "after the import, the journal does not verify: {err}"
+            ))
+        })?;
+        for stream in &summary.streams {
+            let found = held.stream(&stream.stream).map(|s| (s.entries, s.root));
+            if found != Some((stream.entries, stream.root)) {
+                return Err(refuse(format!(
+                    "after the import, stream `{}` does not have the archive's root {} over {} entries",
+                    stream.stream, stream.root, stream.entries
+                )));
+            }
+        }
+        Ok(ArchiveImport {
+            streams,
+            imported: Some(imported),
+        })
+    }
+}
