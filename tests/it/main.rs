@@ -5,6 +5,7 @@
 
 mod consent_stored;
 mod decisions_stored;
+mod python_archive;
 mod python_verifier;
 mod roll_to_electorate;
 mod secrecy_forensics;

@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""Verify an Andel archive (format v1) with nothing but Python's standard library,
+written from the book's "Member archive" chapter. It reuses the journal file checks of
+verify_journal.py (beside it). Usage: python3 verify_archive.py ARCHIVE.zip
+Prints `ok` and each stream's size and root, or every failure; exits 0 or 1."""
+import hashlib
+import json
+import stat
+import sys
+import zipfile
+
+import verify_journal
+
+MAX_FILES, MAX_FILE, MAX_TOTAL, MAX_RATIO, MAX_MANIFEST = 100_000, 16 << 30, 64 << 30, 200, 64 << 20
+SPECIAL = {"manifest.json", "manifest.sha256"}
+
+
+def name_problem(name):
+    if not name or len(name.encode()) > 255:
+        return "is empty or longer than 255 bytes"
+    if name.startswith("/") or "\\" in name or ":" in name:
+        return "is absolute, or holds a backslash or a colon"
+    if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in name):
+        return "holds a control character"
+    if any(part in ("", ".", "..") for part in name.split("/")):
+        return "has an empty, `.` or `..` part"
+    return None
+
+
+def entries(zf):
+    """The zip's entries, or the reason the whole archive is refused."""
+    infos = zf.infolist()
+    if len(infos) > MAX_FILES:
+        return None, f"{len(infos)} files, more than {MAX_FILES}"
+    seen, total = set(), 0
+    for info in infos:
+        if not info.flag_bits & 0x800 and not info.filename.isascii():
+            return None, f"entry {info.filename!r}: the name is not UTF-8"
+        problem = name_problem(info.filename)
+        if problem:
+            return None, f"entry {info.filename!r}: the name {problem}"
+        mode = info.external_attr >> 16
+        if info.is_dir() or stat.S_ISLNK(mode) or info.flag_bits & 1:
+            return None, f"entry {info.filename!r} is not a plain file"
+        if info.filename in seen:
+            return None, f"two entries named {info.filename!r}"
+        seen.add(info.filename)
+        total += info.file_size
+        ratio = info.file_size // max(info.compress_size, 1)
+        if info.file_size > MAX_FILE or total > MAX_TOTAL or (info.file_size > 1 << 20 and ratio > MAX_RATIO):
+            return None, f"entry {info.filename!r} is too large"
+    return seen, None
+
+
+def read(zf, name, size):
+    """The file's bytes, read no further than one byte past `size`."""
+    with zf.open(name) as f:
+        return f.read(size + 1)
+
+
+def journal_roots(data):
+    """Each stream's (entries, root) of a journal file's bytes, or the first problem."""
+    streams = {}
+    lines = data.split(b"\n")
+    if lines[-1]:
+        return None, "truncated (no final newline)"
+    for number, raw in enumerate(lines[:-1], 1):
+        try:
+            if len(raw) > verify_journal.MAX_LINE:
+                raise ValueError("line is longer than 16 MiB")
+            problem = verify_journal.check(raw.decode(), number, streams)
+        except (ValueError, KeyError, TypeError, AttributeError) as err:
+            problem = f"not an entry ({err})"
+        if problem:
+            return None, f"line {number}: {problem}"
+    if any(st["waiting"] for st in streams.values()):
+        return None, "a payload erased without a redaction record"
+    return {n: (len(st["hashes"]), verify_journal.mth(st["hashes"]).hex()) for n, st in streams.items()}, None
+
+
+def verify(path):
+    failures = []
+    try:
+        zf = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile) as err:
+        return [f"{path}: not a readable zip archive ({err})"], None
+    with zf:
+        names, refused = entries(zf)
+        if refused:
+            return [refused], None
+        if not SPECIAL <= names:
+            return ["no manifest.json or manifest.sha256"], None
+        manifest = read(zf, "manifest.json", MAX_MANIFEST)
+        digest = hashlib.sha256(manifest).hexdigest()
+        if len(manifest) > MAX_MANIFEST or read(zf, "manifest.sha256", 1024) != f"{digest}  manifest.json\n".encode():
+            return ["manifest.json: its SHA-256 is not the one manifest.sha256 gives"], None
+        m = json.loads(manifest)
+        if m.get("format") != "andel-archive" or m.get("version") != 1:
+            return ["manifest.json: not format andel-archive version 1"], None
+        listed = {}
+        for f in m["files"]:
+            if name_problem(f["path"]) or f["path"] in listed or f["path"] in SPECIAL:
+                return [f"manifest.json: lists {f['path']!r} twice or under a name not allowed"], None
+            listed[f["path"]] = f
+        contents = {}
+        for name, f in listed.items():
+            if name not in names:
+                failures.append(f"{name}: missing")
+                continue
+            data = read(zf, name, f["size"])
+            if len(data) != f["size"]:
+                failures.append(f"{name}: holds {len(data)}{'+' if len(data) > f['size'] else ''} bytes; the manifest lists {f['size']}")
+            elif hashlib.sha256(data).hexdigest() != f["sha256"]:
+                failures.append(f"{name}: its SHA-256 is not the one the manifest lists")
+            else:
+                contents[name] = data
+        failures += [f"{name}: not in the manifest" for name in sorted(names - set(listed) - SPECIAL)]
+        roots = None
+        if not failures and "journal/journal.ndjson" in contents:
+            roots, problem = journal_roots(contents["journal/journal.ndjson"])
+            if problem:
+                failures.append(f"journal/journal.ndjson: {problem}")
+            else:
+                listed_roots = {s["stream"]: (s["entries"], s["root"]) for s in json.loads(contents["journal/roots.json"])["streams"]}
+                if listed_roots != roots:
+                    failures.append("journal/roots.json: not the journal's roots")
+    return failures, roots
+
+
+def main(path):
+    failures, roots = verify(path)
+    for failure in failures:
+        print(failure)
+    if failures:
+        return 1
+    print("ok")
+    for name, (size, root) in sorted((roots or {}).items()):
+        print(name, size, root)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))
