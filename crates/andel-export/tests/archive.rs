@@ -429,10 +429,10 @@ proptest! {
                 bytes.splice(at..at, extra);
             }
         }
-        if let Ok(mut archive) = open(bytes.clone()) {
-            if archive.verify().is_ok() {
-                prop_assert_eq!(contents(&bytes), contents(&whole));
-            }
+        if let Ok(mut archive) = open(bytes.clone())
+            && archive.verify().is_ok()
+        {
+            prop_assert_eq!(contents(&bytes), contents(&whole));
         }
     }
 }
