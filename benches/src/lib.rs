@@ -2,6 +2,7 @@
 //! ballots drawn by a seeded generator, and the consent engine's random co-ops with
 //! their translation into Cedar ([`cedar`]).
 
+pub mod archive;
 pub mod cedar;
 pub mod kanban;
 
@@ -48,6 +49,11 @@ fn unreachable(err: &dyn std::fmt::Display) -> ! {
 pub struct Rng(pub u64);
 
 impl Rng {
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.next()
+    }
+
     fn next(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
