@@ -190,3 +190,109 @@ fn an_archive_that_does_not_verify_imports_nothing() {
     );
     assert!(!partial.exists(), "a refused export leaves no file");
 }
+
+/// An archive of 3 streams of `n` entries each, written with the library.
+fn big_archive(path: &Path, n: u64) {
+    use andel::export::{
+        ArchiveWriter, Header, JournalSection, Scope, journal_module, write_roots,
+    };
+    use andel::journal::{Draft, Kind, Payload, StreamHead, StreamId};
+    let at = "2027-01-10T09:00:00Z".parse().unwrap();
+    let header = Header {
+        producer: "andel tests".into(),
+        created_at: "2027-06-01T12:00:00Z".parse().unwrap(),
+        scope: Scope::Coop {
+            tenant: "big".into(),
+        },
+        modules: vec![journal_module()],
+    };
+    let file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    let mut writer = ArchiveWriter::new(file, header);
+    let mut section = JournalSection::start(&mut writer).unwrap();
+    for stream in ["access", "consents", "ledger"] {
+        let head = StreamHead::new(StreamId::new(stream).unwrap());
+        let drafts: Vec<Draft> = (0..n)
+            .map(|i| {
+                let payload = Payload::from_json_str(&format!(r#"{{"n":{i}}}"#)).unwrap();
+                Draft::new(Kind::new("test.recorded").unwrap(), payload, at)
+            })
+            .collect();
+        for entry in head.seal_all(0, drafts).unwrap() {
+            section.push(&entry).unwrap();
+        }
+    }
+    let summary = section.finish().unwrap();
+    write_roots(&mut writer, &summary).unwrap();
+    writer.finish().unwrap();
+}
+
+/// `andel import` killed (SIGKILL) at arbitrary moments, then run again, ends with
+/// every entry once and every root the archive's: an interrupted import finishes, and
+/// nothing is doubled.
+#[test]
+fn an_import_killed_part_way_finishes_when_run_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("big.zip");
+    big_archive(&archive, 1_500);
+    let archive = archive.to_str().unwrap();
+    // How long a whole import takes here, to kill the next ones at points within it.
+    let probe = format!("sqlite:{}", dir.path().join("probe.db").display());
+    let started = std::time::Instant::now();
+    ok(&["import", archive, "--store", &probe]);
+    let whole = started.elapsed();
+    // Kill imports at later and later points until one dies while writing (the writes
+    // are a short stretch after reading and checking the archive), then finish it.
+    for round in 0..16 {
+        let delay = whole.mul_f64(0.5 + 0.025 * f64::from(round));
+        let store = format!(
+            "sqlite:{}",
+            dir.path().join(format!("round-{round}.db")).display()
+        );
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_andel"))
+            .args(["import", archive, "--store", &store])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(delay);
+        let _ = child.kill();
+        let _ = child.wait();
+        // How far it got: the entries the database holds now, of 4,500.
+        let plan = ok(&["import", archive, "--store", &store, "--dry-run"]);
+        let held: u64 = plan
+            .lines()
+            .filter_map(|line| line.split(" entries in the archive, ").nth(1))
+            .map(|rest| rest.split(' ').next().unwrap().parse::<u64>().unwrap())
+            .sum();
+        if held == 0 || held == 4_500 {
+            continue;
+        }
+        eprintln!("killed after {delay:?} with {held} of 4500 entries imported");
+        let said = ok(&["import", archive, "--store", &store]);
+        assert!(
+            said.contains(&format!("imported {} entries", 4_500 - held)),
+            "{said}"
+        );
+        let back = dir.path().join("back.zip");
+        let back = back.to_str().unwrap();
+        ok(&[
+            "export",
+            "coop",
+            "-o",
+            back,
+            "--store",
+            &store,
+            "--at",
+            "2027-06-01T12:00:00Z",
+        ]);
+        assert_eq!(
+            unzip(Path::new(archive), "journal/roots.json"),
+            unzip(Path::new(back), "journal/roots.json"),
+            "after a kill at {delay:?} and a second import"
+        );
+        let again = ok(&["import", archive, "--store", &store]);
+        assert!(again.contains("imported 0 entries"), "{again}");
+        return;
+    }
+    panic!("no kill landed while the import was writing (a whole import took {whole:?})");
+}
