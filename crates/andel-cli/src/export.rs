@@ -61,7 +61,14 @@ pub(crate) fn run(args: Args) -> Result<Exit> {
             let temp = tempfile::NamedTempFile::new_in(&folder)
                 .with_context(|| format!("cannot write in {}", folder.display()))?;
             let at = at.unwrap_or_else(Utc::now);
-            let (file, manifest) = journal.run(journal.coop().export_archive(temp, at))?;
+            let total = journal.run(journal.coop().journal_size())?;
+            let bar = progress(total, "written");
+            let (file, manifest) = journal.run(journal.coop().export_archive(
+                temp,
+                at,
+                &mut |done| bar.set_position(done),
+            ))?;
+            bar.finish_and_clear();
             file.as_file()
                 .sync_all()
                 .context("cannot write the archive")?;
@@ -122,7 +129,13 @@ fn verify(path: &Path, json: bool) -> Result<Exit> {
 
 pub(crate) fn import(args: ImportArgs) -> Result<Exit> {
     let journal = args.store.open("andel import", Create::Allowed)?;
-    let result = journal.run(journal.coop().import_archive(&args.archive, args.dry_run));
+    let bar = progress(0, "imported");
+    let result = journal.run(journal.coop().import_archive(
+        &args.archive,
+        args.dry_run,
+        &mut |done| bar.set_position(done),
+    ));
+    bar.finish_and_clear();
     let done = match result {
         Ok(done) => done,
         Err(err) => return journal.finish(Err(err.into())),
@@ -148,4 +161,23 @@ pub(crate) fn import(args: ImportArgs) -> Result<Exit> {
     }
     crate::print(&text)?;
     Ok(Exit::Ok)
+}
+
+/// A progress bar on stderr for long work, counting entries (`total` 0: unknown). It
+/// draws only on a terminal: piped or in a test, nothing is printed.
+fn progress(total: u64, what: &'static str) -> indicatif::ProgressBar {
+    let bar = if total == 0 {
+        indicatif::ProgressBar::no_length()
+    } else {
+        indicatif::ProgressBar::new(total)
+    };
+    let template = if total == 0 {
+        format!("{{spinner}} {{pos}} entries {what}")
+    } else {
+        format!("{{bar:40}} {{pos}}/{{len}} entries {what} ({{eta}} left)")
+    };
+    if let Ok(style) = indicatif::ProgressStyle::with_template(&template) {
+        bar.set_style(style);
+    }
+    bar
 }

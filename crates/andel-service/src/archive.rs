@@ -33,10 +33,28 @@ pub struct StreamPlan {
     pub in_database: u64,
 }
 
+/// How many entries an export writes between two calls of its `progress`.
+const PROGRESS_EVERY: u64 = 1000;
+
 impl Coop {
+    /// How many entries the tenant's journal holds, over all its streams: what an
+    /// export writes.
+    ///
+    /// # Errors
+    ///
+    /// A store failure.
+    pub async fn journal_size(&self) -> Result<u64, ServiceError> {
+        let mut entries = 0;
+        for stream in self.streams().await? {
+            entries += self.journal().head(&stream).await?.next_seq();
+        }
+        Ok(entries)
+    }
+
     /// Writes every journal of the tenant into `out` as an archive: the journal file,
     /// each stream's root, `README.txt`, `index.html` and the manifest. The journal is
-    /// verified as it is written; memory stays constant in its size.
+    /// verified as it is written; memory stays constant in its size. `progress` hears
+    /// how many entries were written, every thousand and at the end.
     ///
     /// # Errors
     ///
@@ -46,6 +64,7 @@ impl Coop {
         &self,
         out: W,
         created_at: DateTime<Utc>,
+        progress: &mut (dyn FnMut(u64) + Send),
     ) -> Result<(W, Manifest), ServiceError> {
         let header = Header {
             producer: format!("andel {}", env!("CARGO_PKG_VERSION")),
@@ -58,8 +77,17 @@ impl Coop {
         let mut writer = ArchiveWriter::new(out, header);
         let summary = {
             let mut section = JournalSection::start(&mut writer)?;
-            self.for_each_entry::<ServiceError>(|entry| Ok(section.push(entry)?))
-                .await?;
+            let mut written = 0u64;
+            self.for_each_entry::<ServiceError>(|entry| {
+                section.push(entry)?;
+                written += 1;
+                if written.is_multiple_of(PROGRESS_EVERY) {
+                    progress(written);
+                }
+                Ok(())
+            })
+            .await?;
+            progress(written);
             section.finish()?
         };
         write_roots(&mut writer, &summary)?;
@@ -71,6 +99,7 @@ impl Coop {
     /// holds a prefix of is completed, and every stream's root is checked against the
     /// archive's. Importing twice adds nothing; an interrupted import finishes when run
     /// again. With `dry_run`, says what would be imported and writes nothing.
+    /// `progress` hears how many entries were written, after each batch.
     ///
     /// # Errors
     ///
@@ -80,6 +109,7 @@ impl Coop {
         &self,
         path: &Path,
         dry_run: bool,
+        progress: &mut (dyn FnMut(u64) + Send),
     ) -> Result<ArchiveImport, ServiceError> {
         let refuse = |problem: String| ServiceError::Refused(problem);
         let file = std::fs::File::open(path)
@@ -132,7 +162,10 @@ impl Coop {
                 imported: None,
             });
         }
-        let imported = self.import_file(journal_file.path()).await.map_err(named)?;
+        let imported = self
+            .import_file_reporting(journal_file.path(), progress)
+            .await
+            .map_err(named)?;
         let held = journal.verify().await?.map_err(|err| {
             refuse(format!(
                 "after the import, the journal does not verify: {err}"

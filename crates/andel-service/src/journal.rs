@@ -473,6 +473,20 @@ impl Coop {
     /// A file that does not verify or holds other entries than the database (nothing
     /// imported), or a store failure part way (run it again to finish).
     pub async fn import_file(&self, path: &Path) -> Result<Imported, ServiceError> {
+        self.import_file_reporting(path, &mut |_| {}).await
+    }
+
+    /// As [`Coop::import_file`], telling `progress` how many entries were written so
+    /// far after each batch.
+    ///
+    /// # Errors
+    ///
+    /// As [`Coop::import_file`].
+    pub async fn import_file_reporting(
+        &self,
+        path: &Path,
+        progress: &mut (dyn FnMut(u64) + Send),
+    ) -> Result<Imported, ServiceError> {
         let (heads, summary) = self.check_import(path).await?;
         let refuse = |problem: String| ServiceError::Refused(problem);
         // The file is read on a blocking thread and handed over a batch at a time, so
@@ -491,6 +505,7 @@ impl Coop {
                 ))
             })?;
             imported += count;
+            progress(imported);
         }
         let read = reader
             .await
