@@ -146,14 +146,18 @@ impl Coop {
             }
             other => other,
         };
-        let heads = self.plan_import(journal_file.path()).await.map_err(named)?;
+        // Checked once against the database: the plan, and then the import, rest on it.
+        let (heads, checked) = self
+            .check_import(journal_file.path())
+            .await
+            .map_err(named)?;
         let streams = summary
             .streams
             .iter()
             .map(|s| StreamPlan {
                 stream: s.stream.to_string(),
                 in_archive: s.entries,
-                in_database: heads.get(&s.stream).copied().unwrap_or(0),
+                in_database: heads.get(&s.stream).map_or(0, |head| head.next_seq()),
             })
             .collect();
         if dry_run {
@@ -163,7 +167,7 @@ impl Coop {
             });
         }
         let imported = self
-            .import_file_reporting(journal_file.path(), progress)
+            .import_checked(journal_file.path(), heads, &checked, progress)
             .await
             .map_err(named)?;
         let held = journal.verify().await?.map_err(|err| {

@@ -401,23 +401,9 @@ impl Coop {
         Ok(Exported { entries, invalid })
     }
 
-    /// What importing the journal file at `path` would do: per stream the database
-    /// holds, how many entries it holds (each a prefix of the file's stream).
-    ///
-    /// # Errors
-    ///
-    /// As [`Coop::import_file`], without writing anything.
-    pub async fn plan_import(&self, path: &Path) -> Result<HashMap<StreamId, u64>, ServiceError> {
-        let (heads, _) = self.check_import(path).await?;
-        Ok(heads
-            .into_iter()
-            .map(|(stream, head)| (stream, head.next_seq()))
-            .collect())
-    }
-
     /// The database's heads, after checking that the file at `path` verifies and that
     /// each stream the database holds is a prefix of the file's; and the file's summary.
-    async fn check_import(
+    pub(crate) async fn check_import(
         &self,
         path: &Path,
     ) -> Result<(HashMap<StreamId, StreamHead>, Summary), ServiceError> {
@@ -473,21 +459,21 @@ impl Coop {
     /// A file that does not verify or holds other entries than the database (nothing
     /// imported), or a store failure part way (run it again to finish).
     pub async fn import_file(&self, path: &Path) -> Result<Imported, ServiceError> {
-        self.import_file_reporting(path, &mut |_| {}).await
+        let (heads, summary) = self.check_import(path).await?;
+        self.import_checked(path, heads, &summary, &mut |_| {})
+            .await
     }
 
-    /// As [`Coop::import_file`], telling `progress` how many entries were written so
-    /// far after each batch.
-    ///
-    /// # Errors
-    ///
-    /// As [`Coop::import_file`].
-    pub async fn import_file_reporting(
+    /// Writes what the database lacks of the file at `path`, which
+    /// [`Coop::check_import`] checked against `heads` and summarised in `summary`,
+    /// telling `progress` how many entries were written after each batch.
+    pub(crate) async fn import_checked(
         &self,
         path: &Path,
+        heads: HashMap<StreamId, StreamHead>,
+        summary: &Summary,
         progress: &mut (dyn FnMut(u64) + Send),
     ) -> Result<Imported, ServiceError> {
-        let (heads, summary) = self.check_import(path).await?;
         let refuse = |problem: String| ServiceError::Refused(problem);
         // The file is read on a blocking thread and handed over a batch at a time, so
         // memory holds a few batches, never the file.
