@@ -151,7 +151,7 @@ pub(crate) fn run(args: Args) -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
-fn read_controller(path: &Path) -> Result<Controller> {
+pub(crate) fn read_controller(path: &Path) -> Result<Controller> {
     toml::from_str(&crate::files::read_input(path)?).with_context(|| {
         format!(
             "{} does not describe the co-op as controller",

@@ -5,7 +5,8 @@
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
-use andel::export::{Archive, Limits};
+use andel::export::{Archive, Limits, Manifest};
+use andel::ledger::MemberNumber;
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 
@@ -20,6 +21,26 @@ pub(crate) enum Args {
     Coop {
         #[command(flatten)]
         store: StoreArg,
+        /// The archive to write (a zip); it appears whole or not at all.
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+        /// The time the archive records, RFC 3339 [default: now].
+        #[arg(long, value_name = "TIME", value_parser = crate::args::time)]
+        at: Option<DateTime<Utc>>,
+    },
+    /// Write everything the co-op holds about one member into an archive: their
+    /// entries with a proof of each, their statement, votes, consents, policy history
+    /// and access report.
+    Member {
+        #[command(flatten)]
+        store: StoreArg,
+        /// The member's number.
+        #[arg(long, value_name = "N")]
+        member: MemberNumber,
+        /// The co-op as controller, named on the consent receipts: a TOML file with
+        /// name, contact, address, email, jurisdiction and policy_url.
+        #[arg(long, value_name = "FILE")]
+        controller: PathBuf,
         /// The archive to write (a zip); it appears whole or not at all.
         #[arg(short, long, value_name = "FILE")]
         output: PathBuf,
@@ -54,37 +75,79 @@ pub(crate) fn run(args: Args) -> Result<Exit> {
     match args {
         Args::Coop { store, output, at } => {
             let journal = store.open("andel export coop", Create::Refused)?;
-            let folder = match output.parent() {
-                Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-                _ => PathBuf::from("."),
-            };
-            let temp = tempfile::NamedTempFile::new_in(&folder)
-                .with_context(|| format!("cannot write in {}", folder.display()))?;
             let at = at.unwrap_or_else(Utc::now);
             let total = journal.run(journal.coop().journal_size())?;
             let bar = progress(total, "written");
-            let (file, manifest) = journal.run(journal.coop().export_archive(
-                temp,
-                at,
-                &mut |done| bar.set_position(done),
-            ))?;
+            let manifest = write_whole(&output, |temp| {
+                Ok(
+                    journal.run(journal.coop().export_archive(temp, at, &mut |done| {
+                        bar.set_position(done);
+                    }))?,
+                )
+            })?;
             bar.finish_and_clear();
-            file.as_file()
-                .sync_all()
-                .context("cannot write the archive")?;
-            file.persist(&output)
-                .with_context(|| format!("cannot write {}", output.display()))?;
-            let size: u64 = manifest.files.iter().map(|f| f.size).sum();
             crate::print(&format!(
-                "wrote {}: {} files, {size} bytes, tenant `{}`\n",
+                "wrote {}: {} files, {} bytes, tenant `{}`\n",
                 output.display(),
                 manifest.files.len(),
+                manifest.files.iter().map(|f| f.size).sum::<u64>(),
+                journal.coop().tenant()
+            ))?;
+            Ok(Exit::Ok)
+        }
+        Args::Member {
+            store,
+            member,
+            controller,
+            output,
+            at,
+        } => {
+            let controller = crate::consent::read_controller(&controller)?;
+            let journal = store.open("andel export member", Create::Refused)?;
+            let at = at.unwrap_or_else(Utc::now);
+            let bar = progress(0, "read");
+            let manifest = write_whole(&output, |temp| {
+                Ok(journal.run(journal.coop().export_member(
+                    member,
+                    temp,
+                    at,
+                    &controller,
+                    &mut |done| bar.set_position(done),
+                ))?)
+            })?;
+            bar.finish_and_clear();
+            crate::print(&format!(
+                "wrote {}: {} files, {} bytes, member {member} of tenant `{}`\n",
+                output.display(),
+                manifest.files.len(),
+                manifest.files.iter().map(|f| f.size).sum::<u64>(),
                 journal.coop().tenant()
             ))?;
             Ok(Exit::Ok)
         }
         Args::Verify { archive, json } => verify(&archive, json),
     }
+}
+
+/// Writes an archive through `write` into a temporary file beside `output`, then moves
+/// it into place: the archive appears whole or not at all.
+fn write_whole(
+    output: &Path,
+    write: impl FnOnce(tempfile::NamedTempFile) -> Result<(tempfile::NamedTempFile, Manifest)>,
+) -> Result<Manifest> {
+    let folder = match output.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let temp = tempfile::NamedTempFile::new_in(&folder)
+        .with_context(|| format!("cannot write in {}", folder.display()))?;
+    let (file, manifest) = write(temp)?;
+    file.as_file()
+        .sync_all()
+        .context("cannot write the archive")?;
+    file.persist(output)
+        .with_context(|| format!("cannot write {}", output.display()))?;
+    Ok(manifest)
 }
 
 fn verify(path: &Path, json: bool) -> Result<Exit> {
@@ -104,8 +167,17 @@ fn verify(path: &Path, json: bool) -> Result<Exit> {
                 if summary.streams.len() == 1 { "" } else { "s" }
             )
         });
+        let member = report
+            .member_journal
+            .as_ref()
+            .map_or_else(String::new, |found| {
+                format!(
+                    "; the member's {} entries ({} withheld as others' data) each proved against their stream's root",
+                    found.entries, found.withheld
+                )
+            });
         crate::print(&format!(
-            "ok: {}: {} files as the manifest lists them{journal}\n",
+            "ok: {}: {} files as the manifest lists them{journal}{member}\n",
             path.display(),
             report.files
         ))?;

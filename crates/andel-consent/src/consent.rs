@@ -79,6 +79,11 @@ pub enum ConsentEvent {
 }
 
 impl ConsentEvent {
+    /// Whose consent it records.
+    pub fn member(&self) -> &MemberId {
+        self.key().0
+    }
+
     fn key(&self) -> (&MemberId, Purpose, DateTime<Utc>) {
         match self {
             ConsentEvent::Given {

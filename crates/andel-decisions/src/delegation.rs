@@ -282,6 +282,16 @@ pub enum DelegationEvent {
     },
 }
 
+impl DelegationEvent {
+    /// The voters the event concerns: who delegates and to whom, or who revoked.
+    pub fn voters(&self) -> Vec<&VoterId> {
+        match self {
+            DelegationEvent::Delegated(delegation) => vec![&delegation.from, &delegation.to],
+            DelegationEvent::Revoked { from, .. } => vec![from],
+        }
+    }
+}
+
 /// A delegation refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]

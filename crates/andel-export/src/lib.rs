@@ -58,6 +58,8 @@
 
 mod journal;
 mod manifest;
+mod member;
+mod module;
 mod pages;
 mod path;
 mod read;
@@ -71,6 +73,10 @@ pub use journal::{
 pub use manifest::{
     FORMAT, FileEntry, Header, MANIFEST, MANIFEST_SHA256, Manifest, Module, Scope, VERSION,
 };
+pub use member::{
+    ENTRIES, MemberEntry, MemberJournal, PROOFS, WITHHELD, Withheld, write_member_journal,
+};
+pub use module::{ExportModule, Files};
 pub use path::{MAX_PATH_BYTES, check_path};
 pub use read::{Archive, ArchiveError, Checked, Limits};
 pub use verify::{Failure, Report};

@@ -19,7 +19,7 @@ pub const MANIFEST: &str = "manifest.json";
 /// the manifest.
 pub const MANIFEST_SHA256: &str = "manifest.sha256";
 
-/// What an archive holds: the data of one co-op (a tenant), all of it.
+/// Whose data an archive holds: all of one co-op's (a tenant), or one member's.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum Scope {
@@ -29,6 +29,14 @@ pub enum Scope {
         /// The tenant.
         tenant: String,
     },
+    /// One member's data in one tenant: for a member who leaves, or who wants to see
+    /// everything the co-op holds about them.
+    Member {
+        /// The tenant.
+        tenant: String,
+        /// The member, as the co-op names them (the ledger's member number).
+        member: String,
+    },
 }
 
 /// A part of the archive written by one module (the journals, the ledger, a service),
@@ -36,7 +44,7 @@ pub enum Scope {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Module {
-    /// The module's id: `journal`.
+    /// The module's id: `journal`, `ledger`, `decisions`, `consent`.
     pub id: String,
     /// The version of what it wrote.
     pub version: u32,

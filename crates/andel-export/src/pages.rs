@@ -11,6 +11,9 @@ pub(crate) const INDEX: &str = "index.html";
 fn whose(scope: &Scope) -> String {
     match scope {
         Scope::Coop { tenant } => format!("every journal of the co-op `{tenant}`"),
+        Scope::Member { tenant, member } => {
+            format!("the data of member `{member}` of the co-op `{tenant}`")
+        }
     }
 }
 
@@ -19,10 +22,11 @@ pub(crate) fn readme(header: &Header, files: &[FileEntry]) -> String {
         "Andel archive\n=============\n\n\
          This archive holds {}, written by {} at {}.\n\n\
          manifest.json lists every other file with its size and SHA-256, so that anyone\n\
-         can check the archive without Andel's code. The journal file\n\
-         (journal/journal.ndjson) is specified in the Andel book, chapter \"The journal\n\
-         file\"; journal/roots.json gives each stream's Merkle root (RFC 9162), to compare\n\
-         with the roots the co-op published. Open index.html in a browser to look around.\n\n\
+         can check the archive without Andel's code. The journal files (journal/) are\n\
+         specified in the Andel book, chapters \"The journal file\" and \"Member\n\
+         archive\"; journal/roots.json gives each stream's Merkle root (RFC 9162), to\n\
+         compare with the roots the co-op published. Open index.html in a browser to\n\
+         look around.\n\n\
          Files:\n",
         whose(&header.scope),
         header.producer,

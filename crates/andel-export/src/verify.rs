@@ -1,5 +1,6 @@
 //! Verifying an archive: every file against the manifest, nothing unlisted, and each
-//! module's own checks (the journal verifies and its roots are the ones listed).
+//! module's own checks (the journal verifies and its roots are the ones listed; each of
+//! a member's entries is proved against its stream's root).
 
 use std::io::{self, Read, Seek};
 
@@ -9,6 +10,7 @@ use serde::Serialize;
 use crate::Archive;
 use crate::journal::{self, JOURNAL};
 use crate::manifest::{MANIFEST, MANIFEST_SHA256};
+use crate::member::{self, ENTRIES, MemberJournal};
 
 /// One thing wrong with an archive.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -35,6 +37,9 @@ pub struct Report {
     pub failures: Vec<Failure>,
     /// The journal's summary (every stream's size and root), when it verified.
     pub journal: Option<Summary>,
+    /// The member's journal (their entries, each proved against its stream's root),
+    /// when the archive holds one and it checked.
+    pub member_journal: Option<MemberJournal>,
 }
 
 impl Report {
@@ -48,7 +53,9 @@ impl<R: Read + Seek> Archive<R> {
     /// Checks everything the archive says of itself: each file the manifest lists is
     /// there with its size and SHA-256, no other file is, and each module checks: the
     /// journal verifies entry by entry and every stream's root is the one listed in
-    /// `journal/roots.json`. Reads every byte once; memory stays constant.
+    /// `journal/roots.json`; in a member's archive, every entry has its content's hash
+    /// and its proof leads to its stream's listed root. Reads every byte once; memory
+    /// stays constant (but for a member's entries, which it holds while checking).
     pub fn verify(&mut self) -> Report {
         let mut failures = Vec::new();
         let listed: Vec<String> = self
@@ -88,10 +95,18 @@ impl<R: Read + Seek> Archive<R> {
                 Err((path, problem)) => failures.push(Failure { path, problem }),
             }
         }
+        let mut member_journal = None;
+        if listed.iter().any(|path| path == ENTRIES) && failures.is_empty() {
+            match member::check(self) {
+                Ok(found) => member_journal = Some(found),
+                Err((path, problem)) => failures.push(Failure { path, problem }),
+            }
+        }
         Report {
             files: listed.len(),
             failures,
             journal: summary,
+            member_journal,
         }
     }
 }

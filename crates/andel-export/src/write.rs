@@ -37,6 +37,9 @@ pub enum WriteError {
     /// The zip layer failed.
     #[error("cannot write the archive: {0}")]
     Zip(#[from] zip::result::ZipError),
+    /// What a module was given to write would not verify, so it wrote nothing.
+    #[error("{0}")]
+    Invalid(String),
 }
 
 /// Writes an archive into `W` (a file, or memory): each file streamed in through

@@ -80,6 +80,58 @@ pub enum Problem {
     },
 }
 
+impl Entry {
+    /// Checks the entry on its own, without the stream around it: its hash is its
+    /// fields', its payload (unless erased) opens its commitment, and a kind of the
+    /// journal's own is one the format defines. How one entry taken out of its stream is
+    /// checked, with an inclusion proof to place it; [`Verifier`] adds the links.
+    ///
+    /// ```
+    /// use andel_journal::{Draft, Kind, Payload, Problem, StreamHead, StreamId};
+    ///
+    /// let head = StreamHead::new(StreamId::new("members")?);
+    /// let draft = Draft::new(Kind::new("member.admitted")?, Payload::new(&1)?, "2027-01-10T09:00:00Z".parse()?);
+    /// let entry = head.seal(0, draft)?;
+    /// assert_eq!(entry.check(), Ok(()));
+    /// assert_eq!(entry.clone().redacted().check(), Ok(()));
+    ///
+    /// let mut parts = entry.into_parts();
+    /// if let andel_journal::Content::Present { payload, .. } = &mut parts.content {
+    ///     *payload = Payload::new(&2)?;
+    /// }
+    /// let altered = andel_journal::Entry::from_parts(parts);
+    /// assert_eq!(altered.check(), Err(Problem::PayloadAltered));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Problem::EntryAltered`], [`Problem::PayloadAltered`] or
+    /// [`Problem::UnknownJournalKind`].
+    pub fn check(&self) -> Result<(), Problem> {
+        let computed = self.computed_hash();
+        if computed != *self.hash() {
+            return Err(Problem::EntryAltered {
+                recorded: *self.hash(),
+                computed,
+            });
+        }
+        if let Content::Present { payload, salt } = self.content()
+            && commitment(salt, payload) != *self.commitment()
+        {
+            return Err(Problem::PayloadAltered);
+        }
+        // A journal kind this version does not define may carry rules it cannot check (as
+        // a redaction record does): it comes with a new format version, never unannounced.
+        if self.kind().is_reserved() && self.kind() != &Kind::REDACTION {
+            return Err(Problem::UnknownJournalKind {
+                kind: self.kind().clone(),
+            });
+        }
+        Ok(())
+    }
+}
+
 /// Checks that `entry` is sound in itself (its hash, its commitment, a kind of the
 /// journal's own only if the format defines it) and continues a stream whose next seq is
 /// `expected` and whose last hash is `last_hash`.
@@ -98,29 +150,11 @@ pub(crate) fn check_continues(
         }
         _ => {}
     }
-    let computed = entry.computed_hash();
-    if computed != *entry.hash() {
-        return Err(Problem::EntryAltered {
-            recorded: *entry.hash(),
-            computed,
-        });
-    }
-    if let Content::Present { payload, salt } = entry.content()
-        && commitment(salt, payload) != *entry.commitment()
-    {
-        return Err(Problem::PayloadAltered);
-    }
+    entry.check()?;
     if entry.prev() != last_hash {
         return Err(Problem::BrokenLink {
             expected: *last_hash,
             found: *entry.prev(),
-        });
-    }
-    // A journal kind this version does not define may carry rules it cannot check (as a
-    // redaction record does): it comes with a new format version, never unannounced.
-    if entry.kind().is_reserved() && entry.kind() != &Kind::REDACTION {
-        return Err(Problem::UnknownJournalKind {
-            kind: entry.kind().clone(),
         });
     }
     Ok(())

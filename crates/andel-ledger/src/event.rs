@@ -356,6 +356,51 @@ impl Event {
         }
     }
 
+    /// Every member the event concerns, in number order, each once: the member it
+    /// names, both sides of a transfer, every member a surplus allocation pays, and the
+    /// member of every posting. Statutes and surplus records concern no one member.
+    ///
+    /// ```
+    /// use andel_ledger::{Event, MemberNumber};
+    ///
+    /// let admitted: Event = serde_json::from_str(r#"{"type": "admitted", "on": "2027-01-10", "member": 7, "class": "users"}"#)?;
+    /// assert_eq!(admitted.members(), [MemberNumber::new(7).unwrap()]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn members(&self) -> Vec<MemberNumber> {
+        let mut members: Vec<MemberNumber> = match self {
+            Event::StatutesAdopted { .. }
+            | Event::SurplusRecorded { .. }
+            | Event::Reversed { .. } => Vec::new(),
+            Event::SharesTransferred { from, to, .. } => vec![*from, *to],
+            Event::SurplusAllocated {
+                interest, refunds, ..
+            } => interest.iter().chain(refunds).map(|x| x.member).collect(),
+            Event::Applied { member, .. }
+            | Event::Admitted { member, .. }
+            | Event::Refused { member, .. }
+            | Event::SharesSubscribed { member, .. }
+            | Event::PaymentRecorded { member, .. }
+            | Event::ClassConverted { member, .. }
+            | Event::Suspended { member, .. }
+            | Event::Reinstated { member, .. }
+            | Event::Resigned { member, .. }
+            | Event::Exited { member, .. }
+            | Event::RedemptionScheduled { member, .. }
+            | Event::RedemptionPaid { member, .. }
+            | Event::DuesCharged { member, .. }
+            | Event::PatronageRecorded { member, .. }
+            | Event::AllocationPaid { member, .. }
+            | Event::AccountsClosed { member, .. } => vec![*member],
+        };
+        if let Some((_, postings)) = self.money() {
+            members.extend(postings.iter().filter_map(|posting| posting.member));
+        }
+        members.sort_unstable();
+        members.dedup();
+        members
+    }
+
     /// The transaction number and postings of a money event.
     pub fn money(&self) -> Option<(TxnId, &[Posting])> {
         match self {

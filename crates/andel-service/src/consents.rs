@@ -277,7 +277,7 @@ fn access_records(entries: &[Entry]) -> Result<Vec<AccessRecord>, ServiceError> 
 
 /// Whose data an audit entry is about, for the store's subject index: the owners of the
 /// resource it records an access to.
-fn owners(body: &EntryBody) -> Result<Vec<SubjectId>, ServiceError> {
+pub(crate) fn owners(body: &EntryBody) -> Result<Vec<SubjectId>, ServiceError> {
     #[derive(serde::Deserialize)]
     struct Owners {
         owners: Vec<MemberId>,

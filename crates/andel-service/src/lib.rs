@@ -78,6 +78,7 @@ mod consents;
 mod coop;
 mod error;
 mod journal;
+mod member_archive;
 mod membership;
 mod policies;
 mod proposals;

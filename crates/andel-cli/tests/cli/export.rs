@@ -296,3 +296,113 @@ fn an_import_killed_part_way_finishes_when_run_again() {
     }
     panic!("no kill landed while the import was writing (a whole import took {whole:?})");
 }
+
+/// A member takes their data: their ledger entries, consents, accesses and ballots,
+/// each proved against the stream's root the co-op gives; other voters' ballots only as
+/// placeholders; and their statement, votes and consents in open formats.
+fn member_leaves(store: &str, dir: &Path) {
+    crate::policy::adopted(store, dir);
+    for name in ["Alva", "Bertil"] {
+        run(
+            store,
+            &format!("ledger apply --name {name} --class users --on 2027-01-10"),
+        );
+    }
+    run(
+        store,
+        "consent give --member 1 --purpose aggregate-statistics --at 2027-05-10T09:00:00Z",
+    );
+    run(
+        store,
+        "access check --principal service:stats --action process --kind card --id c1 --owner 1 \
+         --purpose aggregate-statistics --aggregate 40 --at 2027-05-12T10:00:00Z",
+    );
+    let archive = dir.join("alva.zip");
+    let archive = archive.to_str().unwrap();
+    let controller = crate::policy::data("controller.toml");
+    let said = run(
+        store,
+        &format!(
+            "export member --member 1 --controller {controller} -o {archive} --at 2027-12-31T12:00:00Z"
+        ),
+    );
+    assert!(
+        said.starts_with(&format!("wrote {archive}: 15 files, ")),
+        "{said}"
+    );
+    assert!(
+        said.ends_with("bytes, member 1 of tenant `default`\n"),
+        "{said}"
+    );
+    // Ledger: applied, admitted, subscribed; consents: given; access: one; the
+    // proposal: its 4 steps and 4 ballots, 3 of them others'.
+    assert_eq!(
+        ok(&["export", "verify", archive]),
+        format!(
+            "ok: {archive}: 15 files as the manifest lists them; the member's 13 entries \
+             (3 withheld as others' data) each proved against their stream's root\n"
+        )
+    );
+
+    let read = |name: &str| String::from_utf8(unzip(Path::new(archive), name)).unwrap();
+    let entries = read("journal/entries.ndjson");
+    assert!(entries.contains(r#""name":"Alva""#), "{entries}");
+    for others in [r#""name":"Bertil""#, r#""voter":"2""#, r#""voter":"8""#] {
+        assert!(
+            !entries.contains(others),
+            "{others} went into Alva's archive"
+        );
+    }
+    let roots: serde_json::Value = serde_json::from_str(&read("journal/roots.json")).unwrap();
+    for stream in roots["streams"].as_array().unwrap() {
+        let name = stream["stream"].as_str().unwrap();
+        let root = run(store, &format!("journal root --stream {name}"));
+        assert!(
+            root.contains(&format!("root {}\n", stream["root"].as_str().unwrap())),
+            "{name}: {root}"
+        );
+    }
+    let votes: serde_json::Value = serde_json::from_str(&read("decisions/votes.json")).unwrap();
+    assert_eq!(votes[0]["proposal"], "policy-2");
+    assert_eq!(votes[0]["acts"][0]["voter"], "1");
+    assert_eq!(votes[0]["acts"][0]["choice"], "yes");
+    assert_eq!(votes[0]["outcome"]["verdict"], "passed");
+    let statement = read("ledger/statement.csv");
+    assert_eq!(
+        statement,
+        "date,transaction,what,account,debit,credit\r\n\
+         2027-01-10,T1,share subscription,subscriptions_receivable,100.00,\r\n\
+         2027-01-10,T1,share subscription,member_capital,,100.00\r\n"
+    );
+    let dpv: serde_json::Value =
+        serde_json::from_str(&read("consent/consents.dpv.jsonld")).unwrap();
+    assert_eq!(
+        dpv["@graph"][0]["dpv:hasDataSubject"]["@id"],
+        "urn:andel:member:1"
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&read("consent/access-report.json")).unwrap();
+    assert_eq!(report["allowed"], 1);
+
+    // A member the ledger does not have: an error that says so, and no file.
+    let missing = dir.join("nobody.zip");
+    let args = format!(
+        "export member --member 9 --controller {controller} -o {} --store {store}",
+        missing.display()
+    );
+    let args: Vec<&str> = args.split_whitespace().collect();
+    fails(&args, 1, "there is no member 9 in tenant `default`");
+    assert!(!missing.exists());
+}
+
+#[test]
+fn a_member_leaves_with_their_data_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite:{}", dir.path().join("coop.db").display());
+    member_leaves(&store, dir.path());
+}
+
+#[test]
+fn a_member_leaves_with_their_data_on_postgres() {
+    on_postgres("export_member", member_leaves);
+}

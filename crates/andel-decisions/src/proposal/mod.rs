@@ -484,6 +484,31 @@ pub enum ProposalEvent {
 }
 
 impl ProposalEvent {
+    /// The voters whose act the event records, each once: who voted or took part and
+    /// the proxy who did it for them, or who authorised a proxy and the proxy. The
+    /// proposal's own steps (drafted, opened, closed and the rest) record the co-op's
+    /// acts, not a voter's, and give none.
+    pub fn voters(&self) -> Vec<&VoterId> {
+        let mut voters = match self {
+            ProposalEvent::Voted { voter, by, .. }
+            | ProposalEvent::Ranked { voter, by, .. }
+            | ProposalEvent::Approved { voter, by, .. }
+            | ProposalEvent::Participated { voter, by, .. } => {
+                std::iter::once(voter).chain(by).collect()
+            }
+            ProposalEvent::ProxyAuthorised { member, proxy, .. } => vec![member, proxy],
+            ProposalEvent::Drafted { .. }
+            | ProposalEvent::Scheduled { .. }
+            | ProposalEvent::Withdrawn { .. }
+            | ProposalEvent::Opened { .. }
+            | ProposalEvent::DeadlineExtended { .. }
+            | ProposalEvent::Closed { .. } => Vec::new(),
+        };
+        voters.sort_unstable();
+        voters.dedup();
+        voters
+    }
+
     /// The journal entry kind: `decision.` and the event's type.
     pub fn kind(&self) -> &'static str {
         match self {

@@ -149,6 +149,11 @@ impl InclusionDocument {
         self.seq
     }
 
+    /// The hash of the entry it proves.
+    pub fn entry_hash(&self) -> &Digest {
+        &self.entry_hash
+    }
+
     /// The proof.
     pub fn proof(&self) -> &InclusionProof {
         &self.proof
