@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Verify an Andel archive (format v1) with nothing but Python's standard library,
 written from the book's "Member archive" chapter. It reuses the journal file checks of
-verify_journal.py (beside it). Usage: python3 verify_archive.py ARCHIVE.zip
+verify_journal.py (beside it), and checks each of a member's entries by its inclusion
+proof against its stream's root. Usage: python3 verify_archive.py ARCHIVE.zip
 Prints `ok` and each stream's size and root, or every failure; exits 0 or 1."""
 import hashlib
 import json
@@ -78,6 +79,70 @@ def journal_roots(data):
     return {n: (len(st["hashes"]), verify_journal.mth(st["hashes"]).hex()) for n, st in streams.items()}, None
 
 
+def root_from(leaf_index, tree_size, entry_hash, path):
+    """The root an RFC 9162 inclusion path leads to from an entry's hash, or None."""
+    fn, sn, r = leaf_index, tree_size - 1, verify_journal.sha(b"\x00", entry_hash)
+    if leaf_index >= tree_size:
+        return None
+    for p in path:
+        if sn == 0:
+            return None
+        if fn & 1 or fn == sn:
+            r = verify_journal.sha(b"\x01", p, r)
+            while fn & 1 == 0 and fn != 0:
+                fn, sn = fn >> 1, sn >> 1
+        else:
+            r = verify_journal.sha(b"\x01", r, p)
+        fn, sn = fn >> 1, sn >> 1
+    return r if sn == 0 else None
+
+
+def entry_hash(raw):
+    """An entry's hash, checked on its own (no link to the entry before), or a problem."""
+    e = json.loads(raw)
+    st = {"next": e["seq"], "last": bytes.fromhex(e["prev"]), "hashes": [], "waiting": {}}
+    if e["kind"] == "andel.redaction" and isinstance(e.get("payload"), dict):
+        st["waiting"][e["payload"].get("seq")] = (e["payload"].get("entry_hash"), 0)
+    problem = verify_journal.check(raw, 0, {e["stream"]: st})
+    return (None, problem) if problem else (st["hashes"][0], None)
+
+
+def member_journal(contents):
+    """(entries, withheld) of a member's journal whose every entry is proved against its
+    stream's root in journal/roots.json, or the first problem."""
+    roots = {r["stream"]: r for r in json.loads(contents["journal/roots.json"])["streams"]}
+    withheld = {(w["stream"], w["seq"]) for w in json.loads(contents["journal/withheld.json"])["entries"]}
+    lines = contents["journal/entries.ndjson"].decode().split("\n")
+    proofs = contents["journal/proofs.ndjson"].decode().split("\n")
+    if lines[-1] or proofs[-1] or len(lines) != len(proofs):
+        return None, "journal/proofs.ndjson: not one proof per entry, each on a line"
+    last, found = None, set()
+    for n, (raw, text) in enumerate(zip(lines[:-1], proofs[:-1]), 1):
+        try:
+            e, proof = json.loads(raw), json.loads(text)
+            h, problem = entry_hash(raw)
+        except (ValueError, KeyError, TypeError, AttributeError) as err:
+            return None, f"journal/entries.ndjson: line {n}: not an entry ({err})"
+        if problem:
+            return None, f"journal/entries.ndjson: line {n}: {problem}"
+        at = (e["stream"], e["seq"])
+        if last is not None and at <= last:
+            return None, f"journal/entries.ndjson: line {n} is not after the line before it"
+        last, root = at, roots.get(e["stream"])
+        if (root is None or proof.get("format") != "andel.inclusion-proof.v1"
+                or (proof.get("stream"), proof.get("seq"), proof.get("leaf_index")) != at + (e["seq"],)
+                or proof.get("entry_hash") != h.hex() or proof.get("tree_size") != root["entries"]
+                or root_from(e["seq"], root["entries"], h, [bytes.fromhex(p) for p in proof["path"]])
+                != bytes.fromhex(root["root"])):
+            return None, f"journal/proofs.ndjson: line {n} does not prove its entry against the stream's root"
+        if at in withheld and "payload" in e:
+            return None, f"journal/entries.ndjson: line {n} is listed as withheld but carries its content"
+        found.add(at)
+    if not withheld <= found:
+        return None, "journal/withheld.json: lists an entry the member's journal does not hold"
+    return (len(found), len(withheld)), None
+
+
 def verify(path):
     failures = []
     try:
@@ -124,6 +189,14 @@ def verify(path):
                 listed_roots = {s["stream"]: (s["entries"], s["root"]) for s in json.loads(contents["journal/roots.json"])["streams"]}
                 if listed_roots != roots:
                     failures.append("journal/roots.json: not the journal's roots")
+        if not failures and "journal/entries.ndjson" in contents:
+            counts, problem = member_journal(contents)
+            if problem:
+                failures.append(problem)
+            else:
+                print(f"the member's {counts[0]} entries ({counts[1]} withheld) are proved")
+                roots = {r["stream"]: (r["entries"], r["root"])
+                         for r in json.loads(contents["journal/roots.json"])["streams"]}
     return failures, roots
 
 

@@ -488,6 +488,20 @@ impl ProposalEvent {
     /// the proxy who did it for them, or who authorised a proxy and the proxy. The
     /// proposal's own steps (drafted, opened, closed and the rest) record the co-op's
     /// acts, not a voter's, and give none.
+    ///
+    /// ```
+    /// use andel_decisions::ProposalEvent;
+    ///
+    /// let by_proxy: ProposalEvent = serde_json::from_str(
+    ///     r#"{"type": "voted", "at": "2027-05-06T10:00:00Z", "voter": "7", "choice": "yes", "by": "3"}"#,
+    /// )?;
+    /// let voters: Vec<&str> = by_proxy.voters().iter().map(|v| v.as_str()).collect();
+    /// assert_eq!(voters, ["3", "7"]);
+    ///
+    /// let scheduled: ProposalEvent = serde_json::from_str(r#"{"type": "scheduled", "at": "2027-05-01T09:00:00Z"}"#)?;
+    /// assert!(scheduled.voters().is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn voters(&self) -> Vec<&VoterId> {
         let mut voters = match self {
             ProposalEvent::Voted { voter, by, .. }

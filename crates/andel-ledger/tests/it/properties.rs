@@ -380,4 +380,33 @@ proptest! {
             date = date + Days::new(45);
         }
     }
+
+    /// A member's archive holds the events that name them (`Event::members`): every
+    /// transaction on their statement comes from one of those, and every posting to a
+    /// member's account names its member among the event's.
+    #[test]
+    fn the_events_naming_a_member_hold_their_whole_statement(ops in ops()) {
+        let (ledger, events) = build(&ops);
+        for event in &events {
+            let members = event.members();
+            prop_assert!(members.windows(2).all(|w| w[0] < w[1]), "{:?}", members);
+            if let Some((_, postings)) = event.money() {
+                for member in postings.iter().filter_map(|p| p.member) {
+                    prop_assert!(members.contains(&member), "{} not among {:?} of {:?}", member, members, event);
+                }
+            }
+        }
+        let as_of = ledger.latest_date().unwrap_or(d("2026-01-01"));
+        for row in ledger.register(as_of).rows {
+            let theirs: Vec<TxnId> = events
+                .iter()
+                .filter(|e| e.members().contains(&row.member))
+                .filter_map(|e| e.money().map(|(txn, _)| txn))
+                .collect();
+            let statement = ledger.statement(row.member, as_of).unwrap();
+            for line in &statement.lines {
+                prop_assert!(theirs.contains(&line.txn), "{} of member {}", line.txn, row.member);
+            }
+        }
+    }
 }
