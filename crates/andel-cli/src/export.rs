@@ -6,6 +6,7 @@ use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
 use andel::export::{Archive, Limits, Manifest};
+use andel::journal::Timestamp;
 use andel::ledger::MemberNumber;
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
@@ -69,6 +70,21 @@ pub(crate) struct ImportArgs {
     /// Say what would be imported, and write nothing.
     #[arg(long)]
     dry_run: bool,
+    /// For a member's archive: who the member is here, as their id in the archive and
+    /// their number in this co-op's ledger (`2=5`). Their records are kept, each still
+    /// checkable, in the stream `imported.NEW`.
+    #[arg(long, value_name = "OLD=NEW", value_parser = member_mapping)]
+    map_member: Vec<(String, MemberNumber)>,
+}
+
+fn member_mapping(text: &str) -> Result<(String, MemberNumber), String> {
+    let (old, new) = text.split_once('=').ok_or_else(|| {
+        format!("`{text}` is not OLD=NEW (the member's id in the archive = their number here)")
+    })?;
+    let new = new
+        .parse()
+        .map_err(|err| format!("`{new}` is not a member number: {err}"))?;
+    Ok((old.to_owned(), new))
 }
 
 pub(crate) fn run(args: Args) -> Result<Exit> {
@@ -200,6 +216,9 @@ fn verify(path: &Path, json: bool) -> Result<Exit> {
 }
 
 pub(crate) fn import(args: ImportArgs) -> Result<Exit> {
+    if !args.map_member.is_empty() {
+        return import_member(args);
+    }
     let journal = args.store.open("andel import", Create::Allowed)?;
     let bar = progress(0, "imported");
     let result = journal.run(journal.coop().import_archive(
@@ -230,6 +249,41 @@ pub(crate) fn import(args: ImportArgs) -> Result<Exit> {
             "imported {} entries into {} ({} were there already); every root is the archive's\n",
             imported.imported, journal, imported.already
         )),
+    }
+    crate::print(&text)?;
+    Ok(Exit::Ok)
+}
+
+/// `andel import --map-member`: a member's archive, kept as their history here.
+fn import_member(args: ImportArgs) -> Result<Exit> {
+    let journal = args.store.open("andel import", Create::Refused)?;
+    let map = args.map_member.iter().cloned().collect();
+    let recorded_at = Timestamp::new(Utc::now()).context("the clock is off")?;
+    let done = journal.run(journal.coop().import_member_archive(
+        &args.archive,
+        &map,
+        recorded_at,
+        args.dry_run,
+        &mut |_| {},
+    ))?;
+    let mut text = String::new();
+    for module in &done.modules {
+        text.push_str(&format!(
+            "{}: {} records in the archive, {} here already, {} to import\n",
+            module.module,
+            module.records,
+            module.already,
+            module.records - module.already
+        ));
+    }
+    let total: u64 = done.modules.iter().map(|m| m.records - m.already).sum();
+    if done.dry_run {
+        text.push_str("dry run: nothing was written\n");
+    } else {
+        text.push_str(&format!(
+            "imported {total} records of member `{}` of `{}` for member {} into `{}` of {journal}; each entry still checks against the root it was archived with\n",
+            done.origin.member, done.origin.tenant, done.member, done.stream
+        ));
     }
     crate::print(&text)?;
     Ok(Exit::Ok)

@@ -6,7 +6,7 @@ use std::io::{BufReader, Seek, Write};
 use std::path::Path;
 
 use andel_export::{
-    Archive, ArchiveWriter, Header, JOURNAL, JournalSection, Limits, Manifest, Scope,
+    Archive, ArchiveWriter, Header, JOURNAL, JournalSection, Limits, Manifest, Report, Scope,
     journal_module, write_roots,
 };
 use chrono::{DateTime, Utc};
@@ -112,21 +112,18 @@ impl Coop {
         progress: &mut (dyn FnMut(u64) + Send),
     ) -> Result<ArchiveImport, ServiceError> {
         let refuse = |problem: String| ServiceError::Refused(problem);
-        let file = std::fs::File::open(path)
-            .map_err(|err| refuse(format!("cannot open `{}`: {err}", path.display())))?;
-        let mut archive = Archive::open(BufReader::new(file), Limits::default())
-            .map_err(|err| refuse(format!("`{}` is refused: {err}", path.display())))?;
-        let report = archive.verify();
-        let Some(summary) = report.journal.filter(|_| report.failures.is_empty()) else {
-            let failures: Vec<String> = report.failures.iter().map(ToString::to_string).collect();
+        let (mut archive, report) = open_verified(path)?;
+        if let Scope::Member { .. } = archive.manifest().scope {
             return Err(refuse(format!(
-                "`{}` does not verify, so nothing was imported:\n  {}",
-                path.display(),
-                if failures.is_empty() {
-                    "it holds no journal".to_owned()
-                } else {
-                    failures.join("\n  ")
-                }
+                "`{}` is a member's archive, not a co-op's: import it as a member's, saying who \
+                 they are here (--map-member OLD=NEW)",
+                path.display()
+            )));
+        }
+        let Some(summary) = report.journal else {
+            return Err(refuse(format!(
+                "`{}` holds no journal, so nothing was imported",
+                path.display()
             )));
         };
         let mut journal_file = tempfile::NamedTempFile::new().map_err(ServiceError::Write)?;
@@ -189,4 +186,26 @@ impl Coop {
             imported: Some(imported),
         })
     }
+}
+
+/// The archive at `path`, opened as hostile input and verified whole: an archive that
+/// does not verify is an error listing every failure.
+pub(crate) fn open_verified(
+    path: &Path,
+) -> Result<(Archive<BufReader<std::fs::File>>, Report), ServiceError> {
+    let refuse = |problem: String| ServiceError::Refused(problem);
+    let file = std::fs::File::open(path)
+        .map_err(|err| refuse(format!("cannot open `{}`: {err}", path.display())))?;
+    let mut archive = Archive::open(BufReader::new(file), Limits::default())
+        .map_err(|err| refuse(format!("`{}` is refused: {err}", path.display())))?;
+    let report = archive.verify();
+    if !report.is_ok() {
+        let failures: Vec<String> = report.failures.iter().map(ToString::to_string).collect();
+        return Err(refuse(format!(
+            "`{}` does not verify, so nothing was imported:\n  {}",
+            path.display(),
+            failures.join("\n  ")
+        )));
+    }
+    Ok((archive, report))
 }

@@ -79,6 +79,7 @@ mod coop;
 mod error;
 mod journal;
 mod member_archive;
+mod member_import;
 mod membership;
 mod policies;
 mod proposals;
@@ -89,6 +90,10 @@ pub use charters::CharterChange;
 pub use coop::{Access, Coop};
 pub use error::ServiceError;
 pub use journal::{Exported, Imported, Invalid, Journal, Root};
+pub use member_import::{
+    IMPORTED_ENTRY, IMPORTED_FILE, IMPORTED_PREFIX, ImportedEntry, ImportedFile, MemberImport,
+    ModuleImport, Origin, imported_stream,
+};
 pub use membership::{LedgerCheck, Membership, electorate};
 pub use policies::{PolicyAdoption, PolicyFile};
 pub use proposals::{

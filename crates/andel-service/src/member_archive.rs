@@ -28,6 +28,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::consents::owners;
+use crate::member_import::{IMPORTED_PREFIX, imported_member};
 use crate::proposals::{DELEGATIONS_STREAM, PROPOSAL_PREFIX};
 use crate::{Coop, ServiceError};
 
@@ -238,7 +239,8 @@ impl Coop {
 }
 
 /// How entries of `stream` name the members they concern, for the streams that hold
-/// members' data; `None` for the co-op's own records (policies, charter, erasures).
+/// members' data (records members brought from another co-op included); `None` for the
+/// co-op's own records (policies, charter, erasures).
 fn subjects_of(stream: &StreamId) -> Option<SubjectsOf> {
     match stream.as_str() {
         LEDGER_STREAM => Some(ledger_members),
@@ -246,6 +248,7 @@ fn subjects_of(stream: &StreamId) -> Option<SubjectsOf> {
         AUDIT_STREAM => Some(owners),
         DELEGATIONS_STREAM => Some(delegation_voters),
         name if name.starts_with(PROPOSAL_PREFIX) => Some(proposal_voters),
+        name if name.starts_with(IMPORTED_PREFIX) => Some(imported_member),
         _ => None,
     }
 }

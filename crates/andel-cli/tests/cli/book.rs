@@ -552,7 +552,7 @@ const EXPECTED_BLOCKS: &[(&str, usize, usize)] = &[
     ("guides/membership-ledger.md", 3, 45),
     ("guides/decisions.md", 3, 32),
     ("guides/data-and-consent.md", 3, 35),
-    ("guides/leaving.md", 2, 11),
+    ("guides/leaving.md", 3, 16),
     ("performance.md", 4, 6),
 ];
 

@@ -384,6 +384,47 @@ fn member_leaves(store: &str, dir: &Path) {
         serde_json::from_str(&read("consent/access-report.json")).unwrap();
     assert_eq!(report["allowed"], 1);
 
+    // Into another co-op, where Alva is member 2: kept under her new number, once.
+    run(
+        store,
+        &format!(
+            "ledger init --statutes {} --on 2027-01-01 --tenant granen",
+            data("fyrklovern.toml")
+        ),
+    );
+    for name in ["Cecilia", "Alva"] {
+        run(
+            store,
+            &format!("ledger apply --name {name} --class users --on 2028-01-10 --tenant granen"),
+        );
+    }
+    let into = |args: &str| run(store, &format!("import {archive} --tenant granen {args}"));
+    let args = format!("import {archive} --tenant granen --store {store}");
+    let args: Vec<&str> = args.split_whitespace().collect();
+    fails(&args, 1, "is a member's archive, not a co-op's");
+    assert_eq!(
+        into("--map-member 1=2 --dry-run"),
+        "journal: 13 records in the archive, 0 here already, 13 to import\n\
+         ledger: 2 records in the archive, 0 here already, 2 to import\n\
+         decisions: 2 records in the archive, 0 here already, 2 to import\n\
+         consent: 5 records in the archive, 0 here already, 5 to import\n\
+         dry run: nothing was written\n"
+    );
+    let done = into("--map-member 1=2");
+    assert!(
+        done.ends_with(&format!(
+            "imported 22 records of member `1` of `default` for member 2 into `imported.2` of \
+             tenant `granen` in {store}; each entry still checks against the root it was archived with\n"
+        )),
+        "{done}"
+    );
+    let again = into("--map-member 1=2");
+    assert!(
+        again.starts_with("journal: 13 records in the archive, 13 here already, 0 to import\n"),
+        "{again}"
+    );
+    assert!(again.contains("imported 0 records"), "{again}");
+
     // A member the ledger does not have: an error that says so, and no file.
     let missing = dir.join("nobody.zip");
     let args = format!(
