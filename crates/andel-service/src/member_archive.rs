@@ -5,7 +5,7 @@
 //! consents (DPV JSON-LD and Kantara receipts), the data policies they lived under and
 //! the report of every access to their data.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::io::{Seek, Write};
 
 use andel_consent::{
@@ -18,10 +18,8 @@ use andel_export::{
     ArchiveWriter, ExportModule, Files, Header, Manifest, MemberEntry, Module, Roots, Scope,
     StreamRoot, WriteError, journal_module, write_member_journal,
 };
-use andel_journal::merkle::{InclusionDocument, MerkleTree};
-use andel_journal::{
-    Aggregate, Entry, EntryBody, REPLAY_PAGE, StreamId, SubjectId, Verifier, catch_up,
-};
+use andel_journal::merkle::{InclusionDocument, Prover};
+use andel_journal::{Aggregate, EntryBody, REPLAY_PAGE, StreamId, SubjectId, Verifier, catch_up};
 use andel_ledger::query::Statement;
 use andel_ledger::{LEDGER_STREAM, Ledger, MemberNumber};
 use chrono::{DateTime, Utc};
@@ -140,7 +138,9 @@ impl Coop {
 
     /// The member's entries of `stream` with their proofs, and the stream's root they
     /// are proved against; `None` when the stream holds nothing of theirs. The whole
-    /// stream is read and verified, since a proof needs every entry's hash.
+    /// stream is read once and verified, keeping only the member's entries and the
+    /// subtree hashes their proofs need: memory grows with the member's entries, not
+    /// with the co-op's.
     async fn member_entries(
         &self,
         stream: &StreamId,
@@ -149,9 +149,10 @@ impl Coop {
         read: &mut u64,
         progress: &mut (dyn FnMut(u64) + Send),
     ) -> Result<Option<(StreamRoot, Vec<MemberEntry>)>, ServiceError> {
-        let thread = stream.as_str().starts_with(PROPOSAL_PREFIX);
-        let theirs: BTreeSet<u64> = if thread {
-            BTreeSet::new()
+        let size = self.journal().head(stream).await?.next_seq();
+        let wanted = if stream.as_str().starts_with(PROPOSAL_PREFIX) {
+            self.thread_entries(stream, subject, subjects_of, size)
+                .await?
         } else {
             catch_up(
                 self.journal().as_ref(),
@@ -161,80 +162,85 @@ impl Coop {
             )
             .await?;
             self.subjects()
-                .read_about(stream, subject, 0..u64::MAX)
+                .read_about(stream, subject, 0..size)
                 .await?
                 .iter()
-                .map(Entry::seq)
+                .map(|entry| (entry.seq(), None))
                 .collect()
         };
-        if !thread && theirs.is_empty() {
+        if wanted.is_empty() {
             return Ok(None);
         }
-        let mut tree = MerkleTree::default();
+        let mut prover = Prover::new(size, wanted.keys().copied())?;
         let mut verifier = Verifier::new();
-        let mut kept: Vec<(Entry, Option<String>)> = Vec::new();
-        let mut mine = false;
-        loop {
-            let from = tree.size();
-            let page = self
-                .journal()
-                .read(stream, from..from.saturating_add(REPLAY_PAGE))
-                .await?;
+        let mut kept = Vec::with_capacity(wanted.len());
+        let mut from = 0;
+        while from < size {
+            let to = size.min(from.saturating_add(REPLAY_PAGE));
+            let page = self.journal().read(stream, from..to).await?;
             for entry in &page {
                 verifier.check(entry).map_err(|err| {
                     ServiceError::Refused(format!(
                         "stream `{stream}` does not verify, so it is not archived: {err}"
                     ))
                 })?;
-                tree.push(entry.hash());
-                let keep = if thread {
-                    let body =
-                        EntryBody::new(entry.seq(), entry.kind().clone(), entry.payload().cloned());
-                    let voters = subjects_of(&body)?;
-                    if voters.contains(subject) {
-                        mine = true;
-                        Some(None)
-                    } else if voters.is_empty() {
-                        Some(None)
-                    } else {
-                        Some(Some(OTHERS_ACT.to_owned()))
-                    }
-                } else {
-                    theirs.contains(&entry.seq()).then_some(None)
-                };
-                if let Some(withheld) = keep {
-                    kept.push((entry.clone(), withheld));
+                prover.push(entry.hash());
+                if let Some(withheld) = wanted.get(&entry.seq()) {
+                    kept.push((entry.clone(), withheld.clone()));
                 }
             }
             *read += page.len() as u64;
             progress(*read);
-            if (page.len() as u64) < REPLAY_PAGE {
+            if (page.len() as u64) < to - from {
                 break;
             }
+            from = to;
         }
-        if thread && !mine {
-            return Ok(None);
-        }
-        let size = tree.size();
+        let (root, proofs) = prover.finish()?;
         let root = StreamRoot {
             stream: stream.to_string(),
             entries: size,
-            root: tree.root(),
+            root,
         };
         let entries = kept
             .into_iter()
-            .map(|(entry, withheld)| {
-                let proof = tree.inclusion_proof(entry.seq(), size)?;
-                let proof =
-                    InclusionDocument::new(stream.clone(), entry.seq(), *entry.hash(), proof);
-                Ok(MemberEntry {
-                    entry,
-                    proof,
-                    withheld,
-                })
+            .zip(proofs)
+            .map(|((entry, withheld), proof)| MemberEntry {
+                proof: InclusionDocument::new(stream.clone(), entry.seq(), *entry.hash(), proof),
+                entry,
+                withheld,
             })
-            .collect::<Result<_, ServiceError>>()?;
+            .collect();
         Ok(Some((root, entries)))
+    }
+
+    /// In a proposal's stream where the member acted: every entry, the other members'
+    /// acts withheld; none when the member did not act in it.
+    async fn thread_entries(
+        &self,
+        stream: &StreamId,
+        subject: &SubjectId,
+        subjects_of: SubjectsOf,
+        size: u64,
+    ) -> Result<BTreeMap<u64, Option<String>>, ServiceError> {
+        let mut wanted = BTreeMap::new();
+        let mut mine = false;
+        for body in self.journal().read_bodies(stream, 0..size).await? {
+            let voters = subjects_of(&body)?;
+            let withheld = if voters.contains(subject) {
+                mine = true;
+                None
+            } else if voters.is_empty() {
+                None
+            } else {
+                Some(OTHERS_ACT.to_owned())
+            };
+            wanted.insert(body.seq(), withheld);
+        }
+        if !mine {
+            wanted.clear();
+        }
+        Ok(wanted)
     }
 }
 

@@ -166,9 +166,27 @@ async fn a_members_records_move_with_them_and_still_check() {
     assert_eq!(done.origin.tenant, "solrosen");
     assert_eq!(done.origin.member, "2");
 
-    // Each imported entry is hers here, and still checks against its old root.
+    // Each imported entry is hers here, byte for byte as archived, and still checks
+    // against its old root.
     let entries = new.journal().read(&stream, 0..u64::MAX).await.unwrap();
     assert_eq!(entries.len(), 13);
+    let mut original = andel_export::Archive::open(
+        std::io::BufReader::new(std::fs::File::open(&archive).unwrap()),
+        andel_export::Limits::default(),
+    )
+    .unwrap();
+    let mut lines = String::new();
+    std::io::Read::read_to_string(
+        &mut original.file(andel_export::ENTRIES).unwrap(),
+        &mut lines,
+    )
+    .unwrap();
+    let kept: Vec<String> = entries
+        .iter()
+        .filter(|e| e.kind().as_str() == "archive.entry")
+        .map(|e| e.payload().unwrap().decode::<ImportedEntry>().unwrap().line)
+        .collect();
+    assert_eq!(kept, lines.lines().collect::<Vec<_>>());
     for entry in entries
         .iter()
         .filter(|e| e.kind().as_str() == "archive.entry")

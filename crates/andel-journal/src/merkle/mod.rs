@@ -22,6 +22,8 @@
 //!   journal entry by entry.
 //! - [`MerkleTree`]: keeps every complete subtree, for roots at any earlier size and
 //!   proofs, each in O(log n).
+//! - [`Prover`]: the root and the proofs of a few chosen leaves of a stream read once,
+//!   in O(k log n) memory for k leaves.
 //!
 //! ```
 //! use andel_journal::Digest;
@@ -44,6 +46,7 @@ mod error;
 mod frontier;
 mod hash;
 mod proof;
+mod prover;
 mod tree;
 
 #[cfg(test)]
@@ -57,6 +60,7 @@ pub use error::{MerkleError, ProofError};
 pub use frontier::Frontier;
 pub use hash::{EMPTY_ROOT, leaf_hash, node_hash};
 pub use proof::{ConsistencyProof, InclusionProof};
+pub use prover::Prover;
 pub use tree::MerkleTree;
 
 use crate::Digest;

@@ -158,7 +158,7 @@ impl MerkleTree {
                 let seed = self
                     .node(level, index)
                     .ok_or_else(|| self.size_too_large(new_size))?;
-                path.push(*seed);
+                path.push(seed);
             }
             self.extend_path(&mut path, level, index, new_size)
                 .ok_or_else(|| self.size_too_large(new_size))?;
@@ -182,12 +182,21 @@ impl MerkleTree {
             size: self.size(),
         }
     }
+}
 
-    /// The stored hash of the complete subtree at `level`, `index`.
-    fn node(&self, level: u32, index: u64) -> Option<&Digest> {
+impl Nodes for MerkleTree {
+    fn node(&self, level: u32, index: u64) -> Option<Digest> {
         let nodes = self.levels.get(usize::try_from(level).ok()?)?;
-        nodes.get(usize::try_from(index).ok()?)
+        nodes.get(usize::try_from(index).ok()?).copied()
     }
+}
+
+/// Complete, aligned subtree hashes by level and index, from which roots and inclusion
+/// paths are put together: every one in a [`MerkleTree`], only those some proofs need
+/// in a [`Prover`](super::Prover).
+pub(super) trait Nodes {
+    /// The hash of the complete subtree of the `2^level` leaves from `index * 2^level`.
+    fn node(&self, level: u32, index: u64) -> Option<Digest>;
 
     /// `MTH` of the leaves `start..end`, where `start` is a multiple of the largest power
     /// of two not above `end - start` (true of every subtree RFC 9162 splits a tree into).
@@ -204,7 +213,7 @@ impl MerkleTree {
                 if !begin.is_multiple_of(span) {
                     return None;
                 }
-                peaks.push(*self.node(level, begin >> level)?);
+                peaks.push(self.node(level, begin >> level)?);
                 stop = begin;
             }
         }
@@ -217,7 +226,7 @@ impl MerkleTree {
         let begin = index.checked_shl(level)?;
         let end = begin.checked_add(1u64.checked_shl(level)?)?;
         if end <= size {
-            self.node(level, index).copied()
+            self.node(level, index)
         } else {
             self.range_hash(begin, size)
         }
@@ -232,7 +241,7 @@ impl MerkleTree {
         let mut last = size.checked_sub(1)?.checked_shr(level)?;
         while last > 0 {
             if node & 1 == 1 {
-                path.push(*self.node(level, node - 1)?);
+                path.push(self.node(level, node - 1)?);
             } else if node < last {
                 path.push(self.subtree(level, node + 1, size)?);
             }

@@ -157,3 +157,44 @@ fn a_larger_tree_agrees_with_the_frontier() {
     }
     assert_eq!(frontier.root(), tree.root());
 }
+
+/// The prover's root and proofs are the tree's, for every size up to 70 and every leaf
+/// (each leaf alone, and all of them at once), and it refuses a wrong count of leaves.
+#[test]
+fn the_prover_agrees_with_the_tree() {
+    use crate::merkle::Prover;
+    let entries = entries(MAX);
+    for size in 0..=MAX as u64 {
+        let tree = MerkleTree::from_entry_hashes(entries[..size as usize].iter().copied());
+        let prove = |leaves: Vec<u64>| {
+            let mut prover = Prover::new(size, leaves).unwrap();
+            for entry in &entries[..size as usize] {
+                prover.push(entry);
+            }
+            prover.finish().unwrap()
+        };
+        let (root, proofs) = prove((0..size).collect());
+        assert_eq!(
+            root,
+            if size == 0 { EMPTY_ROOT } else { tree.root() },
+            "size {size}"
+        );
+        for (leaf, proof) in proofs.iter().enumerate() {
+            assert_eq!(
+                proof,
+                &tree.inclusion_proof(leaf as u64, size).unwrap(),
+                "{leaf} of {size}"
+            );
+        }
+        for leaf in 0..size {
+            let (_, alone) = prove(vec![leaf]);
+            assert_eq!(alone, [tree.inclusion_proof(leaf, size).unwrap()]);
+        }
+        assert!(Prover::new(size, [size]).is_err(), "a leaf past the size");
+        let mut short = Prover::new(size + 1, []).unwrap();
+        for entry in &entries[..size as usize] {
+            short.push(entry);
+        }
+        assert!(short.finish().is_err(), "one leaf short of {}", size + 1);
+    }
+}

@@ -193,3 +193,26 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// For any tree and any choice of leaves, the prover gives the tree's root and
+    /// proofs, in the order the leaves were asked for.
+    #[test]
+    fn the_prover_gives_the_trees_proofs(entries in random_entries(3000), seed in any::<u64>()) {
+        let size = entries.len() as u64;
+        let mut picks = Picks(seed);
+        let leaves: Vec<u64> = (0..picks.below(8) + 1).map(|_| picks.below(size)).collect();
+        let mut prover = merkle::Prover::new(size, leaves.clone()).unwrap();
+        for entry in &entries {
+            prover.push(entry);
+        }
+        let (root, proofs) = prover.finish().unwrap();
+        let tree = MerkleTree::from_entry_hashes(entries.iter().copied());
+        prop_assert_eq!(root, tree.root());
+        for (leaf, proof) in leaves.iter().zip(&proofs) {
+            prop_assert_eq!(proof, &tree.inclusion_proof(*leaf, size).unwrap());
+        }
+    }
+}
