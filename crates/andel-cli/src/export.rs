@@ -2,10 +2,9 @@
 //! dissolves, that anyone checks, and that another database imports with nothing lost
 //! and nothing doubled.
 
-use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
-use andel::export::{Archive, Limits, Manifest};
+use andel::export::Manifest;
 use andel::journal::Timestamp;
 use andel::ledger::MemberNumber;
 use anyhow::{Context, Result};
@@ -167,11 +166,7 @@ fn write_whole(
 }
 
 fn verify(path: &Path, json: bool) -> Result<Exit> {
-    let file =
-        std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    let mut archive = Archive::open(BufReader::new(file), Limits::default())
-        .with_context(|| format!("{} is refused", path.display()))?;
-    let report = archive.verify();
+    let report = andel::service::verify_archive(path)?;
     if json {
         crate::json(&report)?;
     } else if report.is_ok() {
@@ -188,7 +183,7 @@ fn verify(path: &Path, json: bool) -> Result<Exit> {
             .as_ref()
             .map_or_else(String::new, |found| {
                 format!(
-                    "; the member's {} entries ({} withheld as others' data) each proved against their stream's root",
+                    "; the member's {} entries ({} withheld as others' data) each proved against their stream's root, and the open formats agree with them",
                     found.entries, found.withheld
                 )
             });

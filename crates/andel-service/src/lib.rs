@@ -72,6 +72,7 @@
 //! ```
 
 mod archive;
+mod archive_check;
 mod ballots;
 mod charters;
 mod consents;
@@ -85,6 +86,7 @@ mod policies;
 mod proposals;
 
 pub use archive::{ArchiveImport, StreamPlan};
+pub use archive_check::verify_archive;
 pub use ballots::{BallotFormat, ballots_in};
 pub use charters::CharterChange;
 pub use coop::{Access, Coop};

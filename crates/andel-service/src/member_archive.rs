@@ -353,7 +353,7 @@ impl ExportModule for LedgerModule {
 }
 
 /// The statement as CSV (RFC 4180): one row per posting to the member's accounts.
-fn statement_csv(statement: &Statement) -> String {
+pub(crate) fn statement_csv(statement: &Statement) -> String {
     let mut csv = String::from("date,transaction,what,account,debit,credit\r\n");
     for line in &statement.lines {
         for posting in &line.postings {

@@ -293,3 +293,87 @@ proptest! {
         prop_assert_eq!(held, 13);
     }
 }
+
+/// The archive at `path` written again with `change` applied to each file's bytes, by
+/// the archive writer itself: every hash in the manifest matches, as a forger's would.
+fn rewritten(path: &Path, change: impl Fn(&str, Vec<u8>) -> Vec<u8>) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut archive = andel_export::Archive::open(
+        std::io::BufReader::new(std::fs::File::open(path).unwrap()),
+        andel_export::Limits::default(),
+    )
+    .unwrap();
+    let manifest = archive.manifest().clone();
+    let header = andel_export::Header {
+        producer: manifest.producer,
+        created_at: manifest.created_at,
+        scope: manifest.scope,
+        modules: manifest.modules,
+    };
+    let mut out = andel_export::ArchiveWriter::new(std::io::Cursor::new(Vec::new()), header);
+    for file in &manifest.files {
+        if file.path == "README.txt" || file.path == "index.html" {
+            continue;
+        }
+        let mut bytes = Vec::new();
+        archive
+            .file(&file.path)
+            .unwrap()
+            .read_to_end(&mut bytes)
+            .unwrap();
+        let mut written = out.file(&file.path).unwrap();
+        written.write_all(&change(&file.path, bytes)).unwrap();
+        written.finish().unwrap();
+    }
+    out.finish().unwrap().0.into_inner()
+}
+
+#[tokio::test]
+async fn open_formats_that_say_more_than_the_proved_entries_are_caught() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = alvas_archive(dir.path()).await;
+    let genuine = andel_service::verify_archive(&archive).unwrap();
+    assert!(genuine.is_ok(), "{:?}", genuine.failures);
+    let cases: [(&str, &str, &str, &str); 4] = [
+        (
+            "ledger/statement.json",
+            "\"100.00\"",
+            "\"10.00\"",
+            "ledger/statement.json: transaction T2 of 2027-01-01 is not one of the member's proved ledger entries",
+        ),
+        (
+            "ledger/statement.csv",
+            "100.00",
+            "1000.00",
+            "ledger/statement.csv: does not say what ledger/statement.json says",
+        ),
+        (
+            "consent/consents.json",
+            "2027-02-01T00:00:00Z",
+            "2026-02-01T00:00:00Z",
+            "consent/consents.json: consent given at 2026-02-01T00:00:00Z for aggregate-statistics is not one of the member's proved consent entries",
+        ),
+        (
+            "journal/withheld.json",
+            "\"entries\": []",
+            "\"entries\": [{\"stream\": \"consents\", \"seq\": 0, \"why\": \"x\"}]",
+            "journal/entries.ndjson: line 1 is listed as withheld but carries its content",
+        ),
+    ];
+    for (name, from, to, expected) in cases {
+        let forged = rewritten(&archive, |path, bytes| {
+            if path == name {
+                let text = String::from_utf8(bytes).unwrap();
+                assert!(text.contains(from), "{name}: {text}");
+                text.replacen(from, to, 1).into_bytes()
+            } else {
+                bytes
+            }
+        });
+        let path = dir.path().join("forged.zip");
+        std::fs::write(&path, forged).unwrap();
+        let report = andel_service::verify_archive(&path).unwrap();
+        let failures: Vec<String> = report.failures.iter().map(ToString::to_string).collect();
+        assert_eq!(failures, [expected], "{name}");
+    }
+}

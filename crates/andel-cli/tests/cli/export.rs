@@ -340,7 +340,8 @@ fn member_leaves(store: &str, dir: &Path) {
         ok(&["export", "verify", archive]),
         format!(
             "ok: {archive}: 15 files as the manifest lists them; the member's 13 entries \
-             (3 withheld as others' data) each proved against their stream's root\n"
+             (3 withheld as others' data) each proved against their stream's root, and the open \
+             formats agree with them\n"
         )
     );
 
