@@ -142,9 +142,29 @@ pub fn kanban_requests_among(
     members: usize,
     at: chrono::DateTime<chrono::Utc>,
 ) -> Vec<Request> {
+    requests(rng, n, at, |rng| format!("m{}", rng.below(members)))
+}
+
+/// As [`kanban_requests_among`], the members named by their ledger numbers, `1` to
+/// `members`.
+pub fn kanban_requests_numbered(
+    rng: &mut Rng,
+    n: usize,
+    members: usize,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Vec<Request> {
+    requests(rng, n, at, |rng| (rng.below(members) + 1).to_string())
+}
+
+fn requests(
+    rng: &mut Rng,
+    n: usize,
+    at: chrono::DateTime<chrono::Utc>,
+    owner: impl Fn(&mut Rng) -> String,
+) -> Vec<Request> {
     (0..n)
         .map(|i| {
-            let owner: MemberId = format!("m{}", rng.below(members)).parse().expect("a name");
+            let owner: MemberId = owner(rng).parse().expect("a name");
             let card = Resource::new(
                 "card".parse().expect("a kind"),
                 format!("c{i}").parse().expect("an id"),

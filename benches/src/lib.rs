@@ -5,6 +5,7 @@
 pub mod archive;
 pub mod cedar;
 pub mod kanban;
+pub mod member;
 
 use andel::journal::{Draft, Entry, Kind, Payload, Salt, StreamHead, StreamId};
 
