@@ -282,3 +282,96 @@ fn check_accesses<R: Read + Seek>(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use std::io::{Cursor, Write};
+
+    use andel_export::{ArchiveWriter, Header, Scope};
+    use andel_journal::{Draft, Kind, Payload, StreamHead, StreamId};
+
+    use super::*;
+
+    const ACCESS: &str = r#"{"action": "process", "allowed": true, "at": "2027-05-12T10:00:00Z",
+        "explanation": "Allowed.", "id": "c1", "kind": "card", "owners": ["2"], "policy_version": 2,
+        "principal": {"acting_for": null, "name": "stats", "type": "service"},
+        "purpose": "aggregate-statistics", "rules": ["usage-statistics"]}"#;
+    const VOTE: &str =
+        r#"{"type": "voted", "at": "2027-05-03T10:00:00Z", "voter": "2", "choice": "yes"}"#;
+
+    /// The member's proved entries: one ballot in `decision.shop`, one audit record.
+    fn proved() -> Proved {
+        let at = "2027-06-01T00:00:00Z".parse().unwrap();
+        [
+            ("decision.shop", "decision.voted", VOTE),
+            ("access", "access.decided", ACCESS),
+        ]
+        .iter()
+        .map(|(stream, kind, json)| {
+            let head = StreamHead::new(StreamId::new(*stream).unwrap());
+            let payload = Payload::from_json_str(json).unwrap();
+            let draft = Draft::new(Kind::new(*kind).unwrap(), payload, at);
+            ((*stream).to_owned(), vec![head.seal(0, draft).unwrap()])
+        })
+        .collect()
+    }
+
+    /// An archive holding `path` with `text`.
+    fn archive(path: &str, text: &str) -> Archive<Cursor<Vec<u8>>> {
+        let header = Header {
+            producer: "tests".into(),
+            created_at: "2027-12-31T00:00:00Z".parse().unwrap(),
+            scope: Scope::Member {
+                tenant: "coop".into(),
+                member: "2".into(),
+            },
+            modules: Vec::new(),
+        };
+        let mut writer = ArchiveWriter::new(Cursor::new(Vec::new()), header);
+        let mut file = writer.file(path).unwrap();
+        file.write_all(text.as_bytes()).unwrap();
+        file.finish().unwrap();
+        let bytes = writer.finish().unwrap().0.into_inner();
+        Archive::open(Cursor::new(bytes), Limits::default()).unwrap()
+    }
+
+    #[test]
+    fn votes_are_checked_against_the_proved_ballots() {
+        let votes = format!(r#"[{{"proposal": "shop", "acts": [{VOTE}]}}]"#);
+        let mut genuine = archive("decisions/votes.json", &votes);
+        assert_eq!(check_votes(&mut genuine, &proved()), Ok(()));
+
+        let turned = votes.replace("\"yes\"", "\"no\"");
+        let err =
+            check_votes(&mut archive("decisions/votes.json", &turned), &proved()).unwrap_err();
+        assert!(
+            err.to_string().starts_with(
+                "decisions/votes.json: an act in proposal `shop` is not one of the member's proved entries"
+            ),
+            "{err}"
+        );
+        let elsewhere = votes.replace("\"shop\"", "\"board\"");
+        assert!(check_votes(&mut archive("decisions/votes.json", &elsewhere), &proved()).is_err());
+    }
+
+    #[test]
+    fn accesses_are_checked_against_the_proved_audit_records() {
+        let report = format!(r#"{{"accesses": [{ACCESS}]}}"#);
+        let mut genuine = archive("consent/access-report.json", &report);
+        assert_eq!(check_accesses(&mut genuine, &proved()), Ok(()));
+
+        let hidden = report.replace("\"allowed\": true", "\"allowed\": false");
+        let err = check_accesses(
+            &mut archive("consent/access-report.json", &hidden),
+            &proved(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "consent/access-report.json: the access to card `c1` at 2027-05-12 10:00:00 UTC is \
+             not one of the member's proved audit entries"
+        );
+    }
+}
