@@ -160,8 +160,13 @@ fn python_archive_verifier_agrees_with_andel() {
             }),
         ),
     ];
+    both_refuse(dir.path(), cases);
+}
+
+/// Both verifiers refuse each of the tampered archives `cases`.
+fn both_refuse(dir: &Path, cases: Vec<(&str, Vec<u8>)>) {
     for (what, tampered) in cases {
-        let path = dir.path().join("tampered.zip");
+        let path = dir.join("tampered.zip");
         std::fs::write(&path, &tampered).unwrap();
         let (ok, said) = python_verify(&path).unwrap();
         assert!(!ok, "Python passed {what}: {said}");
@@ -311,14 +316,5 @@ fn python_archive_verifier_checks_a_members_proofs() {
             }),
         ),
     ];
-    for (what, tampered) in cases {
-        let path = dir.path().join("tampered.zip");
-        std::fs::write(&path, &tampered).unwrap();
-        let (ok, said) = python_verify(&path).unwrap();
-        assert!(!ok, "Python passed {what}: {said}");
-        let report = Archive::open(Cursor::new(tampered), Limits::default())
-            .unwrap()
-            .verify();
-        assert!(!report.is_ok(), "Andel passed {what}");
-    }
+    both_refuse(dir.path(), cases);
 }

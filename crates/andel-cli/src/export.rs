@@ -101,14 +101,11 @@ pub(crate) fn run(args: Args) -> Result<Exit> {
                 )
             })?;
             bar.finish_and_clear();
-            crate::print(&format!(
-                "wrote {}: {} files, {} bytes, tenant `{}`\n",
-                output.display(),
-                manifest.files.len(),
-                manifest.files.iter().map(|f| f.size).sum::<u64>(),
-                journal.coop().tenant()
-            ))?;
-            Ok(Exit::Ok)
+            wrote(
+                &output,
+                &manifest,
+                &format!("tenant `{}`", journal.coop().tenant()),
+            )
         }
         Args::Member {
             store,
@@ -131,17 +128,22 @@ pub(crate) fn run(args: Args) -> Result<Exit> {
                 ))?)
             })?;
             bar.finish_and_clear();
-            crate::print(&format!(
-                "wrote {}: {} files, {} bytes, member {member} of tenant `{}`\n",
-                output.display(),
-                manifest.files.len(),
-                manifest.files.iter().map(|f| f.size).sum::<u64>(),
-                journal.coop().tenant()
-            ))?;
-            Ok(Exit::Ok)
+            let whose = format!("member {member} of tenant `{}`", journal.coop().tenant());
+            wrote(&output, &manifest, &whose)
         }
         Args::Verify { archive, json } => verify(&archive, json),
     }
+}
+
+/// Says what an export wrote: the archive, its files and bytes, whose data.
+fn wrote(output: &Path, manifest: &Manifest, whose: &str) -> Result<Exit> {
+    crate::print(&format!(
+        "wrote {}: {} files, {} bytes, {whose}\n",
+        output.display(),
+        manifest.files.len(),
+        manifest.files.iter().map(|f| f.size).sum::<u64>(),
+    ))?;
+    Ok(Exit::Ok)
 }
 
 /// Writes an archive through `write` into a temporary file beside `output`, then moves

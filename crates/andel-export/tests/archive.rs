@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
+mod support;
+
 use std::io::{Cursor, Read, Write};
 
 use andel_export::{
@@ -11,8 +13,9 @@ use andel_export::{
 };
 use andel_journal::{Draft, Entry, Kind, Payload, Salt, StreamHead, StreamId};
 use proptest::prelude::*;
+use support::{contents, zip_of};
+use zip::ZipWriter;
 use zip::write::SimpleFileOptions;
-use zip::{ZipArchive, ZipWriter};
 
 fn entries() -> Vec<Entry> {
     let at = "2027-01-10T09:00:00Z".parse().unwrap();
@@ -59,30 +62,6 @@ fn archive() -> Vec<u8> {
 
 fn open(bytes: Vec<u8>) -> Result<Archive<Cursor<Vec<u8>>>, ArchiveError> {
     Archive::open(Cursor::new(bytes), Limits::default())
-}
-
-/// Every entry of a zip: its name and its bytes.
-fn contents(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
-    let mut zip = ZipArchive::new(Cursor::new(bytes)).unwrap();
-    (0..zip.len())
-        .map(|i| {
-            let mut file = zip.by_index(i).unwrap();
-            let mut data = Vec::new();
-            file.read_to_end(&mut data).unwrap();
-            (file.name().unwrap().to_string(), data)
-        })
-        .collect()
-}
-
-/// A zip of `files`, as given.
-fn zip_of(files: &[(String, Vec<u8>)]) -> Vec<u8> {
-    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
-    for (name, data) in files {
-        zip.start_file(name.as_str(), SimpleFileOptions::default())
-            .unwrap();
-        zip.write_all(data).unwrap();
-    }
-    zip.finish().unwrap().into_inner()
 }
 
 #[test]

@@ -4,7 +4,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-use std::io::{Cursor, Read, Write};
+mod support;
+
+use std::io::Cursor;
 
 use andel_export::{
     Archive, ArchiveWriter, Header, Limits, MemberEntry, Roots, Scope, StreamRoot, journal_module,
@@ -13,8 +15,7 @@ use andel_export::{
 use andel_journal::merkle::{InclusionDocument, MerkleTree};
 use andel_journal::{Digest, Draft, Entry, Kind, Payload, Salt, StreamHead, StreamId};
 use proptest::prelude::*;
-use zip::write::SimpleFileOptions;
-use zip::{ZipArchive, ZipWriter};
+use support::{contents, zip_of};
 
 /// Two streams: the ledger (member 7's entries are seq 1 and 4) and a proposal whose
 /// seq 2 is another member's ballot.
@@ -95,18 +96,6 @@ fn open(bytes: Vec<u8>) -> Archive<Cursor<Vec<u8>>> {
     Archive::open(Cursor::new(bytes), Limits::default()).unwrap()
 }
 
-fn contents(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
-    let mut zip = ZipArchive::new(Cursor::new(bytes)).unwrap();
-    (0..zip.len())
-        .map(|i| {
-            let mut file = zip.by_index(i).unwrap();
-            let mut data = Vec::new();
-            file.read_to_end(&mut data).unwrap();
-            (file.name().unwrap().to_string(), data)
-        })
-        .collect()
-}
-
 /// A zip of `files` with the manifest rewritten to list them as they are, and its
 /// SHA-256 to match: what someone who edits an archive and covers their tracks does.
 fn resealed(mut files: Vec<(String, Vec<u8>)>) -> Vec<u8> {
@@ -126,13 +115,7 @@ fn resealed(mut files: Vec<(String, Vec<u8>)>) -> Vec<u8> {
         .position(|(n, _)| n == "manifest.sha256")
         .unwrap();
     files[sum].1 = format!("{}  manifest.json\n", Digest::of(&files[manifest].1)).into_bytes();
-    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
-    for (name, data) in &files {
-        zip.start_file(name.as_str(), SimpleFileOptions::default())
-            .unwrap();
-        zip.write_all(data).unwrap();
-    }
-    zip.finish().unwrap().into_inner()
+    zip_of(&files)
 }
 
 fn file<'a>(files: &'a mut [(String, Vec<u8>)], name: &str) -> &'a mut Vec<u8> {
