@@ -13,7 +13,7 @@ use andel_export::{
 };
 use andel_journal::{Draft, Entry, Kind, Payload, Salt, StreamHead, StreamId};
 use proptest::prelude::*;
-use support::{contents, zip_of};
+use support::{contents, damage, zip_of};
 use zip::ZipWriter;
 use zip::write::SimpleFileOptions;
 
@@ -365,27 +365,6 @@ fn bombs_truncations_and_strangers_are_refused() {
     );
 }
 
-/// What a fuzzer does to a file: flip bytes, cut it short, or splice in bytes.
-#[derive(Debug, Clone)]
-enum Damage {
-    Flip(Vec<(prop::sample::Index, u8)>),
-    Cut(prop::sample::Index),
-    Insert(prop::sample::Index, Vec<u8>),
-}
-
-fn damage() -> impl Strategy<Value = Damage> {
-    prop_oneof![
-        prop::collection::vec((any::<prop::sample::Index>(), 1u8..=255), 1..8)
-            .prop_map(Damage::Flip),
-        any::<prop::sample::Index>().prop_map(Damage::Cut),
-        (
-            any::<prop::sample::Index>(),
-            prop::collection::vec(any::<u8>(), 1..64)
-        )
-            .prop_map(|(at, bytes)| Damage::Insert(at, bytes)),
-    ]
-}
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
@@ -394,20 +373,7 @@ proptest! {
     #[test]
     fn damaged_bytes_never_pass_for_other_content(damage in damage()) {
         let whole = archive();
-        let mut bytes = whole.clone();
-        match damage {
-            Damage::Flip(flips) => {
-                for (at, flip) in flips {
-                    let at = at.index(bytes.len());
-                    bytes[at] ^= flip;
-                }
-            }
-            Damage::Cut(at) => bytes.truncate(at.index(bytes.len())),
-            Damage::Insert(at, extra) => {
-                let at = at.index(bytes.len());
-                bytes.splice(at..at, extra);
-            }
-        }
+        let bytes = damage.done_to(&whole);
         if let Ok(mut archive) = open(bytes.clone())
             && archive.verify().is_ok()
         {

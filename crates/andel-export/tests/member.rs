@@ -15,7 +15,7 @@ use andel_export::{
 use andel_journal::merkle::{InclusionDocument, MerkleTree};
 use andel_journal::{Digest, Draft, Entry, Kind, Payload, Salt, StreamHead, StreamId};
 use proptest::prelude::*;
-use support::{contents, zip_of};
+use support::{contents, damage, zip_of};
 
 /// Two streams: the ledger (member 7's entries are seq 1 and 4) and a proposal whose
 /// seq 2 is another member's ballot.
@@ -270,5 +270,22 @@ proptest! {
         data[at] ^= flip;
         let report = open(resealed(files)).verify();
         prop_assert!(!report.is_ok(), "byte {} of {} changed unnoticed", at, name);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// A damaged member's archive never makes the reader panic, and one that still
+    /// verifies holds exactly the files it held.
+    #[test]
+    fn a_damaged_members_archive_never_passes_for_other_content(damage in damage()) {
+        let whole = archive();
+        let bytes = damage.done_to(&whole);
+        if let Ok(mut archive) = Archive::open(Cursor::new(bytes.clone()), Limits::default())
+            && archive.verify().is_ok()
+        {
+            prop_assert_eq!(contents(&bytes), contents(&whole));
+        }
     }
 }
