@@ -4,14 +4,13 @@
 use std::path::PathBuf;
 
 use andel::consent::{AmendedCharter, Charter, CharterBook};
-use andel::decisions::Citation;
 use andel::journal::{AuthorId, Timestamp};
 use andel::service::CharterChange;
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 
 use crate::Exit;
-use crate::policy::time;
+use crate::policy::{ByDecision, time};
 use crate::source::{Create, StoreArg};
 
 /// The charter: validate, amend, show, history.
@@ -37,16 +36,8 @@ enum Command {
     /// file (`andel decide create --enacts data-charter=FILE`), have passed at the
     /// threshold the charter in force sets for its own change, and be this co-op's.
     Amend {
-        /// The citation of the decision (`andel decide cite` writes it).
-        #[arg(long, value_name = "FILE")]
-        citation: PathBuf,
-        /// When the version takes effect, RFC 3339: at or after the decision closed
-        /// [default: --at].
-        #[arg(long, value_name = "TIME", value_parser = crate::args::time)]
-        effective: Option<DateTime<Utc>>,
-        /// When it is adopted, RFC 3339 [default: now].
-        #[arg(long, value_name = "TIME", value_parser = crate::args::time)]
-        at: Option<DateTime<Utc>>,
+        #[command(flatten)]
+        decision: ByDecision,
         /// The charter file (TOML), byte for byte the one members voted on.
         charter: PathBuf,
     },
@@ -84,22 +75,15 @@ pub(crate) fn run(args: Args) -> Result<Exit> {
                 }
             }
         }
-        Command::Amend {
-            citation,
-            effective,
-            at,
-            charter,
-        } => {
+        Command::Amend { decision, charter } => {
             let text = crate::files::read_input(&charter)
                 .with_context(|| format!("cannot read the charter {}", charter.display()))?;
-            let citation: Citation = serde_json::from_str(&crate::files::read_input(&citation)?)
-                .with_context(|| format!("{} is not a citation", citation.display()))?;
-            let at = at.unwrap_or_else(Utc::now);
+            let (citation, at, effective) = decision.read()?;
             let change = CharterChange {
                 source: charter.display().to_string(),
                 text,
                 citation,
-                effective: effective.unwrap_or(at),
+                effective,
             };
             let recorded_at = Timestamp::new(Utc::now()).context("the clock is off")?;
             let journal = args.store.open("andel charter amend", Create::Refused)?;

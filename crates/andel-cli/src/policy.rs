@@ -16,6 +16,34 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use crate::Exit;
 use crate::source::{Create, StoreArg};
 
+/// How a document (a policy, the charter) is adopted: by citing the decision that
+/// passed it, from a moment on.
+#[derive(Debug, clap::Args)]
+pub(crate) struct ByDecision {
+    /// The citation of the decision (`andel decide cite` writes it).
+    #[arg(long, value_name = "FILE")]
+    citation: PathBuf,
+    /// When the version takes effect, RFC 3339: at or after the decision closed
+    /// [default: --at].
+    #[arg(long, value_name = "TIME", value_parser = crate::args::time)]
+    effective: Option<DateTime<Utc>>,
+    /// When it is adopted, RFC 3339 [default: now].
+    #[arg(long, value_name = "TIME", value_parser = crate::args::time)]
+    at: Option<DateTime<Utc>>,
+}
+
+impl ByDecision {
+    /// The citation read from its file, the moment of adoption and the one it takes
+    /// effect.
+    pub(crate) fn read(&self) -> Result<(Citation, DateTime<Utc>, DateTime<Utc>)> {
+        let citation: Citation =
+            serde_json::from_str(&crate::files::read_input(&self.citation)?)
+                .with_context(|| format!("{} is not a citation", self.citation.display()))?;
+        let at = self.at.unwrap_or_else(Utc::now);
+        Ok((citation, at, self.effective.unwrap_or(at)))
+    }
+}
+
 /// Data policies: validate, diff, adopt, show, history.
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -69,16 +97,8 @@ enum Command {
         /// The service's schema (TOML).
         #[arg(long, value_name = "FILE")]
         schema: PathBuf,
-        /// The citation of the decision (`andel decide cite` writes it).
-        #[arg(long, value_name = "FILE")]
-        citation: PathBuf,
-        /// When the version takes effect, RFC 3339: at or after the decision closed
-        /// [default: --at].
-        #[arg(long, value_name = "TIME", value_parser = crate::args::time)]
-        effective: Option<DateTime<Utc>>,
-        /// When it is adopted, RFC 3339 [default: now].
-        #[arg(long, value_name = "TIME", value_parser = crate::args::time)]
-        at: Option<DateTime<Utc>>,
+        #[command(flatten)]
+        decision: ByDecision,
         /// The policy file (TOML), byte for byte the one members voted on.
         policy: PathBuf,
     },
@@ -157,9 +177,7 @@ pub(crate) fn run(args: Args) -> Result<Exit> {
         }
         Command::Adopt {
             schema,
-            citation,
-            effective,
-            at,
+            decision,
             policy,
         } => {
             let file = PolicyFile {
@@ -168,10 +186,7 @@ pub(crate) fn run(args: Args) -> Result<Exit> {
                     .with_context(|| format!("cannot read the policy {}", policy.display()))?,
                 schema: read_schema(&schema)?,
             };
-            let citation: Citation = serde_json::from_str(&crate::files::read_input(&citation)?)
-                .with_context(|| format!("{} is not a citation", citation.display()))?;
-            let at = at.unwrap_or_else(Utc::now);
-            let effective = effective.unwrap_or(at);
+            let (citation, at, effective) = decision.read()?;
             let recorded_at = Timestamp::new(Utc::now()).context("the clock is off")?;
             let journal = args.store.open("andel policy adopt", Create::Refused)?;
             let adoption = PolicyAdoption {
