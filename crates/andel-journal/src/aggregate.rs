@@ -11,7 +11,8 @@ use serde::de::DeserializeOwned;
 
 use crate::{
     AuthorId, Draft, Entry, EntryBody, JournalStore, Kind, NameError, Payload, PayloadError,
-    REPLAY_PAGE, StoreError, StreamId, Timestamp,
+    ProjectionId, REPLAY_PAGE, SnapshotStore, StateSnapshot, StoreError, StreamHead, StreamId,
+    Timestamp,
 };
 
 /// State that changes only by events: [`decide`](Aggregate::decide) answers a command
@@ -66,6 +67,30 @@ pub trait Aggregate: Default {
         let _ = kind;
         payload.decode()
     }
+}
+
+/// An [`Aggregate`] whose state can be saved in a [`SnapshotStore`], so that
+/// [`Stored::open_from`] replays only the entries after its latest snapshot.
+///
+/// The encoding is the aggregate's own, and must give back the state it was given:
+/// `decode_state(&state.encode_state())` is `Ok(state)`. It must treat its input as
+/// hostile: a database can hold anything, and a snapshot that does not decode is passed
+/// over (the stream is replayed whole instead), never trusted in part.
+pub trait Snapshotted: Aggregate {
+    /// Names the encoding and its version, as a [`ProjectionId`]: change it when the
+    /// encoding changes, so that snapshots in the old one are passed over and replaced
+    /// instead of misread.
+    const FORMAT: &'static str;
+
+    /// The state, encoded.
+    fn encode_state(&self) -> Vec<u8>;
+
+    /// The state `bytes` encode.
+    ///
+    /// # Errors
+    ///
+    /// Bytes that are not a state in [`Snapshotted::FORMAT`], saying what is wrong.
+    fn decode_state(bytes: &[u8]) -> Result<Self, String>;
 }
 
 /// Where [`Stored::execute_with`] appends the entries a command decided: any
@@ -127,6 +152,20 @@ pub struct Stored<A> {
     stream: StreamId,
     state: A,
     next_seq: u64,
+    opened: Opened,
+}
+
+/// How a [`Stored`] aggregate was opened: from which snapshot, if any, and why a
+/// snapshot that was there was passed over.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Opened {
+    /// The snapshot's `next_seq` the replay started from, or `None` if it started at 0.
+    pub resumed_from: Option<u64>,
+    /// Why the latest snapshot was not used, when there was one: it ends at an entry
+    /// the stream no longer has with that hash, or it does not decode.
+    pub passed_over: Option<String>,
+    /// The `next_seq` of the snapshot saved after opening, if one was.
+    pub saved_at: Option<u64>,
 }
 
 /// Why a stored aggregate could not be opened or changed.
@@ -202,9 +241,20 @@ impl<A: Aggregate> Stored<A> {
             stream,
             state: A::default(),
             next_seq: 0,
+            opened: Opened::default(),
         };
         stored.catch_up().await?;
         Ok(stored)
+    }
+
+    /// How it was opened: from which snapshot, if any.
+    pub fn opened(&self) -> &Opened {
+        &self.opened
+    }
+
+    /// The first entry of the stream not yet applied.
+    pub fn next_seq(&self) -> u64 {
+        self.next_seq
     }
 
     /// The state as of the latest entry read.
@@ -228,9 +278,15 @@ impl<A: Aggregate> Stored<A> {
     ///
     /// As [`Stored::open`].
     pub async fn catch_up(&mut self) -> Result<(), StoredErrorOf<A>> {
+        self.catch_up_until(u64::MAX).await
+    }
+
+    /// Reads and applies the entries from where it stands up to (not including) `end`.
+    async fn catch_up_until(&mut self, end: u64) -> Result<(), StoredErrorOf<A>> {
         let (store, stream) = (Arc::clone(&self.store), self.stream.clone());
-        let page_at =
-            |start: u64| store.read_bodies(&stream, start..start.saturating_add(REPLAY_PAGE));
+        let page_at = |start: u64| {
+            store.read_bodies(&stream, start..start.saturating_add(REPLAY_PAGE).min(end))
+        };
         let mut start = self.next_seq;
         let mut page = page_at(start).await?;
         loop {
@@ -434,6 +490,215 @@ impl<A: Aggregate> Stored<A> {
             self.apply_entry(&EntryBody::from(entry))?;
         }
         Ok(())
+    }
+}
+
+impl<A: Snapshotted> Stored<A> {
+    /// Opens the aggregate kept in `stream` of `store` from its latest snapshot in
+    /// `snapshots`, replaying only the entries after it; then, when more than
+    /// `save_after` entries had to be replayed, saves a snapshot of where it stands.
+    ///
+    /// A snapshot is used only if the entry it ends at is still in the stream with the
+    /// hash it saw, and if it decodes; otherwise the stream is replayed from entry 0 (and
+    /// [`Opened::passed_over`] says why). Either way the state is the one a full replay
+    /// gives, as long as the snapshot store holds what was saved: it is a cache, which
+    /// [`Stored::check_snapshot`] holds against a full replay.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use andel_journal::{Aggregate, MemoryStore, Snapshotted, Stored, StreamId};
+    ///
+    /// #[derive(Debug, Clone, Default, PartialEq)]
+    /// struct Count(u64);
+    ///
+    /// impl Aggregate for Count {
+    ///     type Command = u64;
+    ///     type Event = u64;
+    ///     type At = ();
+    ///     type Rejection = std::convert::Infallible;
+    ///     type Invalid = std::convert::Infallible;
+    ///     fn decide(&self, n: u64, _: ()) -> Result<Vec<u64>, Self::Rejection> { Ok(vec![n]) }
+    ///     fn apply(&mut self, n: &u64) -> Result<(), Self::Invalid> { self.0 += n; Ok(()) }
+    ///     fn kind(_: &u64) -> &'static str { "count.added" }
+    /// }
+    ///
+    /// impl Snapshotted for Count {
+    ///     const FORMAT: &'static str = "count.v1";
+    ///     fn encode_state(&self) -> Vec<u8> { self.0.to_le_bytes().to_vec() }
+    ///     fn decode_state(bytes: &[u8]) -> Result<Self, String> {
+    ///         Ok(Count(u64::from_le_bytes(bytes.try_into().map_err(|_| "not 8 bytes")?)))
+    ///     }
+    /// }
+    ///
+    /// # tokio::runtime::Runtime::new()?.block_on(async {
+    /// let store = Arc::new(MemoryStore::new());
+    /// let stream = StreamId::new("count")?;
+    /// let at = "2026-12-03T09:00:00Z".parse()?;
+    /// let mut count = Stored::<Count>::open(store.clone(), stream.clone()).await?;
+    /// for n in 1..=10 {
+    ///     count.execute(n, (), at, None).await?;
+    /// }
+    ///
+    /// // The first open replays all ten entries and saves a snapshot (more than 5).
+    /// let first = Stored::<Count>::open_from(store.clone(), &*store, stream.clone(), 5).await?;
+    /// assert_eq!((first.opened().resumed_from, first.opened().saved_at), (None, Some(10)));
+    ///
+    /// // The next starts from it, and has what a full replay has.
+    /// let second = Stored::<Count>::open_from(store.clone(), &*store, stream, 5).await?;
+    /// assert_eq!(second.opened().resumed_from, Some(10));
+    /// assert_eq!(second.state(), &Count(55));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Stored::open`], a [`Snapshotted::FORMAT`] that is not a valid
+    /// [`ProjectionId`], or a failure to save the snapshot.
+    pub async fn open_from(
+        store: Arc<dyn JournalStore>,
+        snapshots: &dyn SnapshotStore,
+        stream: StreamId,
+        save_after: u64,
+    ) -> Result<Self, StoredErrorOf<A>> {
+        let format = ProjectionId::new(A::FORMAT)?;
+        let mut stored = Stored {
+            store,
+            stream,
+            state: A::default(),
+            next_seq: 0,
+            opened: Opened::default(),
+        };
+        if let Some(snapshot) = snapshots.latest_state(&format, &stored.stream).await? {
+            match stored.usable(&snapshot).await? {
+                Ok(state) => {
+                    stored.state = state;
+                    stored.next_seq = snapshot.next_seq();
+                    stored.opened.resumed_from = Some(snapshot.next_seq());
+                }
+                Err(why) => stored.opened.passed_over = Some(why),
+            }
+        }
+        let start = stored.next_seq;
+        stored.catch_up().await?;
+        if stored.next_seq - start > save_after {
+            stored.save_snapshot(snapshots).await?;
+            stored.opened.saved_at = Some(stored.next_seq);
+        }
+        Ok(stored)
+    }
+
+    /// Saves a snapshot of the state as it stands, for [`Stored::open_from`].
+    ///
+    /// # Errors
+    ///
+    /// A store failure, or a [`Snapshotted::FORMAT`] that is not a valid
+    /// [`ProjectionId`].
+    pub async fn save_snapshot(
+        &self,
+        snapshots: &dyn SnapshotStore,
+    ) -> Result<(), StoredErrorOf<A>> {
+        let format = ProjectionId::new(A::FORMAT)?;
+        let head = self.head().await?;
+        snapshots
+            .save_state(
+                &format,
+                &StateSnapshot::new(&head, self.state.encode_state()),
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Holds the latest snapshot in `snapshots` against this aggregate's state, which
+    /// must have been replayed from entry 0 ([`Stored::open`]): `Ok(None)` when there is
+    /// no snapshot or it agrees with the replay, `Ok(Some(why))` when it does not.
+    ///
+    /// # Errors
+    ///
+    /// A store failure, or a [`Snapshotted::FORMAT`] that is not a valid
+    /// [`ProjectionId`].
+    pub async fn check_snapshot(
+        &self,
+        snapshots: &dyn SnapshotStore,
+    ) -> Result<Option<String>, StoredErrorOf<A>>
+    where
+        A: PartialEq,
+    {
+        let format = ProjectionId::new(A::FORMAT)?;
+        let Some(snapshot) = snapshots.latest_state(&format, &self.stream).await? else {
+            return Ok(None);
+        };
+        let at = snapshot.next_seq();
+        if at > self.next_seq {
+            // Saved by a process that has read further; the next open checks it.
+            return Ok(None);
+        }
+        let state = match self.usable(&snapshot).await? {
+            Ok(state) => state,
+            Err(why) => return Ok(Some(why)),
+        };
+        let mut replayed = Stored {
+            store: Arc::clone(&self.store),
+            stream: self.stream.clone(),
+            state: A::default(),
+            next_seq: 0,
+            opened: Opened::default(),
+        };
+        replayed.catch_up_until(at).await?;
+        Ok((replayed.state != state).then(|| {
+            format!(
+                "the snapshot at entry {at} of `{}` differs from a replay of the entries before it",
+                self.stream
+            )
+        }))
+    }
+
+    /// The state `snapshot` holds, or why it cannot be used: the entry it ends at is not
+    /// in the stream with the hash it saw, or its bytes do not decode.
+    async fn usable(&self, snapshot: &StateSnapshot) -> Result<Result<A, String>, StoreError> {
+        let at = snapshot.next_seq();
+        if let Some(last) = at.checked_sub(1) {
+            let anchor = self.store.read(&self.stream, last..at).await?;
+            let still_there = anchor
+                .first()
+                .is_some_and(|entry| entry.hash() == snapshot.last_hash());
+            if !still_there {
+                return Ok(Err(format!(
+                    "the snapshot ends at entry {last} of `{}`, which the stream no longer has with the hash it saw",
+                    self.stream
+                )));
+            }
+        }
+        Ok(A::decode_state(snapshot.state()).map_err(|why| {
+            format!(
+                "the snapshot at entry {at} of `{}` does not decode as `{}`: {why}",
+                self.stream,
+                A::FORMAT
+            )
+        }))
+    }
+
+    /// The stream's head where this aggregate stands.
+    async fn head(&self) -> Result<StreamHead, StoreError> {
+        let Some(last) = self.next_seq.checked_sub(1) else {
+            return Ok(StreamHead::new(self.stream.clone()));
+        };
+        let entries = self.store.read(&self.stream, last..self.next_seq).await?;
+        let entry = entries.first().ok_or_else(|| {
+            StoreError::Backend(
+                format!(
+                    "entry {last} of `{}` was applied but is not in the store",
+                    self.stream
+                )
+                .into(),
+            )
+        })?;
+        Ok(StreamHead::at(
+            self.stream.clone(),
+            self.next_seq,
+            *entry.hash(),
+        ))
     }
 }
 

@@ -24,7 +24,9 @@
 //! - A [`Projection`] derives state from a stream; [`replay`] brings it up to date from
 //!   its latest [`Snapshot`] in a [`SnapshotStore`].
 //! - An [`Aggregate`] (state changed only by events it decides) lives in a stream as
-//!   [`Stored`]: replayed on open, appended atomically, retried on conflict.
+//!   [`Stored`]: replayed on open, appended atomically, retried on conflict. A
+//!   [`Snapshotted`] aggregate opens from its latest [`StateSnapshot`] and replays only
+//!   the entries after it.
 //! - The [`file`](mod@file) module reads and writes the journal file, NDJSON with one entry per
 //!   line, in constant memory.
 //!
@@ -91,7 +93,7 @@ mod subjects;
 mod time;
 mod verify;
 
-pub use aggregate::{Aggregate, Append, Stored, StoredError, StoredErrorOf};
+pub use aggregate::{Aggregate, Append, Opened, Snapshotted, Stored, StoredError, StoredErrorOf};
 pub use chain::{AppendError, RedactError, RedactProblem, Redaction, RedactionRecord, StreamHead};
 pub use digest::{Digest, HexError, Salt};
 pub use entry::{Content, Draft, ENTRY_TAG, Entry, EntryBody, EntryParts, PAYLOAD_TAG, commitment};
@@ -101,7 +103,7 @@ pub use id::{
 };
 pub use payload::{MAX_EXACT_INTEGER, MAX_PAYLOAD_BYTES, MAX_PAYLOAD_DEPTH, Payload, PayloadError};
 pub use snapshot::{
-    Projection, REPLAY_PAGE, ReplayError, Replayed, Snapshot, SnapshotStore, replay,
+    Projection, REPLAY_PAGE, ReplayError, Replayed, Snapshot, SnapshotStore, StateSnapshot, replay,
 };
 pub use store::{JournalStore, MemoryStore, StoreError};
 pub use subjects::{INDEX_CHUNK, SubjectIndex, catch_up};

@@ -64,7 +64,68 @@ impl Snapshot {
     }
 }
 
-/// Where projections keep their snapshots: one per projection and stream, the latest.
+/// An aggregate's state after it applied entries `0..next_seq` of its stream, in the
+/// aggregate's own binary format ([`Snapshotted`](crate::Snapshotted)), so that
+/// [`Stored::open_from`](crate::Stored::open_from) replays only the entries after it.
+///
+/// Where a projection's [`Snapshot`] is JSON of at most
+/// [`MAX_PAYLOAD_BYTES`](crate::MAX_PAYLOAD_BYTES), this one is bytes of any length: an
+/// aggregate such as the membership ledger keeps every posting, so its state grows with
+/// its stream. Like a projection's snapshot it is a cache of a replay: it remembers the
+/// hash of the last entry applied, and is passed over when that entry changed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct StateSnapshot {
+    stream: StreamId,
+    next_seq: u64,
+    last_hash: Digest,
+    state: Vec<u8>,
+}
+
+impl StateSnapshot {
+    /// The state, encoded, of an aggregate that has applied every entry before `head`.
+    pub fn new(head: &StreamHead, state: Vec<u8>) -> Self {
+        StateSnapshot {
+            stream: head.stream().clone(),
+            next_seq: head.next_seq(),
+            last_hash: *head.last_hash(),
+            state,
+        }
+    }
+
+    /// The stream the aggregate lives in.
+    pub fn stream(&self) -> &StreamId {
+        &self.stream
+    }
+
+    /// The first entry the aggregate has not applied.
+    pub fn next_seq(&self) -> u64 {
+        self.next_seq
+    }
+
+    /// The hash of the last entry applied ([`Digest::ZERO`] before any).
+    pub fn last_hash(&self) -> &Digest {
+        &self.last_hash
+    }
+
+    /// The encoded state.
+    pub fn state(&self) -> &[u8] {
+        &self.state
+    }
+}
+
+impl std::fmt::Debug for StateSnapshot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StateSnapshot")
+            .field("stream", &self.stream)
+            .field("next_seq", &self.next_seq)
+            .field("last_hash", &self.last_hash)
+            .field("state", &format_args!("{} bytes", self.state.len()))
+            .finish()
+    }
+}
+
+/// Where projections and aggregates keep their snapshots: one per projection (or
+/// aggregate format) and stream, the latest.
 ///
 /// Saving a snapshot older (by `next_seq`) than the one kept leaves the kept one: two
 /// processes replaying the same stream can both save without moving it backwards.
@@ -92,6 +153,29 @@ pub trait SnapshotStore: Send + Sync {
         projection: &ProjectionId,
         stream: &StreamId,
     ) -> Result<Option<Snapshot>, StoreError>;
+
+    /// Keeps `snapshot` as the latest state of the aggregate whose format is `format`,
+    /// unless a later one is already kept.
+    ///
+    /// # Errors
+    ///
+    /// A backend failure.
+    async fn save_state(
+        &self,
+        format: &ProjectionId,
+        snapshot: &StateSnapshot,
+    ) -> Result<(), StoreError>;
+
+    /// The latest state saved in `format` for `stream`, if any.
+    ///
+    /// # Errors
+    ///
+    /// A backend failure, or a stored snapshot that cannot be read back.
+    async fn latest_state(
+        &self,
+        format: &ProjectionId,
+        stream: &StreamId,
+    ) -> Result<Option<StateSnapshot>, StoreError>;
 }
 
 /// State derived from a stream by applying its entries in order: a register of members,

@@ -8,7 +8,7 @@ use async_trait::async_trait;
 
 use crate::{
     AppendError, Draft, Entry, EntryBody, ProjectionId, RedactError, RedactProblem, Redaction,
-    Snapshot, SnapshotStore, StreamHead, StreamId, SubjectId, SubjectIndex,
+    Snapshot, SnapshotStore, StateSnapshot, StreamHead, StreamId, SubjectId, SubjectIndex,
 };
 
 /// Why a store refused or failed an operation.
@@ -153,6 +153,7 @@ struct MemoryStream {
 pub struct MemoryStore {
     streams: Mutex<BTreeMap<StreamId, MemoryStream>>,
     snapshots: Mutex<HashMap<(ProjectionId, StreamId), Snapshot>>,
+    states: Mutex<HashMap<(ProjectionId, StreamId), StateSnapshot>>,
     subjects: Mutex<HashMap<StreamId, MemorySubjects>>,
 }
 
@@ -227,6 +228,29 @@ impl SnapshotStore for MemoryStore {
     ) -> Result<Option<Snapshot>, StoreError> {
         let key = (projection.clone(), stream.clone());
         Ok(lock(&self.snapshots).get(&key).cloned())
+    }
+
+    async fn save_state(
+        &self,
+        format: &ProjectionId,
+        snapshot: &StateSnapshot,
+    ) -> Result<(), StoreError> {
+        let mut states = lock(&self.states);
+        let key = (format.clone(), snapshot.stream().clone());
+        let kept = states.get(&key).map_or(0, StateSnapshot::next_seq);
+        if snapshot.next_seq() >= kept {
+            states.insert(key, snapshot.clone());
+        }
+        Ok(())
+    }
+
+    async fn latest_state(
+        &self,
+        format: &ProjectionId,
+        stream: &StreamId,
+    ) -> Result<Option<StateSnapshot>, StoreError> {
+        let key = (format.clone(), stream.clone());
+        Ok(lock(&self.states).get(&key).cloned())
     }
 }
 

@@ -30,6 +30,11 @@ pub(crate) const SQLITE_MIGRATIONS: &[Step] = &[
         "subjects",
         include_str!("../migrations/sqlite/0003_subjects.sql"),
     ),
+    (
+        4,
+        "states",
+        include_str!("../migrations/sqlite/0004_states.sql"),
+    ),
 ];
 
 /// `migrations/postgres`, in order.
@@ -49,6 +54,11 @@ pub(crate) const POSTGRES_MIGRATIONS: &[Step] = &[
         3,
         "subjects",
         include_str!("../migrations/postgres/0003_subjects.sql"),
+    ),
+    (
+        4,
+        "states",
+        include_str!("../migrations/postgres/0004_states.sql"),
     ),
 ];
 

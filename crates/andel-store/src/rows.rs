@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use andel_journal::{
     AuthorId, Content, Digest, Entry, EntryBody, EntryParts, Kind, Payload, Salt, Snapshot,
-    StoreError, StreamHead, StreamId, TenantId,
+    StateSnapshot, StoreError, StreamHead, StreamId, TenantId,
 };
 
 /// A journal row as read: columns decoded by the driver, not yet checked.
@@ -221,6 +221,34 @@ impl SnapshotRow {
         Ok(Snapshot::new(
             &StreamHead::at(stream.clone(), next_seq, last_hash),
             state,
+        ))
+    }
+}
+
+/// A row of `andel_states`.
+pub(crate) struct StateRow {
+    pub(crate) next_seq: i64,
+    pub(crate) last_hash: Vec<u8>,
+    pub(crate) state: Vec<u8>,
+}
+
+impl StateRow {
+    pub(crate) fn into_state(
+        self,
+        tenant: &TenantId,
+        stream: &StreamId,
+    ) -> Result<StateSnapshot, CorruptRow> {
+        let corrupt = |problem: String| CorruptRow {
+            tenant: tenant.clone(),
+            stream: stream.to_string(),
+            seq: self.next_seq,
+            problem: format!("saved state: {problem}"),
+        };
+        let next_seq = u64::try_from(self.next_seq).map_err(|_| corrupt("negative seq".into()))?;
+        let last_hash = digest("last_hash", &self.last_hash).map_err(corrupt)?;
+        Ok(StateSnapshot::new(
+            &StreamHead::at(stream.clone(), next_seq, last_hash),
+            self.state,
         ))
     }
 }

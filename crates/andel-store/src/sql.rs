@@ -57,6 +57,13 @@ pub(crate) mod statements {
          AND s.seq >= $4 AND s.seq < $5 AND j.payload IS NOT NULL ORDER BY s.seq";
     pub(crate) const UNINDEX: &str = "DELETE FROM andel_subjects \
          WHERE tenant = $1 AND stream = $2 AND seq = $3";
+    pub(crate) const SAVE_STATE: &str = "INSERT INTO andel_states \
+         (tenant, format, stream, next_seq, last_hash, state) VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (tenant, format, stream) DO UPDATE SET \
+         next_seq = excluded.next_seq, last_hash = excluded.last_hash, state = excluded.state \
+         WHERE andel_states.next_seq <= excluded.next_seq";
+    pub(crate) const LOAD_STATE: &str = "SELECT next_seq, last_hash, state FROM andel_states \
+         WHERE tenant = $1 AND format = $2 AND stream = $3";
     pub(crate) const LOAD_SNAPSHOT: &str = "SELECT next_seq, last_hash, state FROM andel_snapshots \
          WHERE tenant = $1 AND projection = $2 AND stream = $3";
 }
@@ -617,6 +624,59 @@ macro_rules! sql_store {
                 })();
                 match decoded {
                     Ok(decoded) => Ok(Some(decoded.into_snapshot(&self.tenant, stream)?)),
+                    Err(err) => Err(loading(err)),
+                }
+            }
+
+            async fn save_state(
+                &self,
+                format: &ProjectionId,
+                snapshot: &StateSnapshot,
+            ) -> Result<(), StoreError> {
+                sqlx::query($crate::sql::statements::SAVE_STATE)
+                    .bind(self.tenant.as_str())
+                    .bind(format.as_str())
+                    .bind(snapshot.stream().as_str())
+                    .bind($crate::rows::seq_column(snapshot.next_seq()))
+                    .bind(snapshot.last_hash().as_bytes().as_slice())
+                    .bind(snapshot.state())
+                    .execute(&self.pool)
+                    .await
+                    .map_err(self.doing(format_args!(
+                        "saving state `{format}` of stream `{}`",
+                        snapshot.stream()
+                    )))?;
+                Ok(())
+            }
+
+            async fn latest_state(
+                &self,
+                format: &ProjectionId,
+                stream: &StreamId,
+            ) -> Result<Option<StateSnapshot>, StoreError> {
+                let loading = self.doing(format_args!(
+                    "loading state `{format}` of stream `{stream}`"
+                ));
+                let row = sqlx::query($crate::sql::statements::LOAD_STATE)
+                    .bind(self.tenant.as_str())
+                    .bind(format.as_str())
+                    .bind(stream.as_str())
+                    .fetch_optional(&self.pool)
+                    .await;
+                let row = match row {
+                    Ok(Some(row)) => row,
+                    Ok(None) => return Ok(None),
+                    Err(err) => return Err(loading(err)),
+                };
+                let decoded = (|| {
+                    Ok::<_, sqlx::Error>($crate::rows::StateRow {
+                        next_seq: row.try_get(0)?,
+                        last_hash: row.try_get(1)?,
+                        state: row.try_get(2)?,
+                    })
+                })();
+                match decoded {
+                    Ok(decoded) => Ok(Some(decoded.into_state(&self.tenant, stream)?)),
                     Err(err) => Err(loading(err)),
                 }
             }

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use andel_journal::{
     AppendError, AuthorId, Digest, Draft, Entry, EntryBody, JournalStore, Payload, ProjectionId,
-    RedactError, RedactProblem, Redaction, Snapshot, SnapshotStore, StoreError, StreamHead,
-    StreamId, SubjectId, SubjectIndex, TenantId,
+    RedactError, RedactProblem, Redaction, Snapshot, SnapshotStore, StateSnapshot, StoreError,
+    StreamHead, StreamId, SubjectId, SubjectIndex, TenantId,
 };
 use sqlx::Row;
 use sqlx::sqlite::{

@@ -16,6 +16,7 @@
 //! | [`tenant_isolation`] | no read of one tenant ever returns another tenant's data |
 //! | [`import_keeps_hashes`] | entries move between stores with every hash, redactions included |
 //! | [`snapshots`] | the latest snapshot is kept per projection and stream, per tenant |
+//! | [`states`] | an aggregate's saved state comes back byte for byte, however large; the latest is kept per format and stream, per tenant |
 //! | [`subject_index`] | a member's entries are found by subject, exactly, per tenant; a redaction drops them |
 //!
 //! Ballot boxes (`andel_decisions::secret::BallotBox`) have their own suite, written by
@@ -73,8 +74,8 @@ use std::sync::Arc;
 
 use andel_journal::{
     AppendError, AuthorId, Digest, Draft, Entry, EntryBody, JournalStore, Kind, Payload, Problem,
-    ProjectionId, RedactProblem, Redaction, Snapshot, SnapshotStore, StoreError, StreamHead,
-    StreamId, SubjectId, SubjectIndex, TenantId, catch_up, verify,
+    ProjectionId, RedactProblem, Redaction, Snapshot, SnapshotStore, StateSnapshot, StoreError,
+    StreamHead, StreamId, SubjectId, SubjectIndex, TenantId, catch_up, verify,
 };
 
 /// A store under test: a journal, a snapshot store and a subject index in one.
@@ -105,7 +106,7 @@ macro_rules! journal_store_tests {
         $crate::journal_store_tests!(@each $harness;
             round_trip, head, all_or_nothing, redaction, verify_after_reopen,
             stale_seq_conflicts, two_handles, concurrent_writers, tenant_isolation, import_keeps_hashes,
-            snapshots, subject_index);
+            snapshots, states, subject_index);
     };
     (@each $harness:expr; $($check:ident),* $(,)?) => {
         $(
@@ -670,6 +671,64 @@ pub async fn snapshots(harness: &dyn Harness) {
             .await
             .expect("load"),
         Some(genesis)
+    );
+}
+
+/// An aggregate's saved state comes back byte for byte (every byte value, 8 MiB of
+/// them), the latest per format and stream is kept, and tenants do not see each other's.
+pub async fn states(harness: &dyn Harness) {
+    let store = harness.open(&tenant("states")).await;
+    let (s, other) = (stream("ledger"), stream("proposal.7"));
+    let (v1, v2) = (
+        ProjectionId::new("ledger.v1").expect("format"),
+        ProjectionId::new("ledger.v2").expect("format"),
+    );
+    assert_eq!(store.latest_state(&v1, &s).await.expect("load"), None);
+
+    let at = |seq: u64, byte: u8| StreamHead::at(s.clone(), seq, Digest::from_bytes([byte; 32]));
+    let large: Vec<u8> = (0..8 * 1024 * 1024).map(|i: u32| (i % 251) as u8).collect();
+    let ten = StateSnapshot::new(&at(10, 1), (0..=255).collect());
+    let twenty = StateSnapshot::new(&at(20, 2), large);
+    let five = StateSnapshot::new(&at(5, 3), vec![0; 3]);
+
+    store.save_state(&v1, &ten).await.expect("save 10");
+    assert_eq!(
+        store.latest_state(&v1, &s).await.expect("load"),
+        Some(ten.clone()),
+        "every byte value must come back as saved"
+    );
+    store.save_state(&v1, &twenty).await.expect("save 20");
+    store.save_state(&v1, &five).await.expect("save 5");
+    assert_eq!(
+        store.latest_state(&v1, &s).await.expect("load"),
+        Some(twenty.clone()),
+        "an older state must not replace a newer one, and 8 MiB must come back whole"
+    );
+    assert_eq!(store.latest_state(&v2, &s).await.expect("load"), None);
+    assert_eq!(store.latest_state(&v1, &other).await.expect("load"), None);
+    let projection = ProjectionId::new("ledger.v1").expect("projection id");
+    assert_eq!(
+        store.latest_snapshot(&projection, &s).await.expect("load"),
+        None,
+        "a saved state is not a projection's snapshot"
+    );
+
+    let reopened = harness.open(&tenant("states")).await;
+    assert_eq!(
+        reopened.latest_state(&v1, &s).await.expect("load"),
+        Some(twenty)
+    );
+    let genesis = StateSnapshot::new(&StreamHead::new(other.clone()), Vec::new());
+    reopened.save_state(&v2, &genesis).await.expect("save at 0");
+    assert_eq!(
+        reopened.latest_state(&v2, &other).await.expect("load"),
+        Some(genesis)
+    );
+    let stranger = harness.open(&tenant("states-other")).await;
+    assert_eq!(
+        stranger.latest_state(&v1, &s).await.expect("load"),
+        None,
+        "another tenant must not see this tenant's states"
     );
 }
 
