@@ -284,10 +284,10 @@ pub enum PostingError {
 /// Balances of every account, and which members' accounts are closed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Books {
-    balances: HashMap<AccountId, Decimal, BuildFx>,
+    pub(crate) balances: HashMap<AccountId, Decimal, BuildFx>,
     /// Each account summed over members, debits positive, in [`Account::ALL`] order.
-    totals: [Decimal; 11],
-    closed: HashSet<MemberNumber, BuildFx>,
+    pub(crate) totals: [Decimal; 11],
+    pub(crate) closed: HashSet<MemberNumber, BuildFx>,
 }
 
 impl Books {

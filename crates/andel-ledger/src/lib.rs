@@ -83,6 +83,7 @@ mod ledger;
 mod member;
 pub mod money;
 pub mod query;
+mod snapshot;
 pub mod statutes;
 mod stored;
 mod surplus;
@@ -94,4 +95,6 @@ pub use ids::{ClassId, IdError, MemberNumber, PaymentKey, TxnId};
 pub use ledger::{ApplyError, Ledger};
 pub use member::{Holding, MemberView, Status};
 pub use statutes::Statutes;
-pub use stored::{LEDGER_STREAM, StoredLedger, StoredLedgerError, open_ledger};
+pub use stored::{
+    LEDGER_STREAM, SNAPSHOT_AFTER, StoredLedger, StoredLedgerError, open_ledger, open_ledger_from,
+};

@@ -2,8 +2,13 @@
 
 use std::sync::Arc;
 
-use andel_journal::{JournalStore, MemoryStore, StreamId};
-use andel_ledger::{Command, StoredLedger, StoredLedgerError, import, open_ledger};
+use andel_journal::{
+    JournalStore, MemoryStore, ProjectionId, SnapshotStore, Snapshotted, StateSnapshot, StreamId,
+};
+use andel_ledger::{
+    Command, LEDGER_STREAM, Ledger, StoredLedger, StoredLedgerError, import, open_ledger,
+    open_ledger_from,
+};
 
 use crate::support::{apply, d, m, pay, statutes, two_members};
 
@@ -151,4 +156,143 @@ async fn an_erased_entry_stops_the_ledger_from_opening() {
         "{err}"
     );
     assert!(err.to_string().contains("legal retention"), "{err}");
+}
+
+/// A ledger of two members, with a snapshot saved after `saved_after` of its commands.
+async fn with_snapshot(saved_after: usize) -> (Arc<MemoryStore>, StoredLedger) {
+    let store = Arc::new(MemoryStore::new());
+    let mut ledger = adopted(store.clone()).await;
+    for (i, (command, on)) in two_members().into_iter().enumerate() {
+        if i == saved_after {
+            ledger.save_snapshot(&*store).await.unwrap();
+        }
+        ledger.execute(command, d(on), at(), None).await.unwrap();
+    }
+    (store, ledger)
+}
+
+fn state_format() -> ProjectionId {
+    ProjectionId::new(<Ledger as Snapshotted>::FORMAT).unwrap()
+}
+
+fn ledger_stream() -> StreamId {
+    StreamId::new(LEDGER_STREAM).unwrap()
+}
+
+#[tokio::test]
+async fn a_ledger_opened_from_its_snapshot_equals_a_full_replay() {
+    let (store, ledger) = with_snapshot(2).await;
+    let saved = store
+        .latest_state(&state_format(), &ledger_stream())
+        .await
+        .unwrap()
+        .unwrap();
+    let opened = open_ledger_from(store.clone(), &*store).await.unwrap();
+    assert_eq!(opened.opened().resumed_from, Some(saved.next_seq()));
+    assert_eq!(opened.opened().passed_over, None);
+    assert_eq!(opened.state(), ledger.state());
+    assert_eq!(
+        opened.state(),
+        open_ledger(store.clone()).await.unwrap().state()
+    );
+    // It goes on as any ledger does.
+    let mut opened = opened;
+    let more = opened
+        .execute(apply("Cy", "users"), d("2026-06-01"), at(), None)
+        .await
+        .unwrap();
+    assert!(!more.is_empty());
+    assert_eq!(
+        opened.state(),
+        open_ledger(store.clone()).await.unwrap().state()
+    );
+    assert_eq!(opened.check_snapshot(&*store).await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn a_snapshot_of_another_journal_is_passed_over() {
+    let (store, ledger) = with_snapshot(3).await;
+    // The same snapshot in a store whose ledger went another way from its second entry.
+    let saved = store
+        .latest_state(&state_format(), &ledger_stream())
+        .await
+        .unwrap()
+        .unwrap();
+    let other = Arc::new(MemoryStore::new());
+    let mut forked = adopted(other.clone()).await;
+    forked
+        .execute(apply("Cy", "users"), d("2026-01-10"), at(), None)
+        .await
+        .unwrap();
+    other.save_state(&state_format(), &saved).await.unwrap();
+    let opened = open_ledger_from(other.clone(), &*other).await.unwrap();
+    assert_eq!(opened.opened().resumed_from, None);
+    let why = opened.opened().passed_over.clone().unwrap();
+    assert!(why.contains("no longer has"), "{why}");
+    assert_eq!(opened.state(), forked.state());
+    assert_ne!(opened.state(), ledger.state());
+}
+
+#[tokio::test]
+async fn an_undecodable_snapshot_is_passed_over_and_a_forged_one_is_found() {
+    let (store, ledger) = with_snapshot(3).await;
+    let saved = store
+        .latest_state(&state_format(), &ledger_stream())
+        .await
+        .unwrap()
+        .unwrap();
+    let head = andel_journal::StreamHead::at(ledger_stream(), saved.next_seq(), *saved.last_hash());
+
+    // Bytes that are not a ledger: passed over, saying why, and the replay is whole.
+    let garbage = Arc::new(MemoryStore::new());
+    copy_ledger(&store, &garbage).await;
+    garbage
+        .save_state(&state_format(), &StateSnapshot::new(&head, vec![1, 2, 3]))
+        .await
+        .unwrap();
+    let opened = open_ledger_from(garbage.clone(), &*garbage).await.unwrap();
+    let why = opened.opened().passed_over.clone().unwrap();
+    assert!(
+        why.contains("does not decode as `ledger.state.v1`"),
+        "{why}"
+    );
+    assert_eq!(opened.state(), ledger.state());
+    let replayed = open_ledger(garbage.clone()).await.unwrap();
+    assert_eq!(replayed.check_snapshot(&*garbage).await.unwrap(), Some(why));
+
+    // A well-formed state that is not the one these entries give (the whole ledger's,
+    // saved as if taken earlier): opening trusts it, the check finds it.
+    let forged = Arc::new(MemoryStore::new());
+    copy_ledger(&store, &forged).await;
+    forged
+        .save_state(
+            &state_format(),
+            &StateSnapshot::new(&head, ledger.state().encode_state()),
+        )
+        .await
+        .unwrap();
+    let replayed = open_ledger(forged.clone()).await.unwrap();
+    let found = replayed.check_snapshot(&*forged).await.unwrap().unwrap();
+    assert!(found.contains("differs from a replay"), "{found}");
+}
+
+#[tokio::test]
+async fn a_long_tail_saves_a_new_snapshot() {
+    let (store, ledger) = with_snapshot(usize::MAX).await;
+    // Fewer events than SNAPSHOT_AFTER: nothing saved.
+    let opened = open_ledger_from(store.clone(), &*store).await.unwrap();
+    assert_eq!(opened.opened().saved_at, None);
+    assert_eq!(
+        store
+            .latest_state(&state_format(), &ledger_stream())
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(opened.state(), ledger.state());
+}
+
+async fn copy_ledger(from: &MemoryStore, to: &MemoryStore) {
+    let entries = from.read(&ledger_stream(), 0..u64::MAX).await.unwrap();
+    to.import(&ledger_stream(), entries).await.unwrap();
 }
