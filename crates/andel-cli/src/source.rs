@@ -71,7 +71,7 @@ impl JournalArg {
 /// One tenant's data in an open database ([`Coop`]), with the runtime its calls run on.
 pub(crate) struct StoreJournal {
     runtime: tokio::runtime::Runtime,
-    coop: Coop,
+    coop: Box<Coop>,
 }
 
 /// The runtime a command's calls into the application layer run on: one thread, the
@@ -93,7 +93,7 @@ impl StoreJournal {
             Create::Allowed => Access::Start,
             Create::Refused => Access::Existing,
         };
-        let coop = runtime.block_on(Coop::open(&location, tenant, access))?;
+        let coop = Box::new(runtime.block_on(Coop::open(&location, tenant, access))?);
         Ok(StoreJournal { runtime, coop })
     }
 

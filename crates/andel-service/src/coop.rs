@@ -5,7 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use andel_decisions::secret::BallotBox;
-use andel_journal::{JournalStore, StreamId, SubjectIndex, TenantId};
+use andel_journal::{JournalStore, SnapshotStore, StreamId, SubjectIndex, TenantId};
 use andel_store::{Database, Location};
 
 use crate::ServiceError;
@@ -45,6 +45,7 @@ pub struct Coop {
     database: Database,
     journal: Arc<dyn JournalStore>,
     subjects: Arc<dyn SubjectIndex>,
+    snapshots: Arc<dyn SnapshotStore>,
     ballots: Arc<dyn BallotBox>,
     created_file: bool,
 }
@@ -78,6 +79,7 @@ impl Coop {
             location: location.clone(),
             journal: database.journal(tenant.clone()),
             subjects: database.subjects(tenant.clone()),
+            snapshots: database.snapshots(tenant.clone()),
             ballots: database.ballot_box(tenant.clone()),
             tenant,
             database,
@@ -104,6 +106,12 @@ impl Coop {
     /// The journal every use case records in.
     pub fn journal(&self) -> &Arc<dyn JournalStore> {
         &self.journal
+    }
+
+    /// Where the aggregates' snapshots are kept (the ledger's, so that it opens from its
+    /// latest one).
+    pub fn snapshots(&self) -> &Arc<dyn SnapshotStore> {
+        &self.snapshots
     }
 
     /// The index of the journal's entries by the members they are about.

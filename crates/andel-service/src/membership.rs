@@ -2,9 +2,10 @@
 //! register, check the books, and take the roll as an electorate.
 
 use andel_decisions::{Electorate, ElectorateError, Voter, VoterId};
-use andel_journal::{AuthorId, StreamId, Timestamp, VerifyError, verify};
+use andel_journal::{AuthorId, Opened, StreamId, Timestamp, VerifyError, verify};
 use andel_ledger::{
-    Command, Event, LEDGER_STREAM, Ledger, StoredLedger, import, open_ledger, query::VotingRoll,
+    Command, Event, LEDGER_STREAM, Ledger, StoredLedger, import, open_ledger, open_ledger_from,
+    query::VotingRoll,
 };
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -27,36 +28,46 @@ pub struct LedgerCheck {
     pub imbalance: Decimal,
     /// Members in the register, current and former.
     pub members: usize,
+    /// Why the ledger's saved snapshot is not what a replay of its events gives, if it
+    /// is not: a cache that every command opening the ledger trusts.
+    pub snapshot: Option<String>,
 }
 
 impl Coop {
-    /// The ledger, replayed from its stream (every event checked under the ledger's
-    /// rules).
+    /// The ledger, from its latest snapshot and the events after it (every event
+    /// checked under the ledger's rules when it was first applied); a new snapshot is
+    /// saved when more than [`andel_ledger::SNAPSHOT_AFTER`] events had to be replayed.
     ///
     /// # Errors
     ///
     /// A store failure, or a stream that does not replay.
     pub async fn membership(&self) -> Result<Membership, ServiceError> {
         Ok(Membership {
-            stored: open_ledger(self.journal().clone()).await?,
+            stored: open_ledger_from(self.journal().clone(), &**self.snapshots()).await?,
         })
     }
 
-    /// Verifies the ledger stream's hash chain, and the books of `membership` (which
-    /// replayed every event under the ledger's rules when it was read).
+    /// Verifies the ledger stream's hash chain, replays every event under the ledger's
+    /// rules, checks that the books balance, and holds the saved snapshot against the
+    /// replay.
     ///
     /// # Errors
     ///
-    /// A store failure.
-    pub async fn check_ledger(&self, membership: &Membership) -> Result<LedgerCheck, ServiceError> {
+    /// A store failure, or a stream that does not replay.
+    pub async fn check_ledger(&self) -> Result<LedgerCheck, ServiceError> {
         let stream = StreamId::new(LEDGER_STREAM)?;
         let entries = self.journal().read(&stream, 0..u64::MAX).await?;
-        let ledger = membership.ledger();
+        let broken = verify(&entries).err();
+        let count = entries.len();
+        drop(entries);
+        let replayed = open_ledger(self.journal().clone()).await?;
+        let ledger = replayed.state();
         Ok(LedgerCheck {
-            entries: entries.len(),
-            broken: verify(&entries).err(),
+            entries: count,
+            broken,
             imbalance: ledger.books().imbalance(),
             members: ledger.register(NaiveDate::MAX).rows.len(),
+            snapshot: replayed.check_snapshot(&**self.snapshots()).await?,
         })
     }
 }
@@ -65,6 +76,12 @@ impl Membership {
     /// The ledger as it stands.
     pub fn ledger(&self) -> &Ledger {
         self.stored.state()
+    }
+
+    /// How the ledger was opened: from which snapshot, if any, and whether one was
+    /// saved.
+    pub fn opened(&self) -> &Opened {
+        self.stored.opened()
     }
 
     /// Decides `command` as of `on` and records its events (none when it was already

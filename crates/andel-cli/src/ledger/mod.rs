@@ -81,7 +81,7 @@ fn execute(
         Sub::Balances { as_of, json } => {
             return show::balances(ledger, as_of.unwrap_or(today), json);
         }
-        Sub::Verify => return show::verification(&journal.run(coop.check_ledger(&members))?),
+        Sub::Verify => return show::verification(&journal.run(coop.check_ledger())?),
         Sub::ImportMembers { file, dry_run } => {
             let text = crate::files::read_input(&file)?;
             let plan = journal.run(members.import(&text, dry_run, recorded_at, by))?;

@@ -249,6 +249,13 @@ pub(super) fn verification(check: &LedgerCheck) -> Result<Exit> {
         );
         return Ok(Exit::Invalid);
     }
+    if let Some(why) = &check.snapshot {
+        eprintln!(
+            "invalid: {why}. The saved snapshot (table andel_states) is a cache that commands trust; \
+             the journal is intact, so find out what changed the database, then delete the row: it is saved again from the events"
+        );
+        return Ok(Exit::Invalid);
+    }
     crate::print(&format!(
         "ok: {} entries verify, every event replays under the ledger's rules, the books balance; {} members\n",
         check.entries, check.members
