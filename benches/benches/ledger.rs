@@ -3,7 +3,8 @@
 //!
 //! `cargo bench -p andel-benches --bench ledger`. Goals (issue 5): replay at least 1M
 //! events per second in memory; the roll for 100k members in under 50 ms. Goal (issue
-//! 12): open a co-op's ledger from its store at at least 1M events per second.
+//! 12): open a co-op's ledger from its store at at least 1M events per second (from its
+//! latest snapshot and the events after it).
 
 // A bench stops on a refusal: that is a bug in the fixture, not a result.
 #![allow(clippy::expect_used, missing_docs)]
@@ -11,10 +12,10 @@
 use std::sync::Arc;
 
 use andel::journal::{
-    Aggregate, Draft, Entry, JournalStore, Kind, MemoryStore, Payload, Salt, StreamHead, StreamId,
-    TenantId,
+    Aggregate, Draft, Entry, JournalStore, Kind, MemoryStore, Payload, Salt, Snapshotted,
+    StreamHead, StreamId, TenantId,
 };
-use andel::ledger::{Event, LEDGER_STREAM, Ledger, open_ledger};
+use andel::ledger::{Event, LEDGER_STREAM, Ledger, SNAPSHOT_AFTER, open_ledger, open_ledger_from};
 use andel::store::SqliteDatabase;
 use andel_benches::{AT, college_statutes, ledger_events, ledger_events_under};
 use chrono::NaiveDate;
@@ -92,15 +93,34 @@ fn benches(c: &mut Criterion) {
     let db = rt
         .block_on(SqliteDatabase::open(dir.path().join("ledger.db")))
         .expect("an SQLite database");
-    let sqlite: Arc<dyn JournalStore> = Arc::new(db.store(TenantId::new("bench").expect("a name")));
+    let snapshots = Arc::new(db.store(TenantId::new("bench").expect("a name")));
+    let sqlite: Arc<dyn JournalStore> = snapshots.clone();
     let stream = StreamId::new(LEDGER_STREAM).expect("a name");
-    for chunk in entries.chunks(50_000) {
-        for store in [&memory, &sqlite] {
-            rt.block_on(store.import(&stream, chunk.to_vec()))
-                .expect("the entries import");
+    // The snapshot is saved where all but the last SNAPSHOT_AFTER events were in: the
+    // longest tail `open_ledger_from` replays without saving a new one.
+    let (before, tail) = entries.split_at(entries.len() - SNAPSHOT_AFTER as usize);
+    for (part, snapshot_after) in [(before, true), (tail, false)] {
+        for chunk in part.chunks(50_000) {
+            for store in [&memory, &sqlite] {
+                rt.block_on(store.import(&stream, chunk.to_vec()))
+                    .expect("the entries import");
+            }
+        }
+        if snapshot_after {
+            let ledger = rt
+                .block_on(open_ledger(Arc::clone(&sqlite)))
+                .expect("it opens");
+            rt.block_on(ledger.save_snapshot(&*snapshots))
+                .expect("the snapshot saves");
         }
     }
     drop(entries);
+    let state = replay(&events).encode_state();
+    eprintln!(
+        "ledger bench: the state of {} events is {} bytes",
+        events.len(),
+        state.len()
+    );
     for (name, store) in [
         ("open_ledger from a MemoryStore", &memory),
         ("open_ledger from SQLite", &sqlite),
@@ -115,6 +135,26 @@ fn benches(c: &mut Criterion) {
             })
         });
     }
+    group.bench_function(
+        format!("open_ledger_from SQLite (snapshot + {SNAPSHOT_AFTER}-event tail)"),
+        |b| {
+            b.iter_with_large_drop(|| {
+                let ledger = rt
+                    .block_on(open_ledger_from(Arc::clone(&sqlite), &*snapshots))
+                    .expect("it opens");
+                assert_eq!(ledger.state().event_count(), events.len() as u64);
+                assert_eq!(ledger.opened().saved_at, None);
+                ledger
+            })
+        },
+    );
+    group.bench_function("snapshot: encode the state", |b| {
+        let ledger = replay(&events);
+        b.iter(|| ledger.encode_state())
+    });
+    group.bench_function("snapshot: decode the state", |b| {
+        b.iter_with_large_drop(|| Ledger::decode_state(&state).expect("it decodes"))
+    });
     group.throughput(Throughput::Elements(100_000));
     let record_date = NaiveDate::from_ymd_opt(2027, 6, 1).expect("a date");
     group.bench_function("roll, 100k members", |b| {
