@@ -560,3 +560,57 @@ fn concurrent_payments_and_votes_all_succeed() {
     let closed = run(&["decide", "close", "m", "--at", "2026-05-06T18:00:00Z"]);
     assert!(closed.contains("yes 8 (8 people)"), "{closed}");
 }
+
+/// `ledger verify` holds the ledger's saved snapshot against a full replay: a snapshot
+/// changed in the database is reported as invalid, and the journal said to be intact.
+#[test]
+fn verify_reports_a_changed_snapshot() {
+    use andel::journal::{
+        JournalStore, ProjectionId, SnapshotStore, StateSnapshot, StreamHead, StreamId, TenantId,
+    };
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("coop.db");
+    let store = format!("sqlite:{}", path.display());
+    let statutes = dir.path().join("statutes.toml");
+    std::fs::write(&statutes, STATUTES).unwrap();
+    let statutes = statutes.to_str().unwrap();
+    let ledger = |args: &[&str]| -> Vec<String> {
+        let tail = ["--store", &store, "--tenant", "coop", "--on", "2026-01-10"];
+        let all = std::iter::once("ledger")
+            .chain(args.iter().copied())
+            .chain(tail);
+        all.map(str::to_owned).collect()
+    };
+    let ok = |args: &[String]| ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let fails = |args: &[String], code, needle| {
+        fails(
+            &args.iter().map(String::as_str).collect::<Vec<_>>(),
+            code,
+            needle,
+        )
+    };
+    ok(&ledger(&["init", "--statutes", statutes]));
+    ok(&ledger(&["apply", "--name", "Ada", "--class", "users"]));
+    assert!(ok(&ledger(&["verify"])).starts_with("ok: "));
+
+    // Someone with the database saves bytes that are not the ledger's state, at the
+    // ledger's head.
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let db = andel::store::SqliteDatabase::open(&path).await.unwrap();
+        let tenant = db.store(TenantId::new("coop").unwrap());
+        let stream = StreamId::new("ledger").unwrap();
+        let head: StreamHead = tenant.head(&stream).await.unwrap();
+        let format = ProjectionId::new("ledger.state.v1").unwrap();
+        let forged = StateSnapshot::new(&head, b"not a ledger".to_vec());
+        tenant.save_state(&format, &forged).await.unwrap();
+        db.close().await;
+    });
+    let said = fails(
+        &ledger(&["verify"]),
+        1,
+        "does not decode as `ledger.state.v1`",
+    );
+    assert!(said.contains("the journal is intact"), "{said}");
+}
