@@ -56,6 +56,7 @@ use std::sync::Arc;
 
 use andel_journal::{JournalStore, SnapshotStore, TenantId};
 
+mod accounts;
 mod ballots;
 pub mod file;
 mod migrate;
@@ -68,6 +69,7 @@ mod sqlite;
 #[cfg(feature = "sqlite")]
 mod sqlite_read;
 
+pub use accounts::{AccountStore, SessionRecord};
 #[cfg(feature = "postgres")]
 pub use postgres::{PostgresDatabase, PostgresStore};
 pub use rows::{CorruptRow, DatabaseError};
@@ -250,6 +252,16 @@ impl Database {
 
     /// The secret-ballot boxes of one tenant.
     pub fn ballot_box(&self, tenant: TenantId) -> Arc<dyn andel_decisions::secret::BallotBox> {
+        match self {
+            #[cfg(feature = "sqlite")]
+            Database::Sqlite(db) => Arc::new(db.store(tenant)),
+            #[cfg(feature = "postgres")]
+            Database::Postgres(db) => Arc::new(db.store(tenant)),
+        }
+    }
+
+    /// The password hashes and sessions of one tenant's members.
+    pub fn accounts(&self, tenant: TenantId) -> Arc<dyn AccountStore> {
         match self {
             #[cfg(feature = "sqlite")]
             Database::Sqlite(db) => Arc::new(db.store(tenant)),

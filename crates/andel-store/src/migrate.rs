@@ -35,6 +35,11 @@ pub(crate) const SQLITE_MIGRATIONS: &[Step] = &[
         "states",
         include_str!("../migrations/sqlite/0004_states.sql"),
     ),
+    (
+        5,
+        "accounts",
+        include_str!("../migrations/sqlite/0005_accounts.sql"),
+    ),
 ];
 
 /// `migrations/postgres`, in order.
@@ -59,6 +64,11 @@ pub(crate) const POSTGRES_MIGRATIONS: &[Step] = &[
         4,
         "states",
         include_str!("../migrations/postgres/0004_states.sql"),
+    ),
+    (
+        5,
+        "accounts",
+        include_str!("../migrations/postgres/0005_accounts.sql"),
     ),
 ];
 

@@ -248,6 +248,7 @@ impl PostgresStore {
 
 crate::sql::sql_store!(PostgresStore, Postgres, "BEGIN");
 crate::ballots::sql_ballot_box!(PostgresStore, Postgres);
+crate::accounts::sql_account_store!(PostgresStore, Postgres);
 
 #[cfg(test)]
 mod tests {

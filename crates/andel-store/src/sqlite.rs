@@ -262,3 +262,4 @@ async fn truncate_log(pool: &SqlitePool) -> Result<(), sqlx::Error> {
 
 crate::sql::sql_store!(SqliteStore, Sqlite, "BEGIN IMMEDIATE");
 crate::ballots::sql_ballot_box!(SqliteStore, Sqlite);
+crate::accounts::sql_account_store!(SqliteStore, Sqlite);

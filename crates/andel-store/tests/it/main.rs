@@ -7,6 +7,7 @@
 //! variable they are skipped, and the test binary says so on stderr.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod accounts;
 mod conformance;
 mod properties;
 mod support;
