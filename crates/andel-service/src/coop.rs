@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use andel_decisions::secret::BallotBox;
 use andel_journal::{JournalStore, SnapshotStore, StreamId, SubjectIndex, TenantId};
-use andel_store::{Database, Location};
+use andel_ledger::StoredLedger;
+use andel_store::{AccountStore, Database, Location};
 
 use crate::ServiceError;
 
@@ -46,7 +47,10 @@ pub struct Coop {
     journal: Arc<dyn JournalStore>,
     subjects: Arc<dyn SubjectIndex>,
     snapshots: Arc<dyn SnapshotStore>,
+    accounts: Arc<dyn AccountStore>,
     ballots: Arc<dyn BallotBox>,
+    /// The ledger, opened by the first [`Coop::read_ledger`] and caught up by each.
+    ledger: tokio::sync::Mutex<Option<StoredLedger>>,
     created_file: bool,
 }
 
@@ -80,6 +84,8 @@ impl Coop {
             journal: database.journal(tenant.clone()),
             subjects: database.subjects(tenant.clone()),
             snapshots: database.snapshots(tenant.clone()),
+            accounts: database.accounts(tenant.clone()),
+            ledger: tokio::sync::Mutex::new(None),
             ballots: database.ballot_box(tenant.clone()),
             tenant,
             database,
@@ -112,6 +118,15 @@ impl Coop {
     /// latest one).
     pub fn snapshots(&self) -> &Arc<dyn SnapshotStore> {
         &self.snapshots
+    }
+
+    pub(crate) fn cached_ledger(&self) -> &tokio::sync::Mutex<Option<StoredLedger>> {
+        &self.ledger
+    }
+
+    /// Members' password hashes and sessions (see [`Coop::sign_in`]).
+    pub fn accounts(&self) -> &Arc<dyn AccountStore> {
+        &self.accounts
     }
 
     /// The index of the journal's entries by the members they are about.

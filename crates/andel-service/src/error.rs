@@ -51,6 +51,24 @@ pub enum ServiceError {
         /// Why not.
         source: NameError,
     },
+    /// The member number and password do not match an account. (The same answer for
+    /// an unknown member and a wrong password, so that it tells a stranger nothing.)
+    #[error("that member number and password do not match; check both and try again")]
+    SignIn,
+    /// The session is unknown or has ended.
+    #[error("you are not signed in, or your session has ended; sign in again")]
+    SignedOut,
+    /// The ledger does not let this person use the co-op's services.
+    #[error("member {member} is {status}: only admitted and former members may sign in")]
+    NotAllowed {
+        /// Who.
+        member: andel_ledger::MemberNumber,
+        /// Where the ledger says they stand (`applicant`, `refused`).
+        status: &'static str,
+    },
+    /// A password that is refused.
+    #[error("{0}")]
+    Password(String),
     /// The use case refuses what was asked: the message says why.
     #[error("{0}")]
     Refused(String),

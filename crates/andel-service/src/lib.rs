@@ -71,6 +71,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod accounts;
 mod archive;
 mod archive_check;
 mod ballots;
@@ -85,6 +86,9 @@ mod membership;
 mod policies;
 mod proposals;
 
+pub use accounts::{
+    PASSWORD_MAX_BYTES, PASSWORD_MIN_CHARS, SESSION_HOURS, Session, SignedIn, Standing,
+};
 pub use archive::{ArchiveImport, StreamPlan};
 pub use archive_check::verify_archive;
 pub use ballots::{BallotFormat, ballots_in};

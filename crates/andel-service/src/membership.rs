@@ -47,6 +47,38 @@ impl Coop {
         })
     }
 
+    /// Answers `read` on the ledger as it stands now. The ledger is opened once (from
+    /// its snapshot) and kept; each call reads only the entries appended since, so a
+    /// long-running service answers from memory.
+    ///
+    /// ```
+    /// # use andel_service::{Access, Coop};
+    /// # tokio::runtime::Runtime::new()?.block_on(async {
+    /// # let dir = tempfile::tempdir()?;
+    /// # let location = format!("sqlite:{}", dir.path().join("coop.db").display()).parse()?;
+    /// let coop = Coop::open(&location, "solrosen".parse()?, Access::Start).await?;
+    /// let members = coop.read_ledger(|ledger| ledger.next_member().get() - 1).await?;
+    /// assert_eq!(members, 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// A store failure, or a stream that does not replay.
+    pub async fn read_ledger<T>(&self, read: impl FnOnce(&Ledger) -> T) -> Result<T, ServiceError> {
+        let mut cached = self.cached_ledger().lock().await;
+        let stored = match cached.take() {
+            Some(mut stored) => {
+                stored.catch_up().await?;
+                stored
+            }
+            None => open_ledger_from(self.journal().clone(), &**self.snapshots()).await?,
+        };
+        Ok(read(cached.insert(stored).state()))
+    }
+
     /// Verifies the ledger stream's hash chain, replays every event under the ledger's
     /// rules, checks that the books balance, and holds the saved snapshot against the
     /// replay.
