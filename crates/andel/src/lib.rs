@@ -65,6 +65,9 @@
 //! - `service`: [`service`], the application layer: a co-op's use cases (membership,
 //!   proposals, secret ballots) over its stores, as the `andel` command runs them
 //!   (`andel-service`); turns on `ledger`, `decisions`, `consent`, `export` and `store`.
+//! - `http`: [`http`], what every co-op web service mounts: members' sign-in
+//!   (argon2id, sessions, CSRF, rate limits), the member's own data, RFC 9457 problem
+//!   details and an OpenAPI 3.1 document, on axum (`andel-http`); turns on `service`.
 
 #[cfg(feature = "consent")]
 #[doc(inline)]
@@ -77,6 +80,10 @@ pub use andel_decisions as decisions;
 #[cfg(feature = "export")]
 #[doc(inline)]
 pub use andel_export as export;
+
+#[cfg(feature = "http")]
+#[doc(inline)]
+pub use andel_http as http;
 
 #[cfg(feature = "journal")]
 #[doc(inline)]

@@ -1,0 +1,189 @@
+//! What every co-op web service mounts: members sign in, and see and take their own data.
+//!
+//! `andel-http` is a thin layer of [axum] over Andel's application layer
+//! ([`andel_service::Coop`]): each handler parses the request, calls one use case and
+//! answers. It holds no domain or storage logic of its own, as the `andel` command line
+//! does not.
+//!
+//! - **Sign-in.** Members sign in with their member number and password
+//!   (`POST /api/session`). Passwords are kept as argon2id hashes; the session token
+//!   lives only in an `HttpOnly`, `Secure`, `SameSite=Strict` cookie, and the database
+//!   keeps its SHA-256. Only people the ledger admits get in: admitted members, and
+//!   former members for their own data. Attempts are limited per member number and per
+//!   client address ([`SignInLimits`]).
+//! - **CSRF.** Every request that changes something carries the session's CSRF token in
+//!   the `X-CSRF-Token` header ([`SignedInMember`] checks it).
+//! - **The member's own data**: `GET /api/me`, `GET /api/me/statement`.
+//! - **Errors** are RFC 9457 problem details ([`Problem`]); **the API is described** by
+//!   an OpenAPI 3.1 document at `GET /api/openapi.json`, generated from the handlers.
+//! - Responses are never cached (`Cache-Control: no-store`); requests are traced with
+//!   `tower-http`; [`serve`] shuts down gracefully.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use andel_http::{router, App};
+//! use andel_service::{Access, Coop};
+//!
+//! # tokio::runtime::Runtime::new()?.block_on(async {
+//! # let dir = tempfile::tempdir()?;
+//! # let location = format!("sqlite:{}", dir.path().join("coop.db").display()).parse()?;
+//! let coop = Coop::open(&location, "solrosen".parse()?, Access::Start).await?;
+//! let app = App::new(Arc::new(coop));
+//! let routes: axum::Router = router(app);
+//! // axum::serve(listener, routes) or andel_http::serve(listener, app, shutdown)
+//! # let _ = routes;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # })?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod api;
+mod limit;
+mod problem;
+mod session;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use andel_journal::Timestamp;
+use andel_service::Coop;
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::routing::{get, post};
+use chrono::{DateTime, Utc};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+pub use api::{ApiDoc, MemberView, SessionView, SignInRequest};
+/// The axum this crate is built on, so that a service mounts its routes on the same one.
+pub use axum;
+pub use limit::{Limit, SignInLimits};
+pub use problem::{PROBLEM_JSON, Problem};
+pub use session::{CSRF_HEADER, SESSION_COOKIE, SignedInMember};
+
+/// Where the time comes from: the system clock, or a fixed one in tests.
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+/// What the handlers share: the co-op, the clock, and the sign-in counts.
+#[derive(Clone)]
+pub struct App {
+    coop: Arc<Coop>,
+    clock: Clock,
+    limits: SignInLimits,
+    limiter: Arc<limit::Limiter>,
+}
+
+impl App {
+    /// The co-op's service on the system clock, with the default sign-in limits.
+    pub fn new(coop: Arc<Coop>) -> Self {
+        App {
+            coop,
+            clock: Arc::new(Utc::now),
+            limits: SignInLimits::default(),
+            limiter: Arc::default(),
+        }
+    }
+
+    /// The same, with another clock.
+    #[must_use]
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The same, with other sign-in limits.
+    #[must_use]
+    pub fn with_limits(mut self, limits: SignInLimits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// The co-op.
+    pub fn coop(&self) -> &Coop {
+        &self.coop
+    }
+
+    /// Now, by the app's clock.
+    ///
+    /// # Errors
+    ///
+    /// A clock outside the years 0000 to 9999, or in a leap second.
+    pub fn now(&self) -> Result<Timestamp, Problem> {
+        Timestamp::new((self.clock)())
+            .map_err(|err| Problem::new(500, "clock", "The server's clock is off", err.to_string()))
+    }
+
+    pub(crate) fn limits(&self) -> SignInLimits {
+        self.limits
+    }
+
+    pub(crate) fn limiter(&self) -> &limit::Limiter {
+        &self.limiter
+    }
+}
+
+/// The routes every co-op service mounts: `/api/session`, `/api/me`,
+/// `/api/me/statement` and `/api/openapi.json`. Merge a service's own routes beside
+/// them.
+pub fn router(app: App) -> Router {
+    Router::new()
+        .route("/api/session", post(api::sign_in).delete(api::sign_out))
+        .route("/api/me", get(api::me))
+        .route("/api/me/statement", get(api::statement))
+        .route("/api/openapi.json", get(api::openapi))
+        .fallback(|| async {
+            Problem::new(
+                404,
+                "not-found",
+                "Not found",
+                "there is nothing at this address",
+            )
+        })
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(app)
+}
+
+/// Serves `app` on `listener` until `shutdown` completes, then finishes the requests
+/// under way before returning. Client addresses are passed on, for the sign-in limits.
+///
+/// # Errors
+///
+/// When the listener fails.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: App,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let routes = router(app).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, routes)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Completes on Ctrl-C (SIGINT) or SIGTERM: the signals an operator or a service
+/// manager stops a server with.
+pub async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+}

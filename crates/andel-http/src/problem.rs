@@ -1,0 +1,101 @@
+//! Errors as RFC 9457 problem details (`application/problem+json`): a stable type, a
+//! title, the status, and a sentence that says what was wrong with which input.
+
+use andel_service::ServiceError;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// The media type of a problem.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// What went wrong, as RFC 9457 problem details.
+///
+/// ```
+/// use andel_http::Problem;
+///
+/// let problem = Problem::new(401, "signed-out", "Not signed in", "sign in first");
+/// assert_eq!(problem.kind, "urn:andel:problem:signed-out");
+/// assert_eq!(serde_json::to_value(&problem)?["type"], "urn:andel:problem:signed-out");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Problem {
+    /// A URN naming the kind of problem (`urn:andel:problem:signed-out`); stable, for
+    /// programs to branch on.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// A short summary of the kind, the same for every occurrence.
+    pub title: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// What was wrong this time, naming the input.
+    pub detail: String,
+    /// Seconds to wait before trying again, for `too-many-attempts`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
+}
+
+impl Problem {
+    /// A problem of kind `urn:andel:problem:{name}`.
+    pub fn new(status: u16, name: &str, title: &str, detail: impl Into<String>) -> Self {
+        Problem {
+            kind: format!("urn:andel:problem:{name}"),
+            title: title.to_owned(),
+            status,
+            detail: detail.into(),
+            retry_after: None,
+        }
+    }
+
+    /// A request body or query that could not be read.
+    pub fn bad_request(detail: impl Into<String>) -> Self {
+        Problem::new(400, "bad-request", "The request could not be read", detail)
+    }
+}
+
+impl From<ServiceError> for Problem {
+    fn from(err: ServiceError) -> Self {
+        let detail = err.to_string();
+        match err {
+            ServiceError::SignIn => Problem::new(401, "sign-in-failed", "Sign-in failed", detail),
+            ServiceError::SignedOut => Problem::new(401, "signed-out", "Not signed in", detail),
+            ServiceError::NotAllowed { .. } => {
+                Problem::new(403, "not-allowed", "Not allowed by the ledger", detail)
+            }
+            ServiceError::Password(_) => {
+                Problem::new(422, "password-refused", "Password refused", detail)
+            }
+            ServiceError::Refused(_) => Problem::new(422, "refused", "Refused", detail),
+            ServiceError::NoProposal { .. } | ServiceError::NoStream { .. } => {
+                Problem::new(404, "not-found", "Not found", detail)
+            }
+            other => {
+                // Store and replay failures say more than a client should see; the
+                // operator's log has it all.
+                tracing::error!(error = %other, "a use case failed");
+                Problem::new(
+                    500,
+                    "internal",
+                    "The service failed",
+                    "the co-op's service failed to answer; its operator's log says why",
+                )
+            }
+        }
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let retry_after = self.retry_after;
+        let mut response = (status, axum::Json(self)).into_response();
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        if let Some(seconds) = retry_after {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
+    }
+}

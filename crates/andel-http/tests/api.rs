@@ -1,0 +1,263 @@
+//! The member API in process (`tower::ServiceExt::oneshot`): every route, signing in
+//! and out, limits, CSRF, problem details, the OpenAPI document, and co-ops kept apart.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+use std::sync::Arc;
+
+use andel_http::{App, CSRF_HEADER, PROBLEM_JSON, router};
+use andel_journal::Timestamp;
+use andel_ledger::{Command, MemberNumber, Statutes, event::Person};
+use andel_service::{Access, Coop};
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, Response, StatusCode, header};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+const STATUTES: &str = r#"
+name = "Solrosen"
+currency = { code = "SEK", scale = 2 }
+[[classes]]
+id = "members"
+name = "Members"
+nominal = "100.00"
+min_shares = 1
+admission = "automatic"
+"#;
+
+const PASSWORD: &str = "correct horse battery staple";
+const NOW: &str = "2027-02-01T10:00:00Z";
+
+/// A co-op with Ada (member 1, who has a password) and Bo (2, who has none), served
+/// on a clock stopped at NOW.
+async fn coop(dir: &std::path::Path, tenant: &str) -> Router {
+    let location = format!("sqlite:{}", dir.join("coops.db").display())
+        .parse()
+        .unwrap();
+    let coop = Coop::open(&location, tenant.parse().unwrap(), Access::Start)
+        .await
+        .unwrap();
+    let mut ledger = coop.membership().await.unwrap();
+    let statutes = Box::new(Statutes::from_toml(STATUTES).unwrap());
+    let on = "2027-01-01".parse().unwrap();
+    let at: Timestamp = "2027-01-01T09:00:00Z".parse().unwrap();
+    ledger
+        .record(Command::AdoptStatutes { statutes }, on, at, None)
+        .await
+        .unwrap();
+    for name in ["Ada", "Bo"] {
+        let apply = Command::ApplyForMembership {
+            name: name.into(),
+            person: Person::Natural,
+            class: "members".parse().unwrap(),
+        };
+        ledger.record(apply, on, at, None).await.unwrap();
+    }
+    let ada = MemberNumber::new(1).unwrap();
+    coop.set_password(ada, PASSWORD, at).await.unwrap();
+    let now: Timestamp = NOW.parse().unwrap();
+    let app = App::new(Arc::new(coop)).with_clock(Arc::new(move || now.as_datetime()));
+    router(app)
+}
+
+async fn send(app: &Router, request: Request<Body>) -> (Response<Body>, Value) {
+    let response = app.clone().oneshot(request).await.unwrap();
+    let (parts, body) = response.into_parts();
+    let bytes = body.collect().await.unwrap().to_bytes();
+    let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    (Response::from_parts(parts, Body::empty()), json)
+}
+
+fn sign_in_request(body: &Value) -> Request<Body> {
+    Request::post("/api/session")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
+fn get(path: &str, cookie: Option<&str>) -> Request<Body> {
+    let request = Request::get(path);
+    let request = match cookie {
+        Some(cookie) => request.header(header::COOKIE, cookie),
+        None => request,
+    };
+    request.body(Body::empty()).unwrap()
+}
+
+/// Signs Ada in: the cookie to send back and the CSRF token.
+async fn ada(app: &Router) -> (String, String) {
+    let (response, body) = send(
+        app,
+        sign_in_request(&json!({"member": 1, "password": PASSWORD})),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::OK, "{body}");
+    let set = response.headers()[header::SET_COOKIE].to_str().unwrap();
+    let cookie = set.split(';').next().unwrap().to_owned();
+    (cookie, body["csrf"].as_str().unwrap().to_owned())
+}
+
+fn assert_problem(response: &Response<Body>, body: &Value, status: u16, kind: &str) {
+    assert_eq!(response.status().as_u16(), status, "{body}");
+    assert_eq!(response.headers()[header::CONTENT_TYPE], PROBLEM_JSON);
+    assert_eq!(body["type"], format!("urn:andel:problem:{kind}"), "{body}");
+    assert_eq!(body["status"], status);
+    assert!(
+        body["detail"].as_str().is_some_and(|d| !d.is_empty()),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn a_member_signs_in_reads_their_data_and_signs_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = coop(dir.path(), "solrosen").await;
+
+    let (response, body) = send(
+        &app,
+        sign_in_request(&json!({"member": 1, "password": PASSWORD})),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let set = response.headers()[header::SET_COOKIE].to_str().unwrap();
+    for flag in ["andel_session=", "HttpOnly", "Secure", "SameSite=Strict"] {
+        assert!(set.contains(flag), "{set}");
+    }
+    assert_eq!(response.headers()[header::CACHE_CONTROL], "no-store");
+    assert_eq!(body["member"], 1);
+    assert_eq!(body["standing"], "member");
+    assert_eq!(body["expires_at"], "2027-02-01T22:00:00Z");
+    let cookie = set.split(';').next().unwrap();
+    let csrf = body["csrf"].as_str().unwrap();
+
+    let (response, me) = send(&app, get("/api/me", Some(cookie))).await;
+    assert_eq!(response.status(), StatusCode::OK, "{me}");
+    assert_eq!(
+        me,
+        json!({"member": 1, "name": "Ada", "status": "admitted", "standing": "member"})
+    );
+    let (response, statement) = send(&app, get("/api/me/statement", Some(cookie))).await;
+    assert_eq!(response.status(), StatusCode::OK, "{statement}");
+    assert_eq!(statement["member"], 1);
+    assert_eq!(statement["name"], "Ada");
+
+    // Signing out needs the CSRF token; then the cookie signs nobody in.
+    let sign_out = |csrf: Option<&str>| {
+        let request = Request::delete("/api/session").header(header::COOKIE, cookie);
+        let request = match csrf {
+            Some(csrf) => request.header(CSRF_HEADER, csrf),
+            None => request,
+        };
+        request.body(Body::empty()).unwrap()
+    };
+    let (response, body) = send(&app, sign_out(None)).await;
+    assert_problem(&response, &body, 403, "csrf");
+    let (response, body) = send(&app, sign_out(Some("0123"))).await;
+    assert_problem(&response, &body, 403, "csrf");
+    let (response, _) = send(&app, sign_out(Some(csrf))).await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    assert!(
+        response.headers()[header::SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .contains("Max-Age=0")
+    );
+    let (response, body) = send(&app, get("/api/me", Some(cookie))).await;
+    assert_problem(&response, &body, 401, "signed-out");
+}
+
+#[tokio::test]
+async fn refusals_are_problem_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = coop(dir.path(), "solrosen").await;
+
+    let wrong = json!({"member": 1, "password": "not the password at all"});
+    let (response, body) = send(&app, sign_in_request(&wrong)).await;
+    assert_problem(&response, &body, 401, "sign-in-failed");
+    let (response, body) = send(
+        &app,
+        sign_in_request(&json!({"member": 2, "password": PASSWORD})),
+    )
+    .await;
+    assert_problem(&response, &body, 401, "sign-in-failed");
+
+    let (response, body) = send(&app, get("/api/me", None)).await;
+    assert_problem(&response, &body, 401, "signed-out");
+    let forged = format!("andel_session={}", "ab".repeat(32));
+    let (response, body) = send(&app, get("/api/me/statement", Some(&forged))).await;
+    assert_problem(&response, &body, 401, "signed-out");
+
+    let (response, body) = send(
+        &app,
+        sign_in_request(&json!({"member": 0, "password": "x"})),
+    )
+    .await;
+    assert_problem(&response, &body, 422, "invalid-body");
+    let extra = json!({"member": 1, "password": PASSWORD, "admin": true});
+    let (response, body) = send(&app, sign_in_request(&extra)).await;
+    assert_problem(&response, &body, 422, "invalid-body");
+    assert!(body["detail"].as_str().unwrap().contains("admin"), "{body}");
+    let not_json = Request::post("/api/session")
+        .body(Body::from("member=1&password=x"))
+        .unwrap();
+    let (response, body) = send(&app, not_json).await;
+    assert_problem(&response, &body, 415, "unsupported-media-type");
+    let broken = Request::post("/api/session")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from("{\"member\": 1,"))
+        .unwrap();
+    let (response, body) = send(&app, broken).await;
+    assert_problem(&response, &body, 400, "bad-request");
+
+    let (response, body) = send(&app, get("/api/nothing-here", None)).await;
+    assert_problem(&response, &body, 404, "not-found");
+}
+
+#[tokio::test]
+async fn guessing_is_slowed_to_five_tries_a_quarter_hour() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = coop(dir.path(), "solrosen").await;
+    let wrong = json!({"member": 1, "password": "a wrong guess, again and again"});
+    for _ in 0..5 {
+        let (response, body) = send(&app, sign_in_request(&wrong)).await;
+        assert_problem(&response, &body, 401, "sign-in-failed");
+    }
+    // The sixth try is refused before the password is looked at, even the right one.
+    let right = json!({"member": 1, "password": PASSWORD});
+    let (response, body) = send(&app, sign_in_request(&right)).await;
+    assert_problem(&response, &body, 429, "too-many-attempts");
+    assert_eq!(response.headers()[header::RETRY_AFTER], "900");
+    assert_eq!(body["retry_after"], 900);
+}
+
+#[tokio::test]
+async fn a_session_of_one_coop_opens_nothing_in_another() {
+    let dir = tempfile::tempdir().unwrap();
+    let solrosen = coop(dir.path(), "solrosen").await;
+    let granen = coop(dir.path(), "granen").await;
+    let (cookie, _) = ada(&solrosen).await;
+    let (response, _) = send(&solrosen, get("/api/me", Some(&cookie))).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let (response, body) = send(&granen, get("/api/me", Some(&cookie))).await;
+    assert_problem(&response, &body, 401, "signed-out");
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_route() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = coop(dir.path(), "solrosen").await;
+    let (response, doc) = send(&app, get("/api/openapi.json", None)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"), "{doc}");
+    for (path, method) in [
+        ("/api/session", "post"),
+        ("/api/session", "delete"),
+        ("/api/me", "get"),
+        ("/api/me/statement", "get"),
+    ] {
+        assert!(doc["paths"][path][method].is_object(), "{path} {method}");
+    }
+    assert!(doc["components"]["schemas"]["Problem"].is_object());
+}
