@@ -33,3 +33,7 @@ mod guides_voting_methods {}
 #[cfg(doctest)]
 #[doc = include_str!("../../book/src/guides/data-and-consent.md")]
 mod guides_data_and_consent {}
+
+#[cfg(doctest)]
+#[doc = include_str!("../../book/src/guides/web-services.md")]
+mod guides_web_services {}

@@ -272,6 +272,13 @@ pub(super) enum Sub {
     },
     /// Verify the ledger's journal and replay it under the ledger's rules.
     Verify,
+    /// Set a member's password for the co-op's web services, read from the first line
+    /// of standard input (never from the command line, where others could see it). At
+    /// least 15 characters; only its argon2id hash is kept.
+    Password {
+        /// The member number.
+        member: MemberNumber,
+    },
     /// Import members from a spreadsheet (CSV): all rows or none.
     ImportMembers {
         /// The CSV file.

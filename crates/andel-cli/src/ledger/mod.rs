@@ -82,6 +82,14 @@ fn execute(
             return show::balances(ledger, as_of.unwrap_or(today), json);
         }
         Sub::Verify => return show::verification(&journal.run(coop.check_ledger())?),
+        Sub::Password { member } => {
+            let password = password_from_stdin()?;
+            journal.run(coop.set_password(member, &password, recorded_at))?;
+            crate::print(&format!(
+                "password set for member {member}; only its argon2id hash is kept\n"
+            ))?;
+            return Ok(Exit::Ok);
+        }
         Sub::ImportMembers { file, dry_run } => {
             let text = crate::files::read_input(&file)?;
             let plan = journal.run(members.import(&text, dry_run, recorded_at, by))?;
@@ -214,4 +222,23 @@ fn execute(
     let done = show::already_done(&command);
     let events = journal.run(members.record(command, on, recorded_at, by))?;
     show::recorded(&events, &done)
+}
+
+/// The first line of standard input, without its line ending: a password is never an
+/// argument, which `ps` and shell histories would show.
+fn password_from_stdin() -> Result<String> {
+    use std::io::Read as _;
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .take(4096)
+        .read_to_end(&mut bytes)
+        .context("cannot read the password from standard input")?;
+    let text = String::from_utf8(bytes).context("the password is not UTF-8 text")?;
+    let line = text.lines().next().unwrap_or_default();
+    if line.is_empty() {
+        anyhow::bail!(
+            "no password on standard input: pipe it in, as `printf '%s\\n' \"$PASSWORD\" | andel ledger password N`"
+        );
+    }
+    Ok(line.to_owned())
 }

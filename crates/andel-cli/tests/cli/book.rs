@@ -553,6 +553,7 @@ const EXPECTED_BLOCKS: &[(&str, usize, usize)] = &[
     ("guides/decisions.md", 3, 32),
     ("guides/data-and-consent.md", 3, 35),
     ("guides/leaving.md", 3, 16),
+    ("guides/web-services.md", 1, 6),
     ("performance.md", 4, 6),
 ];
 

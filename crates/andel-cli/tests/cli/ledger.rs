@@ -614,3 +614,76 @@ fn verify_reports_a_changed_snapshot() {
     );
     assert!(said.contains("the journal is intact"), "{said}");
 }
+
+/// `ledger password` reads the password from standard input, keeps only its hash, and
+/// refuses a short one or an unknown member with the reason.
+#[test]
+fn a_members_password_is_set_from_standard_input() {
+    use std::io::Write as _;
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite:{}", dir.path().join("coop.db").display());
+    let statutes = dir.path().join("statutes.toml");
+    std::fs::write(&statutes, STATUTES).unwrap();
+    let common = [
+        "--store",
+        store.as_str(),
+        "--tenant",
+        "coop",
+        "--on",
+        "2026-01-10",
+    ];
+    let ledger = |args: &[&str]| -> Vec<String> {
+        let all = std::iter::once("ledger")
+            .chain(args.iter().copied())
+            .chain(common);
+        all.map(str::to_owned).collect()
+    };
+    let run = |args: &[String]| ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    run(&ledger(&["init", "--statutes", statutes.to_str().unwrap()]));
+    run(&ledger(&["apply", "--name", "Ada", "--class", "users"]));
+    let with_stdin = |args: &[String], input: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_andel"))
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        (out.status.code(), text(&out))
+    };
+    let (code, said) = with_stdin(
+        &ledger(&["password", "1"]),
+        "correct horse battery staple\n",
+    );
+    assert_eq!(code, Some(0), "{said}");
+    assert_eq!(
+        said,
+        "password set for member 1; only its argon2id hash is kept\n"
+    );
+    let (code, said) = with_stdin(&ledger(&["password", "1"]), "hunter2\n");
+    assert_eq!(code, Some(1), "{said}");
+    assert!(
+        said.contains("at least 15 characters; this one has 7"),
+        "{said}"
+    );
+    let (code, said) = with_stdin(
+        &ledger(&["password", "9"]),
+        "correct horse battery staple\n",
+    );
+    assert_ne!(code, Some(0));
+    assert!(
+        said.contains("there is no member 9 in the ledger"),
+        "{said}"
+    );
+    let (code, said) = with_stdin(&ledger(&["password", "1"]), "");
+    assert_ne!(code, Some(0));
+    assert!(said.contains("no password on standard input"), "{said}");
+}
