@@ -53,6 +53,16 @@ pub enum DecideError {
         /// What was asked.
         action: &'static str,
     },
+    /// Notice of leaving given a second time.
+    #[error("member {member} already gave notice on {given}; their exit takes effect on {exit_on}")]
+    NoticeGiven {
+        /// The member.
+        member: MemberNumber,
+        /// When they gave notice.
+        given: NaiveDate,
+        /// When the exit takes effect.
+        exit_on: NaiveDate,
+    },
     /// A natural person in a class for legal persons, or the reverse.
     #[error("class `{class}` is for {persons}")]
     Person {

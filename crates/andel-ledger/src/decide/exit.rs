@@ -175,6 +175,15 @@ impl Draft<'_> {
     }
 
     pub(super) fn resign(&mut self, member: MemberNumber) -> Result<(), DecideError> {
+        // Before the status: an admitted or suspended member who gave notice still
+        // shows that status.
+        if let Some((given, exit_on)) = self.view(member)?.notice {
+            return Err(DecideError::NoticeGiven {
+                member,
+                given,
+                exit_on,
+            });
+        }
         self.require(member, "resign", |s| {
             matches!(s, Status::Admitted | Status::Member | Status::Suspended)
         })?;

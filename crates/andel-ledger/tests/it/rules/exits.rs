@@ -336,3 +336,37 @@ fn accounts_do_not_close_before_a_surplus_is_allocated() {
         "2027-03-02",
     );
 }
+
+#[test]
+fn notice_is_given_once_whatever_the_status_shows() {
+    let mut ledger = given(two_members()).ledger;
+    // Member 3 is admitted with capital unpaid: their status stays `admitted` after
+    // notice, and a second notice is refused all the same.
+    run(&mut ledger, apply("Cy", "workers"), "2026-05-01");
+    let admit = Command::Admit {
+        member: m(3),
+        class: None,
+    };
+    run(&mut ledger, admit, "2026-05-02");
+    run(&mut ledger, Command::Resign { member: m(3) }, "2026-06-01");
+    assert_eq!(status(&ledger, 3), Status::Admitted);
+    assert!(matches!(
+        ledger.decide(Command::Resign { member: m(3) }, d("2026-07-01")),
+        Err(DecideError::NoticeGiven { .. })
+    ));
+    // Member 2 is resigning: the answer names the first notice, not only the status.
+    run(&mut ledger, Command::Resign { member: m(2) }, "2026-06-01");
+    let again = ledger.decide(Command::Resign { member: m(2) }, d("2026-07-01"));
+    assert_eq!(
+        again,
+        Err(DecideError::NoticeGiven {
+            member: m(2),
+            given: d("2026-06-01"),
+            exit_on: d("2026-12-31")
+        })
+    );
+    assert_eq!(
+        again.unwrap_err().to_string(),
+        "member 2 already gave notice on 2026-06-01; their exit takes effect on 2026-12-31"
+    );
+}
