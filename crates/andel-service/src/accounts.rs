@@ -8,7 +8,7 @@
 use std::str::FromStr;
 
 use andel_journal::{Digest, SubjectId, Timestamp};
-use andel_ledger::{MemberNumber, Status};
+use andel_ledger::{ClassId, Command, Event, MemberNumber, Status, event::Person};
 use andel_store::SessionRecord;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -132,16 +132,53 @@ impl Coop {
                 "there is no member {member} in the ledger"
             )));
         }
-        let (_, salt) = random_hex()?;
-        let salt = SaltString::encode_b64(&salt[..16])
-            .map_err(|err| ServiceError::Refused(format!("cannot make a salt: {err}")))?;
-        let hash = hasher()
-            .hash_password(password.as_bytes(), &salt)
-            .map_err(|err| ServiceError::Refused(format!("cannot hash the password: {err}")))?;
+        let hash = hash(password)?;
         self.accounts()
-            .set_password(&subject(member)?, &hash.to_string(), at)
+            .set_password(&subject(member)?, &hash, at)
             .await?;
         Ok(())
+    }
+
+    /// Records an application for membership made online, with the password the
+    /// applicant will sign in with once the ledger admits them; their member number.
+    ///
+    /// The password is checked and hashed before anything is recorded, so a refused
+    /// one records nothing; the application is then recorded as `andel ledger apply`
+    /// records it (the statutes may admit at once), and the hash kept.
+    ///
+    /// # Errors
+    ///
+    /// [`ServiceError::Password`], the ledger's refusal (a class the statutes do not
+    /// have, an empty name), or a store failure.
+    pub async fn apply_for_membership(
+        &self,
+        name: &str,
+        class: ClassId,
+        password: &str,
+        now: Timestamp,
+    ) -> Result<MemberNumber, ServiceError> {
+        refuse_password(password)?;
+        let hash = hash(password)?;
+        let mut membership = self.membership().await?;
+        let command = Command::ApplyForMembership {
+            name: name.to_owned(),
+            person: Person::Natural,
+            class,
+        };
+        let events = membership
+            .record(command, now.as_datetime().date_naive(), now, None)
+            .await?;
+        let member = events
+            .iter()
+            .find_map(|event| match event {
+                Event::Applied { member, .. } => Some(*member),
+                _ => None,
+            })
+            .ok_or_else(|| ServiceError::Refused("the ledger recorded no application".into()))?;
+        self.accounts()
+            .set_password(&subject(member)?, &hash, now)
+            .await?;
+        Ok(member)
     }
 
     /// Signs `member` in with `password`, opening a session of [`SESSION_HOURS`]. Only
@@ -280,13 +317,18 @@ impl Coop {
     }
 }
 
-/// A hash of a random password, for the work of a sign-in with no account.
-fn decoy_hash() -> Result<String, ServiceError> {
-    let (password, salt) = random_hex()?;
+/// `password`'s argon2id hash with a fresh salt, as a PHC string.
+fn hash(password: &str) -> Result<String, ServiceError> {
+    let (_, salt) = random_hex()?;
     let salt = SaltString::encode_b64(&salt[..16])
         .map_err(|err| ServiceError::Refused(format!("cannot make a salt: {err}")))?;
     hasher()
         .hash_password(password.as_bytes(), &salt)
         .map(|hash| hash.to_string())
-        .map_err(|err| ServiceError::Refused(format!("cannot hash: {err}")))
+        .map_err(|err| ServiceError::Refused(format!("cannot hash the password: {err}")))
+}
+
+/// A hash of a random password, for the work of a sign-in with no account.
+fn decoy_hash() -> Result<String, ServiceError> {
+    hash(&random_hex()?.0)
 }

@@ -177,6 +177,37 @@ pub enum ServiceError {
     Name(#[from] NameError),
 }
 
+impl ServiceError {
+    /// Whether the use case refused what was asked (a rule of the co-op, an input that
+    /// is wrong or names nothing), as opposed to failing (a store, a journal that does
+    /// not replay). A refusal is the asker's to mend; a failure is the operator's.
+    pub fn is_refusal(&self) -> bool {
+        match self {
+            ServiceError::NoDatabase { .. }
+            | ServiceError::NoTenant { .. }
+            | ServiceError::NoProposal { .. }
+            | ServiceError::ProposalId { .. }
+            | ServiceError::Refused(_)
+            | ServiceError::SignIn
+            | ServiceError::SignedOut
+            | ServiceError::NotAllowed { .. }
+            | ServiceError::Password(_)
+            | ServiceError::Import(_)
+            | ServiceError::Cite(_)
+            | ServiceError::NoStream { .. }
+            | ServiceError::NoEntry { .. }
+            | ServiceError::TooShort { .. } => true,
+            ServiceError::Ledger(err) => matches!(err, StoredError::Decide(_)),
+            ServiceError::Proposal(err) => matches!(err, StoredError::Decide(_)),
+            ServiceError::Delegations(err) => matches!(err, StoredError::Decide(_)),
+            ServiceError::Consent(err) => matches!(err, StoredError::Decide(_)),
+            ServiceError::Policy(err) => matches!(err, StoredError::Decide(_)),
+            ServiceError::Erasure(err) => matches!(err, StoredError::Decide(_)),
+            _ => false,
+        }
+    }
+}
+
 fn names(streams: &[StreamId]) -> String {
     let names: Vec<String> = streams.iter().map(|s| format!("`{s}`")).collect();
     names.join(", ")
