@@ -3,7 +3,7 @@
 
 use std::net::SocketAddr;
 
-use andel_ledger::MemberNumber;
+use andel_ledger::{ClassId, MemberNumber};
 use andel_service::{Session, Standing};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, FromRequest, Request, State};
@@ -24,8 +24,30 @@ use crate::{App, Problem};
         title = "Andel member API",
         description = "What every Andel co-op service offers its members: sign-in and their own data. Errors are RFC 9457 problem details."
     ),
-    paths(sign_in, sign_out, me, statement),
-    components(schemas(SignInRequest, SessionView, MemberView, Problem)),
+    paths(
+        apply,
+        sign_in,
+        sign_out,
+        me,
+        statement,
+        crate::me::consents,
+        crate::me::give_consent,
+        crate::me::withdraw_consent,
+        crate::me::report,
+        crate::me::archive,
+        crate::me::resign
+    ),
+    components(schemas(
+        Application,
+        ApplicationView,
+        SignInRequest,
+        SessionView,
+        MemberView,
+        Problem,
+        crate::me::ConsentView,
+        crate::me::GiveConsent,
+        crate::me::ResignationView
+    )),
     tags((name = "session", description = "Signing in and out"), (name = "me", description = "The member's own data"))
 )]
 pub struct ApiDoc;
@@ -149,14 +171,7 @@ pub(crate) async fn sign_in(
     ];
     for (key, limit) in counted.into_iter().flatten() {
         if let Err(wait) = app.limiter().attempt(key, limit, now) {
-            let mut problem = Problem::new(
-                429,
-                "too-many-attempts",
-                "Too many sign-in attempts",
-                format!("too many sign-in attempts for {key}; try again in {wait} seconds"),
-            );
-            problem.retry_after = Some(wait);
-            return Err(problem);
+            return Err(too_many(key, wait));
         }
     }
     let signed_in = app.coop().sign_in(member, &request.password, now).await?;
@@ -166,6 +181,97 @@ pub(crate) async fn sign_in(
         .headers_mut()
         .insert(header::SET_COOKIE, session_cookie(&signed_in.token));
     Ok(response)
+}
+
+/// An application for membership, made online.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Application {
+    /// The applicant's name, as the register will show it.
+    pub name: String,
+    /// The class applied to, as the statutes name it (`members`).
+    pub class: String,
+    /// The password to sign in with once admitted (at least 15 characters).
+    pub password: String,
+}
+
+/// An application recorded.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApplicationView {
+    /// The applicant's member number.
+    pub member: u32,
+    /// Where the ledger says they stand now: `applicant` until the board admits them,
+    /// or `admitted` when the statutes admit at once.
+    pub status: String,
+}
+
+/// Applies for membership. Nothing is recorded when the password is refused.
+#[utoipa::path(
+    post,
+    path = "/api/applications",
+    tag = "session",
+    request_body = Application,
+    responses(
+        (status = 201, description = "The application is recorded", body = ApplicationView),
+        (status = 422, description = "A password, name or class refused", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many applications from this address", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn apply(
+    State(app): State<App>,
+    address: Option<Extension<ConnectInfo<SocketAddr>>>,
+    Body(application): Body<Application>,
+) -> Result<(StatusCode, Json<ApplicationView>), Problem> {
+    let now = app.now()?;
+    if let Some(Extension(ConnectInfo(address))) = address {
+        let key = format!("apply:address:{}", address.ip());
+        if let Err(wait) = app.limiter().attempt(&key, app.limits().per_address, now) {
+            return Err(too_many(&key, wait));
+        }
+    }
+    let class: ClassId = application
+        .class
+        .parse()
+        .map_err(|err: andel_ledger::IdError| {
+            Problem::new(
+                422,
+                "invalid-body",
+                "The body does not fit",
+                err.to_string(),
+            )
+        })?;
+    let member = app
+        .coop()
+        .apply_for_membership(&application.name, class, &application.password, now)
+        .await?;
+    let today = now.as_datetime().date_naive();
+    let status = app
+        .coop()
+        .read_ledger(|ledger| {
+            ledger
+                .member(member)
+                .map(|view| view.status_on(today).name())
+        })
+        .await?
+        .unwrap_or("applicant");
+    Ok((
+        StatusCode::CREATED,
+        Json(ApplicationView {
+            member: member.get(),
+            status: status.to_owned(),
+        }),
+    ))
+}
+
+fn too_many(key: &str, wait: u64) -> Problem {
+    let mut problem = Problem::new(
+        429,
+        "too-many-attempts",
+        "Too many attempts",
+        format!("too many attempts for {key}; try again in {wait} seconds"),
+    );
+    problem.retry_after = Some(wait);
+    problem
 }
 
 /// Signs out: ends the session and clears the cookie.

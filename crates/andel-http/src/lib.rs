@@ -5,6 +5,8 @@
 //! answers. It holds no domain or storage logic of its own, as the `andel` command line
 //! does not.
 //!
+//! - **Applying.** Anyone may apply for membership (`POST /api/applications`), choosing
+//!   the password they will sign in with once admitted.
 //! - **Sign-in.** Members sign in with their member number and password
 //!   (`POST /api/session`). Passwords are kept as argon2id hashes; the session token
 //!   lives only in an `HttpOnly`, `Secure`, `SameSite=Strict` cookie, and the database
@@ -13,7 +15,12 @@
 //!   client address ([`SignInLimits`]).
 //! - **CSRF.** Every request that changes something carries the session's CSRF token in
 //!   the `X-CSRF-Token` header ([`SignedInMember`] checks it).
-//! - **The member's own data**: `GET /api/me`, `GET /api/me/statement`.
+//! - **The member's own data**: `GET /api/me`, `GET /api/me/statement`, their consents
+//!   (`GET /api/me/consents`; `PUT` and `DELETE /api/me/consents/{purpose}` give and
+//!   withdraw, one request each), who used their data (`GET /api/me/report`), all of it
+//!   as a verifiable archive (`GET /api/me/archive`), and leaving
+//!   (`POST /api/me/resignation`). A former member keeps their data and its export, and
+//!   may withdraw consent; nothing else.
 //! - **Errors** are RFC 9457 problem details ([`Problem`]); **the API is described** by
 //!   an OpenAPI 3.1 document at `GET /api/openapi.json`, generated from the handlers.
 //! - Responses are never cached (`Cache-Control: no-store`); requests are traced with
@@ -39,6 +46,7 @@
 
 mod api;
 mod limit;
+mod me;
 mod problem;
 mod session;
 
@@ -46,19 +54,21 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use andel_consent::Controller;
 use andel_journal::Timestamp;
 use andel_service::Coop;
 use axum::Router;
 use axum::http::{HeaderValue, header};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use chrono::{DateTime, Utc};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-pub use api::{ApiDoc, MemberView, SessionView, SignInRequest};
+pub use api::{ApiDoc, Application, ApplicationView, MemberView, SessionView, SignInRequest};
 /// The axum this crate is built on, so that a service mounts its routes on the same one.
 pub use axum;
 pub use limit::{Limit, SignInLimits};
+pub use me::{ConsentView, GiveConsent, ResignationView};
 pub use problem::{PROBLEM_JSON, Problem};
 pub use session::{CSRF_HEADER, SESSION_COOKIE, SignedInMember};
 
@@ -72,6 +82,7 @@ pub struct App {
     clock: Clock,
     limits: SignInLimits,
     limiter: Arc<limit::Limiter>,
+    controller: Option<Arc<Controller>>,
 }
 
 impl App {
@@ -82,6 +93,7 @@ impl App {
             clock: Arc::new(Utc::now),
             limits: SignInLimits::default(),
             limiter: Arc::default(),
+            controller: None,
         }
     }
 
@@ -97,6 +109,20 @@ impl App {
     pub fn with_limits(mut self, limits: SignInLimits) -> Self {
         self.limits = limits;
         self
+    }
+
+    /// The same, naming who controls the co-op's data (GDPR art. 4(7)), as every
+    /// member's archive and consent receipt must: without it, `GET /api/me/archive`
+    /// answers `503 no-controller`.
+    #[must_use]
+    pub fn with_controller(mut self, controller: Controller) -> Self {
+        self.controller = Some(Arc::new(controller));
+        self
+    }
+
+    /// Who controls the co-op's data, if the operator said.
+    pub fn controller(&self) -> Option<&Controller> {
+        self.controller.as_deref()
     }
 
     /// The co-op.
@@ -123,14 +149,22 @@ impl App {
     }
 }
 
-/// The routes every co-op service mounts: `/api/session`, `/api/me`,
-/// `/api/me/statement` and `/api/openapi.json`. Merge a service's own routes beside
-/// them.
+/// The routes every co-op service mounts: `/api/session`, `/api/me` and the member's
+/// own data under it, and `/api/openapi.json`. Merge a service's own routes beside them.
 pub fn router(app: App) -> Router {
     Router::new()
+        .route("/api/applications", post(api::apply))
         .route("/api/session", post(api::sign_in).delete(api::sign_out))
         .route("/api/me", get(api::me))
         .route("/api/me/statement", get(api::statement))
+        .route("/api/me/consents", get(me::consents))
+        .route(
+            "/api/me/consents/{purpose}",
+            put(me::give_consent).delete(me::withdraw_consent),
+        )
+        .route("/api/me/report", get(me::report))
+        .route("/api/me/archive", get(me::archive))
+        .route("/api/me/resignation", post(me::resign))
         .route("/api/openapi.json", get(api::openapi))
         .fallback(|| async {
             Problem::new(

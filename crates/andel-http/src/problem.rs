@@ -67,10 +67,10 @@ impl From<ServiceError> for Problem {
             ServiceError::Password(_) => {
                 Problem::new(422, "password-refused", "Password refused", detail)
             }
-            ServiceError::Refused(_) => Problem::new(422, "refused", "Refused", detail),
             ServiceError::NoProposal { .. } | ServiceError::NoStream { .. } => {
                 Problem::new(404, "not-found", "Not found", detail)
             }
+            other if other.is_refusal() => Problem::new(422, "refused", "Refused", detail),
             other => {
                 // Store and replay failures say more than a client should see; the
                 // operator's log has it all.

@@ -3,112 +3,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-use std::sync::Arc;
+mod support;
 
-use andel_http::{App, CSRF_HEADER, PROBLEM_JSON, router};
-use andel_journal::Timestamp;
-use andel_ledger::{Command, MemberNumber, Statutes, event::Person};
-use andel_service::{Access, Coop};
-use axum::Router;
+use andel_http::CSRF_HEADER;
 use axum::body::Body;
-use axum::http::{Request, Response, StatusCode, header};
-use http_body_util::BodyExt;
-use serde_json::{Value, json};
-use tower::ServiceExt;
+use axum::http::{Request, StatusCode, header};
+use serde_json::json;
 
-const STATUTES: &str = r#"
-name = "Solrosen"
-currency = { code = "SEK", scale = 2 }
-[[classes]]
-id = "members"
-name = "Members"
-nominal = "100.00"
-min_shares = 1
-admission = "automatic"
-"#;
-
-const PASSWORD: &str = "correct horse battery staple";
-const NOW: &str = "2027-02-01T10:00:00Z";
-
-/// A co-op with Ada (member 1, who has a password) and Bo (2, who has none), served
-/// on a clock stopped at NOW.
-async fn coop(dir: &std::path::Path, tenant: &str) -> Router {
-    let location = format!("sqlite:{}", dir.join("coops.db").display())
-        .parse()
-        .unwrap();
-    let coop = Coop::open(&location, tenant.parse().unwrap(), Access::Start)
-        .await
-        .unwrap();
-    let mut ledger = coop.membership().await.unwrap();
-    let statutes = Box::new(Statutes::from_toml(STATUTES).unwrap());
-    let on = "2027-01-01".parse().unwrap();
-    let at: Timestamp = "2027-01-01T09:00:00Z".parse().unwrap();
-    ledger
-        .record(Command::AdoptStatutes { statutes }, on, at, None)
-        .await
-        .unwrap();
-    for name in ["Ada", "Bo"] {
-        let apply = Command::ApplyForMembership {
-            name: name.into(),
-            person: Person::Natural,
-            class: "members".parse().unwrap(),
-        };
-        ledger.record(apply, on, at, None).await.unwrap();
-    }
-    let ada = MemberNumber::new(1).unwrap();
-    coop.set_password(ada, PASSWORD, at).await.unwrap();
-    let now: Timestamp = NOW.parse().unwrap();
-    let app = App::new(Arc::new(coop)).with_clock(Arc::new(move || now.as_datetime()));
-    router(app)
-}
-
-async fn send(app: &Router, request: Request<Body>) -> (Response<Body>, Value) {
-    let response = app.clone().oneshot(request).await.unwrap();
-    let (parts, body) = response.into_parts();
-    let bytes = body.collect().await.unwrap().to_bytes();
-    let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    (Response::from_parts(parts, Body::empty()), json)
-}
-
-fn sign_in_request(body: &Value) -> Request<Body> {
-    Request::post("/api/session")
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(body.to_string()))
-        .unwrap()
-}
-
-fn get(path: &str, cookie: Option<&str>) -> Request<Body> {
-    let request = Request::get(path);
-    let request = match cookie {
-        Some(cookie) => request.header(header::COOKIE, cookie),
-        None => request,
-    };
-    request.body(Body::empty()).unwrap()
-}
-
-/// Signs Ada in: the cookie to send back and the CSRF token.
-async fn ada(app: &Router) -> (String, String) {
-    let (response, body) = send(
-        app,
-        sign_in_request(&json!({"member": 1, "password": PASSWORD})),
-    )
-    .await;
-    assert_eq!(response.status(), StatusCode::OK, "{body}");
-    let set = response.headers()[header::SET_COOKIE].to_str().unwrap();
-    let cookie = set.split(';').next().unwrap().to_owned();
-    (cookie, body["csrf"].as_str().unwrap().to_owned())
-}
-
-fn assert_problem(response: &Response<Body>, body: &Value, status: u16, kind: &str) {
-    assert_eq!(response.status().as_u16(), status, "{body}");
-    assert_eq!(response.headers()[header::CONTENT_TYPE], PROBLEM_JSON);
-    assert_eq!(body["type"], format!("urn:andel:problem:{kind}"), "{body}");
-    assert_eq!(body["status"], status);
-    assert!(
-        body["detail"].as_str().is_some_and(|d| !d.is_empty()),
-        "{body}"
-    );
-}
+use support::{PASSWORD, ada, assert_problem, coop, get, send, sign_in_request};
 
 #[tokio::test]
 async fn a_member_signs_in_reads_their_data_and_signs_out() {
@@ -260,4 +162,38 @@ async fn the_openapi_document_describes_every_route() {
         assert!(doc["paths"][path][method].is_object(), "{path} {method}");
     }
     assert!(doc["components"]["schemas"]["Problem"].is_object());
+}
+
+#[tokio::test]
+async fn an_applicant_applies_from_the_web_and_signs_in_once_admitted() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = coop(dir.path(), "solrosen").await;
+    let apply = |body: serde_json::Value| {
+        Request::post("/api/applications")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap()
+    };
+    // A refused password records nothing: the next application still gets number 3.
+    let short = json!({"name": "Cy", "class": "members", "password": "short"});
+    let (response, body) = send(&app, apply(short)).await;
+    assert_problem(&response, &body, 422, "password-refused");
+    let bad_class = json!({"name": "Cy", "class": "Members!", "password": PASSWORD});
+    let (response, body) = send(&app, apply(bad_class)).await;
+    assert_problem(&response, &body, 422, "invalid-body");
+    let unknown_class = json!({"name": "Cy", "class": "founders", "password": PASSWORD});
+    let (response, body) = send(&app, apply(unknown_class)).await;
+    assert_problem(&response, &body, 422, "refused");
+
+    let cy = json!({"name": "Cy", "class": "members", "password": PASSWORD});
+    let (response, body) = send(&app, apply(cy)).await;
+    assert_eq!(response.status(), StatusCode::CREATED, "{body}");
+    assert_eq!(body, json!({"member": 3, "status": "admitted"}));
+    let (response, session) = send(
+        &app,
+        sign_in_request(&json!({"member": 3, "password": PASSWORD})),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::OK, "{session}");
+    assert_eq!(session["standing"], "member");
 }
