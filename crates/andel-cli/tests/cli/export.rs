@@ -240,10 +240,14 @@ fn an_import_killed_part_way_finishes_when_run_again() {
     let started = std::time::Instant::now();
     ok(&["import", archive, "--store", &probe]);
     let whole = started.elapsed();
-    // Kill imports at later and later points until one dies while writing (the writes
-    // are a short stretch after reading and checking the archive), then finish it.
-    for round in 0..16 {
-        let delay = whole.mul_f64(0.5 + 0.025 * f64::from(round));
+    // Kill imports until one dies while writing (the writes are a short stretch after
+    // reading and checking the archive), then finish it. The moment is found by
+    // bisection, as a share of the whole import's time: a kill that found nothing
+    // written was too early, one that found everything too late. A loaded machine
+    // moves the stretch, and the bisection follows it.
+    let (mut early, mut late) = (0.0_f64, 1.5_f64);
+    for round in 0..24 {
+        let delay = whole.mul_f64((early + late) / 2.0);
         let store = format!(
             "sqlite:{}",
             dir.path().join(format!("round-{round}.db")).display()
@@ -264,7 +268,12 @@ fn an_import_killed_part_way_finishes_when_run_again() {
             .filter_map(|line| line.split(" entries in the archive, ").nth(1))
             .map(|rest| rest.split(' ').next().unwrap().parse::<u64>().unwrap())
             .sum();
-        if held == 0 || held == 4_500 {
+        if held == 0 {
+            early = (early + late) / 2.0;
+            continue;
+        }
+        if held == 4_500 {
+            late = (early + late) / 2.0;
             continue;
         }
         eprintln!("killed after {delay:?} with {held} of 4500 entries imported");
