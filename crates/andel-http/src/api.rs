@@ -328,12 +328,9 @@ pub(crate) async fn me(
         })
         .await?;
     let (Some(name), Some(status)) = (name, status) else {
-        return Err(Problem::new(
-            404,
-            "not-found",
-            "Not found",
-            format!("member {member} is not in the ledger"),
-        ));
+        return Err(Problem::not_found(format!(
+            "member {member} is not in the ledger"
+        )));
     };
     Ok(Json(MemberView {
         member: member.get(),
@@ -366,12 +363,9 @@ pub(crate) async fn statement(
         .await?;
     match statement {
         Some(statement) => Ok(Json(statement).into_response()),
-        None => Err(Problem::new(
-            404,
-            "not-found",
-            "Not found",
-            format!("member {member} has no statement"),
-        )),
+        None => Err(Problem::not_found(format!(
+            "member {member} has no statement"
+        ))),
     }
 }
 

@@ -166,14 +166,7 @@ pub fn router(app: App) -> Router {
         .route("/api/me/archive", get(me::archive))
         .route("/api/me/resignation", post(me::resign))
         .route("/api/openapi.json", get(api::openapi))
-        .fallback(|| async {
-            Problem::new(
-                404,
-                "not-found",
-                "Not found",
-                "there is nothing at this address",
-            )
-        })
+        .fallback(|| async { Problem::not_found("there is nothing at this address") })
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),

@@ -34,16 +34,17 @@ fn purpose(name: &str) -> Result<Purpose, Problem> {
             .filter_map(|p| serde_json::to_value(p).ok())
             .filter_map(|v| v.as_str().map(str::to_owned))
             .collect();
-        Problem::new(
-            404,
-            "not-found",
-            "Not found",
-            format!(
-                "there is no purpose `{name}`; the purposes are {}",
-                known.join(", ")
-            ),
-        )
+        Problem::not_found(format!(
+            "there is no purpose `{name}`; the purposes are {}",
+            known.join(", ")
+        ))
     })
+}
+
+/// The author of what the member records themselves: `member.N`, an opaque id.
+fn author(session: &andel_service::Session) -> Result<andel_journal::AuthorId, Problem> {
+    andel_journal::AuthorId::new(format!("member.{}", session.member))
+        .map_err(|err| Problem::bad_request(err.to_string()))
 }
 
 /// Only a member in force may change things; a former member keeps their data and its
@@ -180,8 +181,7 @@ async fn record(
     purpose: Purpose,
 ) -> Result<Json<ConsentView>, Problem> {
     let now = app.now()?;
-    let author = andel_journal::AuthorId::new(format!("member.{}", session.member))
-        .map_err(|err| Problem::bad_request(err.to_string()))?;
+    let author = author(session)?;
     app.coop()
         .record_consent(command, now.as_datetime(), now, Some(author))
         .await?;
@@ -297,8 +297,7 @@ pub(crate) async fn resign(
 ) -> Result<Json<ResignationView>, Problem> {
     member_in_force(&session, "resign again")?;
     let now = app.now()?;
-    let author = andel_journal::AuthorId::new(format!("member.{}", session.member))
-        .map_err(|err| Problem::bad_request(err.to_string()))?;
+    let author = author(&session)?;
     let mut membership = app.coop().membership().await?;
     let events = membership
         .record(

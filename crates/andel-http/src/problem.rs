@@ -49,6 +49,11 @@ impl Problem {
         }
     }
 
+    /// Nothing of that name: `detail` says what was asked for, and what there is.
+    pub fn not_found(detail: impl Into<String>) -> Self {
+        Problem::new(404, "not-found", "Not found", detail)
+    }
+
     /// A request body or query that could not be read.
     pub fn bad_request(detail: impl Into<String>) -> Self {
         Problem::new(400, "bad-request", "The request could not be read", detail)
@@ -68,7 +73,7 @@ impl From<ServiceError> for Problem {
                 Problem::new(422, "password-refused", "Password refused", detail)
             }
             ServiceError::NoProposal { .. } | ServiceError::NoStream { .. } => {
-                Problem::new(404, "not-found", "Not found", detail)
+                Problem::not_found(detail)
             }
             other if other.is_refusal() => Problem::new(422, "refused", "Refused", detail),
             other => {
