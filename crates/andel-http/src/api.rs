@@ -28,6 +28,7 @@ use crate::{App, Problem};
         apply,
         sign_in,
         sign_out,
+        session,
         me,
         statement,
         crate::me::consents,
@@ -52,8 +53,11 @@ use crate::{App, Problem};
 )]
 pub struct ApiDoc;
 
-/// A JSON body whose rejection is a problem document.
-pub(crate) struct Body<T>(pub(crate) T);
+/// A JSON body whose rejection is a problem document: `415` when it is not JSON,
+/// `422` when it does not fit `T`, `400` otherwise. Use it in a service's own handlers
+/// instead of axum's `Json` extractor, so that every refusal reads alike.
+#[derive(Debug)]
+pub struct Body<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
     type Rejection = Problem;
@@ -301,6 +305,21 @@ pub(crate) async fn sign_out(
         .into_response())
 }
 
+/// The session in force: how a page restores itself after a reload, since the
+/// session cookie is kept from scripts but the CSRF token is needed for changes.
+#[utoipa::path(
+    get,
+    path = "/api/session",
+    tag = "session",
+    responses(
+        (status = 200, description = "The session in force", body = SessionView),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn session(SignedInMember(session): SignedInMember) -> Json<SessionView> {
+    Json(SessionView::from(&session))
+}
+
 /// The signed-in member.
 #[utoipa::path(
     get,
@@ -370,8 +389,8 @@ pub(crate) async fn statement(
 }
 
 /// The OpenAPI document.
-pub(crate) async fn openapi() -> Response {
-    match ApiDoc::openapi().to_json() {
+pub(crate) async fn openapi(State(app): State<App>) -> Response {
+    match app.openapi().to_json() {
         Ok(json) => ([(header::CONTENT_TYPE, "application/json")], json).into_response(),
         Err(err) => {
             Problem::new(500, "internal", "The service failed", err.to_string()).into_response()

@@ -8,7 +8,7 @@
 //! - **Applying.** Anyone may apply for membership (`POST /api/applications`), choosing
 //!   the password they will sign in with once admitted.
 //! - **Sign-in.** Members sign in with their member number and password
-//!   (`POST /api/session`). Passwords are kept as argon2id hashes; the session token
+//!   (`POST /api/session`; `GET` tells a page after a reload whose session it is). Passwords are kept as argon2id hashes; the session token
 //!   lives only in an `HttpOnly`, `Secure`, `SameSite=Strict` cookie, and the database
 //!   keeps its SHA-256. Only people the ledger admits get in: admitted members, and
 //!   former members for their own data. Attempts are limited per member number and per
@@ -64,7 +64,7 @@ use chrono::{DateTime, Utc};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-pub use api::{ApiDoc, Application, ApplicationView, MemberView, SessionView, SignInRequest};
+pub use api::{ApiDoc, Application, ApplicationView, Body, MemberView, SessionView, SignInRequest};
 /// The axum this crate is built on, so that a service mounts its routes on the same one.
 pub use axum;
 pub use limit::{Limit, SignInLimits};
@@ -83,6 +83,7 @@ pub struct App {
     limits: SignInLimits,
     limiter: Arc<limit::Limiter>,
     controller: Option<Arc<Controller>>,
+    openapi: Arc<utoipa::openapi::OpenApi>,
 }
 
 impl App {
@@ -94,7 +95,24 @@ impl App {
             limits: SignInLimits::default(),
             limiter: Arc::default(),
             controller: None,
+            openapi: Arc::new(<ApiDoc as utoipa::OpenApi>::openapi()),
         }
+    }
+
+    /// The same, with a service's own routes described in the OpenAPI document served
+    /// at `/api/openapi.json`, beside the ones every service mounts.
+    #[must_use]
+    pub fn with_api(mut self, more: utoipa::openapi::OpenApi) -> Self {
+        let mut doc = (*self.openapi).clone();
+        doc.merge(more);
+        self.openapi = Arc::new(doc);
+        self
+    }
+
+    /// The OpenAPI document of the routes mounted: [`ApiDoc`] and what
+    /// [`App::with_api`] added.
+    pub fn openapi(&self) -> &utoipa::openapi::OpenApi {
+        &self.openapi
     }
 
     /// The same, with another clock.
@@ -154,7 +172,10 @@ impl App {
 pub fn router(app: App) -> Router {
     Router::new()
         .route("/api/applications", post(api::apply))
-        .route("/api/session", post(api::sign_in).delete(api::sign_out))
+        .route(
+            "/api/session",
+            get(api::session).post(api::sign_in).delete(api::sign_out),
+        )
         .route("/api/me", get(api::me))
         .route("/api/me/statement", get(api::statement))
         .route("/api/me/consents", get(me::consents))

@@ -3,9 +3,8 @@
 
 use std::io::Cursor;
 
-use andel_consent::{ConsentCommand, ConsentLookup, MemberId, Purpose};
+use andel_consent::{ConsentCommand, ConsentLookup, Purpose};
 use andel_ledger::Command;
-use andel_service::Standing;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::header;
@@ -17,15 +16,6 @@ use utoipa::ToSchema;
 use crate::api::Body;
 use crate::session::SignedInMember;
 use crate::{App, Problem};
-
-/// The member's id in the consent and audit journals: their member number.
-fn member_id(session: &andel_service::Session) -> Result<MemberId, Problem> {
-    session
-        .member
-        .to_string()
-        .parse()
-        .map_err(|err: andel_consent::NameError| Problem::bad_request(err.to_string()))
-}
 
 fn purpose(name: &str) -> Result<Purpose, Problem> {
     serde_json::from_value(serde_json::Value::String(name.to_owned())).map_err(|_| {
@@ -39,29 +29,6 @@ fn purpose(name: &str) -> Result<Purpose, Problem> {
             known.join(", ")
         ))
     })
-}
-
-/// The author of what the member records themselves: `member.N`, an opaque id.
-fn author(session: &andel_service::Session) -> Result<andel_journal::AuthorId, Problem> {
-    andel_journal::AuthorId::new(format!("member.{}", session.member))
-        .map_err(|err| Problem::bad_request(err.to_string()))
-}
-
-/// Only a member in force may change things; a former member keeps their data and its
-/// export, and may withdraw consent.
-fn member_in_force(session: &andel_service::Session, what: &str) -> Result<(), Problem> {
-    match session.standing {
-        Standing::Member => Ok(()),
-        Standing::Former => Err(Problem::new(
-            403,
-            "former-member",
-            "Former members keep their data, not the services",
-            format!(
-                "member {} has left the co-op, and cannot {what}; their data and its export stay theirs",
-                session.member
-            ),
-        )),
-    }
 }
 
 /// One purpose the member has a record for.
@@ -91,7 +58,7 @@ pub(crate) async fn consents(
     SignedInMember(session): SignedInMember,
 ) -> Result<Json<Vec<ConsentView>>, Problem> {
     let now = app.now()?.as_datetime();
-    let member = member_id(&session)?;
+    let member = SignedInMember::member_id_of(&session)?;
     let book = app.coop().consents().await?;
     let views = book
         .of_member(&member)
@@ -136,10 +103,10 @@ pub(crate) async fn give_consent(
     Path(name): Path<String>,
     Body(give): Body<GiveConsent>,
 ) -> Result<Json<ConsentView>, Problem> {
-    member_in_force(&session, "give consent")?;
+    SignedInMember::in_force(&session, "give consent")?;
     let purpose = purpose(&name)?;
     let command = ConsentCommand::Give {
-        member: member_id(&session)?,
+        member: SignedInMember::member_id_of(&session)?,
         purpose,
         expires: give.expires,
     };
@@ -168,7 +135,7 @@ pub(crate) async fn withdraw_consent(
 ) -> Result<Json<ConsentView>, Problem> {
     let purpose = purpose(&name)?;
     let command = ConsentCommand::Withdraw {
-        member: member_id(&session)?,
+        member: SignedInMember::member_id_of(&session)?,
         purpose,
     };
     record(&app, &session, command, purpose).await
@@ -181,11 +148,11 @@ async fn record(
     purpose: Purpose,
 ) -> Result<Json<ConsentView>, Problem> {
     let now = app.now()?;
-    let author = author(session)?;
+    let author = SignedInMember::author_of(session)?;
     app.coop()
         .record_consent(command, now.as_datetime(), now, Some(author))
         .await?;
-    let member = member_id(session)?;
+    let member = SignedInMember::member_id_of(session)?;
     let book = app.coop().consents().await?;
     Ok(Json(ConsentView {
         purpose: purpose.to_string(),
@@ -212,7 +179,7 @@ pub(crate) async fn report(
     SignedInMember(session): SignedInMember,
 ) -> Result<Response, Problem> {
     let now = app.now()?.as_datetime();
-    let member = member_id(&session)?;
+    let member = SignedInMember::member_id_of(&session)?;
     let report = app
         .coop()
         .transparency_report(&member, DateTime::UNIX_EPOCH, now)
@@ -295,9 +262,9 @@ pub(crate) async fn resign(
     State(app): State<App>,
     SignedInMember(session): SignedInMember,
 ) -> Result<Json<ResignationView>, Problem> {
-    member_in_force(&session, "resign again")?;
+    SignedInMember::in_force(&session, "resign again")?;
     let now = app.now()?;
-    let author = author(&session)?;
+    let author = SignedInMember::author_of(&session)?;
     let mut membership = app.coop().membership().await?;
     let events = membership
         .record(

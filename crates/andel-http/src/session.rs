@@ -1,6 +1,9 @@
 //! The session cookie, and the extractors that turn it into a signed-in member.
 
-use andel_service::{SESSION_HOURS, Session};
+use andel_consent::MemberId;
+use andel_journal::AuthorId;
+use andel_service::{SESSION_HOURS, Session, Standing};
+use axum::extract::FromRef;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, header};
@@ -52,10 +55,74 @@ pub(crate) fn token(headers: &HeaderMap) -> Option<&str> {
 #[derive(Debug, Clone)]
 pub struct SignedInMember(pub Session);
 
-impl FromRequestParts<App> for SignedInMember {
+impl SignedInMember {
+    /// The member's id in the consent and audit journals: their member number.
+    ///
+    /// # Errors
+    ///
+    /// Never for a member number; the consent crate's own check still runs.
+    pub fn member_id(&self) -> Result<MemberId, Problem> {
+        Self::member_id_of(&self.0)
+    }
+
+    /// The author of what the member records themselves: `member.N`, an opaque id.
+    ///
+    /// # Errors
+    ///
+    /// Never for a member number; the journal's own check still runs.
+    pub fn author(&self) -> Result<AuthorId, Problem> {
+        Self::author_of(&self.0)
+    }
+
+    /// Only a member in force may use the services and change things; a former member
+    /// keeps their data and its export, and may withdraw consent. `what` says what they
+    /// asked to do, for the answer.
+    ///
+    /// # Errors
+    ///
+    /// `403 former-member` for a member who has left.
+    pub fn require_in_force(&self, what: &str) -> Result<(), Problem> {
+        Self::in_force(&self.0, what)
+    }
+
+    pub(crate) fn member_id_of(session: &Session) -> Result<MemberId, Problem> {
+        session
+            .member
+            .to_string()
+            .parse()
+            .map_err(|err: andel_consent::NameError| Problem::bad_request(err.to_string()))
+    }
+
+    pub(crate) fn author_of(session: &Session) -> Result<AuthorId, Problem> {
+        AuthorId::new(format!("member.{}", session.member))
+            .map_err(|err| Problem::bad_request(err.to_string()))
+    }
+
+    pub(crate) fn in_force(session: &Session, what: &str) -> Result<(), Problem> {
+        match session.standing {
+            Standing::Member => Ok(()),
+            Standing::Former => Err(Problem::new(
+                403,
+                "former-member",
+                "Former members keep their data, not the services",
+                format!(
+                    "member {} has left the co-op, and cannot {what}; their data and its export stay theirs",
+                    session.member
+                ),
+            )),
+        }
+    }
+}
+
+impl<S> FromRequestParts<S> for SignedInMember
+where
+    App: FromRef<S>,
+    S: Send + Sync,
+{
     type Rejection = Problem;
 
-    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Problem> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Problem> {
+        let app = App::from_ref(state);
         let Some(token) = token(&parts.headers) else {
             return Err(Problem::from(andel_service::ServiceError::SignedOut));
         };

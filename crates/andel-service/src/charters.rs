@@ -68,7 +68,7 @@ impl Coop {
             .ok_or_else(|| ServiceError::Refused("the amendment recorded nothing".to_owned()))
     }
 
-    async fn charter_book(&self) -> Result<Stored<CharterBook>, ServiceError> {
+    pub(crate) async fn charter_book(&self) -> Result<Stored<CharterBook>, ServiceError> {
         let stream = StreamId::new(CHARTER_STREAM)?;
         Ok(Stored::open(self.journal().clone(), stream).await?)
     }

@@ -11,6 +11,9 @@ use andel_journal::{
     AuthorId, Draft, Entry, EntryBody, Kind, Payload, RedactProblem, Redaction, StoreError, Stored,
     StreamId, SubjectId, Timestamp, catch_up,
 };
+use std::collections::BTreeMap;
+
+use andel_consent::{CharterBook, PolicyBook, PolicyBooks};
 use chrono::{DateTime, Utc};
 
 use crate::journal::append_retrying;
@@ -44,7 +47,7 @@ impl Coop {
         Ok(book.execute(command, at, recorded_at, by).await?)
     }
 
-    async fn consent_book(&self) -> Result<Stored<ConsentBook>, ServiceError> {
+    pub(crate) async fn consent_book(&self) -> Result<Stored<ConsentBook>, ServiceError> {
         let stream = StreamId::new(CONSENT_STREAM)?;
         Ok(Stored::open(self.journal().clone(), stream).await?)
     }
@@ -87,13 +90,7 @@ impl Coop {
         recorded_at: Timestamp,
         by: Option<AuthorId>,
     ) -> Result<Vec<Decision>, ServiceError> {
-        let consents = self.consents().await?;
-        let policies = self.policy_books().await?;
-        let charters = self.charters().await?;
-        let decisions: Vec<Decision> = requests
-            .iter()
-            .map(|request| policies.evaluate(request, charters.charter_at(request.at), &consents))
-            .collect();
+        let decisions = self.evaluate_all(requests).await?;
         let kind = Kind::new(ACCESS_KIND)?;
         let drafts = requests
             .iter()
@@ -112,6 +109,34 @@ impl Coop {
             append_retrying(self.journal().as_ref(), &stream, drafts).await?;
         }
         Ok(decisions)
+    }
+
+    /// Decides `requests` on the consents, policies and charter as recorded now,
+    /// kept open between calls and caught up with what was recorded since (by this
+    /// process or another), so that a busy service reads only what is new.
+    async fn evaluate_all(&self, requests: &[Request]) -> Result<Vec<Decision>, ServiceError> {
+        let mut cached = self.access_books().lock().await;
+        let books = match cached.take() {
+            Some(mut books) => {
+                books.catch_up(self).await?;
+                cached.insert(books)
+            }
+            None => cached.insert(AccessBooks::open(self).await?),
+        };
+        let policies = PolicyBooks {
+            coop: books.policies.state().clone(),
+            organisations: books
+                .organisations
+                .iter()
+                .map(|(member, book)| (member.clone(), book.state().clone()))
+                .collect(),
+        };
+        let charters = books.charters.state();
+        let consents = books.consents.state();
+        Ok(requests
+            .iter()
+            .map(|request| policies.evaluate(request, charters.charter_at(request.at), consents))
+            .collect())
     }
 
     /// What `policy` and `charter` would answer to `request`, with the consents in
@@ -298,4 +323,48 @@ fn not_an_access_record(seq: u64, err: &dyn std::fmt::Display) -> ServiceError {
     ServiceError::Refused(format!(
         "entry {seq} of `{AUDIT_STREAM}` is not an access record: {err}"
     ))
+}
+
+/// What access decisions are taken under: the consents, the co-op's policy book,
+/// each organisation member's own, and the charter book, kept open by the [`Coop`].
+pub(crate) struct AccessBooks {
+    consents: Stored<ConsentBook>,
+    policies: Stored<PolicyBook>,
+    organisations: BTreeMap<MemberId, Stored<PolicyBook>>,
+    charters: Stored<CharterBook>,
+}
+
+impl AccessBooks {
+    async fn open(coop: &Coop) -> Result<Self, ServiceError> {
+        let mut books = AccessBooks {
+            consents: coop.consent_book().await?,
+            policies: coop.policy_book(None).await?,
+            organisations: BTreeMap::new(),
+            charters: coop.charter_book().await?,
+        };
+        books.open_organisations(coop).await?;
+        Ok(books)
+    }
+
+    /// Reads what was recorded since, and opens the policy books of organisations
+    /// that adopted their first since.
+    async fn catch_up(&mut self, coop: &Coop) -> Result<(), ServiceError> {
+        self.consents.catch_up().await?;
+        self.policies.catch_up().await?;
+        self.charters.catch_up().await?;
+        for book in self.organisations.values_mut() {
+            book.catch_up().await?;
+        }
+        self.open_organisations(coop).await
+    }
+
+    async fn open_organisations(&mut self, coop: &Coop) -> Result<(), ServiceError> {
+        for member in coop.organisations_with_policies().await? {
+            if !self.organisations.contains_key(&member) {
+                let book = coop.policy_book(Some(&member)).await?;
+                self.organisations.insert(member, book);
+            }
+        }
+        Ok(())
+    }
 }

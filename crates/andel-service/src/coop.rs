@@ -51,6 +51,8 @@ pub struct Coop {
     ballots: Arc<dyn BallotBox>,
     /// The ledger, opened by the first [`Coop::read_ledger`] and caught up by each.
     ledger: tokio::sync::Mutex<Option<StoredLedger>>,
+    /// What access decisions are taken under, opened by the first decision.
+    access: tokio::sync::Mutex<Option<crate::consents::AccessBooks>>,
     created_file: bool,
 }
 
@@ -86,6 +88,7 @@ impl Coop {
             snapshots: database.snapshots(tenant.clone()),
             accounts: database.accounts(tenant.clone()),
             ledger: tokio::sync::Mutex::new(None),
+            access: tokio::sync::Mutex::new(None),
             ballots: database.ballot_box(tenant.clone()),
             tenant,
             database,
@@ -122,6 +125,10 @@ impl Coop {
 
     pub(crate) fn cached_ledger(&self) -> &tokio::sync::Mutex<Option<StoredLedger>> {
         &self.ledger
+    }
+
+    pub(crate) fn access_books(&self) -> &tokio::sync::Mutex<Option<crate::consents::AccessBooks>> {
+        &self.access
     }
 
     /// Members' password hashes and sessions (see [`Coop::sign_in`]).

@@ -64,15 +64,8 @@ impl Coop {
     ///
     /// A store failure, or a policy stream that is not one.
     pub async fn policy_books(&self) -> Result<PolicyBooks, ServiceError> {
-        let prefix = format!("{POLICY_STREAM}.");
         let mut organisations = BTreeMap::new();
-        for stream in self.streams().await? {
-            let Some(id) = stream.as_str().strip_prefix(&prefix) else {
-                continue;
-            };
-            let member: MemberId = id.parse().map_err(|err| {
-                ServiceError::Refused(format!("stream `{stream}` names no member: {err}"))
-            })?;
+        for member in self.organisations_with_policies().await? {
             let book = self.policies(Some(&member)).await?;
             organisations.insert(member, book);
         }
@@ -174,7 +167,23 @@ impl Coop {
         Ok(MerkleTree::from_entry_hashes(entries.iter().map(|e| *e.hash())).root())
     }
 
-    async fn policy_book(
+    /// The organisation members with a policy stream of their own.
+    pub(crate) async fn organisations_with_policies(&self) -> Result<Vec<MemberId>, ServiceError> {
+        let prefix = format!("{POLICY_STREAM}.");
+        let mut members = Vec::new();
+        for stream in self.streams().await? {
+            let Some(id) = stream.as_str().strip_prefix(&prefix) else {
+                continue;
+            };
+            let member: MemberId = id.parse().map_err(|err| {
+                ServiceError::Refused(format!("stream `{stream}` names no member: {err}"))
+            })?;
+            members.push(member);
+        }
+        Ok(members)
+    }
+
+    pub(crate) async fn policy_book(
         &self,
         organisation: Option<&MemberId>,
     ) -> Result<Stored<PolicyBook>, ServiceError> {

@@ -10,4 +10,25 @@
 
 #![doc(html_root_url = "https://docs.rs/kanban")]
 
+pub mod api;
 pub mod board;
+mod boards;
+pub mod demo;
+mod page;
+pub mod trello;
+
+pub use api::{Kanban, KanbanApi, app};
+pub use boards::{Actor, BOARD_PREFIX, BoardId, BoardSummary, Boards, KanbanError, SERVICE};
+
+/// Reads who controls the co-op's data from a TOML file (as
+/// `examples/data/controller.toml`).
+///
+/// # Errors
+///
+/// A file that does not read, or is not such a TOML table, naming the file.
+pub fn read_controller(path: &std::path::Path) -> Result<andel_consent::Controller, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|err| format!("cannot read the controller file {}: {err}", path.display()))?;
+    toml::from_str(&text)
+        .map_err(|err| format!("the controller file {} does not fit: {err}", path.display()))
+}

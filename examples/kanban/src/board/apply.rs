@@ -8,7 +8,9 @@ use super::{
 };
 
 fn missing(what: &str, id: u32) -> Invalid {
-    Invalid(format!("the event refers to {what} {id}, which the board does not hold"))
+    Invalid(format!(
+        "the event refers to {what} {id}, which the board does not hold"
+    ))
 }
 
 impl Board {
@@ -273,7 +275,9 @@ impl Board {
     }
 
     fn list_mut(&mut self, list: ListId) -> Result<&mut List, Invalid> {
-        self.lists.get_mut(&list).ok_or_else(|| missing("list", list.0))
+        self.lists
+            .get_mut(&list)
+            .ok_or_else(|| missing("list", list.0))
     }
 
     fn card_mut(&mut self, card: u32) -> Result<&mut Card, Invalid> {

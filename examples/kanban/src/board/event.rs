@@ -4,9 +4,7 @@ use andel_consent::MemberId;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::ids::{
-    AttachmentId, CardId, ChecklistId, CommentId, ItemId, LabelId, ListId, Origin,
-};
+use super::ids::{AttachmentId, CardId, ChecklistId, CommentId, ItemId, LabelId, ListId, Origin};
 
 /// One change to a board, as its journal stream records it. Ids are handed out by the
 /// board when it decides a command, so replaying the events gives the same board.

@@ -26,7 +26,12 @@ impl Importer {
         Ok(())
     }
 
-    fn id<T>(&self, origin: &Origin, make: fn(u32) -> T, holds: impl Fn(&Board, &T) -> bool) -> Result<T, Refusal> {
+    fn id<T>(
+        &self,
+        origin: &Origin,
+        make: fn(u32) -> T,
+        holds: impl Fn(&Board, &T) -> bool,
+    ) -> Result<T, Refusal> {
         self.board
             .origins
             .get(origin)

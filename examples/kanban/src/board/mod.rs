@@ -54,7 +54,9 @@ pub use plan::{
     PlannedLabel, PlannedList,
 };
 pub use refusal::{Invalid, Refusal};
-pub use view::{AttachmentView, BoardView, CardView, ChecklistView, CommentView, ItemView, LabelView, ListView};
+pub use view::{
+    AttachmentView, BoardView, CardView, ChecklistView, CommentView, ItemView, LabelView, ListView,
+};
 
 /// The longest title (of a board, list, card or checklist), in characters.
 pub const MAX_TITLE: usize = 512;
@@ -538,9 +540,10 @@ impl Board {
                         place: format!("list {list}"),
                     });
                 }
-                let now = self.lists.get(&found.list).and_then(|from| {
-                    from.cards.iter().position(|c| *c == card)
-                });
+                let now = self
+                    .lists
+                    .get(&found.list)
+                    .and_then(|from| from.cards.iter().position(|c| *c == card));
                 if found.list == list && now == Some(index as usize) {
                     return Ok(None);
                 }

@@ -63,7 +63,9 @@ pub enum Refusal {
         max: usize,
     },
     /// An attachment address that is not a web address.
-    #[error("`{url}` is not a web address; an attachment is kept at an http:// or https:// address")]
+    #[error(
+        "`{url}` is not a web address; an attachment is kept at an http:// or https:// address"
+    )]
     Address {
         /// The address given.
         url: String,

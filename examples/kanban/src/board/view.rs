@@ -3,22 +3,23 @@
 use andel_consent::MemberId;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
-use super::{
-    AttachmentId, Board, CardId, ChecklistId, CommentId, ItemId, LabelId, ListId,
-};
+use super::{AttachmentId, Board, CardId, ChecklistId, CommentId, ItemId, LabelId, ListId};
 
 /// A board, with its lists and their cards in order. Archived lists and cards are
 /// left out unless asked for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct BoardView {
     /// Its id.
     pub id: String,
     /// Its title.
     pub title: String,
     /// Its owner.
+    #[schema(value_type = String)]
     pub owner: MemberId,
     /// The members it is shared with.
+    #[schema(value_type = Vec<String>)]
     pub members: Vec<MemberId>,
     /// Whether it is archived.
     pub archived: bool,
@@ -29,7 +30,7 @@ pub struct BoardView {
 }
 
 /// A label.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct LabelView {
     /// Its id.
     pub id: LabelId,
@@ -40,7 +41,7 @@ pub struct LabelView {
 }
 
 /// A list and its cards.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ListView {
     /// Its id.
     pub id: ListId,
@@ -53,7 +54,7 @@ pub struct ListView {
 }
 
 /// A card and everything on it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct CardView {
     /// Its id.
     pub id: CardId,
@@ -62,14 +63,17 @@ pub struct CardView {
     /// Its description.
     pub description: String,
     /// When it is due.
+    #[schema(value_type = Option<String>, format = Date)]
     pub due: Option<NaiveDate>,
     /// Who wrote it, and owns it.
+    #[schema(value_type = String)]
     pub author: MemberId,
     /// Whether it is archived.
     pub archived: bool,
     /// Its labels.
     pub labels: Vec<LabelId>,
     /// The members on it.
+    #[schema(value_type = Vec<String>)]
     pub members: Vec<MemberId>,
     /// Its checklists.
     pub checklists: Vec<ChecklistView>,
@@ -80,7 +84,7 @@ pub struct CardView {
 }
 
 /// A checklist.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ChecklistView {
     /// Its id.
     pub id: ChecklistId,
@@ -91,7 +95,7 @@ pub struct ChecklistView {
 }
 
 /// A checklist item.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ItemView {
     /// Its id.
     pub id: ItemId,
@@ -102,20 +106,22 @@ pub struct ItemView {
 }
 
 /// A comment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct CommentView {
     /// Its id.
     pub id: CommentId,
     /// Who wrote it.
+    #[schema(value_type = String)]
     pub author: MemberId,
     /// What they wrote.
     pub text: String,
     /// When.
+    #[schema(value_type = String, format = DateTime)]
     pub at: DateTime<Utc>,
 }
 
 /// An attachment's metadata.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct AttachmentView {
     /// Its id.
     pub id: AttachmentId,
@@ -124,6 +130,7 @@ pub struct AttachmentView {
     /// Where the file is.
     pub url: String,
     /// Who attached it.
+    #[schema(value_type = String)]
     pub author: MemberId,
 }
 
@@ -235,5 +242,60 @@ impl Board {
                 })
                 .collect(),
         })
+    }
+}
+
+impl Board {
+    /// The board with only what `members` wrote: other members' cards (with their
+    /// checklists), comments and attachments left out. How a board leaves with one
+    /// member's data and not other people's words they never agreed to share.
+    #[must_use]
+    pub fn only(&self, members: &std::collections::BTreeSet<MemberId>) -> Board {
+        let mut board = self.clone();
+        let gone: Vec<CardId> = board
+            .cards
+            .iter()
+            .filter(|(_, card)| !members.contains(&card.author))
+            .map(|(id, _)| *id)
+            .collect();
+        for card in &gone {
+            if let Some(found) = board.cards.remove(card) {
+                for checklist in &found.checklists {
+                    if let Some(list) = board.checklists.remove(checklist) {
+                        for item in &list.items {
+                            board.items.remove(item);
+                        }
+                    }
+                }
+                for comment in &found.comments {
+                    board.comments.remove(comment);
+                }
+                for attachment in &found.attachments {
+                    board.attachments.remove(attachment);
+                }
+            }
+        }
+        for list in board.lists.values_mut() {
+            list.cards.retain(|card| !gone.contains(card));
+        }
+        board
+            .comments
+            .retain(|_, comment| members.contains(&comment.author));
+        board
+            .attachments
+            .retain(|_, attachment| members.contains(&attachment.author));
+        for card in board.cards.values_mut() {
+            card.comments.retain(|id| {
+                self.comments
+                    .get(id)
+                    .is_some_and(|c| members.contains(&c.author))
+            });
+            card.attachments.retain(|id| {
+                self.attachments
+                    .get(id)
+                    .is_some_and(|a| members.contains(&a.author))
+            });
+        }
+        board
     }
 }

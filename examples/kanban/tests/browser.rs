@@ -1,0 +1,297 @@
+//! The kanban page in a real browser: headless Chromium, driven through chromedriver
+//! with fantoccini. A member signs in, creates a board, adds two lists and a card,
+//! drags the card across, reloads and sees it there; then downloads their archive,
+//! which verifies.
+//!
+//! Needs Debian's `chromium` and `chromium-driver` (`.ci/run` installs them). Where
+//! they are missing the test says so and passes, unless `ANDEL_REQUIRE_ALL=1` (CI),
+//! where a missing browser fails it.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+
+use andel_http::App;
+use andel_journal::Timestamp;
+use andel_ledger::MemberNumber;
+use andel_service::{Access, Coop};
+use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
+use fantoccini::{Client, ClientBuilder, Locator};
+use kanban::{Boards, Kanban};
+use serde_json::{Value, json};
+
+const PASSWORD: &str = "correct horse battery staple";
+
+/// The first of `names` found on `PATH` or as a path.
+fn find(names: &[&str]) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    names.iter().find_map(|name| {
+        let direct = PathBuf::from(name);
+        if direct.is_absolute() && direct.exists() {
+            return Some(direct);
+        }
+        std::env::split_paths(&path)
+            .map(|dir| dir.join(name))
+            .find(|p| p.exists())
+    })
+}
+
+/// chromedriver, killed when dropped.
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn start_driver(driver: &PathBuf) -> (Driver, u16) {
+    let port = free_port();
+    let child = Command::new(driver)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            return (Driver(child), port);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("chromedriver did not listen on port {port}");
+}
+
+/// The demo co-op served on a free port; Alva's password is PASSWORD.
+async fn serve(dir: &std::path::Path) -> SocketAddr {
+    let location = format!("sqlite:{}", dir.join("coop.db").display())
+        .parse()
+        .unwrap();
+    let coop = Arc::new(
+        Coop::open(&location, "demo".parse().unwrap(), Access::Start)
+            .await
+            .unwrap(),
+    );
+    let boards = Arc::new(Boards::new(Arc::clone(&coop)));
+    kanban::demo::start(&coop, &boards, chrono::Utc::now())
+        .await
+        .unwrap();
+    let now = Timestamp::new(chrono::Utc::now()).unwrap();
+    coop.set_password(MemberNumber::new(1).unwrap(), PASSWORD, now)
+        .await
+        .unwrap();
+    let http = App::new(Arc::clone(&coop)).with_controller(kanban::demo::controller().unwrap());
+    let routes = kanban::app(Kanban { http, boards });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        andel_http::axum::serve(
+            listener,
+            routes.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    address
+}
+
+async fn browser(port: u16, chromium: &PathBuf) -> Client {
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": chromium,
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,1000"]
+        }),
+    );
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    ClientBuilder::new(connector)
+        .capabilities(capabilities)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .unwrap()
+}
+
+async fn fill(client: &Client, css: &str, text: &str) {
+    let field = client.wait().for_element(Locator::Css(css)).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+async fn click(client: &Client, css: &str) {
+    client
+        .wait()
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+/// The titles of the cards in each list, as the page shows them.
+async fn lists(client: &Client) -> Vec<Vec<String>> {
+    let script = "return [...document.querySelectorAll('.list')].map(l => \
+        [...l.querySelectorAll('.card')].map(c => c.dataset.cardTitle || c.querySelector('.card-title')?.textContent || c.textContent))";
+    let value = client.execute(script, vec![]).await.unwrap();
+    serde_json::from_value::<Vec<Vec<String>>>(value)
+        .unwrap()
+        .into_iter()
+        .map(|cards| cards.into_iter().map(|c| c.trim().to_owned()).collect())
+        .collect()
+}
+
+/// Waits until `check` holds of the lists on the page.
+async fn until(
+    client: &Client,
+    what: &str,
+    check: impl Fn(&[Vec<String>]) -> bool,
+) -> Vec<Vec<String>> {
+    let mut seen = Vec::new();
+    for _ in 0..100 {
+        seen = lists(client).await;
+        if check(&seen) {
+            return seen;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the page never showed {what}; it shows {seen:?}");
+}
+
+#[tokio::test]
+async fn a_member_drags_a_card_across_and_takes_their_archive() {
+    let require = std::env::var("ANDEL_REQUIRE_ALL").is_ok_and(|v| v == "1");
+    let (Some(driver), Some(chromium)) = (
+        find(&["chromedriver", "/usr/bin/chromedriver"]),
+        find(&["chromium", "/usr/bin/chromium", "chromium-browser"]),
+    ) else {
+        assert!(
+            !require,
+            "the browser test needs chromium and chromedriver (apt-get install chromium chromium-driver)"
+        );
+        eprintln!(
+            "skipped: the browser test needs chromium and chromedriver (apt-get install chromium chromium-driver)"
+        );
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let address = serve(dir.path()).await;
+    let (_driver, port) = start_driver(&driver).await;
+    let client = browser(port, &chromium).await;
+    let result = journey(&client, address).await;
+    client.close().await.unwrap();
+    result.unwrap();
+}
+
+async fn journey(client: &Client, address: SocketAddr) -> Result<(), String> {
+    client
+        .goto(&format!("http://{address}/"))
+        .await
+        .map_err(|e| e.to_string())?;
+    fill(client, "#signin-member", "1").await;
+    fill(client, "#signin-password", PASSWORD).await;
+    click(client, "#signin-submit").await;
+
+    fill(client, "#new-board-title", "Garden").await;
+    click(client, "#new-board-submit").await;
+    fill(client, "#new-list-title", "To do").await;
+    click(client, "#new-list-submit").await;
+    until(client, "one list", |lists| lists.len() == 1).await;
+    fill(client, "#new-list-title", "Done").await;
+    click(client, "#new-list-submit").await;
+    until(client, "two lists", |lists| lists.len() == 2).await;
+    fill(client, ".list .new-card-title", "Sow beans").await;
+    click(client, ".list .new-card-submit").await;
+    until(client, "the card in the first list", |lists| {
+        lists[0].len() == 1
+    })
+    .await;
+
+    // Drag the card onto the second list with the mouse.
+    let card = client
+        .find(Locator::Css(".list .card"))
+        .await
+        .map_err(|e| e.to_string())?;
+    let target = client
+        .find_all(Locator::Css(".list"))
+        .await
+        .map_err(|e| e.to_string())?
+        .remove(1);
+    let drag = MouseActions::new("mouse".into())
+        .then(PointerAction::MoveToElement {
+            element: card,
+            duration: None,
+            x: 0.0,
+            y: 0.0,
+        })
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        })
+        .then(PointerAction::MoveBy {
+            duration: Some(Duration::from_millis(150)),
+            x: 12.0,
+            y: 4.0,
+        })
+        .then(PointerAction::MoveToElement {
+            element: target,
+            duration: Some(Duration::from_millis(300)),
+            x: 0.0,
+            y: 0.0,
+        })
+        .then(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        });
+    client
+        .perform_actions(drag)
+        .await
+        .map_err(|e| e.to_string())?;
+    until(client, "the card in the second list", |lists| {
+        lists[0].is_empty() && lists[1].len() == 1
+    })
+    .await;
+
+    // After a reload the card is still there: the move was recorded, not only drawn.
+    client.refresh().await.map_err(|e| e.to_string())?;
+    let seen = until(
+        client,
+        "the card in the second list after a reload",
+        |lists| lists.len() == 2 && lists[1].len() == 1,
+    )
+    .await;
+    assert!(seen[1][0].contains("Sow beans"), "{seen:?}");
+
+    // The member's archive, downloaded in the page's session, verifies.
+    let script = "const done = arguments[arguments.length - 1]; \
+        fetch('/api/me/archive', {credentials: 'same-origin'}) \
+          .then(r => r.ok ? r.arrayBuffer() : Promise.reject(r.status)) \
+          .then(b => done(Array.from(new Uint8Array(b)))) \
+          .catch(e => done({error: String(e)}));";
+    let bytes: Value = client
+        .execute_async(script, vec![])
+        .await
+        .map_err(|e| e.to_string())?;
+    let bytes: Vec<u8> =
+        serde_json::from_value(bytes.clone()).map_err(|_| format!("no archive: {bytes}"))?;
+    let path = std::env::temp_dir().join(format!("kanban-browser-{}.zip", std::process::id()));
+    std::fs::write(&path, &bytes).map_err(|e| e.to_string())?;
+    let report = andel_service::verify_archive(&path).map_err(|e| e.to_string())?;
+    let _ = std::fs::remove_file(&path);
+    assert!(report.is_ok(), "the archive does not verify: {report:?}");
+    Ok(())
+}
