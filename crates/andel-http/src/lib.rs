@@ -84,6 +84,7 @@ pub struct App {
     limiter: Arc<limit::Limiter>,
     controller: Option<Arc<Controller>>,
     openapi: Arc<utoipa::openapi::OpenApi>,
+    services: Vec<Arc<dyn andel_service::ServiceData>>,
 }
 
 impl App {
@@ -96,7 +97,22 @@ impl App {
             limiter: Arc::default(),
             controller: None,
             openapi: Arc::new(<ApiDoc as utoipa::OpenApi>::openapi()),
+            services: Vec::new(),
         }
+    }
+
+    /// The same, with a service's share of every member's archive
+    /// (`GET /api/me/archive`): its streams' entries of the member's, with proofs, and
+    /// its module in open formats.
+    #[must_use]
+    pub fn with_service_data(mut self, service: Arc<dyn andel_service::ServiceData>) -> Self {
+        self.services.push(service);
+        self
+    }
+
+    /// The services whose data every member's archive holds.
+    pub fn services(&self) -> &[Arc<dyn andel_service::ServiceData>] {
+        &self.services
     }
 
     /// The same, with a service's own routes described in the OpenAPI document served

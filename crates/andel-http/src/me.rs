@@ -212,13 +212,16 @@ pub(crate) async fn archive(
         ));
     };
     let now = app.now()?.as_datetime();
+    let services: Vec<&dyn andel_service::ServiceData> =
+        app.services().iter().map(|service| service.as_ref()).collect();
     let (written, _) = app
         .coop()
-        .export_member(
+        .export_member_with(
             session.member,
             Cursor::new(Vec::new()),
             now,
             controller,
+            &services,
             &mut |_| {},
         )
         .await?;

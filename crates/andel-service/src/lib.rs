@@ -100,6 +100,7 @@ pub use member_import::{
     IMPORTED_ENTRY, IMPORTED_FILE, IMPORTED_PREFIX, ImportedEntry, ImportedFile, MemberImport,
     ModuleImport, Origin, imported_stream,
 };
+pub use member_archive::ServiceData;
 pub use membership::{LedgerCheck, Membership, electorate};
 pub use policies::{PolicyAdoption, PolicyFile};
 pub use proposals::{

@@ -35,7 +35,38 @@ use crate::{Coop, ServiceError};
 const OTHERS_ACT: &str = "another member's act (a ballot, a proxy); it is theirs to share";
 
 /// How one stream tells whose entries are whose, for the store's subject index.
-type SubjectsOf = fn(&EntryBody) -> Result<Vec<SubjectId>, ServiceError>;
+type SubjectsOf<'a> = &'a (dyn Fn(&EntryBody) -> Result<Vec<SubjectId>, ServiceError> + Send + Sync);
+
+/// A service's share of a member's archive: which of the co-op's streams are the
+/// service's own, whose data each of their entries is, and the module in open formats
+/// it writes for the member. A kanban service names its boards' streams, says each
+/// card and comment is its author's, and writes the member's own cards; the archive
+/// then holds the member's entries of those streams with their proofs, beside the
+/// co-op's own modules.
+#[async_trait::async_trait]
+pub trait ServiceData: Send + Sync {
+    /// Whether `stream` is one of the service's.
+    fn holds(&self, stream: &StreamId) -> bool;
+
+    /// The members an entry of one of its streams is about.
+    ///
+    /// # Errors
+    ///
+    /// An entry that is not one of the service's (an edited or foreign journal).
+    fn subjects(&self, body: &EntryBody) -> Result<Vec<SubjectId>, String>;
+
+    /// The module of `member`'s data in open formats, if they have any with the
+    /// service.
+    ///
+    /// # Errors
+    ///
+    /// A store failure, or a stream that does not read.
+    async fn module(
+        &self,
+        member: &MemberId,
+        created_at: DateTime<Utc>,
+    ) -> Result<Option<Box<dyn ExportModule + Send + Sync>>, ServiceError>;
+}
 
 impl Coop {
     /// Writes `member`'s archive into `out`: their entries in the shared streams with a
@@ -56,6 +87,26 @@ impl Coop {
         out: W,
         created_at: DateTime<Utc>,
         controller: &Controller,
+        progress: &mut (dyn FnMut(u64) + Send),
+    ) -> Result<(W, Manifest), ServiceError> {
+        self.export_member_with(member, out, created_at, controller, &[], progress)
+            .await
+    }
+
+    /// As [`Coop::export_member`], with the member's data in the co-op's services
+    /// too: their entries of each service's streams, with proofs, and each service's
+    /// module ([`ServiceData`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`Coop::export_member`], and a service's own failure.
+    pub async fn export_member_with<W: Write + Seek + Send>(
+        &self,
+        member: MemberNumber,
+        out: W,
+        created_at: DateTime<Utc>,
+        controller: &Controller,
+        services: &[&dyn ServiceData],
         progress: &mut (dyn FnMut(u64) + Send),
     ) -> Result<(W, Manifest), ServiceError> {
         let membership = self.membership().await?;
@@ -82,8 +133,22 @@ impl Coop {
         let mut roots = Vec::new();
         let mut read = 0;
         for stream in self.streams().await? {
-            let Some(subjects_of) = subjects_of(&stream) else {
-                continue;
+            let service = services.iter().find(|service| service.holds(&stream));
+            let of_service = |body: &EntryBody| -> Result<Vec<SubjectId>, ServiceError> {
+                match service {
+                    Some(service) => service.subjects(body).map_err(|err| {
+                        ServiceError::Refused(format!(
+                            "entry {} of `{stream}` names no member: {err}",
+                            body.seq()
+                        ))
+                    }),
+                    None => Ok(Vec::new()),
+                }
+            };
+            let subjects_of: SubjectsOf<'_> = match (builtin_subjects_of(&stream), service) {
+                (Some(builtin), _) => builtin,
+                (None, Some(_)) => &of_service,
+                (None, None) => continue,
             };
             let found = self
                 .member_entries(&stream, &subject, subjects_of, &mut read, progress)
@@ -116,7 +181,16 @@ impl Coop {
                 .transparency_report(&member_id, DateTime::<Utc>::MIN_UTC, created_at)
                 .await?,
         };
-        let modules: [&dyn ExportModule; 3] = [&ledger, &decisions, &consent];
+        let mut extra = Vec::new();
+        for service in services {
+            if let Some(module) = service.module(&member_id, created_at).await? {
+                extra.push(module);
+            }
+        }
+        let modules: Vec<&dyn ExportModule> = [&ledger as &dyn ExportModule, &decisions, &consent]
+            .into_iter()
+            .chain(extra.iter().map(|module| module.as_ref() as &dyn ExportModule))
+            .collect();
         let header = Header {
             producer: format!("andel {}", env!("CARGO_PKG_VERSION")),
             created_at,
@@ -145,7 +219,7 @@ impl Coop {
         &self,
         stream: &StreamId,
         subject: &SubjectId,
-        subjects_of: SubjectsOf,
+        subjects_of: SubjectsOf<'_>,
         read: &mut u64,
         progress: &mut (dyn FnMut(u64) + Send),
     ) -> Result<Option<(StreamRoot, Vec<MemberEntry>)>, ServiceError> {
@@ -220,7 +294,7 @@ impl Coop {
         &self,
         stream: &StreamId,
         subject: &SubjectId,
-        subjects_of: SubjectsOf,
+        subjects_of: SubjectsOf<'_>,
         size: u64,
     ) -> Result<BTreeMap<u64, Option<String>>, ServiceError> {
         let mut wanted = BTreeMap::new();
@@ -247,14 +321,14 @@ impl Coop {
 /// How entries of `stream` name the members they concern, for the streams that hold
 /// members' data (records members brought from another co-op included); `None` for the
 /// co-op's own records (policies, charter, erasures).
-fn subjects_of(stream: &StreamId) -> Option<SubjectsOf> {
+fn builtin_subjects_of(stream: &StreamId) -> Option<SubjectsOf<'static>> {
     match stream.as_str() {
-        LEDGER_STREAM => Some(ledger_members),
-        CONSENT_STREAM => Some(consent_member),
-        AUDIT_STREAM => Some(owners),
-        DELEGATIONS_STREAM => Some(delegation_voters),
-        name if name.starts_with(PROPOSAL_PREFIX) => Some(proposal_voters),
-        name if name.starts_with(IMPORTED_PREFIX) => Some(imported_member),
+        LEDGER_STREAM => Some(&ledger_members),
+        CONSENT_STREAM => Some(&consent_member),
+        AUDIT_STREAM => Some(&owners),
+        DELEGATIONS_STREAM => Some(&delegation_voters),
+        name if name.starts_with(PROPOSAL_PREFIX) => Some(&proposal_voters),
+        name if name.starts_with(IMPORTED_PREFIX) => Some(&imported_member),
         _ => None,
     }
 }

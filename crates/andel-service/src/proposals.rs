@@ -1,16 +1,21 @@
 //! The decisions' use cases: draft and run a proposal, cast a ballot (open or secret,
 //! chosen by the proposal), close it with the delegations in force, publish and check
-//! a secret ballot's list, cite and verify an outcome; and delegations.
+//! a secret ballot's list, cite and verify an outcome; and delegations. For members'
+//! own pages: the co-op's proposals listed, one proposal as a member may see it, and a
+//! member's delegations.
 
 use andel_decisions::{
-    Citation, Mark, Proposal, ProposalCommand, ProposalEvent, Secrecy, Spec, VoterId,
-    delegation::{DelegationCommand, DelegationEvent, Delegations},
+    Choice, Citation, Interim, Kind, Mark, Phase, Proposal, ProposalCommand, ProposalError,
+    ProposalEvent, ProposalOutcome, Secrecy, Spec, VoterId,
+    delegation::{Delegation, DelegationCommand, DelegationEvent, Delegations},
     secret::{
-        Ballot, BallotList, Receipt, SecretVote, cast_secret, close_secret, published_ballots,
+        Ballot, BallotList, Receipt, SecretBallotError, SecretVote, cast_secret, close_secret,
+        published_ballots,
     },
 };
-use andel_journal::{AuthorId, Digest, Stored, StreamId, Timestamp, verify};
+use andel_journal::{AuthorId, Digest, Stored, StoredError, StreamId, Timestamp, verify};
 use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
 
 use crate::{Coop, ServiceError};
 

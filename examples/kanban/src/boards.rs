@@ -254,6 +254,32 @@ impl Boards {
         Ok(found)
     }
 
+    /// Every board `member` owns, was shared or wrote on, as it is now: their share
+    /// of the service, for their archive.
+    ///
+    /// # Errors
+    ///
+    /// A store failure, or a board stream that does not read.
+    pub async fn worked_on_by(
+        &self,
+        member: &MemberId,
+    ) -> Result<Vec<(BoardId, Board)>, KanbanError> {
+        let mut found = Vec::new();
+        for id in self.ids().await? {
+            let handle = self.handle(&id).await?;
+            let mut stored = handle.lock().await;
+            stored
+                .catch_up()
+                .await
+                .map_err(|err| KanbanError::stored(&id, err))?;
+            let board = stored.state();
+            if board.has_member(member) || board.contributors().contains(member) {
+                found.push((id.clone(), board.clone()));
+            }
+        }
+        Ok(found)
+    }
+
     /// Creates a board owned by `actor`.
     ///
     /// # Errors

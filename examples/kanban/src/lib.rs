@@ -11,6 +11,7 @@
 #![doc(html_root_url = "https://docs.rs/kanban")]
 
 pub mod api;
+mod archive;
 pub mod board;
 mod boards;
 pub mod demo;
@@ -18,6 +19,7 @@ mod page;
 pub mod trello;
 
 pub use api::{Kanban, KanbanApi, app};
+pub use archive::{KanbanData, MODULE};
 pub use boards::{Actor, BOARD_PREFIX, BoardId, BoardSummary, Boards, KanbanError, SERVICE};
 
 /// Reads who controls the co-op's data from a TOML file (as

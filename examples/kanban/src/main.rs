@@ -67,7 +67,8 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     };
     let coop = Arc::new(Coop::open(&location, tenant, access).await?);
     let boards = Arc::new(Boards::new(Arc::clone(&coop)));
-    let mut http = App::new(Arc::clone(&coop));
+    let mut http = App::new(Arc::clone(&coop))
+        .with_service_data(Arc::new(kanban::KanbanData::new(Arc::clone(&boards))));
     let controller = match &args.controller {
         Some(path) => Some(kanban::read_controller(path)?),
         None if args.demo => Some(kanban::demo::controller()?),

@@ -45,7 +45,9 @@ async fn site(dir: &std::path::Path, tenant: &str) -> Site {
             .await
             .unwrap();
     }
-    let http = App::new(Arc::clone(&coop)).with_controller(kanban::demo::controller().unwrap());
+    let http = App::new(Arc::clone(&coop))
+        .with_controller(kanban::demo::controller().unwrap())
+        .with_service_data(Arc::new(kanban::KanbanData::new(Arc::clone(&boards))));
     Site {
         app: kanban::app(Kanban { http, boards }),
         coop,
@@ -441,6 +443,45 @@ async fn a_former_member_keeps_only_the_export() {
         .unwrap();
     let response = app.clone().oneshot(request).await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
+
+    // The archive holds Bo's card, and his entries of the board's stream with proofs,
+    // and it verifies.
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec();
+    let path = dir.path().join("bo.zip");
+    std::fs::write(&path, &bytes).unwrap();
+    let report = andel_service::verify_archive(&path).unwrap();
+    assert!(report.is_ok(), "{report:?}");
+    let mut archive =
+        andel_export::Archive::open(std::io::Cursor::new(bytes), andel_export::Limits::default())
+            .unwrap();
+    let modules = &archive.manifest().modules;
+    assert!(
+        modules.iter().any(|m| m.id == kanban::MODULE),
+        "{modules:?}"
+    );
+    let mut board_json = String::new();
+    let mut file = archive.file(&format!("kanban/boards/{id}.json")).unwrap();
+    std::io::Read::read_to_string(&mut file, &mut board_json).unwrap();
+    drop(file);
+    assert!(board_json.contains("Bo's card"), "{board_json}");
+    assert!(
+        !board_json.contains("Book the hall"),
+        "Alva's cards are hers: {board_json}"
+    );
+    let mut entries = String::new();
+    let mut file = archive.file("journal/entries.ndjson").unwrap();
+    std::io::Read::read_to_string(&mut file, &mut entries).unwrap();
+    let board_entries = entries
+        .lines()
+        .filter(|line| line.contains("kanban.board."))
+        .count();
+    assert!(board_entries >= 2, "Bo's sharing and his card: {entries}");
 }
 
 const TRELLO: &str = r#"{

@@ -96,7 +96,9 @@ async fn serve(dir: &std::path::Path) -> SocketAddr {
     coop.set_password(MemberNumber::new(1).unwrap(), PASSWORD, now)
         .await
         .unwrap();
-    let http = App::new(Arc::clone(&coop)).with_controller(kanban::demo::controller().unwrap());
+    let http = App::new(Arc::clone(&coop))
+        .with_controller(kanban::demo::controller().unwrap())
+        .with_service_data(Arc::new(kanban::KanbanData::new(Arc::clone(&boards))));
     let routes = kanban::app(Kanban { http, boards });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
