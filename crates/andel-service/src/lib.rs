@@ -104,6 +104,6 @@ pub use member_archive::ServiceData;
 pub use membership::{LedgerCheck, Membership, electorate};
 pub use policies::{PolicyAdoption, PolicyFile};
 pub use proposals::{
-    BallotPaper, Cast, DELEGATIONS_STREAM, Found, PROPOSAL_PREFIX, ProposalCheck, StoredProposal,
-    proposal_stream,
+    BallotPaper, Cast, DELEGATIONS_STREAM, Found, PROPOSAL_PREFIX, ProposalCheck, ProposalSight,
+    ProposalSummary, StoredProposal, proposal_stream,
 };

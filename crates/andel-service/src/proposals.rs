@@ -99,6 +99,50 @@ pub enum ProposalCheck {
     },
 }
 
+/// One line of the co-op's list of proposals ([`Coop::proposal_summaries`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProposalSummary {
+    /// The proposal's id (its stream is `decision.ID`).
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// `motion`, `consent`, `election` or `budget`, as a spec names its kind.
+    pub kind: &'static str,
+    /// Where it stands.
+    pub phase: Phase,
+    /// Open or secret ballot.
+    pub secrecy: Secrecy,
+    /// When voting opens.
+    pub opens_at: DateTime<Utc>,
+    /// When voting closes: the spec's time, or a later one the deadline moved to.
+    pub closes_at: DateTime<Utc>,
+}
+
+/// A proposal as one voter may see it at one time ([`StoredProposal::seen_by`]): its
+/// text and rules, where it stands, whether they may vote, and the count only when the
+/// proposal shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProposalSight {
+    /// The text and rules, as drafted.
+    pub spec: Spec,
+    /// Where it stands.
+    pub phase: Phase,
+    /// When voting closes: the spec's time, or a later one the deadline moved to.
+    pub closes_at: DateTime<Utc>,
+    /// How many voters the electorate snapshotted at the opening has, and their total
+    /// weight; `None` before it opens.
+    pub electorate: Option<(usize, Decimal)>,
+    /// Whether the voter may cast a ballot now, or the proposal's reason why not (not
+    /// open, past the deadline, not in the electorate, voted already where votes
+    /// cannot change).
+    pub vote: Result<(), ProposalError>,
+    /// The direct ballots so far, while voting is open, where the spec's visibility
+    /// shows them to this voter ([`Proposal::interim`]): never for a secret ballot.
+    pub interim: Option<Interim>,
+    /// The outcome, once closed.
+    pub outcome: Option<ProposalOutcome>,
+}
+
 impl Coop {
     /// The ids of the tenant's proposals, in name order.
     ///
@@ -175,6 +219,56 @@ impl Coop {
     ) -> Result<Vec<DelegationEvent>, ServiceError> {
         let mut book = self.delegations().await?;
         Ok(book.execute(command, at, recorded_at, by).await?)
+    }
+
+    /// The co-op's proposals, newest first (the latest opening time first, then by id),
+    /// each with what a list shows of it. Drafts and withdrawn proposals are listed too,
+    /// with their phase.
+    ///
+    /// # Errors
+    ///
+    /// A store failure or a stream that does not replay.
+    pub async fn proposal_summaries(&self) -> Result<Vec<ProposalSummary>, ServiceError> {
+        let mut summaries = Vec::new();
+        for id in self.proposals().await? {
+            let proposal = self.any_proposal(&id).await?;
+            let state = proposal.state();
+            let Some(spec) = state.spec() else {
+                continue;
+            };
+            summaries.push(ProposalSummary {
+                title: spec.title.clone(),
+                kind: kind_name(&spec.kind),
+                phase: state.phase(),
+                secrecy: spec.secrecy,
+                opens_at: spec.opens_at,
+                closes_at: state.closes_at().unwrap_or(spec.closes_at),
+                id,
+            });
+        }
+        summaries.sort_by(|a, b| b.opens_at.cmp(&a.opens_at).then_with(|| a.id.cmp(&b.id)));
+        Ok(summaries)
+    }
+
+    /// The delegations `from` has given that have not ended at `at` (revoked, or past
+    /// their `until`), oldest first: those they may still revoke.
+    ///
+    /// # Errors
+    ///
+    /// A store failure or a stream that does not replay.
+    pub async fn delegations_from(
+        &self,
+        from: &VoterId,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<Delegation>, ServiceError> {
+        let book = self.delegations().await?;
+        Ok(book
+            .state()
+            .all()
+            .iter()
+            .filter(|d| d.from == *from && d.until.is_none_or(|until| at < until))
+            .cloned()
+            .collect())
     }
 
     async fn delegations(&self) -> Result<Stored<Delegations>, ServiceError> {
@@ -263,8 +357,9 @@ impl StoredProposal<'_> {
                 },
             };
             let ballots = self.coop.ballot_box();
-            let receipt =
-                cast_secret(&mut self.stored, &**ballots, vote, at, recorded_at, by).await?;
+            let receipt = cast_secret(&mut self.stored, &**ballots, vote, at, recorded_at, by)
+                .await
+                .map_err(secret_error)?;
             return Ok(Cast::Secret(receipt));
         }
         let command = open_command(paper);
@@ -289,7 +384,9 @@ impl StoredProposal<'_> {
     ) -> Result<Vec<ProposalEvent>, ServiceError> {
         if self.secret() {
             let ballots = self.coop.ballot_box();
-            return Ok(close_secret(&mut self.stored, &**ballots, at, recorded_at, by).await?);
+            return close_secret(&mut self.stored, &**ballots, at, recorded_at, by)
+                .await
+                .map_err(secret_error);
         }
         let tags = self
             .state()
@@ -315,8 +412,15 @@ impl StoredProposal<'_> {
     ///
     /// # Errors
     ///
-    /// A store failure, or a published list that does not match the outcome.
+    /// An open ballot, which gives no receipts; a store failure, or a published list
+    /// that does not match the outcome.
     pub async fn find(&self, receipt: &Receipt) -> Result<Option<Found>, ServiceError> {
+        if !self.secret() {
+            return Err(refusal(
+                &self.id,
+                "is an open ballot, which gives no receipts: its ballots are recorded with their voters",
+            ));
+        }
         if self.state().outcome().is_some() {
             let list = self.published().await?;
             return Ok(list.find(receipt).cloned().map(Found::Published));
@@ -327,6 +431,93 @@ impl StoredProposal<'_> {
             .await
             .map_err(andel_decisions::secret::SecretBallotError::from)?;
         Ok(held.map(Found::InBox))
+    }
+
+    /// The proposal as `voter` may see it at `at`: its spec, phase and deadline, the
+    /// size of its electorate, whether `voter` may vote now (as the proposal itself would
+    /// answer a ballot: open, before the deadline, in the electorate, not voted yet or
+    /// votes may change), the count so far only where the spec's visibility shows it to
+    /// them, and the outcome once closed. Nothing is recorded.
+    ///
+    /// ```
+    /// # use andel_decisions::{Kind, ProposalCommand, ProposalError, Spec, Electorate, Voter, rules::Threshold};
+    /// # use andel_service::{Access, Coop};
+    /// # tokio::runtime::Runtime::new()?.block_on(async {
+    /// # let dir = tempfile::tempdir()?;
+    /// # let location = format!("sqlite:{}", dir.path().join("coop.db").display()).parse()?;
+    /// # let coop = Coop::open(&location, "solrosen".parse()?, Access::Start).await?;
+    /// # let now = "2027-05-01T09:00:00Z".parse()?;
+    /// # let spec = Spec {
+    /// #     title: "Open a second shop".into(), body: String::new(), author: "1".parse()?,
+    /// #     kind: Kind::Motion { threshold: Threshold::SIMPLE_MAJORITY },
+    /// #     opens_at: "2027-05-06T09:00:00Z".parse()?, closes_at: "2027-05-06T17:00:00Z".parse()?,
+    /// #     quorum: None, vote_changes: false, reasons: Default::default(), tags: Default::default(),
+    /// #     proxies_per_holder: 0, visibility: Default::default(), secrecy: Default::default(),
+    /// #     enacts: None,
+    /// # };
+    /// # let (mut shop, _) = coop.draft("shop", spec, "2027-05-01T09:00:00Z".parse()?, now, None).await?;
+    /// # shop.execute(ProposalCommand::Schedule, "2027-05-01T09:00:00Z".parse()?, now, None).await?;
+    /// let electorate = Electorate::new(["1", "2"].map(|v| Voter { id: v.parse().unwrap(), weight: 1.into(), college: None }))?;
+    /// shop.execute(ProposalCommand::Open { electorate }, "2027-05-06T09:00:00Z".parse()?, now, None).await?;
+    ///
+    /// let seen = shop.seen_by(&"1".parse()?, "2027-05-06T10:00:00Z".parse()?)?;
+    /// assert!(seen.vote.is_ok());
+    /// assert_eq!(seen.interim, None); // the count is shown only after the close
+    /// let stranger = shop.seen_by(&"9".parse()?, "2027-05-06T10:00:00Z".parse()?)?;
+    /// assert!(matches!(stranger.vote, Err(ProposalError::NotAVoter { .. })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// A proposal that was never drafted (which [`Coop::proposal`] does not give).
+    pub fn seen_by(&self, voter: &VoterId, at: DateTime<Utc>) -> Result<ProposalSight, ServiceError> {
+        let state = self.state();
+        let Some(spec) = state.spec() else {
+            return Err(refusal(&self.id, "has not been drafted"));
+        };
+        let outcome = state.outcome().cloned();
+        Ok(ProposalSight {
+            spec: spec.clone(),
+            phase: state.phase(),
+            closes_at: state.closes_at().unwrap_or(spec.closes_at),
+            electorate: state.electorate().map(|e| (e.len(), e.total_weight())),
+            vote: self.may_vote(spec, voter, at),
+            interim: if outcome.is_none() {
+                state.interim(Some(voter))
+            } else {
+                None
+            },
+            outcome,
+        })
+    }
+
+    /// Whether `voter` may cast a ballot at `at`: the proposal decides a blank ballot
+    /// of theirs (abstain, an empty ranking or no approvals, which every proposal of
+    /// its kind takes), and nothing is recorded.
+    fn may_vote(&self, spec: &Spec, voter: &VoterId, at: DateTime<Utc>) -> Result<(), ProposalError> {
+        let mark = match spec.kind {
+            Kind::Motion { .. } | Kind::Consent => Mark::Choice(Choice::Abstain),
+            Kind::Election { .. } => Mark::Ranking(Vec::new()),
+            Kind::Budget { .. } => Mark::Approvals(Vec::new()),
+        };
+        let command = if self.secret() {
+            ProposalCommand::CastSecret {
+                voter: voter.clone(),
+                by: None,
+                mark,
+            }
+        } else {
+            open_command(BallotPaper {
+                voter: voter.clone(),
+                proxy_for: None,
+                mark,
+                reason: None,
+            })
+        };
+        self.state().decide(command, at).map(drop)
     }
 
     /// A citation of the closed proposal's outcome: its `Closed` entry with a Merkle
@@ -408,6 +599,27 @@ fn open_command(paper: BallotPaper) -> ProposalCommand {
             member,
             projects,
         },
+    }
+}
+
+/// A secret ballot's error, with the proposal's refusal reported as an open ballot's
+/// is: the voter's to mend, not the operator's.
+fn secret_error(err: SecretBallotError) -> ServiceError {
+    match err {
+        SecretBallotError::Proposal(StoredError::Decide(refused)) => {
+            ServiceError::Proposal(StoredError::Decide(refused))
+        }
+        other => ServiceError::Secret(other),
+    }
+}
+
+/// How a spec names its kind.
+fn kind_name(kind: &Kind) -> &'static str {
+    match kind {
+        Kind::Motion { .. } => "motion",
+        Kind::Consent => "consent",
+        Kind::Election { .. } => "election",
+        Kind::Budget { .. } => "budget",
     }
 }
 

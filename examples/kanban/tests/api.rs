@@ -27,9 +27,16 @@ struct Site {
 
 /// The demo co-op `tenant` in `dir`'s database, every member with PASSWORD.
 async fn site(dir: &std::path::Path, tenant: &str) -> Site {
-    let location = format!("sqlite:{}", dir.join("coops.db").display())
-        .parse()
-        .unwrap();
+    site_at(
+        &format!("sqlite:{}", dir.join("coops.db").display()),
+        tenant,
+    )
+    .await
+}
+
+/// The demo co-op `tenant` in the database at `location`.
+async fn site_at(location: &str, tenant: &str) -> Site {
+    let location = location.parse().unwrap();
     let coop = Arc::new(
         Coop::open(&location, tenant.parse().unwrap(), Access::Start)
             .await
@@ -653,4 +660,73 @@ async fn the_page_and_the_openapi_document_are_served() {
             "{path} is not in the OpenAPI document"
         );
     }
+}
+
+#[tokio::test]
+async fn the_service_works_on_postgresql() {
+    let Ok(url) = std::env::var("ANDEL_TEST_POSTGRES") else {
+        let required = std::env::var("ANDEL_REQUIRE_ALL").is_ok_and(|v| v == "1");
+        assert!(
+            !required,
+            "ANDEL_REQUIRE_ALL=1 needs ANDEL_TEST_POSTGRES for the kanban PostgreSQL test"
+        );
+        eprintln!("note: skipping the PostgreSQL kanban test: set ANDEL_TEST_POSTGRES to run it");
+        return;
+    };
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let tenant = format!("kanban-{}-{nanos}", std::process::id());
+    let site = site_at(&url, &tenant).await;
+    let app = &site.app;
+    let (alva, cai) = (sign_in(app, 1).await, sign_in(app, 3).await);
+    let (status, board) = alva
+        .post(app, "/api/boards", json!({"title": "On PostgreSQL"}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{board}");
+    let id = board["id"].as_str().unwrap().to_owned();
+    for title in ["To do", "Done"] {
+        alva.post(
+            app,
+            &format!("/api/boards/{id}/lists"),
+            json!({"title": title}),
+        )
+        .await;
+    }
+    let (_, board) = alva.get(app, &format!("/api/boards/{id}")).await;
+    let (todo, done) = (
+        board["lists"][0]["id"].clone(),
+        board["lists"][1]["id"].clone(),
+    );
+    let (_, board) = alva
+        .post(
+            app,
+            &format!("/api/boards/{id}/lists/{todo}/cards"),
+            json!({"title": "Vacuum"}),
+        )
+        .await;
+    let card = board["lists"][0]["cards"][0]["id"].clone();
+    let (status, _) = alva
+        .post(
+            app,
+            &format!("/api/boards/{id}/cards/{card}/move"),
+            json!({"list": done, "index": 0}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, board) = alva.get(app, &format!("/api/boards/{id}")).await;
+    assert_eq!(cards_of(&board, 1), ["Vacuum"]);
+    let (status, _) = cai.get(app, &format!("/api/boards/{id}")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let export: Value = serde_json::from_str(TRELLO).unwrap();
+    let body = json!({"export": export, "members": {"bo_trello": "2"}});
+    let (_, first) = alva
+        .post(app, "/api/boards/import/trello", body.clone())
+        .await;
+    let (_, again) = alva.post(app, "/api/boards/import/trello", body).await;
+    assert_eq!(first["board"], again["board"]);
+    assert_eq!(again["recorded"], 0);
+    site.coop.close().await;
 }
