@@ -554,6 +554,7 @@ const EXPECTED_BLOCKS: &[(&str, usize, usize)] = &[
     ("guides/data-and-consent.md", 3, 35),
     ("guides/leaving.md", 3, 16),
     ("guides/web-services.md", 1, 6),
+    ("guides/kanban.md", 1, 1),
     ("performance.md", 4, 6),
 ];
 
