@@ -1,6 +1,8 @@
 //! Errors as RFC 9457 problem details (`application/problem+json`): a stable type, a
 //! title, the status, and a sentence that says what was wrong with which input.
 
+use andel_decisions::ProposalError;
+use andel_journal::StoredError;
 use andel_service::ServiceError;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -72,9 +74,12 @@ impl From<ServiceError> for Problem {
             ServiceError::Password(_) => {
                 Problem::new(422, "password-refused", "Password refused", detail)
             }
-            ServiceError::NoProposal { .. } | ServiceError::NoStream { .. } => {
+            // Not the service's message, which names the database.
+            ServiceError::NoProposal { id, known, .. } => Problem::not_found(no_proposal(&id, &known)),
+            ServiceError::ProposalId { .. } | ServiceError::NoStream { .. } => {
                 Problem::not_found(detail)
             }
+            ServiceError::Proposal(StoredError::Decide(refused)) => proposal_refused(&refused, detail),
             other if other.is_refusal() => Problem::new(422, "refused", "Refused", detail),
             other => {
                 // Store and replay failures say more than a client should see; the
@@ -89,6 +94,37 @@ impl From<ServiceError> for Problem {
             }
         }
     }
+}
+
+/// Which refusal of a proposal's: not a voter, voted already, not open for it now, or
+/// another rule of the proposal's.
+fn proposal_refused(refused: &ProposalError, detail: String) -> Problem {
+    match refused {
+        ProposalError::NotAVoter { .. } => Problem::new(
+            403,
+            "not-a-voter",
+            "Not in the proposal's electorate",
+            detail,
+        ),
+        ProposalError::AlreadyVoted { .. } => {
+            Problem::new(409, "already-voted", "Already voted", detail)
+        }
+        ProposalError::Phase { .. } | ProposalError::Time { .. } => {
+            Problem::new(409, "not-open", "Not open for that now", detail)
+        }
+        _ => Problem::new(422, "refused", "Refused", detail),
+    }
+}
+
+fn no_proposal(id: &str, known: &[String]) -> String {
+    if known.is_empty() {
+        return format!("there is no proposal `{id}`, nor any other yet");
+    }
+    let known: Vec<String> = known.iter().map(|id| format!("`{id}`")).collect();
+    format!(
+        "there is no proposal `{id}`; the proposals are {}",
+        known.join(", ")
+    )
 }
 
 impl IntoResponse for Problem {

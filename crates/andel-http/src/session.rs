@@ -1,6 +1,7 @@
 //! The session cookie, and the extractors that turn it into a signed-in member.
 
 use andel_consent::MemberId;
+use andel_decisions::VoterId;
 use andel_journal::AuthorId;
 use andel_service::{SESSION_HOURS, Session, Standing};
 use axum::extract::FromRef;
@@ -65,6 +66,16 @@ impl SignedInMember {
         Self::member_id_of(&self.0)
     }
 
+    /// The member's id as a voter in the co-op's decisions: their member number, as
+    /// the ledger's roll names voters.
+    ///
+    /// # Errors
+    ///
+    /// Never for a member number; the decisions crate's own check still runs.
+    pub fn voter_id(&self) -> Result<VoterId, Problem> {
+        Self::voter_id_of(&self.0)
+    }
+
     /// The author of what the member records themselves: `member.N`, an opaque id.
     ///
     /// # Errors
@@ -91,6 +102,11 @@ impl SignedInMember {
             .to_string()
             .parse()
             .map_err(|err: andel_consent::NameError| Problem::bad_request(err.to_string()))
+    }
+
+    pub(crate) fn voter_id_of(session: &Session) -> Result<VoterId, Problem> {
+        VoterId::new(&session.member.to_string())
+            .map_err(|err| Problem::bad_request(err.to_string()))
     }
 
     pub(crate) fn author_of(session: &Session) -> Result<AuthorId, Problem> {

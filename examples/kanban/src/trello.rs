@@ -1400,7 +1400,7 @@ impl<'a> Planner<'a> {
                 },
             ));
         }
-        taken.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        taken.sort_by_key(|(at, place, _)| (*at, *place));
         taken.into_iter().map(|(_, _, comment)| comment).collect()
     }
 
@@ -1696,8 +1696,8 @@ pub fn export_board(board: &Board, id: &str) -> Value {
             }));
         }
     }
-    comments.sort_by(|a, b| b.0.cmp(&a.0));
-    created.sort_by(|a, b| b.0.cmp(&a.0));
+    comments.sort_by_key(|(id, _)| Reverse(*id));
+    created.sort_by_key(|(id, _)| Reverse(*id));
     let actions: Vec<Value> = comments
         .into_iter()
         .map(|(_, action)| action)
@@ -1733,7 +1733,7 @@ fn person(member: &str) -> Value {
 /// A time as Trello writes it (`2019-04-04T23:41:28.951Z`), with more digits only when
 /// it has them, so that nothing is lost.
 fn trello_time(at: DateTime<Utc>) -> String {
-    let digits = if at.timestamp_subsec_nanos() % 1_000_000 == 0 {
+    let digits = if at.timestamp_subsec_nanos().is_multiple_of(1_000_000) {
         SecondsFormat::Millis
     } else {
         SecondsFormat::AutoSi
