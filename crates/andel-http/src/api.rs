@@ -1,5 +1,5 @@
-//! The JSON API: signing in and out, and the member's own data. Each handler parses,
-//! calls one use case of `andel-service`, and answers.
+//! The JSON API: signing in and out, the member's own data, and the OpenAPI document of
+//! every route. Each handler parses, calls one use case of `andel-service`, and answers.
 
 use std::net::SocketAddr;
 
@@ -22,7 +22,7 @@ use crate::{App, Problem};
 #[openapi(
     info(
         title = "Andel member API",
-        description = "What every Andel co-op service offers its members: sign-in and their own data. Errors are RFC 9457 problem details."
+        description = "What every Andel co-op service offers its members: sign-in, their own data, and their part in the co-op's decisions. Errors are RFC 9457 problem details."
     ),
     paths(
         apply,
@@ -36,7 +36,16 @@ use crate::{App, Problem};
         crate::me::withdraw_consent,
         crate::me::report,
         crate::me::archive,
-        crate::me::resign
+        crate::me::resign,
+        crate::decisions::delegations,
+        crate::decisions::delegate,
+        crate::decisions::revoke_all,
+        crate::decisions::revoke_topic,
+        crate::decisions::proposals,
+        crate::decisions::proposal,
+        crate::decisions::cast,
+        crate::decisions::give_proxy,
+        crate::decisions::check_receipt
     ),
     components(schemas(
         Application,
@@ -47,9 +56,24 @@ use crate::{App, Problem};
         Problem,
         crate::me::ConsentView,
         crate::me::GiveConsent,
-        crate::me::ResignationView
+        crate::me::ResignationView,
+        crate::decisions::ProposalSummaryView,
+        crate::decisions::ProposalView,
+        crate::decisions::ElectorateView,
+        crate::decisions::BallotRequest,
+        crate::decisions::CastView,
+        crate::decisions::ProxyRequest,
+        crate::decisions::ProxyView,
+        crate::decisions::ReceiptRequest,
+        crate::decisions::ReceiptView,
+        crate::decisions::GiveDelegation,
+        crate::decisions::DelegationView
     )),
-    tags((name = "session", description = "Signing in and out"), (name = "me", description = "The member's own data"))
+    tags(
+        (name = "session", description = "Signing in and out"),
+        (name = "me", description = "The member's own data, and their delegations"),
+        (name = "proposals", description = "The co-op's proposals: reading them, voting, proxies, and checking a secret ballot's receipt")
+    )
 )]
 pub struct ApiDoc;
 

@@ -20,7 +20,15 @@
 //!   withdraw, one request each), who used their data (`GET /api/me/report`), all of it
 //!   as a verifiable archive (`GET /api/me/archive`), and leaving
 //!   (`POST /api/me/resignation`). A former member keeps their data and its export, and
-//!   may withdraw consent; nothing else.
+//!   may withdraw consent or take back a delegation; nothing else.
+//! - **Decisions**: the co-op's proposals (`GET /api/proposals`, newest first), one as
+//!   the member may see it (`GET /api/proposals/{id}`: whether they may vote, the count
+//!   so far only where the proposal's visibility shows it, the outcome once closed),
+//!   casting a ballot (`POST /api/proposals/{id}/ballots`: a secret ballot answers with
+//!   the receipt the member keeps), giving a proxy (`POST /api/proposals/{id}/proxy`),
+//!   checking a receipt (`POST /api/proposals/{id}/receipts`), and the member's
+//!   delegations (`GET` and `POST /api/me/delegations`; `DELETE` revokes them all, and
+//!   `DELETE /api/me/delegations/{topic}` those on one topic).
 //! - **Errors** are RFC 9457 problem details ([`Problem`]); **the API is described** by
 //!   an OpenAPI 3.1 document at `GET /api/openapi.json`, generated from the handlers.
 //! - Responses are never cached (`Cache-Control: no-store`); requests are traced with
@@ -45,6 +53,7 @@
 //! ```
 
 mod api;
+mod decisions;
 mod limit;
 mod me;
 mod problem;
@@ -59,7 +68,7 @@ use andel_journal::Timestamp;
 use andel_service::Coop;
 use axum::Router;
 use axum::http::{HeaderValue, header};
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use chrono::{DateTime, Utc};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -67,6 +76,10 @@ use tower_http::trace::TraceLayer;
 pub use api::{ApiDoc, Application, ApplicationView, Body, MemberView, SessionView, SignInRequest};
 /// The axum this crate is built on, so that a service mounts its routes on the same one.
 pub use axum;
+pub use decisions::{
+    BallotRequest, CastView, DelegationView, ElectorateView, GiveDelegation, ProposalSummaryView,
+    ProposalView, ProxyRequest, ProxyView, ReceiptRequest, ReceiptView,
+};
 pub use limit::{Limit, SignInLimits};
 pub use me::{ConsentView, GiveConsent, ResignationView};
 pub use problem::{PROBLEM_JSON, Problem};
@@ -184,7 +197,8 @@ impl App {
 }
 
 /// The routes every co-op service mounts: `/api/session`, `/api/me` and the member's
-/// own data under it, and `/api/openapi.json`. Merge a service's own routes beside them.
+/// own data under it, `/api/proposals` and the member's part in them, and
+/// `/api/openapi.json`. Merge a service's own routes beside them.
 pub fn router(app: App) -> Router {
     Router::new()
         .route("/api/applications", post(api::apply))
@@ -202,6 +216,24 @@ pub fn router(app: App) -> Router {
         .route("/api/me/report", get(me::report))
         .route("/api/me/archive", get(me::archive))
         .route("/api/me/resignation", post(me::resign))
+        .route(
+            "/api/me/delegations",
+            get(decisions::delegations)
+                .post(decisions::delegate)
+                .delete(decisions::revoke_all),
+        )
+        .route(
+            "/api/me/delegations/{topic}",
+            delete(decisions::revoke_topic),
+        )
+        .route("/api/proposals", get(decisions::proposals))
+        .route("/api/proposals/{id}", get(decisions::proposal))
+        .route("/api/proposals/{id}/ballots", post(decisions::cast))
+        .route("/api/proposals/{id}/proxy", post(decisions::give_proxy))
+        .route(
+            "/api/proposals/{id}/receipts",
+            post(decisions::check_receipt),
+        )
         .route("/api/openapi.json", get(api::openapi))
         .fallback(|| async { Problem::not_found("there is nothing at this address") })
         .layer(SetResponseHeaderLayer::overriding(

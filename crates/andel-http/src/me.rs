@@ -212,8 +212,11 @@ pub(crate) async fn archive(
         ));
     };
     let now = app.now()?.as_datetime();
-    let services: Vec<&dyn andel_service::ServiceData> =
-        app.services().iter().map(|service| service.as_ref()).collect();
+    let services: Vec<&dyn andel_service::ServiceData> = app
+        .services()
+        .iter()
+        .map(|service| service.as_ref())
+        .collect();
     let (written, _) = app
         .coop()
         .export_member_with(

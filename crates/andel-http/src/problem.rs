@@ -75,11 +75,15 @@ impl From<ServiceError> for Problem {
                 Problem::new(422, "password-refused", "Password refused", detail)
             }
             // Not the service's message, which names the database.
-            ServiceError::NoProposal { id, known, .. } => Problem::not_found(no_proposal(&id, &known)),
+            ServiceError::NoProposal { id, known, .. } => {
+                Problem::not_found(no_proposal(&id, &known))
+            }
             ServiceError::ProposalId { .. } | ServiceError::NoStream { .. } => {
                 Problem::not_found(detail)
             }
-            ServiceError::Proposal(StoredError::Decide(refused)) => proposal_refused(&refused, detail),
+            ServiceError::Proposal(StoredError::Decide(refused)) => {
+                proposal_refused(&refused, detail)
+            }
             other if other.is_refusal() => Problem::new(422, "refused", "Refused", detail),
             other => {
                 // Store and replay failures say more than a client should see; the

@@ -105,8 +105,7 @@ impl Coop {
             })
             .collect::<Result<Vec<_>, ServiceError>>()?;
         if !drafts.is_empty() {
-            let stream = StreamId::new(AUDIT_STREAM)?;
-            append_retrying(self.journal().as_ref(), &stream, drafts).await?;
+            self.audit_queue().record(self, drafts).await?;
         }
         Ok(decisions)
     }
@@ -360,11 +359,69 @@ impl AccessBooks {
 
     async fn open_organisations(&mut self, coop: &Coop) -> Result<(), ServiceError> {
         for member in coop.organisations_with_policies().await? {
-            if !self.organisations.contains_key(&member) {
-                let book = coop.policy_book(Some(&member)).await?;
-                self.organisations.insert(member, book);
+            if let std::collections::btree_map::Entry::Vacant(place) =
+                self.organisations.entry(member)
+            {
+                let book = coop.policy_book(Some(place.key())).await?;
+                place.insert(book);
             }
         }
         Ok(())
+    }
+}
+
+/// The audit journal's writes, grouped: each request's decisions wait in `pending`, and
+/// whoever holds `writer` appends everything waiting in one transaction, so that many
+/// concurrent requests share one commit (group commit) instead of queueing for one
+/// each. A request answers only once its own decisions are recorded.
+#[derive(Default)]
+pub(crate) struct AuditQueue {
+    pending: std::sync::Mutex<Vec<Waiting>>,
+    writer: tokio::sync::Mutex<()>,
+}
+
+/// One request's decisions, and where to say whether they were recorded.
+struct Waiting {
+    drafts: Vec<Draft>,
+    done: tokio::sync::oneshot::Sender<Result<(), String>>,
+}
+
+impl AuditQueue {
+    /// Records `drafts` in the audit journal, with whatever else is waiting.
+    async fn record(&self, coop: &Coop, drafts: Vec<Draft>) -> Result<(), ServiceError> {
+        let (done, recorded) = tokio::sync::oneshot::channel();
+        self.lock_pending().push(Waiting { drafts, done });
+        {
+            let _writer = self.writer.lock().await;
+            let batch = std::mem::take(&mut *self.lock_pending());
+            if !batch.is_empty() {
+                let (drafts, waiting): (Vec<_>, Vec<_>) =
+                    batch.into_iter().map(|w| (w.drafts, w.done)).unzip();
+                let stream = StreamId::new(AUDIT_STREAM)?;
+                let result = append_retrying(coop.journal().as_ref(), &stream, drafts.concat())
+                    .await
+                    .map(|_| ())
+                    .map_err(|err| err.to_string());
+                for done in waiting {
+                    // A request that gave up waiting no longer listens; nothing to tell.
+                    let _ = done.send(result.clone());
+                }
+            }
+        }
+        match recorded.await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(err)) => Err(ServiceError::Refused(format!(
+                "the access decisions could not be recorded in the audit journal: {err}"
+            ))),
+            Err(_) => Err(ServiceError::Refused(
+                "the access decisions were dropped before they were recorded".to_owned(),
+            )),
+        }
+    }
+
+    fn lock_pending(&self) -> std::sync::MutexGuard<'_, Vec<Waiting>> {
+        self.pending
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }

@@ -53,6 +53,8 @@ pub struct Coop {
     ledger: tokio::sync::Mutex<Option<StoredLedger>>,
     /// What access decisions are taken under, opened by the first decision.
     access: tokio::sync::Mutex<Option<crate::consents::AccessBooks>>,
+    /// The audit journal's writes, grouped into shared commits.
+    audit: crate::consents::AuditQueue,
     created_file: bool,
 }
 
@@ -89,6 +91,7 @@ impl Coop {
             accounts: database.accounts(tenant.clone()),
             ledger: tokio::sync::Mutex::new(None),
             access: tokio::sync::Mutex::new(None),
+            audit: crate::consents::AuditQueue::default(),
             ballots: database.ballot_box(tenant.clone()),
             tenant,
             database,
@@ -125,6 +128,10 @@ impl Coop {
 
     pub(crate) fn cached_ledger(&self) -> &tokio::sync::Mutex<Option<StoredLedger>> {
         &self.ledger
+    }
+
+    pub(crate) fn audit_queue(&self) -> &crate::consents::AuditQueue {
+        &self.audit
     }
 
     pub(crate) fn access_books(&self) -> &tokio::sync::Mutex<Option<crate::consents::AccessBooks>> {

@@ -96,11 +96,11 @@ pub use charters::CharterChange;
 pub use coop::{Access, Coop};
 pub use error::ServiceError;
 pub use journal::{Exported, Imported, Invalid, Journal, Root};
+pub use member_archive::ServiceData;
 pub use member_import::{
     IMPORTED_ENTRY, IMPORTED_FILE, IMPORTED_PREFIX, ImportedEntry, ImportedFile, MemberImport,
     ModuleImport, Origin, imported_stream,
 };
-pub use member_archive::ServiceData;
 pub use membership::{LedgerCheck, Membership, electorate};
 pub use policies::{PolicyAdoption, PolicyFile};
 pub use proposals::{

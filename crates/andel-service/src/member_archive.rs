@@ -35,7 +35,8 @@ use crate::{Coop, ServiceError};
 const OTHERS_ACT: &str = "another member's act (a ballot, a proxy); it is theirs to share";
 
 /// How one stream tells whose entries are whose, for the store's subject index.
-type SubjectsOf<'a> = &'a (dyn Fn(&EntryBody) -> Result<Vec<SubjectId>, ServiceError> + Send + Sync);
+type SubjectsOf<'a> =
+    &'a (dyn Fn(&EntryBody) -> Result<Vec<SubjectId>, ServiceError> + Send + Sync);
 
 /// A service's share of a member's archive: which of the co-op's streams are the
 /// service's own, whose data each of their entries is, and the module in open formats
@@ -189,7 +190,11 @@ impl Coop {
         }
         let modules: Vec<&dyn ExportModule> = [&ledger as &dyn ExportModule, &decisions, &consent]
             .into_iter()
-            .chain(extra.iter().map(|module| module.as_ref() as &dyn ExportModule))
+            .chain(
+                extra
+                    .iter()
+                    .map(|module| module.as_ref() as &dyn ExportModule),
+            )
             .collect();
         let header = Header {
             producer: format!("andel {}", env!("CARGO_PKG_VERSION")),

@@ -473,7 +473,11 @@ impl StoredProposal<'_> {
     /// # Errors
     ///
     /// A proposal that was never drafted (which [`Coop::proposal`] does not give).
-    pub fn seen_by(&self, voter: &VoterId, at: DateTime<Utc>) -> Result<ProposalSight, ServiceError> {
+    pub fn seen_by(
+        &self,
+        voter: &VoterId,
+        at: DateTime<Utc>,
+    ) -> Result<ProposalSight, ServiceError> {
         let state = self.state();
         let Some(spec) = state.spec() else {
             return Err(refusal(&self.id, "has not been drafted"));
@@ -497,7 +501,12 @@ impl StoredProposal<'_> {
     /// Whether `voter` may cast a ballot at `at`: the proposal decides a blank ballot
     /// of theirs (abstain, an empty ranking or no approvals, which every proposal of
     /// its kind takes), and nothing is recorded.
-    fn may_vote(&self, spec: &Spec, voter: &VoterId, at: DateTime<Utc>) -> Result<(), ProposalError> {
+    fn may_vote(
+        &self,
+        spec: &Spec,
+        voter: &VoterId,
+        at: DateTime<Utc>,
+    ) -> Result<(), ProposalError> {
         let mark = match spec.kind {
             Kind::Motion { .. } | Kind::Consent => Mark::Choice(Choice::Abstain),
             Kind::Election { .. } => Mark::Ranking(Vec::new()),

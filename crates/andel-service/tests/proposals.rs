@@ -123,7 +123,12 @@ async fn open(coop: &Coop, id: &str, spec: Spec) {
         .electorate("2027-01-31".parse().unwrap())
         .unwrap();
     proposal
-        .execute(ProposalCommand::Open { electorate }, opens_at, recorded(), None)
+        .execute(
+            ProposalCommand::Open { electorate },
+            opens_at,
+            recorded(),
+            None,
+        )
         .await
         .unwrap();
 }
@@ -144,7 +149,11 @@ async fn proposals_are_listed_newest_first() {
     open(
         &coop,
         "shop",
-        motion("Open a shop", "2027-02-01T09:00:00Z", "2027-02-01T17:00:00Z"),
+        motion(
+            "Open a shop",
+            "2027-02-01T09:00:00Z",
+            "2027-02-01T17:00:00Z",
+        ),
     )
     .await;
     let later = motion("Paint it", "2027-03-01T09:00:00Z", "2027-03-01T17:00:00Z");
@@ -166,7 +175,11 @@ async fn proposals_are_listed_newest_first() {
 async fn a_voter_sees_whether_they_may_vote_and_the_count_only_where_it_is_shown() {
     let dir = tempfile::tempdir().unwrap();
     let coop = solrosen(dir.path()).await;
-    let mut spec = motion("Open a shop", "2027-02-01T09:00:00Z", "2027-02-01T17:00:00Z");
+    let mut spec = motion(
+        "Open a shop",
+        "2027-02-01T09:00:00Z",
+        "2027-02-01T17:00:00Z",
+    );
     spec.visibility = Visibility::AfterVoting;
     open(&coop, "shop", spec).await;
     let at = t("2027-02-01T10:00:00Z");
@@ -241,14 +254,15 @@ async fn an_open_ballot_gives_no_receipts() {
     open(
         &coop,
         "shop",
-        motion("Open a shop", "2027-02-01T09:00:00Z", "2027-02-01T17:00:00Z"),
+        motion(
+            "Open a shop",
+            "2027-02-01T09:00:00Z",
+            "2027-02-01T17:00:00Z",
+        ),
     )
     .await;
     let shop = coop.proposal("shop").await.unwrap();
-    let err = shop
-        .find(&Receipt::from_bytes([7; 15]))
-        .await
-        .unwrap_err();
+    let err = shop.find(&Receipt::from_bytes([7; 15])).await.unwrap_err();
     assert!(err.is_refusal(), "{err:?}");
     assert!(err.to_string().contains("open ballot"), "{err}");
 }
@@ -267,9 +281,14 @@ async fn a_members_delegations_are_those_not_ended() {
         })
     };
     let at = t("2027-02-01T10:00:00Z");
-    coop.delegate(give("1", None, "2027-02-01T10:00:00Z"), at, recorded(), None)
-        .await
-        .unwrap();
+    coop.delegate(
+        give("1", None, "2027-02-01T10:00:00Z"),
+        at,
+        recorded(),
+        None,
+    )
+    .await
+    .unwrap();
     coop.delegate(
         give("3", Some("shops"), "2027-02-01T10:00:00Z"),
         at,
@@ -286,7 +305,9 @@ async fn a_members_delegations_are_those_not_ended() {
         from: v("2"),
         topics: ["shops".to_owned()].into(),
     };
-    coop.delegate(revoke, later, recorded(), None).await.unwrap();
+    coop.delegate(revoke, later, recorded(), None)
+        .await
+        .unwrap();
     let left = coop.delegations_from(&v("2"), later).await.unwrap();
     assert_eq!(left.len(), 1);
     assert_eq!(left[0].to, v("1"));

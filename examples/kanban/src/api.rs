@@ -128,7 +128,7 @@ impl From<KanbanError> for Problem {
                     "see the server's log",
                 )
             }
-            KanbanError::Service(err) => Problem::from(err),
+            KanbanError::Service(err) => Problem::from(*err),
         }
     }
 }

@@ -40,7 +40,7 @@ impl BoardId {
     pub fn random() -> Result<Self, KanbanError> {
         let mut bytes = [0u8; 8];
         getrandom::fill(&mut bytes)
-            .map_err(|err| KanbanError::Service(ServiceError::Refused(err.to_string())))?;
+            .map_err(|err| KanbanError::from(ServiceError::Refused(err.to_string())))?;
         Ok(BoardId(bytes.iter().map(|b| format!("{b:02x}")).collect()))
     }
 
@@ -56,7 +56,7 @@ impl BoardId {
     /// Never for a valid id; the journal's own check still runs.
     pub fn stream(&self) -> Result<StreamId, KanbanError> {
         StreamId::new(format!("{BOARD_PREFIX}{}", self.0))
-            .map_err(|err| KanbanError::Service(err.into()))
+            .map_err(|err| KanbanError::from(ServiceError::from(err)))
     }
 }
 
@@ -146,7 +146,13 @@ pub enum KanbanError {
     },
     /// The application layer or the store failed.
     #[error(transparent)]
-    Service(#[from] ServiceError),
+    Service(Box<ServiceError>),
+}
+
+impl From<ServiceError> for KanbanError {
+    fn from(err: ServiceError) -> Self {
+        KanbanError::Service(Box::new(err))
+    }
 }
 
 type BoardStoredError = StoredError<Refusal, Invalid>;
@@ -155,7 +161,7 @@ impl KanbanError {
     fn stored(board: &BoardId, err: BoardStoredError) -> Self {
         match err {
             StoredError::Decide(refusal) => KanbanError::Refused(refusal),
-            StoredError::Store(err) => KanbanError::Service(err.into()),
+            StoredError::Store(err) => KanbanError::from(ServiceError::from(err)),
             other => KanbanError::Broken {
                 board: board.clone(),
                 reason: other.to_string(),
@@ -364,8 +370,22 @@ impl Boards {
         id: &BoardId,
         archived: bool,
     ) -> Result<BoardView, KanbanError> {
-        let (board, readable) = self.readable(actor, id, Action::Read).await?;
-        let mut view = view(id, &board, archived)?;
+        // The view is drawn under the board's lock, and the decisions taken after it is
+        // released, so that readers never wait on each other's audit records.
+        let (mut view, resource, contributors) = {
+            let handle = self.existing(id).await?;
+            let mut stored = handle.lock().await;
+            stored
+                .catch_up()
+                .await
+                .map_err(|err| KanbanError::stored(id, err))?;
+            let board = stored.state();
+            let view = self::view(id, board, archived)?;
+            (view, board_resource(id, board)?, board.contributors())
+        };
+        let readable = self
+            .decide_contributors(actor, id, Action::Read, resource, contributors)
+            .await?;
         for list in &mut view.lists {
             list.cards.retain(|card| readable.contains(&card.author));
             for card in &mut list.cards {
@@ -442,19 +462,37 @@ impl Boards {
                 .map_err(|err| KanbanError::stored(id, err))?;
             stored.state().clone()
         };
-        if !board.exists() {
-            return Err(KanbanError::NoBoard { board: id.clone() });
-        }
-        let contributors: Vec<MemberId> = board.contributors().into_iter().collect();
-        let mut requests = vec![self.request(actor, action, board_resource(id, &board)?)];
+        let resource = board_resource(id, &board)?;
+        let readable = self
+            .decide_contributors(actor, id, action, resource, board.contributors())
+            .await?;
+        Ok((board, readable))
+    }
+
+    /// Asks the consent engine once for the board (`resource`) and once for each
+    /// contributor's data on it, recording every decision: the contributors whose data
+    /// `actor` may `action`, or [`KanbanError::Denied`] when the board itself is refused.
+    async fn decide_contributors(
+        &self,
+        actor: &Actor,
+        id: &BoardId,
+        action: Action,
+        resource: Resource,
+        contributors: BTreeSet<MemberId>,
+    ) -> Result<BTreeSet<MemberId>, KanbanError> {
+        let shared_with = resource.shared().clone();
+        let mut requests = vec![self.request(actor, action, resource)];
         for member in &contributors {
-            let cards = Resource::new(
+            let mut cards = Resource::new(
                 kind("cards")?,
                 resource_id_of(&format!("{id}.{member}"))?,
                 Owners::one(member.clone()),
             )
             .in_parent(kind("board")?, resource_id(id)?);
-            requests.push(self.request(actor, action, shared(cards, &board)));
+            for other in &shared_with {
+                cards = cards.shared_with(other.clone());
+            }
+            requests.push(self.request(actor, action, cards));
         }
         let decisions = self
             .coop
@@ -467,13 +505,12 @@ impl Boards {
         if !board_decision.allowed {
             return Err(denied(board_decision));
         }
-        let readable = contributors
+        Ok(contributors
             .into_iter()
             .zip(decisions)
             .filter(|(_, decision)| decision.allowed)
             .map(|(member, _)| member)
-            .collect();
-        Ok((board, readable))
+            .collect())
     }
 
     async fn require(

@@ -51,7 +51,7 @@ pub struct DemoMember {
 /// Never for the schema shipped.
 pub fn schema() -> Result<Schema, KanbanError> {
     Schema::from_toml("schema.toml", SCHEMA)
-        .map_err(|err| KanbanError::Service(ServiceError::Refused(err.to_string())))
+        .map_err(|err| KanbanError::from(ServiceError::Refused(err.to_string())))
 }
 
 /// Sets the demo co-op up in `coop` if it has no ledger yet (its members, the policy
@@ -95,11 +95,11 @@ fn number(n: u32) -> Result<MemberNumber, KanbanError> {
 }
 
 fn timestamp(at: DateTime<Utc>) -> Result<Timestamp, KanbanError> {
-    Timestamp::new(at).map_err(|err| KanbanError::Service(ServiceError::Refused(err.to_string())))
+    Timestamp::new(at).map_err(|err| KanbanError::from(ServiceError::Refused(err.to_string())))
 }
 
 fn refused(err: impl std::fmt::Display) -> KanbanError {
-    KanbanError::Service(ServiceError::Refused(err.to_string()))
+    KanbanError::from(ServiceError::Refused(err.to_string()))
 }
 
 /// The statutes and three admitted members, their capital paid.

@@ -15,13 +15,11 @@ struct Importer {
 
 impl Importer {
     fn emit(&mut self, event: BoardEvent) -> Result<(), Refusal> {
-        // An event decided here always fits the scratch board; if one did not, the
-        // import is refused rather than recorded.
+        // An event decided here fits the scratch board unless the plan contradicts
+        // itself (a hand-made plan naming one origin for two kinds of thing).
         self.board
             .apply_event(&event)
-            .map_err(|_| Refusal::UnknownOrigin {
-                origin: Origin(format!("({})", event.kind())),
-            })?;
+            .map_err(|invalid| Refusal::Plan { reason: invalid.0 })?;
         self.events.push(event);
         Ok(())
     }

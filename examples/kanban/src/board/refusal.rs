@@ -88,6 +88,12 @@ pub enum Refusal {
         /// The most.
         max: u32,
     },
+    /// An import plan that contradicts itself.
+    #[error("the import does not fit the board: {reason}")]
+    Plan {
+        /// What does not fit.
+        reason: String,
+    },
     /// An import refers to something it does not bring and the board does not hold.
     #[error("the import refers to `{origin}`, which it does not bring and the board does not hold")]
     UnknownOrigin {
