@@ -21,7 +21,7 @@ command -v oha >/dev/null 2>&1 || cargo install --locked oha
 cargo build -q --release -p kanban --example load_target
 work=$(mktemp -d)
 trap 'kill "$target" 2>/dev/null || true; rm -rf "$work"' EXIT
-target/release/examples/load_target --port "$port" >"$work/target.json" 2>"$work/target.err" &
+"${CARGO_TARGET_DIR:-target}/release/examples/load_target" --port "$port" >"$work/target.json" 2>"$work/target.err" &
 target=$!
 for _ in $(seq 1 120); do [ -s "$work/target.json" ] && break; sleep 0.5; done
 [ -s "$work/target.json" ] || { cat "$work/target.err" >&2; exit 1; }
@@ -36,11 +36,12 @@ run() { # name, then oha's arguments
 }
 run hello "$hello"
 run board -H "Cookie: $cookie" "$service/api/boards/$board"
-# Card ids as a regular expression over the range (oha draws a URL per request).
+# Card ids as a regular expression over the range (oha draws a URL per request; its
+# expressions take a dot as a dot).
 ids=$(python3 -c "print('|'.join(str(n) for n in range($first, $last + 1)))")
-escaped=$(printf '%s' "$service" | sed 's/\./\\./g')
+
 run move -m POST -H "Cookie: $cookie" -H "X-CSRF-Token: $csrf" -H "Content-Type: application/json" \
-  -d "{\"list\": $list, \"index\": 0}" --rand-regex-url "$escaped/api/boards/$board/cards/($ids)/move"
+  -d "{\"list\": $list, \"index\": 0}" --rand-regex-url "$service/api/boards/$board/cards/($ids)/move"
 
 python3 - "$work" <<'PY'
 import json, sys

@@ -19,8 +19,9 @@
 //!   (`GET /api/me/consents`; `PUT` and `DELETE /api/me/consents/{purpose}` give and
 //!   withdraw, one request each), who used their data (`GET /api/me/report`), all of it
 //!   as a verifiable archive (`GET /api/me/archive`), and leaving
-//!   (`POST /api/me/resignation`). A former member keeps their data and its export, and
-//!   may withdraw consent or take back a delegation; nothing else.
+//!   (`POST /api/me/resignation`). A former member keeps their data and its export,
+//!   may withdraw consent or take back a delegation, and may read the proposals and
+//!   check a receipt; nothing else.
 //! - **Decisions**: the co-op's proposals (`GET /api/proposals`, newest first), one as
 //!   the member may see it (`GET /api/proposals/{id}`: whether they may vote, the count
 //!   so far only where the proposal's visibility shows it, the outcome once closed),

@@ -466,7 +466,6 @@ async fn bad_requests_are_problem_documents() {
     assert_problem(&response, &body, 400, "bad-request");
 
     for (ballot, kind) in [
-        (json!({"choice": "yes", "weight": 100}), "invalid-body"),
         (json!({"choice": "maybe"}), "invalid-body"),
         (json!({"choice": "yes", "ranking": [0]}), "invalid-body"),
         (json!({"reason": "no mark"}), "invalid-body"),
@@ -475,16 +474,16 @@ async fn bad_requests_are_problem_documents() {
         (json!({"ranking": [0]}), "refused"),
         (json!({"choice": "block", "reason": "not here"}), "refused"),
     ] {
-        let (response, body) = vote(app, "shop", &ada, ballot.clone()).await;
+        let (response, body) = vote(app, "shop", &ada, ballot).await;
         assert_problem(&response, &body, 422, kind);
-        assert!(!body["detail"].as_str().unwrap().is_empty(), "{ballot}");
     }
+    // An unknown field is named.
     let (response, body) = vote(app, "shop", &ada, json!({"choice": "yes", "weight": 100})).await;
+    assert_problem(&response, &body, 422, "invalid-body");
     assert!(
         body["detail"].as_str().unwrap().contains("weight"),
         "{body}"
     );
-    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
     // None of it was recorded: Ada still may vote.
     assert_eq!(read(app, "shop", &ada).await["may_vote"], true);
@@ -525,22 +524,28 @@ async fn the_openapi_document_describes_the_decision_routes() {
 fn ballot_body() -> impl Strategy<Value = Vec<u8>> {
     let index = prop_oneof![0u32..4, Just(70_000), Just(u32::MAX)];
     let mark = prop_oneof![
-        prop::sample::select(vec!["yes", "no", "abstain", "block", "maybe", ""])
+        3 => prop::sample::select(vec!["yes", "no", "abstain", "block", "maybe", ""])
             .prop_map(|c| format!("\"choice\": \"{c}\"")),
-        prop::collection::vec(index.clone(), 0..4)
+        2 => prop::collection::vec(index.clone(), 0..4)
             .prop_map(|r| format!("\"ranking\": {}", json!(r))),
-        prop::collection::vec(index, 0..4).prop_map(|a| format!("\"approvals\": {}", json!(a))),
-        Just("\"choice\": null".to_owned()),
-        Just("\"choice\": 1".to_owned()),
+        1 => prop::collection::vec(index, 0..4).prop_map(|a| format!("\"approvals\": {}", json!(a))),
+        1 => Just("\"choice\": null".to_owned()),
+        1 => Just("\"choice\": 1".to_owned()),
     ];
+    let marks = prop_oneof![
+        1 => Just(0..1),
+        6 => Just(1..2),
+        1 => Just(2..3),
+    ]
+    .prop_flat_map(move |n| prop::collection::vec(mark.clone(), n));
     let extra = prop_oneof![
-        Just(None),
-        ".{0,20}".prop_map(|r| Some(format!("\"reason\": {}", json!(r)))),
-        prop_oneof![Just(0i64), Just(1), Just(4), Just(6), Just(-1), Just(99)]
+        3 => Just(None),
+        1 => ".{0,20}".prop_map(|r| Some(format!("\"reason\": {}", json!(r)))),
+        1 => prop_oneof![Just(0i64), Just(1), Just(4), Just(6), Just(-1), Just(99)]
             .prop_map(|p| Some(format!("\"proxy_for\": {p}"))),
-        Just(Some("\"weight\": 10".to_owned())),
+        1 => Just(Some("\"weight\": 10".to_owned())),
     ];
-    let shaped = (prop::collection::vec(mark, 0..3), extra).prop_map(|(marks, extra)| {
+    let shaped = (marks, extra).prop_map(|(marks, extra)| {
         let fields: Vec<String> = marks.into_iter().chain(extra).collect();
         format!("{{{}}}", fields.join(", ")).into_bytes()
     });
@@ -556,6 +561,7 @@ fn every_ballot_body_is_recorded_or_refused_with_a_4xx_problem() {
         let ada = sign_in_as(&voting.app, 1).await;
         (voting, ada)
     });
+    let recorded = std::sync::atomic::AtomicUsize::new(0);
     let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(96));
     runner
         .run(&ballot_body(), |body| {
@@ -569,6 +575,7 @@ fn every_ballot_body_is_recorded_or_refused_with_a_4xx_problem() {
                     let status = response.status();
                     if status.is_success() {
                         prop_assert_eq!(status, StatusCode::CREATED);
+                        recorded.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     } else {
                         prop_assert!(
                             status.is_client_error(),
@@ -586,4 +593,6 @@ fn every_ballot_body_is_recorded_or_refused_with_a_4xx_problem() {
             })
         })
         .unwrap();
+    // The property says something only if some bodies were good ballots.
+    assert!(recorded.into_inner() > 0, "no body was a ballot");
 }

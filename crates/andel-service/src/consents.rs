@@ -114,13 +114,22 @@ impl Coop {
     /// kept open between calls and caught up with what was recorded since (by this
     /// process or another), so that a busy service reads only what is new.
     async fn evaluate_all(&self, requests: &[Request]) -> Result<Vec<Decision>, ServiceError> {
+        let asked = std::time::Instant::now();
         let mut cached = self.access_books().lock().await;
         let books = match cached.take() {
+            // A catch-up that began after this request arrived saw all it must see:
+            // requests queued behind one share its read of the store.
+            Some(books) if books.caught_up >= asked => cached.insert(books),
             Some(mut books) => {
+                let started = std::time::Instant::now();
                 books.catch_up(self).await?;
+                books.caught_up = started;
                 cached.insert(books)
             }
-            None => cached.insert(AccessBooks::open(self).await?),
+            None => {
+                let started = std::time::Instant::now();
+                cached.insert(AccessBooks::open(self, started).await?)
+            }
         };
         let policies = PolicyBooks {
             coop: books.policies.state().clone(),
@@ -331,15 +340,18 @@ pub(crate) struct AccessBooks {
     policies: Stored<PolicyBook>,
     organisations: BTreeMap<MemberId, Stored<PolicyBook>>,
     charters: Stored<CharterBook>,
+    /// When the last catch-up (or the opening) began.
+    caught_up: std::time::Instant,
 }
 
 impl AccessBooks {
-    async fn open(coop: &Coop) -> Result<Self, ServiceError> {
+    async fn open(coop: &Coop, started: std::time::Instant) -> Result<Self, ServiceError> {
         let mut books = AccessBooks {
             consents: coop.consent_book().await?,
             policies: coop.policy_book(None).await?,
             organisations: BTreeMap::new(),
             charters: coop.charter_book().await?,
+            caught_up: started,
         };
         books.open_organisations(coop).await?;
         Ok(books)

@@ -50,7 +50,7 @@ pub struct Coop {
     accounts: Arc<dyn AccountStore>,
     ballots: Arc<dyn BallotBox>,
     /// The ledger, opened by the first [`Coop::read_ledger`] and caught up by each.
-    ledger: tokio::sync::Mutex<Option<StoredLedger>>,
+    ledger: tokio::sync::Mutex<Option<(StoredLedger, std::time::Instant)>>,
     /// What access decisions are taken under, opened by the first decision.
     access: tokio::sync::Mutex<Option<crate::consents::AccessBooks>>,
     /// The audit journal's writes, grouped into shared commits.
@@ -126,7 +126,9 @@ impl Coop {
         &self.snapshots
     }
 
-    pub(crate) fn cached_ledger(&self) -> &tokio::sync::Mutex<Option<StoredLedger>> {
+    pub(crate) fn cached_ledger(
+        &self,
+    ) -> &tokio::sync::Mutex<Option<(StoredLedger, std::time::Instant)>> {
         &self.ledger
     }
 

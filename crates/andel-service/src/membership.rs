@@ -68,15 +68,24 @@ impl Coop {
     ///
     /// A store failure, or a stream that does not replay.
     pub async fn read_ledger<T>(&self, read: impl FnOnce(&Ledger) -> T) -> Result<T, ServiceError> {
+        let asked = std::time::Instant::now();
         let mut cached = self.cached_ledger().lock().await;
-        let stored = match cached.take() {
-            Some(mut stored) => {
+        let (stored, caught_up) = match cached.take() {
+            // A catch-up that began after this call saw all it must see: callers
+            // queued behind one share its read of the store.
+            Some((stored, caught_up)) if caught_up >= asked => (stored, caught_up),
+            Some((mut stored, _)) => {
+                let started = std::time::Instant::now();
                 stored.catch_up().await?;
-                stored
+                (stored, started)
             }
-            None => open_ledger_from(self.journal().clone(), &**self.snapshots()).await?,
+            None => {
+                let started = std::time::Instant::now();
+                let stored = open_ledger_from(self.journal().clone(), &**self.snapshots()).await?;
+                (stored, started)
+            }
         };
-        Ok(read(cached.insert(stored).state()))
+        Ok(read(cached.insert((stored, caught_up)).0.state()))
     }
 
     /// Verifies the ledger stream's hash chain, replays every event under the ledger's

@@ -6,6 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
+use std::time::Instant;
 
 use andel_consent::{
     Action, Decision, MemberId, Owners, Principal, Purpose, Request, Resource, ResourceId,
@@ -192,7 +193,7 @@ impl Actor {
 /// The co-op's boards, each kept open and caught up with its stream.
 pub struct Boards {
     coop: Arc<Coop>,
-    open: Mutex<HashMap<BoardId, Arc<Mutex<Stored<Board>>>>>,
+    open: Mutex<HashMap<BoardId, Arc<Mutex<OpenBoard>>>>,
 }
 
 impl fmt::Debug for Boards {
@@ -200,6 +201,33 @@ impl fmt::Debug for Boards {
         f.debug_struct("Boards")
             .field("coop", &self.coop.tenant())
             .finish_non_exhaustive()
+    }
+}
+
+/// A board kept open, and when its last catch-up with the store began.
+struct OpenBoard {
+    stored: Stored<Board>,
+    caught_up: Option<Instant>,
+}
+
+impl OpenBoard {
+    /// The board with everything recorded before `asked` (here or by another process),
+    /// caught up unless a catch-up that began after `asked` already brought it: readers
+    /// that queue for one board share one read of the store.
+    async fn fresh(
+        &mut self,
+        id: &BoardId,
+        asked: Instant,
+    ) -> Result<&mut Stored<Board>, KanbanError> {
+        if self.caught_up.is_none_or(|at| at < asked) {
+            let started = Instant::now();
+            self.stored
+                .catch_up()
+                .await
+                .map_err(|err| KanbanError::stored(id, err))?;
+            self.caught_up = Some(started);
+        }
+        Ok(&mut self.stored)
     }
 }
 
@@ -236,14 +264,12 @@ impl Boards {
         actor: &Actor,
         archived: bool,
     ) -> Result<Vec<BoardSummary>, KanbanError> {
+        let asked = Instant::now();
         let mut found = Vec::new();
         for id in self.ids().await? {
             let handle = self.handle(&id).await?;
-            let mut stored = handle.lock().await;
-            stored
-                .catch_up()
-                .await
-                .map_err(|err| KanbanError::stored(&id, err))?;
+            let mut open = handle.lock().await;
+            let stored = open.fresh(&id, asked).await?;
             let board = stored.state();
             if !board.has_member(&actor.member) || (board.is_archived() && !archived) {
                 continue;
@@ -270,14 +296,12 @@ impl Boards {
         &self,
         member: &MemberId,
     ) -> Result<Vec<(BoardId, Board)>, KanbanError> {
+        let asked = Instant::now();
         let mut found = Vec::new();
         for id in self.ids().await? {
             let handle = self.handle(&id).await?;
-            let mut stored = handle.lock().await;
-            stored
-                .catch_up()
-                .await
-                .map_err(|err| KanbanError::stored(&id, err))?;
+            let mut open = handle.lock().await;
+            let stored = open.fresh(&id, asked).await?;
             let board = stored.state();
             if board.has_member(member) || board.contributors().contains(member) {
                 found.push((id.clone(), board.clone()));
@@ -301,7 +325,8 @@ impl Boards {
         );
         self.require(actor, Action::Write, resource).await?;
         let handle = self.handle(&id).await?;
-        let mut stored = handle.lock().await;
+        let mut open = handle.lock().await;
+        let stored = &mut open.stored;
         let command = BoardCommand::Create {
             title,
             by: actor.member.clone(),
@@ -324,17 +349,15 @@ impl Boards {
         actor: &Actor,
         plan: crate::board::ImportPlan,
     ) -> Result<(BoardId, usize), KanbanError> {
+        let asked = Instant::now();
         let existing = self.find_origin(&plan.origin).await?;
         let id = match existing {
             Some(id) => id,
             None => BoardId::random()?,
         };
         let handle = self.handle(&id).await?;
-        let mut stored = handle.lock().await;
-        stored
-            .catch_up()
-            .await
-            .map_err(|err| KanbanError::stored(&id, err))?;
+        let mut open = handle.lock().await;
+        let stored = open.fresh(&id, asked).await?;
         let resource = if stored.state().exists() {
             board_resource(&id, stored.state())?
         } else {
@@ -370,15 +393,13 @@ impl Boards {
         id: &BoardId,
         archived: bool,
     ) -> Result<BoardView, KanbanError> {
+        let asked = Instant::now();
         // The view is drawn under the board's lock, and the decisions taken after it is
         // released, so that readers never wait on each other's audit records.
         let (mut view, resource, contributors) = {
             let handle = self.existing(id).await?;
-            let mut stored = handle.lock().await;
-            stored
-                .catch_up()
-                .await
-                .map_err(|err| KanbanError::stored(id, err))?;
+            let mut open = handle.lock().await;
+            let stored = open.fresh(id, asked).await?;
             let board = stored.state();
             let view = self::view(id, board, archived)?;
             (view, board_resource(id, board)?, board.contributors())
@@ -423,12 +444,10 @@ impl Boards {
         id: &BoardId,
         command: BoardCommand,
     ) -> Result<(Vec<BoardEvent>, BoardView), KanbanError> {
+        let asked = Instant::now();
         let handle = self.existing(id).await?;
-        let mut stored = handle.lock().await;
-        stored
-            .catch_up()
-            .await
-            .map_err(|err| KanbanError::stored(id, err))?;
+        let mut open = handle.lock().await;
+        let stored = open.fresh(id, asked).await?;
         let board = stored.state();
         if !board.exists() {
             return Err(KanbanError::NoBoard { board: id.clone() });
@@ -453,13 +472,11 @@ impl Boards {
         id: &BoardId,
         action: Action,
     ) -> Result<(Board, BTreeSet<MemberId>), KanbanError> {
+        let asked = Instant::now();
         let handle = self.existing(id).await?;
         let board = {
-            let mut stored = handle.lock().await;
-            stored
-                .catch_up()
-                .await
-                .map_err(|err| KanbanError::stored(id, err))?;
+            let mut open = handle.lock().await;
+            let stored = open.fresh(id, asked).await?;
             stored.state().clone()
         };
         let resource = board_resource(id, &board)?;
@@ -587,13 +604,11 @@ impl Boards {
         &self,
         origin: &crate::board::Origin,
     ) -> Result<Option<BoardId>, KanbanError> {
+        let asked = Instant::now();
         for id in self.ids().await? {
             let handle = self.handle(&id).await?;
-            let mut stored = handle.lock().await;
-            stored
-                .catch_up()
-                .await
-                .map_err(|err| KanbanError::stored(&id, err))?;
+            let mut open = handle.lock().await;
+            let stored = open.fresh(&id, asked).await?;
             if stored.state().has_origin(origin) {
                 return Ok(Some(id));
             }
@@ -602,7 +617,7 @@ impl Boards {
     }
 
     /// The open board, opened if need be (a board not created yet is an empty one).
-    async fn handle(&self, id: &BoardId) -> Result<Arc<Mutex<Stored<Board>>>, KanbanError> {
+    async fn handle(&self, id: &BoardId) -> Result<Arc<Mutex<OpenBoard>>, KanbanError> {
         let mut open = self.open.lock().await;
         if let Some(handle) = open.get(id) {
             return Ok(Arc::clone(handle));
@@ -610,13 +625,20 @@ impl Boards {
         let stored = Stored::open(Arc::clone(self.coop.journal()), id.stream()?)
             .await
             .map_err(|err| KanbanError::stored(id, err))?;
-        let handle = Arc::new(Mutex::new(stored));
+        let handle = Arc::new(Mutex::new(OpenBoard {
+            stored,
+            caught_up: None,
+        }));
         open.insert(id.clone(), Arc::clone(&handle));
         Ok(handle)
     }
 
     /// The open board, which must have been created (here or by another process).
-    async fn existing(&self, id: &BoardId) -> Result<Arc<Mutex<Stored<Board>>>, KanbanError> {
+    async fn existing(&self, id: &BoardId) -> Result<Arc<Mutex<OpenBoard>>, KanbanError> {
+        if let Some(handle) = self.open.lock().await.get(id) {
+            // Opened before: whether it exists is the state's to say, once caught up.
+            return Ok(Arc::clone(handle));
+        }
         let head = self
             .coop
             .journal()

@@ -296,7 +296,8 @@ pub async fn voting(dir: &std::path::Path) -> Voting {
     let expel = Command::Expel {
         member: MemberNumber::new(5).unwrap(),
         reason: "moved away without notice".into(),
-        equity: None,
+        // The statutes cap repayment by the co-op's equity: the ledger asks for it.
+        equity: Some(10_000.into()),
     };
     ledger
         .record(expel, "2027-02-01".parse().unwrap(), at, None)
