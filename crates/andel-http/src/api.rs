@@ -5,15 +5,14 @@ use std::net::SocketAddr;
 
 use andel_ledger::{ClassId, MemberNumber};
 use andel_service::{Session, Standing};
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{ConnectInfo, FromRequest, Request, State};
+use axum::extract::{ConnectInfo, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 
+use crate::extract::Body;
 use crate::session::{SignedInMember, cleared_cookie, session_cookie, token};
 use crate::{App, Problem};
 
@@ -77,44 +76,12 @@ use crate::{App, Problem};
 )]
 pub struct ApiDoc;
 
-/// A JSON body whose rejection is a problem document: `415` when it is not JSON,
-/// `422` when it does not fit `T`, `400` otherwise. Use it in a service's own handlers
-/// instead of axum's `Json` extractor, so that every refusal reads alike.
-#[derive(Debug)]
-pub struct Body<T>(pub T);
-
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
-    type Rejection = Problem;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, Problem> {
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(value)) => Ok(Body(value)),
-            Err(rejection) => Err(json_problem(&rejection)),
-        }
-    }
-}
-
-fn json_problem(rejection: &JsonRejection) -> Problem {
-    let detail = rejection.body_text();
-    match rejection {
-        JsonRejection::MissingJsonContentType(_) => Problem::new(
-            415,
-            "unsupported-media-type",
-            "The body is not JSON",
-            detail,
-        ),
-        JsonRejection::JsonDataError(_) => {
-            Problem::new(422, "invalid-body", "The body does not fit", detail)
-        }
-        _ => Problem::bad_request(detail),
-    }
-}
-
 /// Who signs in.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignInRequest {
     /// The member number in the co-op's register.
+    #[schema(minimum = 1)]
     pub member: u32,
     /// The member's password.
     pub password: String,

@@ -14,13 +14,13 @@ use andel_decisions::{
 use andel_ledger::MemberNumber;
 use andel_service::{BallotPaper, Cast, Found};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::api::Body;
+use crate::extract::{Body, PathParams};
 use crate::session::SignedInMember;
 use crate::{App, Problem};
 
@@ -282,7 +282,7 @@ pub(crate) async fn proposals(
 pub(crate) async fn proposal(
     State(app): State<App>,
     SignedInMember(session): SignedInMember,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
 ) -> Result<Json<ProposalView>, Problem> {
     let now = app.now()?.as_datetime();
     let voter = SignedInMember::voter_id_of(&session)?;
@@ -330,7 +330,7 @@ pub(crate) async fn proposal(
 pub(crate) async fn cast(
     State(app): State<App>,
     SignedInMember(session): SignedInMember,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
     Body(ballot): Body<BallotRequest>,
 ) -> Result<(StatusCode, Json<CastView>), Problem> {
     SignedInMember::in_force(&session, "vote")?;
@@ -399,7 +399,7 @@ pub(crate) async fn cast(
 pub(crate) async fn give_proxy(
     State(app): State<App>,
     SignedInMember(session): SignedInMember,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
     Body(request): Body<ProxyRequest>,
 ) -> Result<Json<ProxyView>, Problem> {
     SignedInMember::in_force(&session, "give a proxy")?;
@@ -444,7 +444,7 @@ pub(crate) async fn give_proxy(
 pub(crate) async fn check_receipt(
     State(app): State<App>,
     _member: SignedInMember,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
     Body(request): Body<ReceiptRequest>,
 ) -> Result<Json<ReceiptView>, Problem> {
     let receipt = request.receipt;
@@ -575,7 +575,7 @@ pub(crate) async fn revoke_all(
 pub(crate) async fn revoke_topic(
     State(app): State<App>,
     SignedInMember(session): SignedInMember,
-    Path(topic): Path<String>,
+    PathParams(topic): PathParams<String>,
 ) -> Result<Json<Vec<DelegationView>>, Problem> {
     revoke(&app, &session, BTreeSet::from([topic])).await
 }

@@ -55,6 +55,7 @@
 
 mod api;
 mod decisions;
+mod extract;
 mod limit;
 mod me;
 mod problem;
@@ -74,13 +75,14 @@ use chrono::{DateTime, Utc};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-pub use api::{ApiDoc, Application, ApplicationView, Body, MemberView, SessionView, SignInRequest};
+pub use api::{ApiDoc, Application, ApplicationView, MemberView, SessionView, SignInRequest};
 /// The axum this crate is built on, so that a service mounts its routes on the same one.
 pub use axum;
 pub use decisions::{
     BallotRequest, CastView, DelegationView, ElectorateView, GiveDelegation, ProposalSummaryView,
     ProposalView, ProxyRequest, ProxyView, ReceiptRequest, ReceiptView,
 };
+pub use extract::{Body, PathParams, QueryParams};
 pub use limit::{Limit, SignInLimits};
 pub use me::{ConsentView, GiveConsent, ResignationView};
 pub use problem::{PROBLEM_JSON, Problem};
@@ -110,7 +112,7 @@ impl App {
             limits: SignInLimits::default(),
             limiter: Arc::default(),
             controller: None,
-            openapi: Arc::new(<ApiDoc as utoipa::OpenApi>::openapi()),
+            openapi: Arc::new(documented(<ApiDoc as utoipa::OpenApi>::openapi())),
             services: Vec::new(),
         }
     }
@@ -135,7 +137,7 @@ impl App {
     pub fn with_api(mut self, more: utoipa::openapi::OpenApi) -> Self {
         let mut doc = (*self.openapi).clone();
         doc.merge(more);
-        self.openapi = Arc::new(doc);
+        self.openapi = Arc::new(documented(doc));
         self
     }
 
@@ -195,6 +197,12 @@ impl App {
     pub(crate) fn limiter(&self) -> &limit::Limiter {
         &self.limiter
     }
+}
+
+/// `doc` with the refusals every operation may give.
+fn documented(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    extract::add_common_refusals(&mut doc);
+    doc
 }
 
 /// The routes every co-op service mounts: `/api/session`, `/api/me` and the member's

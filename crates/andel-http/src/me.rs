@@ -6,14 +6,14 @@ use std::io::Cursor;
 use andel_consent::{ConsentCommand, ConsentLookup, Purpose};
 use andel_ledger::Command;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::api::Body;
+use crate::extract::{Body, PathParams};
 use crate::session::SignedInMember;
 use crate::{App, Problem};
 
@@ -100,7 +100,7 @@ pub struct GiveConsent {
 pub(crate) async fn give_consent(
     State(app): State<App>,
     SignedInMember(session): SignedInMember,
-    Path(name): Path<String>,
+    PathParams(name): PathParams<String>,
     Body(give): Body<GiveConsent>,
 ) -> Result<Json<ConsentView>, Problem> {
     SignedInMember::in_force(&session, "give consent")?;
@@ -131,7 +131,7 @@ pub(crate) async fn give_consent(
 pub(crate) async fn withdraw_consent(
     State(app): State<App>,
     SignedInMember(session): SignedInMember,
-    Path(name): Path<String>,
+    PathParams(name): PathParams<String>,
 ) -> Result<Json<ConsentView>, Problem> {
     let purpose = purpose(&name)?;
     let command = ConsentCommand::Withdraw {

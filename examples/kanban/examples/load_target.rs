@@ -91,7 +91,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .flat_map(|l| l.cards.iter().map(|c| c.id.0))
         .collect();
 
-    let http = App::new(Arc::clone(&coop));
+    let http = App::new(Arc::clone(&coop))
+        .with_controller(kanban::demo::controller()?)
+        .with_service_data(Arc::new(kanban::KanbanData::new(Arc::clone(&boards))));
     let service = kanban::app(Kanban { http, boards });
     let hello = Router::new().route("/", get(|| async { "Hello, World!" }));
     let service_listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;

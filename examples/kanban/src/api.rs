@@ -5,12 +5,12 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use andel_consent::MemberId;
-use andel_http::axum::extract::{FromRef, Path, Query, State};
+use andel_http::axum::extract::{FromRef, State};
 use andel_http::axum::http::{StatusCode, header};
 use andel_http::axum::response::{IntoResponse, Response};
 use andel_http::axum::routing::{get, patch, post, put};
 use andel_http::axum::{Json, Router};
-use andel_http::{App, Body, Problem, SignedInMember};
+use andel_http::{App, Body, PathParams, Problem, QueryParams, SignedInMember};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
@@ -176,7 +176,7 @@ pub struct Archived {
 async fn boards(
     State(kanban): State<Kanban>,
     member: SignedInMember,
-    Query(query): Query<Archived>,
+    QueryParams(query): QueryParams<Archived>,
 ) -> Result<Json<Vec<BoardSummary>>, Problem> {
     let actor = actor(&kanban, &member, "use the boards")?;
     Ok(Json(kanban.boards.list(&actor, query.archived).await?))
@@ -210,8 +210,8 @@ async fn create_board(
 async fn board(
     State(kanban): State<Kanban>,
     member: SignedInMember,
-    Path(board): Path<String>,
-    Query(query): Query<Archived>,
+    PathParams(board): PathParams<String>,
+    QueryParams(query): QueryParams<Archived>,
 ) -> Result<Json<BoardView>, Problem> {
     let actor = actor(&kanban, &member, "use the boards")?;
     let view = kanban
@@ -238,7 +238,7 @@ pub struct BoardChange {
 async fn change_board(
     State(kanban): State<Kanban>,
     member: SignedInMember,
-    Path(board): Path<String>,
+    PathParams(board): PathParams<String>,
     Body(change): Body<BoardChange>,
 ) -> Result<Json<BoardView>, Problem> {
     let mut answer = None;
@@ -287,7 +287,7 @@ pub struct Share {
 async fn share_board(
     State(kanban): State<Kanban>,
     member: SignedInMember,
-    Path(board): Path<String>,
+    PathParams(board): PathParams<String>,
     Body(share): Body<Share>,
 ) -> Result<Json<BoardView>, Problem> {
     kanban.boards.require_member(&share.member).await?;
@@ -320,7 +320,7 @@ pub struct NewLabel {
 async fn add_label(
     State(kanban): State<Kanban>,
     member: SignedInMember,
-    Path(board): Path<String>,
+    PathParams(board): PathParams<String>,
     Body(new): Body<NewLabel>,
 ) -> Result<Json<BoardView>, Problem> {
     let command = BoardCommand::AddLabel {
@@ -345,7 +345,7 @@ pub struct NewList {
 async fn add_list(
     State(kanban): State<Kanban>,
     member: SignedInMember,
-    Path(board): Path<String>,
+    PathParams(board): PathParams<String>,
     Body(new): Body<NewList>,
 ) -> Result<(StatusCode, Json<BoardView>), Problem> {
     let view = run(
@@ -377,7 +377,7 @@ pub struct ListChange {
 async fn change_list(
     State(kanban): State<Kanban>,
     member: SignedInMember,
-    Path((board, list)): Path<(String, u32)>,
+    PathParams((board, list)): PathParams<(String, u32)>,
     Body(change): Body<ListChange>,
 ) -> Result<Json<BoardView>, Problem> {
     let list = ListId(list);
@@ -432,7 +432,7 @@ pub struct NewCard {
 async fn add_card(
     State(kanban): State<Kanban>,
     member: SignedInMember,
-    Path((board, list)): Path<(String, u32)>,
+    PathParams((board, list)): PathParams<(String, u32)>,
     Body(new): Body<NewCard>,
 ) -> Result<(StatusCode, Json<BoardView>), Problem> {
     let command = BoardCommand::AddCard {
@@ -471,7 +471,7 @@ pub struct CardChange {
 async fn change_card(
     State(kanban): State<Kanban>,
     member: SignedInMember,
-    Path((board, card)): Path<(String, u32)>,
+    PathParams((board, card)): PathParams<(String, u32)>,
     Body(change): Body<CardChange>,
 ) -> Result<Json<BoardView>, Problem> {
     let card = CardId(card);
@@ -518,7 +518,7 @@ pub struct Move {
 async fn move_card(
     State(kanban): State<Kanban>,
     member: SignedInMember,
-    Path((board, card)): Path<(String, u32)>,
+    PathParams((board, card)): PathParams<(String, u32)>,
     Body(to): Body<Move>,
 ) -> Result<Json<BoardView>, Problem> {
     let command = BoardCommand::MoveCard {
@@ -536,7 +536,7 @@ async fn move_card(
 async fn label_card(
     State(kanban): State<Kanban>,
     member: SignedInMember,
-    Path((board, card, label)): Path<(String, u32, u32)>,
+    PathParams((board, card, label)): PathParams<(String, u32, u32)>,
 ) -> Result<Json<BoardView>, Problem> {
     let command = BoardCommand::LabelCard {
         card: CardId(card),
@@ -553,7 +553,7 @@ async fn label_card(
 async fn unlabel_card(
     State(kanban): State<Kanban>,
     member: SignedInMember,
-    Path((board, card, label)): Path<(String, u32, u32)>,
+    PathParams((board, card, label)): PathParams<(String, u32, u32)>,
 ) -> Result<Json<BoardView>, Problem> {
     let command = BoardCommand::LabelCard {
         card: CardId(card),
@@ -578,7 +578,7 @@ pub struct NewChecklist {
 async fn add_checklist(
     State(kanban): State<Kanban>,
     member: SignedInMember,
-    Path((board, card)): Path<(String, u32)>,
+    PathParams((board, card)): PathParams<(String, u32)>,
     Body(new): Body<NewChecklist>,
 ) -> Result<(StatusCode, Json<BoardView>), Problem> {
     let command = BoardCommand::AddChecklist {
@@ -606,7 +606,7 @@ pub struct NewItem {
 async fn add_item(
     State(kanban): State<Kanban>,
     member: SignedInMember,
-    Path((board, checklist)): Path<(String, u32)>,
+    PathParams((board, checklist)): PathParams<(String, u32)>,
     Body(new): Body<NewItem>,
 ) -> Result<(StatusCode, Json<BoardView>), Problem> {
     let command = BoardCommand::AddItem {
@@ -634,7 +634,7 @@ pub struct Tick {
 async fn tick_item(
     State(kanban): State<Kanban>,
     member: SignedInMember,
-    Path((board, item)): Path<(String, u32)>,
+    PathParams((board, item)): PathParams<(String, u32)>,
     Body(tick): Body<Tick>,
 ) -> Result<Json<BoardView>, Problem> {
     let command = BoardCommand::TickItem {
@@ -659,7 +659,7 @@ pub struct NewComment {
 async fn comment(
     State(kanban): State<Kanban>,
     member: SignedInMember,
-    Path((board, card)): Path<(String, u32)>,
+    PathParams((board, card)): PathParams<(String, u32)>,
     Body(new): Body<NewComment>,
 ) -> Result<(StatusCode, Json<BoardView>), Problem> {
     let command = BoardCommand::Comment {
@@ -690,7 +690,7 @@ pub struct NewAttachment {
 async fn attach(
     State(kanban): State<Kanban>,
     member: SignedInMember,
-    Path((board, card)): Path<(String, u32)>,
+    PathParams((board, card)): PathParams<(String, u32)>,
     Body(new): Body<NewAttachment>,
 ) -> Result<(StatusCode, Json<BoardView>), Problem> {
     let command = BoardCommand::Attach {
@@ -770,7 +770,7 @@ async fn import_trello(
 async fn export_trello(
     State(kanban): State<Kanban>,
     member: SignedInMember,
-    Path(board): Path<String>,
+    PathParams(board): PathParams<String>,
 ) -> Result<Response, Problem> {
     let actor = actor(&kanban, &member, "export boards")?;
     let id = board_id(&board)?;

@@ -605,6 +605,38 @@ async fn bad_requests_get_problems_naming_what_was_wrong() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(problem["detail"], "the list title is empty");
 
+    // Every refusal is a problem document, whatever was wrong: a path part that is
+    // not a number, a query that does not read, an array where an object belongs.
+    for (method, path, body) in [
+        (
+            Method::POST,
+            format!("/api/boards/{id}/cards/abc/move"),
+            Some(json!({"list": 1, "index": 0})),
+        ),
+        (
+            Method::GET,
+            format!("/api/boards/{id}?archived=perhaps"),
+            None,
+        ),
+        (Method::GET, format!("/api/boards?colour=red"), None),
+        (
+            Method::POST,
+            format!("/api/boards/{id}/lists"),
+            Some(json!(["x"])),
+        ),
+    ] {
+        let (status, problem) = alva.call(app, method.clone(), &path, body).await;
+        assert_eq!(
+            status,
+            StatusCode::BAD_REQUEST,
+            "{method} {path}: {problem}"
+        );
+        assert_eq!(
+            problem["type"], "urn:andel:problem:bad-request",
+            "{method} {path}"
+        );
+    }
+
     // A change without the CSRF token is refused before anything is decided.
     let request = Request::post(format!("/api/boards/{id}/lists"))
         .header(header::COOKIE, &alva.cookie)

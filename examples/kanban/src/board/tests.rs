@@ -1,3 +1,5 @@
+//! The board's rules, unit by unit, and property tests over random histories.
+
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use andel_journal::Aggregate;
