@@ -262,6 +262,50 @@ async fn a_member_builds_a_board_and_moves_a_card_across() {
     assert_eq!(status, StatusCode::OK, "{board}");
     assert_eq!(board["lists"][1]["cards"][0]["title"], "Sow beans");
 
+    // Lists are renamed, moved and archived; labels come off.
+    let (status, board) = alva
+        .call(
+            app,
+            Method::PATCH,
+            &format!("/api/boards/{id}/lists/{done}"),
+            Some(json!({"title": "Sown", "index": 0})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{board}");
+    assert_eq!(board["lists"][0]["title"], "Sown");
+    let (status, board) = alva
+        .call(
+            app,
+            Method::DELETE,
+            &format!("/api/boards/{id}/cards/{card}/labels/{label}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{board}");
+    assert_eq!(board["lists"][0]["cards"][0]["labels"], json!([]));
+    let (status, board) = alva
+        .call(
+            app,
+            Method::PATCH,
+            &format!("/api/boards/{id}/lists/{todo}"),
+            Some(json!({"archived": true})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{board}");
+    assert_eq!(board["lists"].as_array().unwrap().len(), 1, "{board}");
+    let (status, problem) = alva
+        .post(
+            app,
+            &format!("/api/boards/{id}/lists/{todo}/cards"),
+            json!({"title": "Into the archive"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(
+        problem["detail"],
+        format!("list {todo} is archived; restore it first")
+    );
+
     // The board is in Alva's list, and every access is in her transparency report.
     let (_, boards) = alva.get(app, "/api/boards").await;
     assert!(
@@ -618,7 +662,7 @@ async fn bad_requests_get_problems_naming_what_was_wrong() {
             format!("/api/boards/{id}?archived=perhaps"),
             None,
         ),
-        (Method::GET, format!("/api/boards?colour=red"), None),
+        (Method::GET, "/api/boards?colour=red".to_owned(), None),
         (
             Method::POST,
             format!("/api/boards/{id}/lists"),
