@@ -30,6 +30,9 @@
 //!   checking a receipt (`POST /api/proposals/{id}/receipts`), and the member's
 //!   delegations (`GET` and `POST /api/me/delegations`; `DELETE` revokes them all, and
 //!   `DELETE /api/me/delegations/{topic}` those on one topic).
+//! - **The member's pages** in a browser at `GET /me`: the same data, consents, the
+//!   archive and leaving, and proposals, ballots, receipts and delegations; one page,
+//!   script and style sheet of this crate's own, with no build step.
 //! - **Errors** are RFC 9457 problem details ([`Problem`]); **the API is described** by
 //!   an OpenAPI 3.1 document at `GET /api/openapi.json`, generated from the handlers.
 //! - Responses are never cached (`Cache-Control: no-store`); requests are traced with
@@ -58,6 +61,7 @@ mod decisions;
 mod extract;
 mod limit;
 mod me;
+mod pages;
 mod problem;
 mod session;
 
@@ -85,6 +89,7 @@ pub use decisions::{
 pub use extract::{Body, PathParams, QueryParams};
 pub use limit::{Limit, SignInLimits};
 pub use me::{ConsentView, GiveConsent, ResignationView};
+pub use pages::{PAGE_POLICY, page_file};
 pub use problem::{PROBLEM_JSON, Problem};
 pub use session::{CSRF_HEADER, SESSION_COOKIE, SignedInMember};
 
@@ -244,6 +249,9 @@ pub fn router(app: App) -> Router {
             post(decisions::check_receipt),
         )
         .route("/api/openapi.json", get(api::openapi))
+        .route("/me", get(pages::page))
+        .route("/me/me.js", get(pages::script))
+        .route("/me/me.css", get(pages::style))
         .fallback(|| async { Problem::not_found("there is nothing at this address") })
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,

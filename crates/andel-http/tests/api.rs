@@ -197,3 +197,52 @@ async fn an_applicant_applies_from_the_web_and_signs_in_once_admitted() {
     assert_eq!(response.status(), StatusCode::OK, "{session}");
     assert_eq!(session["standing"], "member");
 }
+
+#[tokio::test]
+async fn the_members_pages_are_served_with_only_their_own_files_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = coop(dir.path(), "solrosen").await;
+    for (path, kind) in [
+        ("/me", "text/html"),
+        ("/me/me.js", "text/javascript"),
+        ("/me/me.css", "text/css"),
+    ] {
+        let (response, _) = send(&app, get(path, None)).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        let headers = response.headers();
+        assert!(
+            headers[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .starts_with(kind),
+            "{path}"
+        );
+        let policy = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+        assert_eq!(policy, andel_http::PAGE_POLICY, "{path}");
+        assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    }
+}
+
+#[tokio::test]
+async fn every_operation_documents_the_refusals_it_may_give() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = coop(dir.path(), "solrosen").await;
+    let (_, doc) = send(&app, get("/api/openapi.json", None)).await;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let responses = &operation["responses"];
+            assert!(responses["400"].is_object(), "{method} {path} lists no 400");
+            if method != "get" {
+                assert!(responses["403"].is_object(), "{method} {path} lists no 403");
+            }
+            if operation["requestBody"].is_object() {
+                for status in ["415", "422"] {
+                    assert!(
+                        responses[status].is_object(),
+                        "{method} {path} lists no {status}"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,5 +1,6 @@
 // Co-op Kanban: the web page. Vanilla JavaScript (ES2020), no build step, no framework.
-// Hash routes: #/ boards, #/b/{id} one board, #/me my data. The static markup lives in
+// Hash routes: #/ boards, #/b/{id} one board. The member's own pages (their data,
+// consents, proposals) are andel-http's, at /me. The static markup lives in
 // <template>s and the <dialog> of index.html; this file fills in what the server sends.
 'use strict';
 
@@ -134,7 +135,7 @@ function parseHash() {
   if (board) {
     try { return { view: 'board', id: decodeURIComponent(board[1]) }; } catch { return { view: 'boards' }; }
   }
-  return { view: hash === '/me' ? 'me' : 'boards' };
+  return { view: 'boards' };
 }
 
 function navigate(hash) {
@@ -156,13 +157,13 @@ async function route() {
     byId('signin-member').focus();
     return;
   }
-  const show = { board: () => showBoard(where.id, token), me: () => showMe(token), boards: () => showBoards(token) };
+  const show = { board: () => showBoard(where.id, token), boards: () => showBoards(token) };
   await show[where.view]().catch(handleError);
 }
 
 function updateHeader(where) {
   byId('nav').hidden = !state.session;
-  for (const [id, view] of [['nav-boards', 'boards'], ['nav-me', 'me']]) {
+  for (const [id, view] of [['nav-boards', 'boards']]) {
     if (where.view === view) byId(id).setAttribute('aria-current', 'page');
     else byId(id).removeAttribute('aria-current');
   }
@@ -664,57 +665,6 @@ const addItem = (form) => addFrom(`/checklists/${form.dataset.checklistId}/items
 const addComment = () => addFrom(`${cardPath()}/comments`, { text: 'new-comment-text' });
 const addAttachment = () => addFrom(`${cardPath()}/attachments`, { name: 'new-attachment-name', url: 'new-attachment-url' });
 
-/* ---------- My data ---------- */
-
-async function showMe(token) {
-  showTemplate('tpl-me');
-  focusHeading();
-  const results = await Promise.allSettled(['/api/me', '/api/me/consents', '/api/me/report', '/api/me/statement'].map((p) => api('GET', p)));
-  if (token !== state.routeToken) return;
-  const [me, consents, report, statement] = results.map((r) => (r.status === 'fulfilled' ? r.value : undefined));
-  if (me) state.me = me;
-  updateHeader(parseHash());
-  if (state.me) {
-    const m = state.me;
-    byId('me-summary').textContent = `${m.name} · member no. ${m.member} · ${m.status} · standing: ${m.standing}`
-      + (m.standing === 'former' ? ' (you have left the co-op)' : '');
-  }
-  if (consents) renderConsents(consents);
-  else byId('consents').textContent = 'Could not be loaded.';
-  byId('report').textContent = report !== undefined ? JSON.stringify(report, null, 2) : 'Could not be loaded.';
-  byId('statement').textContent = statement !== undefined ? JSON.stringify(statement, null, 2) : 'Could not be loaded.';
-  const failed = results.find((r) => r.status === 'rejected');
-  if (failed) handleError(failed.reason);
-}
-
-function renderConsents(consents) {
-  const el = byId('consents');
-  el.removeAttribute('aria-busy');
-  renderInto(el, consents.length ? `<ul class="plain consents">${consents.map((c) => `
-    <li>
-      <div><strong>${esc(c.purpose)}</strong>${c.label ? ` — ${esc(c.label)}` : ''}<br><span class="help">${c.in_force ? 'Given' : 'Not given'}</span></div>
-      <button type="button" class="consent-toggle" id="consent-${esc(c.purpose)}" data-action="consent"
-        data-purpose="${esc(c.purpose)}" data-in-force="${c.in_force ? 'true' : 'false'}"
-        aria-label="${c.in_force ? 'Withdraw' : 'Give'} consent for ${esc(c.label || c.purpose)}">${c.in_force ? 'Withdraw' : 'Give'}</button>
-    </li>`).join('')}</ul>` : '<p>There are no consents to give or withdraw.</p>');
-}
-
-async function toggleConsent(btn) {
-  const { purpose, inForce } = btn.dataset;
-  const path = `/api/me/consents/${encodeURIComponent(purpose)}`;
-  await (inForce === 'true' ? api('DELETE', path) : api('PUT', path, {}));
-  renderConsents(await api('GET', '/api/me/consents'));
-  announce(inForce === 'true' ? `Consent for ${purpose} withdrawn.` : `Consent for ${purpose} given.`);
-}
-
-async function resign() {
-  if (!window.confirm('Leave the co-op? You will become a former member. This cannot be undone here.')) return;
-  await api('POST', '/api/me/resignation', {});
-  state.session = await api('GET', '/api/session'); // the standing is now "former"
-  route();
-  announce('You have left the co-op.');
-}
-
 /* ---------- Wiring ---------- */
 
 const SUBMITS = {
@@ -726,7 +676,6 @@ const SUBMITS = {
 const ACTIONS = {
   'signout': signOut, 'list-rename': renameList, 'list-archive': archiveList, 'board-archive': archiveBoard,
   'card-close': () => closeCard(), 'card-move': moveOpenCard, 'card-archive': archiveCard,
-  'consent': toggleConsent, 'resign': resign,
 };
 
 function onSubmit(e) {

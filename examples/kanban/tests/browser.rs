@@ -1,7 +1,8 @@
 //! The kanban page in a real browser: headless Chromium, driven through chromedriver
 //! with fantoccini. A member signs in, creates a board, adds two lists and a card,
 //! drags the card across, reloads and sees it there; then downloads their archive,
-//! which verifies.
+//! which verifies, and opens their own pages (`/me`): gives or withdraws a consent in
+//! one click, which a reload shows kept, and finds the co-op's proposals.
 //!
 //! Needs Debian's `chromium` and `chromium-driver` (`.ci/run` installs them). Where
 //! they are missing the test says so and passes, unless `ANDEL_REQUIRE_ALL=1` (CI),
@@ -297,5 +298,75 @@ async fn journey(client: &Client, address: SocketAddr) -> Result<(), String> {
     let report = andel_service::verify_archive(&path).map_err(|e| e.to_string())?;
     let _ = std::fs::remove_file(&path);
     assert!(report.is_ok(), "the archive does not verify: {report:?}");
+
+    // "My data" leads to the member's pages, in the same session.
+    click(client, "#nav-me").await;
+    let mut summary = String::new();
+    for _ in 0..100 {
+        if let Ok(found) = client.find(Locator::Css("#me-summary")).await {
+            summary = found.text().await.map_err(|e| e.to_string())?;
+            if summary.contains("Alva") {
+                break;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        summary.contains("Alva"),
+        "the member's page shows {summary:?}"
+    );
+
+    // One click gives or withdraws a consent, and a reload shows the server's record.
+    let before = attribute(client, "#consent-research", "data-in-force").await?;
+    let after = if before == "true" { "false" } else { "true" };
+    click(client, "#consent-research").await;
+    wait_for_attribute(client, "#consent-research", "data-in-force", after).await?;
+    client.refresh().await.map_err(|e| e.to_string())?;
+    wait_for_attribute(client, "#consent-research", "data-in-force", after).await?;
+
+    // The proposals: the demo co-op's adopted data policy is among them.
+    click(client, "#nav-proposals").await;
+    let proposal = client
+        .wait()
+        .for_element(Locator::Css(".proposal-link"))
+        .await
+        .map_err(|e| e.to_string())?;
+    let title = proposal.text().await.map_err(|e| e.to_string())?;
+    assert!(!title.is_empty(), "a proposal without a title");
     Ok(())
+}
+
+/// `css`'s attribute `name` as the page has it now.
+async fn attribute(client: &Client, css: &str, name: &str) -> Result<String, String> {
+    let element = client
+        .wait()
+        .for_element(Locator::Css(css))
+        .await
+        .map_err(|e| e.to_string())?;
+    element
+        .attr(name)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("{css} has no attribute {name}"))
+}
+
+/// Waits up to ten seconds for `css`'s attribute `name` to read `want`.
+async fn wait_for_attribute(
+    client: &Client,
+    css: &str,
+    name: &str,
+    want: &str,
+) -> Result<(), String> {
+    let mut seen = String::new();
+    for _ in 0..100 {
+        // The element is drawn anew after each change: look it up every time.
+        if let Ok(value) = attribute(client, css, name).await {
+            if value == want {
+                return Ok(());
+            }
+            seen = value;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Err(format!("{css}'s {name} stayed {seen:?}, not {want:?}"))
 }
