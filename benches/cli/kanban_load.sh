@@ -5,7 +5,9 @@
 #   1. GET a board of 500 cards;
 #   2. card moves: POST .../cards/N/move with N drawn at random among the 500, each to
 #      the top of the second list (a real move almost every time);
-#   3. GET / on the hello-world (the baseline).
+#   3. GET / on the hello-world (the baseline);
+#   4. GET /board on the hello-world: the same board's JSON answered from memory, the
+#      ceiling for a response of that size on this machine (a second baseline).
 #
 # 64 connections, DURATION seconds each (10 by default). Prints requests per second and
 # p50/p99 latency for each, and each kanban figure as a ratio of the hello-world's.
@@ -35,6 +37,7 @@ run() { # name, then oha's arguments
   oha --no-tui --output-format json -z "${duration}s" -c "$connections" "$@" >"$work/$name.json"
 }
 run hello "$hello"
+run bytes "${hello}board"
 run board -H "Cookie: $cookie" "$service/api/boards/$board"
 # Card ids as a regular expression over the range (oha draws a URL per request; its
 # expressions take a dot as a dot).
@@ -52,8 +55,9 @@ def load(name):
     codes = data.get("statusCodeDistribution", {})
     return summary["requestsPerSec"], pct["p50"] * 1000, pct["p99"] * 1000, codes
 hello = load("hello")
-print(f"{'what':<28} {'requests/s':>12} {'p50 ms':>8} {'p99 ms':>8} {'× hello':>8}  statuses")
-for name, label in [("hello", "axum hello-world"), ("board", "GET a board of 500 cards"), ("move", "POST a card move")]:
+ceiling = load("bytes")
+print(f"{'what':<34} {'requests/s':>12} {'p50 ms':>8} {'p99 ms':>8} {'× hello':>8} {'× bytes':>8}  statuses")
+for name, label in [("hello", "axum hello-world"), ("bytes", "the board's bytes from memory"), ("board", "GET a board of 500 cards"), ("move", "POST a card move")]:
     rps, p50, p99, codes = load(name)
-    print(f"{label:<28} {rps:>12.0f} {p50:>8.2f} {p99:>8.2f} {rps / hello[0]:>8.3f}  {codes}")
+    print(f"{label:<34} {rps:>12.0f} {p50:>8.2f} {p99:>8.2f} {rps / hello[0]:>8.3f} {rps / ceiling[0]:>8.3f}  {codes}")
 PY

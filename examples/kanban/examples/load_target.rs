@@ -4,7 +4,7 @@
 //! It sets up the demo co-op in a scratch SQLite database with one board of 500 cards
 //! (imported in one step), signs Alva in, prints what the load generator needs as one
 //! JSON line, and serves the service on `--port` and the hello-world on `--port + 1`
-//! until it is stopped.
+//! (with, at `/board`, the same board's JSON answered from memory) until it is stopped.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -95,7 +95,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .with_controller(kanban::demo::controller()?)
         .with_service_data(Arc::new(kanban::KanbanData::new(Arc::clone(&boards))));
     let service = kanban::app(Kanban { http, boards });
-    let hello = Router::new().route("/", get(|| async { "Hello, World!" }));
+    // The second peer: the same board's JSON, serialized once and answered from memory,
+    // the most any server could do with a response of this size on this machine.
+    let board_bytes = andel_http::axum::body::Bytes::from(serde_json::to_vec(&view)?);
+    let hello = Router::new()
+        .route("/", get(|| async { "Hello, World!" }))
+        .route(
+            "/board",
+            get(move || {
+                let body = board_bytes.clone();
+                async move { ([("content-type", "application/json")], body) }
+            }),
+        );
     let service_listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
     let hello_listener = tokio::net::TcpListener::bind(("127.0.0.1", port + 1)).await?;
     println!(
