@@ -7,7 +7,9 @@
 #      the top of the second list (a real move almost every time);
 #   3. GET / on the hello-world (the baseline);
 #   4. GET /board on the hello-world: the same board's JSON answered from memory, the
-#      ceiling for a response of that size on this machine (a second baseline).
+#      ceiling for a response of that size on this machine (a second baseline);
+#   5. POST /write on the hello-world: one durable SQLite insert per request, in a
+#      database opened as the journal store opens its own (the ceiling for a write).
 #
 # 64 connections, DURATION seconds each (10 by default). Prints requests per second and
 # p50/p99 latency for each, and each kanban figure as a ratio of the hello-world's.
@@ -38,6 +40,7 @@ run() { # name, then oha's arguments
 }
 run hello "$hello"
 run bytes "${hello}board"
+run write -m POST "${hello}write"
 run board -H "Cookie: $cookie" "$service/api/boards/$board"
 # Card ids as a regular expression over the range (oha draws a URL per request; its
 # expressions take a dot as a dot).
@@ -55,9 +58,12 @@ def load(name):
     codes = data.get("statusCodeDistribution", {})
     return summary["requestsPerSec"], pct["p50"] * 1000, pct["p99"] * 1000, codes
 hello = load("hello")
-ceiling = load("bytes")
-print(f"{'what':<34} {'requests/s':>12} {'p50 ms':>8} {'p99 ms':>8} {'× hello':>8} {'× bytes':>8}  statuses")
-for name, label in [("hello", "axum hello-world"), ("bytes", "the board's bytes from memory"), ("board", "GET a board of 500 cards"), ("move", "POST a card move")]:
+# Each figure against the hello-world, and against the peer that does the same work
+# with nothing of the service's: the board's bytes for a read, one insert for a write.
+peers = {"board": load("bytes"), "move": load("write")}
+print(f"{'what':<36} {'requests/s':>12} {'p50 ms':>8} {'p99 ms':>8} {'× hello':>8} {'× peer':>8}  statuses")
+for name, label in [("hello", "axum hello-world"), ("bytes", "peer: the board's bytes from memory"), ("write", "peer: one SQLite insert"), ("board", "GET a board of 500 cards"), ("move", "POST a card move")]:
     rps, p50, p99, codes = load(name)
-    print(f"{label:<34} {rps:>12.0f} {p50:>8.2f} {p99:>8.2f} {rps / hello[0]:>8.3f} {rps / ceiling[0]:>8.3f}  {codes}")
+    peer = f"{rps / peers[name][0]:>8.3f}" if name in peers else f"{'':>8}"
+    print(f"{label:<36} {rps:>12.0f} {p50:>8.2f} {p99:>8.2f} {rps / hello[0]:>8.3f} {peer}  {codes}")
 PY

@@ -4,13 +4,19 @@
 //! It sets up the demo co-op in a scratch SQLite database with one board of 500 cards
 //! (imported in one step), signs Alva in, prints what the load generator needs as one
 //! JSON line, and serves the service on `--port` and the hello-world on `--port + 1`
-//! (with, at `/board`, the same board's JSON answered from memory) until it is stopped.
+//! until it is stopped. Beside the hello-world are two more peers: at `GET /board` the
+//! same board's JSON answered from memory, and at `POST /write` one durable SQLite
+//! insert, opened as the journal store opens its database.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use andel_http::App;
-use andel_http::axum::{Router, routing::get};
+use andel_http::axum::http::StatusCode;
+use andel_http::axum::{
+    Router,
+    routing::{get, post},
+};
 use andel_journal::Timestamp;
 use andel_ledger::MemberNumber;
 use andel_service::{Access, Coop};
@@ -98,8 +104,25 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The second peer: the same board's JSON, serialized once and answered from memory,
     // the most any server could do with a response of this size on this machine.
     let board_bytes = andel_http::axum::body::Bytes::from(serde_json::to_vec(&view)?);
+    let writes = write_peer(dir.path()).await?;
     let hello = Router::new()
         .route("/", get(|| async { "Hello, World!" }))
+        .route(
+            "/write",
+            post(move || {
+                let pool = writes.clone();
+                async move {
+                    match sqlx::query("INSERT INTO writes (body) VALUES (?)")
+                        .bind("a card moved")
+                        .execute(&pool)
+                        .await
+                    {
+                        Ok(_) => StatusCode::NO_CONTENT,
+                        Err(_) => StatusCode::INTERNAL_SERVER_ERROR,
+                    }
+                }
+            }),
+        )
         .route(
             "/board",
             get(move || {
@@ -131,4 +154,26 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     .await?;
     hello.abort();
     Ok(())
+}
+
+/// The write peer's database: a scratch SQLite file opened as the journal store opens
+/// its own (WAL, `synchronous = FULL`, eight connections), with one table.
+async fn write_peer(dir: &std::path::Path) -> Result<sqlx::SqlitePool, sqlx::Error> {
+    use sqlx::sqlite::{
+        SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+    };
+    let options = SqliteConnectOptions::new()
+        .filename(dir.join("writes.db"))
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .busy_timeout(std::time::Duration::from_secs(30));
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        .connect_with(options)
+        .await?;
+    sqlx::query("CREATE TABLE writes (id INTEGER PRIMARY KEY, body TEXT NOT NULL)")
+        .execute(&pool)
+        .await?;
+    Ok(pool)
 }
