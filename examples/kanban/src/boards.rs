@@ -12,6 +12,7 @@ use andel_consent::{
     Action, Decision, MemberId, Owners, Principal, Purpose, Request, Resource, ResourceId,
     ResourceKind,
 };
+use andel_http::axum::body::Bytes;
 use andel_journal::{AuthorId, Stored, StoredError, StreamId, Timestamp};
 use andel_service::{Coop, ServiceError};
 use chrono::{DateTime, Utc};
@@ -208,6 +209,18 @@ impl fmt::Debug for Boards {
 struct OpenBoard {
     stored: Stored<Board>,
     caught_up: Option<Instant>,
+    /// The board as last drawn for readers, without and with what is archived: drawn
+    /// again only once the board has changed.
+    drawn: [Option<Arc<Drawn>>; 2],
+}
+
+/// A board drawn for readers who may see all of it: its view and that view's JSON,
+/// as of the entry before `next_seq`.
+#[derive(Debug)]
+struct Drawn {
+    next_seq: u64,
+    view: BoardView,
+    json: Bytes,
 }
 
 impl OpenBoard {
@@ -228,6 +241,35 @@ impl OpenBoard {
             self.caught_up = Some(started);
         }
         Ok(&mut self.stored)
+    }
+
+    /// The board as `fresh` has it, drawn with or without what is archived: the drawing
+    /// kept from before when the board has not changed since.
+    async fn drawn(
+        &mut self,
+        id: &BoardId,
+        asked: Instant,
+        archived: bool,
+    ) -> Result<Arc<Drawn>, KanbanError> {
+        let next_seq = self.fresh(id, asked).await?.next_seq();
+        let slot = &mut self.drawn[usize::from(archived)];
+        if let Some(drawn) = slot.as_ref().filter(|d| d.next_seq == next_seq) {
+            return Ok(Arc::clone(drawn));
+        }
+        let view = view(id, self.stored.state(), archived)?;
+        let json = Bytes::from(
+            serde_json::to_vec(&view).map_err(|err| KanbanError::Broken {
+                board: id.clone(),
+                reason: format!("its view cannot be written as JSON: {err}"),
+            })?,
+        );
+        let drawn = Arc::new(Drawn {
+            next_seq,
+            view,
+            json,
+        });
+        *slot = Some(Arc::clone(&drawn));
+        Ok(drawn)
     }
 }
 
@@ -393,28 +435,64 @@ impl Boards {
         id: &BoardId,
         archived: bool,
     ) -> Result<BoardView, KanbanError> {
+        let (drawn, readable) = self.drawn_for(actor, id, archived).await?;
+        Ok(match readable {
+            Readable::All => drawn.view.clone(),
+            Readable::Only(readable) => drawn.view.only(&readable),
+        })
+    }
+
+    /// [`Boards::view`] as the JSON the API answers with: for a reader who may see the
+    /// whole board, the JSON drawn once for every such reader since the board last
+    /// changed.
+    ///
+    /// # Errors
+    ///
+    /// As [`Boards::view`].
+    pub async fn view_json(
+        &self,
+        actor: &Actor,
+        id: &BoardId,
+        archived: bool,
+    ) -> Result<Bytes, KanbanError> {
+        let (drawn, readable) = self.drawn_for(actor, id, archived).await?;
+        match readable {
+            Readable::All => Ok(drawn.json.clone()),
+            Readable::Only(readable) => serde_json::to_vec(&drawn.view.only(&readable))
+                .map(Bytes::from)
+                .map_err(|err| KanbanError::Broken {
+                    board: id.clone(),
+                    reason: format!("its view cannot be written as JSON: {err}"),
+                }),
+        }
+    }
+
+    /// The board drawn, and whose contributions `actor` may read in it. The board is
+    /// drawn under its lock, and the decisions taken after it is released, so that
+    /// readers never wait on each other's audit records.
+    async fn drawn_for(
+        &self,
+        actor: &Actor,
+        id: &BoardId,
+        archived: bool,
+    ) -> Result<(Arc<Drawn>, Readable), KanbanError> {
         let asked = Instant::now();
-        // The view is drawn under the board's lock, and the decisions taken after it is
-        // released, so that readers never wait on each other's audit records.
-        let (mut view, resource, contributors) = {
+        let (drawn, resource, contributors) = {
             let handle = self.existing(id).await?;
             let mut open = handle.lock().await;
-            let stored = open.fresh(id, asked).await?;
-            let board = stored.state();
-            let view = self::view(id, board, archived)?;
-            (view, board_resource(id, board)?, board.contributors())
+            let drawn = open.drawn(id, asked, archived).await?;
+            let board = open.stored.state();
+            (drawn, board_resource(id, board)?, board.contributors())
         };
         let readable = self
-            .decide_contributors(actor, id, Action::Read, resource, contributors)
+            .decide_contributors(actor, id, Action::Read, resource, contributors.clone())
             .await?;
-        for list in &mut view.lists {
-            list.cards.retain(|card| readable.contains(&card.author));
-            for card in &mut list.cards {
-                card.comments.retain(|c| readable.contains(&c.author));
-                card.attachments.retain(|a| readable.contains(&a.author));
-            }
-        }
-        Ok(view)
+        let readable = if readable == contributors {
+            Readable::All
+        } else {
+            Readable::Only(readable)
+        };
+        Ok((drawn, readable))
     }
 
     /// The board as it is, for export: with the policy's leave to export the board,
@@ -628,6 +706,7 @@ impl Boards {
         let handle = Arc::new(Mutex::new(OpenBoard {
             stored,
             caught_up: None,
+            drawn: [None, None],
         }));
         open.insert(id.clone(), Arc::clone(&handle));
         Ok(handle)
@@ -732,6 +811,14 @@ fn card_resource(
     )
     .in_parent(kind("board")?, resource_id(id)?);
     Ok(shared(resource, board))
+}
+
+/// Whose contributions to a board a reader may see.
+enum Readable {
+    /// Everyone's.
+    All,
+    /// Only these members'.
+    Only(BTreeSet<MemberId>),
 }
 
 fn view(id: &BoardId, board: &Board, archived: bool) -> Result<BoardView, KanbanError> {

@@ -424,6 +424,59 @@ async fn access_follows_the_policy_and_refusals_are_audited() {
 }
 
 #[tokio::test]
+async fn reading_a_board_again_shows_every_change_since() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = site(dir.path(), "demo").await;
+    let app = &site.app;
+    let (alva, bo) = (sign_in(app, 1).await, sign_in(app, 2).await);
+    let (_, boards) = alva.get(app, "/api/boards").await;
+    let id = boards[0]["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/boards/{id}");
+    let archived = format!("{path}?archived=true");
+
+    // Two readers who may see the whole board see the same board.
+    let (_, first) = alva.get(app, &path).await;
+    let (_, again) = bo.get(app, &path).await;
+    assert_eq!(first, again);
+    let (_, with_archived) = alva.get(app, &archived).await;
+
+    // A change by one member is in the other's next read, with and without what is
+    // archived.
+    let list = first["lists"][0]["id"].clone();
+    let (status, _) = bo
+        .post(
+            app,
+            &format!("/api/boards/{id}/lists/{list}/cards"),
+            json!({"title": "Borrow chairs"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (_, after) = alva.get(app, &path).await;
+    assert_ne!(after, first);
+    assert!(cards_of(&after, 0).contains(&"Borrow chairs".to_owned()));
+    let (_, after_with_archived) = alva.get(app, &archived).await;
+    assert_ne!(after_with_archived, with_archived);
+    assert!(cards_of(&after_with_archived, 0).contains(&"Borrow chairs".to_owned()));
+
+    // An archived card leaves the plain view and stays in the other.
+    let card = after["lists"][0]["cards"][0].clone();
+    let (status, _) = alva
+        .call(
+            app,
+            Method::PATCH,
+            &format!("/api/boards/{id}/cards/{}", card["id"]),
+            Some(json!({"archived": true})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let title = card["title"].as_str().unwrap().to_owned();
+    let (_, plain) = bo.get(app, &path).await;
+    assert!(!cards_of(&plain, 0).contains(&title));
+    let (_, all) = bo.get(app, &archived).await;
+    assert!(cards_of(&all, 0).contains(&title));
+}
+
+#[tokio::test]
 async fn a_member_of_one_coop_never_reaches_another_coops_boards() {
     let dir = tempfile::tempdir().unwrap();
     let north = site(dir.path(), "north").await;

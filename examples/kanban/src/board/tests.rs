@@ -578,6 +578,32 @@ proptest! {
         prop_assert_eq!(replayed, board);
     }
 
+    /// What a reader who may see only some members' contributions is shown: with every
+    /// contributor, the whole view; with none, the lists without a card; and taking
+    /// two sets of members in turn is taking the members in both.
+    #[test]
+    fn a_view_of_some_members_keeps_exactly_their_contributions(
+        commands in proptest::collection::vec(command(), 0..60),
+        first in proptest::collection::btree_set((1u32..4).prop_map(member), 0..4),
+        second in proptest::collection::btree_set((1u32..4).prop_map(member), 0..4),
+    ) {
+        let mut board = board();
+        for command in commands {
+            let _ = run(&mut board, command);
+        }
+        let view = board.view("b", true).unwrap();
+        prop_assert_eq!(&view.only(&board.contributors()), &view);
+        let none = view.only(&BTreeSet::new());
+        prop_assert_eq!(none.lists.len(), view.lists.len());
+        prop_assert!(none.lists.iter().all(|list| list.cards.is_empty()));
+        let both: BTreeSet<MemberId> = first.intersection(&second).cloned().collect();
+        prop_assert_eq!(view.only(&first).only(&second), view.only(&both));
+        for card in view.only(&first).lists.iter().flat_map(|l| &l.cards) {
+            prop_assert!(first.contains(&card.author));
+            prop_assert!(card.comments.iter().all(|c| first.contains(&c.author)));
+        }
+    }
+
     /// A move puts the card exactly at the place asked for, and keeps the others in
     /// their order.
     #[test]

@@ -245,6 +245,38 @@ impl Board {
     }
 }
 
+impl BoardView {
+    /// The view with only the cards, comments and attachments `members` wrote: what a
+    /// reader sees whom the policy lets read only some members' contributions.
+    ///
+    /// ```
+    /// use std::collections::BTreeSet;
+    /// use kanban::board::{Board, BoardCommand};
+    /// use andel_journal::Aggregate;
+    ///
+    /// let at = chrono::Utc::now();
+    /// let alva: andel_consent::MemberId = "1".parse().unwrap();
+    /// let mut board = Board::default();
+    /// for event in board.decide(BoardCommand::Create { title: "Fair".into(), by: alva.clone() }, at).unwrap() {
+    ///     board.apply(&event).unwrap();
+    /// }
+    /// let view = board.view("fair", false).unwrap();
+    /// assert_eq!(view.only(&BTreeSet::new()).lists.len(), view.lists.len());
+    /// ```
+    #[must_use]
+    pub fn only(&self, members: &std::collections::BTreeSet<MemberId>) -> BoardView {
+        let mut view = self.clone();
+        for list in &mut view.lists {
+            list.cards.retain(|card| members.contains(&card.author));
+            for card in &mut list.cards {
+                card.comments.retain(|c| members.contains(&c.author));
+                card.attachments.retain(|a| members.contains(&a.author));
+            }
+        }
+        view
+    }
+}
+
 impl Board {
     /// The board with only what `members` wrote: other members' cards (with their
     /// checklists), comments and attachments left out. How a board leaves with one
