@@ -252,6 +252,8 @@ pub fn router(app: App) -> Router {
         .route("/me", get(pages::page))
         .route("/me/me.js", get(pages::script))
         .route("/me/me.css", get(pages::style))
+        .route("/me/common.js", get(pages::common_script))
+        .route("/me/common.css", get(pages::common_style))
         .fallback(|| async { Problem::not_found("there is nothing at this address") })
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,

@@ -2,29 +2,17 @@
 // consents, report, statement and archive, the co-op's proposals, and delegations.
 // Vanilla JavaScript (ES2020), no build step, no framework, nothing from another origin.
 // Hash routes: #/ my data, #/proposals, #/proposals/{id}, #/delegations. The static
-// markup lives in the <template>s of me.html; this file fills in what the server sends.
+// markup lives in the <template>s of me.html; this file fills in what the server sends,
+// on common.js (the session, the API, errors), which me.html loads first.
 'use strict';
 
 /* ---------- State and small helpers ---------- */
 
-const state = {
-  session: null,    // {member, standing, csrf, expires_at} while signed in
-  me: null,         // {member, name, status, standing}
+Object.assign(state, {
   proposalId: null, // the proposal shown (from the route)
   proposal: null,   // its view, as last read
-  routeToken: 0,    // bumps on every route, so that stale loads are dropped
-};
+});
 
-const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
-const byId = (id) => document.getElementById(id);
-const app = () => byId('app');
-
-const ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-/** Escape any value for HTML text or a quoted attribute. Every server string goes through it. */
-const esc = (value) => String(value ?? '').replace(/[&<>"']/g, (c) => ESCAPES[c]);
-
-const announce = (message) => { byId('status').textContent = message; };
-const focusHeading = () => { const h = app().querySelector('h1'); if (h) h.focus(); };
 const isFormer = () => [state.session, state.me].some((x) => x && x.standing === 'former');
 const setTitle = (what) => { document.title = `${what} · My membership`; };
 const firstArray = (...xs) => xs.find(Array.isArray) || null;
@@ -141,71 +129,6 @@ function val(v, depth = 0, name = 'Item') {
   return `<dl class="kv">${entries.map(([k, x]) => `<dt>${esc(humanize(k))}</dt><dd>${val(x, depth + 1, k)}</dd>`).join('')}</dl>`;
 }
 
-/* ---------- Talking to the server ---------- */
-
-class ApiError extends Error {
-  constructor(status, problem) {
-    super((problem && (problem.detail || problem.title)) || `The request failed (${status}).`);
-    this.status = status;
-  }
-}
-const isUnauthorized = (err) => err instanceof ApiError && err.status === 401;
-
-/** One JSON request. Throws ApiError carrying the problem's detail; clears #error on success. */
-async function api(method, path, body) {
-  const headers = { Accept: 'application/json, application/problem+json' };
-  const init = { method, headers, credentials: 'same-origin' };
-  if (method !== 'GET') {
-    if (state.session && state.session.csrf) headers['X-CSRF-Token'] = state.session.csrf;
-    headers['Content-Type'] = 'application/json';
-    init.body = JSON.stringify(body === undefined ? {} : body);
-  }
-  const response = await fetch(path, init).catch(() => {
-    throw new ApiError(0, { title: 'The server could not be reached. Check your connection and try again.' });
-  });
-  const text = await response.text();
-  let data = null;
-  try { data = text ? JSON.parse(text) : null; } catch { data = response.ok ? text : { title: text.slice(0, 200) }; }
-  if (!response.ok) throw new ApiError(response.status, data);
-  clearError();
-  return data;
-}
-
-const showError = (message) => { byId('error').textContent = message; };
-const clearError = () => { byId('error').textContent = ''; };
-
-/** Show an error; a 401 while signed in means the session has ended. */
-function handleError(err) {
-  if (isUnauthorized(err) && state.session) {
-    [state.session, state.me] = [null, null];
-    route();
-    showError('Your session has ended. Please sign in again.');
-    return;
-  }
-  console.error(err);
-  showError(err.message || String(err));
-}
-
-/** Run an async handler at most once at a time per element, showing any error. */
-async function withBusy(el, fn) {
-  if (el.dataset.busy) return;
-  el.dataset.busy = '1';
-  el.setAttribute('aria-busy', 'true');
-  try { await fn(); } catch (err) { handleError(err); } finally {
-    delete el.dataset.busy;
-    el.removeAttribute('aria-busy');
-  }
-}
-
-/** Replace a container's HTML, keeping focus (matched by element id). */
-function renderInto(container, html) {
-  const active = document.activeElement;
-  const focusId = active && container.contains(active) ? active.id : '';
-  container.innerHTML = html;
-  container.removeAttribute('aria-busy');
-  if (focusId && byId(focusId)) byId(focusId).focus({ preventScroll: true });
-}
-
 /* ---------- Routing and the session ---------- */
 
 function parseHash() {
@@ -242,26 +165,6 @@ function updateHeader(where = parseHash()) {
   const name = state.me && state.me.name ? state.me.name : 'Member';
   byId('whoami').textContent = s ? `${name} · member no. ${s.member}${isFormer() ? ' (former member)' : ''}` : '';
   byId('former-notice').hidden = !(s && isFormer());
-}
-
-/** Who is signed in, for the header; without it the header shows just the member number. */
-async function loadMe() {
-  state.me = await api('GET', '/api/me').catch((err) => { if (isUnauthorized(err)) throw err; return null; });
-}
-
-async function signIn() {
-  const member = Number(byId('signin-member').value);
-  const password = byId('signin-password').value;
-  state.session = await api('POST', '/api/session', { member, password });
-  await loadMe();
-  route();
-}
-
-async function signOut() {
-  await api('DELETE', '/api/session').catch((err) => { if (!isUnauthorized(err)) throw err; });
-  [state.session, state.me] = [null, null];
-  route();
-  announce('You are signed out.');
 }
 
 /* ---------- My data ---------- */
@@ -677,18 +580,6 @@ function onClick(e) {
   if (action && ACTIONS[action.dataset.action]) withBusy(action, () => ACTIONS[action.dataset.action](action));
 }
 
-async function boot() {
-  document.addEventListener('submit', onSubmit);
-  document.addEventListener('click', onClick);
-  window.addEventListener('hashchange', () => route());
-  try { // restore a session after a reload
-    state.session = await api('GET', '/api/session');
-    await loadMe();
-  } catch (err) {
-    state.session = null;
-    if (!isUnauthorized(err)) handleError(err);
-  }
-  route();
-}
-
-boot();
+document.addEventListener('submit', onSubmit);
+document.addEventListener('click', onClick);
+startPage();

@@ -10,7 +10,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use serde_json::json;
 
-use support::{PASSWORD, ada, assert_problem, coop, get, send, sign_in_request};
+use support::{PASSWORD, ada, assert_problem, coop, get, send, sign_in_request, text};
 
 #[tokio::test]
 async fn a_member_signs_in_reads_their_data_and_signs_out() {
@@ -199,24 +199,25 @@ async fn an_applicant_applies_from_the_web_and_signs_in_once_admitted() {
 }
 
 #[tokio::test]
-async fn the_members_pages_are_served_with_only_their_own_files_allowed() {
+async fn the_members_pages_are_served_with_every_file_they_load_and_only_those_allowed() {
     let dir = tempfile::tempdir().unwrap();
     let app = coop(dir.path(), "solrosen").await;
-    for (path, kind) in [
-        ("/me", "text/html"),
-        ("/me/me.js", "text/javascript"),
-        ("/me/me.css", "text/css"),
-    ] {
-        let (response, _) = send(&app, get(path, None)).await;
+    let (_, page) = text(&app, "/me").await;
+    let loaded: Vec<&str> = page.split('"').filter(|s| s.starts_with("/me/")).collect();
+    for file in ["/me/common.js", "/me/common.css", "/me/me.js", "/me/me.css"] {
+        assert!(loaded.contains(&file), "/me does not load {file}");
+    }
+    for path in std::iter::once("/me").chain(loaded) {
+        let (response, _) = text(&app, path).await;
         assert_eq!(response.status(), StatusCode::OK, "{path}");
         let headers = response.headers();
-        assert!(
-            headers[header::CONTENT_TYPE]
-                .to_str()
-                .unwrap()
-                .starts_with(kind),
-            "{path}"
-        );
+        let kind = headers[header::CONTENT_TYPE].to_str().unwrap();
+        let expected = match path.rsplit_once('.') {
+            Some((_, "js")) => "text/javascript",
+            Some((_, "css")) => "text/css",
+            _ => "text/html",
+        };
+        assert!(kind.starts_with(expected), "{path} is served as {kind}");
         let policy = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
         assert_eq!(policy, andel_http::PAGE_POLICY, "{path}");
         assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");

@@ -1,31 +1,19 @@
 // Co-op Kanban: the web page. Vanilla JavaScript (ES2020), no build step, no framework.
 // Hash routes: #/ boards, #/b/{id} one board. The member's own pages (their data,
 // consents, proposals) are andel-http's, at /me. The static markup lives in
-// <template>s and the <dialog> of index.html; this file fills in what the server sends.
+// <template>s and the <dialog> of index.html; this file fills in what the server sends,
+// on andel-http's common.js (the session, the API, errors), which index.html loads first.
 'use strict';
 
 /* ---------- State and small helpers ---------- */
 
-const state = {
-  session: null,    // {member, standing, csrf, expires_at} while signed in
-  me: null,         // {member, name, status, standing}
+Object.assign(state, {
   boardId: null,    // id of the open board (from the route)
   board: null,      // its BoardView
   openCardId: null, // the card shown in the dialog
-  routeToken: 0,    // bumps on every route, so that stale loads are dropped
-};
+});
 
-const $ = (sel, root = document) => root.querySelector(sel);
-const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
-const byId = (id) => document.getElementById(id);
-const app = () => byId('app');
 const dialog = () => byId('card-dialog');
-
-const ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-/** Escape any value for HTML text or a quoted attribute. Every server string goes through it. */
-function esc(value) {
-  return String(value ?? '').replace(/[&<>"']/g, (c) => ESCAPES[c]);
-}
 
 /** An http(s) URL fit for a link, or null. */
 function safeUrl(url) {
@@ -51,81 +39,10 @@ function formatDue(due) {
   return Number.isNaN(d.getTime()) ? due : d.toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
 }
 
-const announce = (message) => { byId('status').textContent = message; };
 const clearField = (id) => { if (byId(id)) byId(id).value = ''; };
-const focusHeading = () => { const h = $('#app h1'); if (h) h.focus(); };
 
 /** Put a <template> of index.html into #app. */
 const showTemplate = (id) => app().replaceChildren(byId(id).content.cloneNode(true));
-
-/* ---------- Talking to the server ---------- */
-
-class ApiError extends Error {
-  constructor(status, problem) {
-    super((problem && (problem.detail || problem.title)) || `The request failed (${status}).`);
-    this.status = status;
-  }
-}
-const isUnauthorized = (err) => err instanceof ApiError && err.status === 401;
-
-/** One JSON request. Throws ApiError carrying the problem's detail; clears #error on success. */
-async function api(method, path, body) {
-  const headers = { Accept: 'application/json, application/problem+json' };
-  if (method !== 'GET' && state.session && state.session.csrf) headers['X-CSRF-Token'] = state.session.csrf;
-  const init = { method, headers, credentials: 'same-origin' };
-  if (body !== undefined) {
-    headers['Content-Type'] = 'application/json';
-    init.body = JSON.stringify(body);
-  }
-  const response = await fetch(path, init).catch(() => {
-    throw new ApiError(0, { title: 'The server could not be reached. Check your connection and try again.' });
-  });
-  const text = await response.text();
-  let data = null;
-  try { data = text ? JSON.parse(text) : null; } catch { data = response.ok ? text : { title: text.slice(0, 200) }; }
-  if (!response.ok) throw new ApiError(response.status, data);
-  clearError();
-  return data;
-}
-
-const showError = (message) => { byId('error').textContent = message; };
-const clearError = () => { byId('error').textContent = ''; };
-
-/** Show an error; a 401 while signed in means the session has ended. */
-function handleError(err) {
-  if (isUnauthorized(err) && state.session) {
-    state.session = null;
-    state.me = null;
-    route();
-    showError('Your session has ended. Please sign in again.');
-    return;
-  }
-  console.error(err);
-  showError(err.message || String(err));
-}
-
-/** Run an async handler at most once at a time per element, showing any error. */
-async function withBusy(el, fn) {
-  if (el.dataset.busy) return;
-  el.dataset.busy = '1';
-  el.setAttribute('aria-busy', 'true');
-  try { await fn(); } catch (err) { handleError(err); } finally {
-    delete el.dataset.busy;
-    el.removeAttribute('aria-busy');
-  }
-}
-
-/** Replace a container's HTML, keeping focus and typed text (matched by element id). */
-function renderInto(container, html) {
-  const active = document.activeElement;
-  const focusId = active && container.contains(active) ? active.id : '';
-  const typed = $$('input[id], textarea[id]', container)
-    .filter((el) => !['checkbox', 'radio', 'file'].includes(el.type))
-    .map((el) => [el.id, el.value]);
-  container.innerHTML = html;
-  for (const [id, value] of typed) if (byId(id) && container.contains(byId(id))) byId(id).value = value;
-  if (focusId && byId(focusId)) byId(focusId).focus({ preventScroll: true });
-}
 
 /* ---------- Routing and the session ---------- */
 
@@ -136,11 +53,6 @@ function parseHash() {
     try { return { view: 'board', id: decodeURIComponent(board[1]) }; } catch { return { view: 'boards' }; }
   }
   return { view: 'boards' };
-}
-
-function navigate(hash) {
-  if (location.hash === hash) route();
-  else location.hash = hash; // the hashchange listener routes
 }
 
 async function route() {
@@ -170,27 +82,6 @@ function updateHeader(where) {
   const s = state.session;
   const former = s && s.standing === 'former' ? ', former member' : '';
   byId('whoami').textContent = s ? `${state.me ? state.me.name : 'Member'} (no. ${s.member}${former})` : '';
-}
-
-/** Who is signed in, for the header; without it the header shows just the member number. */
-async function loadMe() {
-  state.me = await api('GET', '/api/me').catch((err) => { if (isUnauthorized(err)) throw err; return null; });
-}
-
-async function signIn() {
-  const member = Number(byId('signin-member').value);
-  const password = byId('signin-password').value;
-  state.session = await api('POST', '/api/session', { member, password });
-  await loadMe();
-  route();
-}
-
-async function signOut() {
-  await api('DELETE', '/api/session').catch((err) => { if (!isUnauthorized(err)) throw err; });
-  state.session = null;
-  state.me = null;
-  navigate('#/');
-  announce('You are signed out.');
 }
 
 /* ---------- Boards page ---------- */
@@ -724,25 +615,13 @@ function onKeyDown(e) {
   }
 }
 
-async function boot() {
-  document.addEventListener('submit', onSubmit);
-  document.addEventListener('click', onClick, true); // capture, so that a drag's click can be swallowed
-  document.addEventListener('change', onChange);
-  document.addEventListener('keydown', onKeyDown);
-  document.addEventListener('pointerdown', onPointerDown);
-  document.addEventListener('pointermove', onPointerMove);
-  document.addEventListener('pointerup', onPointerUp);
-  document.addEventListener('pointercancel', onPointerCancel);
-  dialog().addEventListener('close', () => { if (state.openCardId !== null) closeCard(); }); // Escape
-  window.addEventListener('hashchange', () => route());
-  try { // restore a session after a reload
-    state.session = await api('GET', '/api/session');
-    await loadMe();
-  } catch (err) {
-    state.session = null;
-    if (!isUnauthorized(err)) handleError(err);
-  }
-  route();
-}
-
-boot();
+document.addEventListener('submit', onSubmit);
+document.addEventListener('click', onClick, true); // capture, so that a drag's click can be swallowed
+document.addEventListener('change', onChange);
+document.addEventListener('keydown', onKeyDown);
+document.addEventListener('pointerdown', onPointerDown);
+document.addEventListener('pointermove', onPointerMove);
+document.addEventListener('pointerup', onPointerUp);
+document.addEventListener('pointercancel', onPointerCancel);
+dialog().addEventListener('close', () => { if (state.openCardId !== null) closeCard(); }); // Escape
+startPage();

@@ -763,12 +763,24 @@ async fn the_page_and_the_openapi_document_are_served() {
             .unwrap()
             .contains("default-src 'none'")
     );
-    let (response, _) = send(
-        &site.app,
-        Request::get("/app.js").body(Body::empty()).unwrap(),
-    )
-    .await;
-    assert_eq!(response.status(), StatusCode::OK);
+    // Every file the page loads is served: its own and andel-http's common ones.
+    let response = site
+        .app
+        .clone()
+        .oneshot(Request::get("/").body(Body::empty()).unwrap());
+    let page = response.await.unwrap().into_body().collect().await.unwrap();
+    let page = String::from_utf8(page.to_bytes().to_vec()).unwrap();
+    let loaded: Vec<&str> = page
+        .split('"')
+        .filter(|s| s.ends_with(".js") || s.ends_with(".css"))
+        .collect();
+    for file in ["/me/common.js", "/me/common.css", "/app.js", "/style.css"] {
+        assert!(loaded.contains(&file), "the page does not load {file}");
+    }
+    for file in loaded {
+        let (response, _) = send(&site.app, Request::get(file).body(Body::empty()).unwrap()).await;
+        assert_eq!(response.status(), StatusCode::OK, "{file}");
+    }
     let (_, doc) = send(
         &site.app,
         Request::get("/api/openapi.json")

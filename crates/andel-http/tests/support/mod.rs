@@ -97,6 +97,19 @@ pub async fn send(app: &Router, request: Request<Body>) -> (Response<Body>, Valu
     (Response::from_parts(parts, Body::empty()), json)
 }
 
+/// `GET path` with no session, answered with its body as text.
+pub async fn text(app: &Router, path: &str) -> (Response<Body>, String) {
+    let response = app
+        .clone()
+        .oneshot(Request::get(path).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let (parts, body) = response.into_parts();
+    let bytes = body.collect().await.unwrap().to_bytes();
+    let text = String::from_utf8(bytes.to_vec()).expect("a page is UTF-8");
+    (Response::from_parts(parts, Body::empty()), text)
+}
+
 pub fn sign_in_request(body: &Value) -> Request<Body> {
     Request::post("/api/session")
         .header(header::CONTENT_TYPE, "application/json")
