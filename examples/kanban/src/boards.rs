@@ -215,12 +215,16 @@ struct OpenBoard {
 }
 
 /// A board drawn for readers who may see all of it: its view and that view's JSON,
-/// as of the entry before `next_seq`.
+/// as of the entry before `next_seq`, with what the consent engine is asked about it.
 #[derive(Debug)]
 struct Drawn {
     next_seq: u64,
     view: BoardView,
     json: Bytes,
+    /// The board as a resource.
+    resource: Resource,
+    /// The members whose data it holds ([`Board::contributors`]).
+    contributors: BTreeSet<MemberId>,
 }
 
 impl OpenBoard {
@@ -263,10 +267,13 @@ impl OpenBoard {
                 reason: format!("its view cannot be written as JSON: {err}"),
             })?,
         );
+        let board = self.stored.state();
         let drawn = Arc::new(Drawn {
             next_seq,
             view,
             json,
+            resource: board_resource(id, board)?,
+            contributors: board.contributors(),
         });
         *slot = Some(Arc::clone(&drawn));
         Ok(drawn)
@@ -477,17 +484,16 @@ impl Boards {
         archived: bool,
     ) -> Result<(Arc<Drawn>, Readable), KanbanError> {
         let asked = Instant::now();
-        let (drawn, resource, contributors) = {
+        let drawn = {
             let handle = self.existing(id).await?;
             let mut open = handle.lock().await;
-            let drawn = open.drawn(id, asked, archived).await?;
-            let board = open.stored.state();
-            (drawn, board_resource(id, board)?, board.contributors())
+            open.drawn(id, asked, archived).await?
         };
+        let resource = drawn.resource.clone();
         let readable = self
-            .decide_contributors(actor, id, Action::Read, resource, contributors.clone())
+            .decide_contributors(actor, id, Action::Read, resource, &drawn.contributors)
             .await?;
-        let readable = if readable == contributors {
+        let readable = if readable == drawn.contributors {
             Readable::All
         } else {
             Readable::Only(readable)
@@ -559,7 +565,7 @@ impl Boards {
         };
         let resource = board_resource(id, &board)?;
         let readable = self
-            .decide_contributors(actor, id, action, resource, board.contributors())
+            .decide_contributors(actor, id, action, resource, &board.contributors())
             .await?;
         Ok((board, readable))
     }
@@ -573,11 +579,11 @@ impl Boards {
         id: &BoardId,
         action: Action,
         resource: Resource,
-        contributors: BTreeSet<MemberId>,
+        contributors: &BTreeSet<MemberId>,
     ) -> Result<BTreeSet<MemberId>, KanbanError> {
         let shared_with = resource.shared().clone();
         let mut requests = vec![self.request(actor, action, resource)];
-        for member in &contributors {
+        for member in contributors {
             let mut cards = Resource::new(
                 kind("cards")?,
                 resource_id_of(&format!("{id}.{member}"))?,
@@ -601,10 +607,10 @@ impl Boards {
             return Err(denied(board_decision));
         }
         Ok(contributors
-            .into_iter()
+            .iter()
             .zip(decisions)
             .filter(|(_, decision)| decision.allowed)
-            .map(|(member, _)| member)
+            .map(|(member, _)| member.clone())
             .collect())
     }
 
