@@ -11,8 +11,8 @@ use serde::de::DeserializeOwned;
 
 use crate::{
     AuthorId, Draft, Entry, EntryBody, JournalStore, Kind, NameError, Payload, PayloadError,
-    ProjectionId, REPLAY_PAGE, SnapshotStore, StateSnapshot, StoreError, StreamHead, StreamId,
-    Timestamp,
+    ProjectionId, REPLAY_PAGE, RedactionRecord, SnapshotStore, StateSnapshot, StoreError,
+    StreamHead, StreamId, Timestamp,
 };
 
 /// State that changes only by events: [`decide`](Aggregate::decide) answers a command
@@ -66,6 +66,69 @@ pub trait Aggregate: Default {
     fn decode(kind: &str, payload: &Payload) -> Result<Self::Event, serde_json::Error> {
         let _ = kind;
         payload.decode()
+    }
+
+    /// What is left of an event of kind `kind` whose entry was erased (its payload
+    /// redacted), folded in in its place; `None` when the aggregate cannot do without
+    /// the event.
+    ///
+    /// The default is `None`: a ledger or a ballot box stands on every event, and its
+    /// stream does not open once one is erased ([`StoredError::Erased`]). An aggregate
+    /// whose events hold what members may have erased (a message, a comment) answers
+    /// with a tombstone: an event that keeps the entry's place, so that the ids later
+    /// events name stay where they were, and none of its content.
+    ///
+    /// [`Stored`] folds the tombstone in wherever it reads an erased entry, and replays
+    /// the stream from its start when it reads the record of an erasure of an entry it
+    /// had already applied (or a snapshot it opened from had), so that no state it
+    /// holds keeps what was erased.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use andel_journal::{Aggregate, JournalStore, MemoryStore, Redaction, Stored, StreamId};
+    ///
+    /// #[derive(Debug, Clone, Default, PartialEq)]
+    /// struct Wall(Vec<Option<String>>); // one place per note; `None` once erased
+    ///
+    /// impl Aggregate for Wall {
+    ///     type Command = String;
+    ///     type Event = Option<String>;
+    ///     type At = ();
+    ///     type Rejection = std::convert::Infallible;
+    ///     type Invalid = std::convert::Infallible;
+    ///     fn decide(&self, note: String, _: ()) -> Result<Vec<Self::Event>, Self::Rejection> {
+    ///         Ok(vec![Some(note)])
+    ///     }
+    ///     fn apply(&mut self, note: &Self::Event) -> Result<(), Self::Invalid> {
+    ///         self.0.push(note.clone());
+    ///         Ok(())
+    ///     }
+    ///     fn kind(_: &Self::Event) -> &'static str { "wall.noted" }
+    ///     fn erased(_kind: &str) -> Option<Self::Event> { Some(None) }
+    /// }
+    ///
+    /// # tokio::runtime::Runtime::new()?.block_on(async {
+    /// let store = Arc::new(MemoryStore::new());
+    /// let stream = StreamId::new("wall")?;
+    /// let at = "2026-12-03T09:00:00Z".parse()?;
+    /// let mut wall = Stored::<Wall>::open(store.clone(), stream.clone()).await?;
+    /// for note in ["hello", "my phone number", "bye"] {
+    ///     wall.execute(note.to_string(), (), at, None).await?;
+    /// }
+    /// store.redact(&stream, 1, Redaction::new("the author deleted it", at)).await?;
+    ///
+    /// // The open wall forgets the note once it reads of the erasure, as a new one does.
+    /// wall.catch_up().await?;
+    /// let expected = Wall(vec![Some("hello".into()), None, Some("bye".into())]);
+    /// assert_eq!(wall.state(), &expected);
+    /// assert_eq!(Stored::<Wall>::open(store, stream).await?.state(), &expected);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    fn erased(kind: &str) -> Option<Self::Event> {
+        let _ = kind;
+        None
     }
 }
 
@@ -153,6 +216,17 @@ pub struct Stored<A> {
     state: A,
     next_seq: u64,
     opened: Opened,
+}
+
+/// What applying one entry did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Applied {
+    /// Folded in its event.
+    Event,
+    /// Folded in the tombstone of its erased event ([`Aggregate::erased`]).
+    Tombstone,
+    /// Nothing: it is the journal's record of the erasure of this entry.
+    ErasureOf(u64),
 }
 
 /// How a [`Stored`] aggregate was opened: from which snapshot, if any, and why a
@@ -281,8 +355,33 @@ impl<A: Aggregate> Stored<A> {
         self.catch_up_until(u64::MAX).await
     }
 
-    /// Reads and applies the entries from where it stands up to (not including) `end`.
+    /// Reads and applies the entries from where it stands up to (not including) `end`;
+    /// when they record the erasure of an entry applied before, replays the stream
+    /// from its start instead, so that the state keeps nothing that was erased.
     async fn catch_up_until(&mut self, end: u64) -> Result<(), StoredErrorOf<A>> {
+        let mut applied = self.next_seq;
+        // Each pass again ends only when an erasure came in while it read.
+        while self.read_until(end, applied).await? {
+            self.state = A::default();
+            self.next_seq = 0;
+            applied = 0;
+            if let Some(resumed) = self.opened.resumed_from.take() {
+                self.opened.passed_over = Some(format!(
+                    "an entry of `{}` before the snapshot's end (entry {resumed}) was erased after the snapshot was saved",
+                    self.stream
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads and applies the entries from where it stands up to (not including) `end`,
+    /// saying whether the state now holds something erased: one of them records the
+    /// erasure of an entry applied with its content, before `applied` or by this read
+    /// (when the erasure came between two of its pages).
+    async fn read_until(&mut self, end: u64, applied: u64) -> Result<bool, StoredErrorOf<A>> {
+        let mut stale = false;
+        let mut tombstones = std::collections::BTreeSet::new();
         let (store, stream) = (Arc::clone(&self.store), self.stream.clone());
         let page_at = |start: u64| {
             store.read_bodies(&stream, start..start.saturating_add(REPLAY_PAGE).min(end))
@@ -298,10 +397,18 @@ impl<A: Aggregate> Stored<A> {
                 false => None,
             };
             for entry in &page {
-                self.apply_entry(entry)?;
+                match self.apply_entry(entry)? {
+                    Applied::Event => {}
+                    Applied::Tombstone => {
+                        tombstones.insert(entry.seq());
+                    }
+                    Applied::ErasureOf(seq) => {
+                        stale |= seq < applied || !tombstones.contains(&seq);
+                    }
+                }
             }
             match next.take() {
-                None => return Ok(()),
+                None => return Ok(stale),
                 Some(next) => {
                     start = start.saturating_add(REPLAY_PAGE);
                     page = next.finish().await?;
@@ -310,7 +417,8 @@ impl<A: Aggregate> Stored<A> {
         }
     }
 
-    fn apply_entry(&mut self, entry: &EntryBody) -> Result<(), StoredErrorOf<A>> {
+    /// Applies the next entry.
+    fn apply_entry(&mut self, entry: &EntryBody) -> Result<Applied, StoredErrorOf<A>> {
         let seq = entry.seq();
         let fail = |reason: String| StoredError::Decode {
             stream: self.stream.clone(),
@@ -320,26 +428,38 @@ impl<A: Aggregate> Stored<A> {
         if seq != self.next_seq {
             return Err(fail(format!("expected entry {}", self.next_seq)));
         }
-        // The journal's own record of an erasure is not an event of the aggregate.
-        if entry.kind().as_str() == "andel.redaction" {
+        if entry.kind() == &Kind::REDACTION {
+            let record = entry.payload().map(Payload::decode::<RedactionRecord>);
+            let Some(Ok(record)) = record else {
+                return Err(fail(
+                    "the record of an erasure does not say what it erased".into(),
+                ));
+            };
             self.next_seq += 1;
-            return Ok(());
+            return Ok(Applied::ErasureOf(record.seq));
         }
-        let Some(payload) = entry.payload() else {
-            return Err(StoredError::Erased {
-                stream: self.stream.clone(),
-                seq,
-            });
+        let mut applied = Applied::Event;
+        let event = match entry.payload() {
+            Some(payload) => {
+                let event = A::decode(entry.kind().as_str(), payload)
+                    .map_err(|err| fail(err.to_string()))?;
+                if A::kind(&event) != entry.kind().as_str() {
+                    return Err(fail(format!(
+                        "its kind `{}` does not match its event `{}`",
+                        entry.kind(),
+                        A::kind(&event)
+                    )));
+                }
+                event
+            }
+            None => {
+                applied = Applied::Tombstone;
+                A::erased(entry.kind().as_str()).ok_or_else(|| StoredError::Erased {
+                    stream: self.stream.clone(),
+                    seq,
+                })?
+            }
         };
-        let event =
-            A::decode(entry.kind().as_str(), payload).map_err(|err| fail(err.to_string()))?;
-        if A::kind(&event) != entry.kind().as_str() {
-            return Err(fail(format!(
-                "its kind `{}` does not match its event `{}`",
-                entry.kind(),
-                A::kind(&event)
-            )));
-        }
         self.state
             .apply(&event)
             .map_err(|source| StoredError::Apply {
@@ -348,7 +468,7 @@ impl<A: Aggregate> Stored<A> {
                 source,
             })?;
         self.next_seq += 1;
-        Ok(())
+        Ok(applied)
     }
 
     /// Decides `command` at `at`, appends its events (recorded at `recorded_at`, by
@@ -487,6 +607,7 @@ impl<A: Aggregate> Stored<A> {
         }
         let entries = writer.append(&self.stream, self.next_seq, drafts).await?;
         for entry in entries {
+            // Callers cannot append the journal's records: these are the events.
             self.apply_entry(&EntryBody::from(entry))?;
         }
         Ok(())
@@ -580,9 +701,13 @@ impl<A: Snapshotted> Stored<A> {
                 Err(why) => stored.opened.passed_over = Some(why),
             }
         }
-        let start = stored.next_seq;
+        let resumed = stored.opened.resumed_from;
         stored.catch_up().await?;
-        if stored.next_seq - start > save_after {
+        // From the snapshot, or from entry 0 when an entry before its end was erased
+        // since: then a new snapshot replaces the one that holds what was erased.
+        let start = stored.opened.resumed_from.unwrap_or(0);
+        let erased_since = resumed.is_some() && stored.opened.resumed_from.is_none();
+        if stored.next_seq - start > save_after || erased_since {
             stored.save_snapshot(snapshots).await?;
             stored.opened.saved_at = Some(stored.next_seq);
         }

@@ -110,7 +110,9 @@ pub trait JournalStore: Send + Sync {
     async fn head(&self, stream: &StreamId) -> Result<StreamHead, StoreError>;
 
     /// Erases the payload and salt of entry `seq` of `stream` and appends the record of
-    /// the redaction, in one step; returns the record.
+    /// the redaction, in one step; returns the record. A store that is also a
+    /// [`SnapshotStore`] drops, in the same step, the snapshots and saved states over
+    /// `stream`: caches of a replay that may hold what was erased.
     ///
     /// # Errors
     ///
@@ -326,6 +328,8 @@ impl JournalStore for MemoryStore {
         if let Some(subjects) = lock(&self.subjects).get_mut(stream) {
             subjects.rows.retain(|(_, about)| *about != seq);
         }
+        lock(&self.snapshots).retain(|(_, over), _| over != stream);
+        lock(&self.states).retain(|(_, over), _| over != stream);
         Ok(record)
     }
 

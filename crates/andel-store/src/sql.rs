@@ -57,6 +57,11 @@ pub(crate) mod statements {
          AND s.seq >= $4 AND s.seq < $5 AND j.payload IS NOT NULL ORDER BY s.seq";
     pub(crate) const UNINDEX: &str = "DELETE FROM andel_subjects \
          WHERE tenant = $1 AND stream = $2 AND seq = $3";
+    /// Caches of a replay over a stream, which may hold what an erasure erased.
+    pub(crate) const FORGET_SNAPSHOTS: &str = "DELETE FROM andel_snapshots \
+         WHERE tenant = $1 AND stream = $2";
+    pub(crate) const FORGET_STATES: &str = "DELETE FROM andel_states \
+         WHERE tenant = $1 AND stream = $2";
     pub(crate) const SAVE_STATE: &str = "INSERT INTO andel_states \
          (tenant, format, stream, next_seq, last_hash, state) VALUES ($1, $2, $3, $4, $5, $6) \
          ON CONFLICT (tenant, format, stream) DO UPDATE SET \
@@ -413,6 +418,19 @@ macro_rules! sql_store {
                     .map_err(self.doing(format_args!(
                         "dropping entry {seq} of stream `{stream}` from the subject index"
                     )))?;
+                for forget in [
+                    $crate::sql::statements::FORGET_SNAPSHOTS,
+                    $crate::sql::statements::FORGET_STATES,
+                ] {
+                    sqlx::query(forget)
+                        .bind(self.tenant.as_str())
+                        .bind(stream.as_str())
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(self.doing(format_args!(
+                            "dropping the snapshots over stream `{stream}` after an erasure"
+                        )))?;
+                }
                 self.commit_entries(tx, stream, &head, std::slice::from_ref(&record))
                     .await?;
                 Ok(record)

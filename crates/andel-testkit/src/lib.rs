@@ -17,6 +17,7 @@
 //! | [`import_keeps_hashes`] | entries move between stores with every hash, redactions included |
 //! | [`snapshots`] | the latest snapshot is kept per projection and stream, per tenant |
 //! | [`states`] | an aggregate's saved state comes back byte for byte, however large; the latest is kept per format and stream, per tenant |
+//! | [`erasure_drops_caches`] | an erasure drops the snapshots and saved states over its stream, and only those |
 //! | [`subject_index`] | a member's entries are found by subject, exactly, per tenant; a redaction drops them |
 //!
 //! Ballot boxes (`andel_decisions::secret::BallotBox`) have their own suite, written by
@@ -106,7 +107,7 @@ macro_rules! journal_store_tests {
         $crate::journal_store_tests!(@each $harness;
             round_trip, head, all_or_nothing, redaction, verify_after_reopen,
             stale_seq_conflicts, two_handles, concurrent_writers, tenant_isolation, import_keeps_hashes,
-            snapshots, states, subject_index);
+            snapshots, states, erasure_drops_caches, subject_index);
     };
     (@each $harness:expr; $($check:ident),* $(,)?) => {
         $(
@@ -730,6 +731,64 @@ pub async fn states(harness: &dyn Harness) {
         None,
         "another tenant must not see this tenant's states"
     );
+}
+
+/// An erasure drops, with the entry's content, the snapshots and saved states over its
+/// stream (caches of a replay, which may hold what was erased), and nothing else: not
+/// those over another stream, nor another tenant's over the same stream.
+pub async fn erasure_drops_caches(harness: &dyn Harness) {
+    let (store, stranger) = (
+        harness.open(&tenant("erasure-caches")).await,
+        harness.open(&tenant("erasure-caches-other")).await,
+    );
+    let (s, other) = (stream("channel.1"), stream("channel.2"));
+    let (projection, format) = (
+        ProjectionId::new("channel.messages").expect("projection id"),
+        ProjectionId::new("channel.v1").expect("format"),
+    );
+    for held in [&store, &stranger] {
+        for over in [&s, &other] {
+            let written = append(&**held, over, 0, drafts(0, 0..3)).await;
+            let head = StreamHead::at(over.clone(), 3, *written[2].hash());
+            let state = Payload::from_json_str(r#"{"said":"my phone number"}"#).expect("state");
+            held.save_snapshot(&projection, &Snapshot::new(&head, state))
+                .await
+                .expect("save snapshot");
+            held.save_state(
+                &format,
+                &StateSnapshot::new(&head, b"my phone number".to_vec()),
+            )
+            .await
+            .expect("save state");
+        }
+    }
+    let at = AT.parse().expect("time");
+    store
+        .redact(&s, 1, Redaction::new("the author deleted it", at))
+        .await
+        .expect("redact entry 1");
+    assert_eq!(
+        store.latest_snapshot(&projection, &s).await.expect("load"),
+        None
+    );
+    assert_eq!(store.latest_state(&format, &s).await.expect("load"), None);
+    for (held, over, whose) in [
+        (&store, &other, "another stream's"),
+        (&stranger, &s, "another tenant's"),
+    ] {
+        assert!(
+            held.latest_snapshot(&projection, over)
+                .await
+                .expect("load")
+                .is_some()
+                && held
+                    .latest_state(&format, over)
+                    .await
+                    .expect("load")
+                    .is_some(),
+            "{whose} snapshots and states must stay"
+        );
+    }
 }
 
 fn subject(name: &str) -> SubjectId {
