@@ -78,6 +78,7 @@ mod ballots;
 mod charters;
 mod consents;
 mod coop;
+pub mod demo;
 mod error;
 mod journal;
 mod member_archive;
