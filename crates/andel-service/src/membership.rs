@@ -4,8 +4,8 @@
 use andel_decisions::{Electorate, ElectorateError, Voter, VoterId};
 use andel_journal::{AuthorId, Opened, StreamId, Timestamp, VerifyError, verify};
 use andel_ledger::{
-    Command, Event, LEDGER_STREAM, Ledger, StoredLedger, import, open_ledger, open_ledger_from,
-    query::VotingRoll,
+    Command, Event, LEDGER_STREAM, Ledger, MemberNumber, StoredLedger, import, open_ledger,
+    open_ledger_from, query::VotingRoll,
 };
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -45,6 +45,44 @@ impl Coop {
         Ok(Membership {
             stored: open_ledger_from(self.journal().clone(), &**self.snapshots()).await?,
         })
+    }
+
+    /// Whether the ledger holds `member` (a member number, as the consent engine
+    /// names members) as admitted on day `on`: who a service lets in and shares with.
+    /// A member id that is not a member number is no member.
+    ///
+    /// ```
+    /// use andel_service::{Access, Coop};
+    ///
+    /// # tokio::runtime::Runtime::new()?.block_on(async {
+    /// # let dir = tempfile::tempdir()?;
+    /// # let location = format!("sqlite:{}", dir.path().join("coop.db").display()).parse()?;
+    /// let coop = Coop::open(&location, "solrosen".parse()?, Access::Start).await?;
+    /// let today = chrono::Utc::now().date_naive();
+    /// assert!(!coop.is_admitted(&"1".parse()?, today).await?);
+    /// assert!(!coop.is_admitted(&"alva".parse()?, today).await?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// A store failure, or a ledger stream that does not replay.
+    pub async fn is_admitted(
+        &self,
+        member: &andel_consent::MemberId,
+        on: NaiveDate,
+    ) -> Result<bool, ServiceError> {
+        let Ok(number) = member.as_str().parse::<MemberNumber>() else {
+            return Ok(false);
+        };
+        self.read_ledger(|ledger| {
+            ledger
+                .member(number)
+                .is_some_and(|view| view.status_on(on).is_admitted())
+        })
+        .await
     }
 
     /// Answers `read` on the ledger as it stands now. The ledger is opened once (from

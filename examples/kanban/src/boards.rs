@@ -651,20 +651,7 @@ impl Boards {
     /// [`KanbanError::NotInCoop`] naming the member, or a store failure.
     pub async fn require_member(&self, member: &MemberId) -> Result<(), KanbanError> {
         let today = chrono::Utc::now().date_naive();
-        let number: Option<andel_ledger::MemberNumber> = member.as_str().parse().ok();
-        let admitted = match number {
-            Some(number) => {
-                self.coop
-                    .read_ledger(|ledger| {
-                        ledger
-                            .member(number)
-                            .is_some_and(|view| view.status_on(today).is_admitted())
-                    })
-                    .await?
-            }
-            None => false,
-        };
-        if admitted {
+        if self.coop.is_admitted(member, today).await? {
             Ok(())
         } else {
             Err(KanbanError::NotInCoop {
