@@ -64,6 +64,8 @@
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
 mod ballots;
+#[cfg(feature = "browser")]
+pub mod browser;
 
 pub use ballots::{
     BallotBoxHarness, ballot_boxes_apart, ballot_retry_and_taken, ballots_round_trip,

@@ -11,8 +11,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -20,66 +19,12 @@ use andel_http::App;
 use andel_journal::Timestamp;
 use andel_ledger::MemberNumber;
 use andel_service::{Access, Coop};
+use andel_testkit::browser::{Browser, Client, Locator, click, fill};
 use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
-use fantoccini::{Client, ClientBuilder, Locator};
 use kanban::{Boards, Kanban};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 const PASSWORD: &str = "correct horse battery staple";
-
-/// The first of `names` found on `PATH` or as a path.
-fn find(names: &[&str]) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    names.iter().find_map(|name| {
-        let direct = PathBuf::from(name);
-        if direct.is_absolute() && direct.exists() {
-            return Some(direct);
-        }
-        std::env::split_paths(&path)
-            .map(|dir| dir.join(name))
-            .find(|p| p.exists())
-    })
-}
-
-/// chromedriver, killed when dropped.
-struct Driver(Child);
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-async fn start_driver(driver: &PathBuf) -> (Driver, u16) {
-    let port = free_port();
-    let driver = Driver(
-        Command::new(driver)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    for _ in 0..100 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port))
-            .await
-            .is_ok()
-        {
-            return (driver, port);
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("chromedriver did not listen on port {port}");
-}
 
 /// The demo co-op served on a free port; Alva's password is PASSWORD.
 async fn serve(dir: &std::path::Path) -> SocketAddr {
@@ -116,40 +61,6 @@ async fn serve(dir: &std::path::Path) -> SocketAddr {
     address
 }
 
-async fn browser(port: u16, chromium: &PathBuf) -> Client {
-    let mut capabilities = serde_json::Map::new();
-    capabilities.insert(
-        "goog:chromeOptions".into(),
-        json!({
-            "binary": chromium,
-            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,1000"]
-        }),
-    );
-    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    ClientBuilder::new(connector)
-        .capabilities(capabilities)
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .unwrap()
-}
-
-async fn fill(client: &Client, css: &str, text: &str) {
-    let field = client.wait().for_element(Locator::Css(css)).await.unwrap();
-    field.clear().await.unwrap();
-    field.send_keys(text).await.unwrap();
-}
-
-async fn click(client: &Client, css: &str) {
-    client
-        .wait()
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-}
-
 /// The titles of the cards in each list, as the page shows them.
 async fn lists(client: &Client) -> Vec<Vec<String>> {
     let script = "return [...document.querySelectorAll('.list')].map(l => \
@@ -181,24 +92,12 @@ async fn until(
 
 #[tokio::test]
 async fn a_member_drags_a_card_across_and_takes_their_archive() {
-    let require = std::env::var("ANDEL_REQUIRE_ALL").is_ok_and(|v| v == "1");
-    let (Some(driver), Some(chromium)) = (
-        find(&["chromedriver", "/usr/bin/chromedriver"]),
-        find(&["chromium", "/usr/bin/chromium", "chromium-browser"]),
-    ) else {
-        assert!(
-            !require,
-            "the browser test needs chromium and chromedriver (apt-get install chromium chromium-driver)"
-        );
-        eprintln!(
-            "skipped: the browser test needs chromium and chromedriver (apt-get install chromium chromium-driver)"
-        );
+    let Some(browser) = Browser::start("the kanban browser test").await else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
     let address = serve(dir.path()).await;
-    let (_driver, port) = start_driver(&driver).await;
-    let client = browser(port, &chromium).await;
+    let client = browser.session().await;
     let result = journey(&client, address).await;
     client.close().await.unwrap();
     result.unwrap();
