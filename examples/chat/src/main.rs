@@ -1,5 +1,7 @@
 //! `cargo run -p chat`: the chat service on an embedded SQLite database at
 //! 127.0.0.1:8081, with a demo co-op whose sign-in details it prints.
+//! `cargo run -p chat -- import-slack EXPORT --members MAP --by MEMBER` brings a Slack
+//! workspace export (a folder or its zip) into the co-op's channels.
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -27,6 +29,27 @@ struct Args {
     /// members at each start. `--demo false` serves an existing co-op as it is.
     #[arg(long, env = "CHAT_DEMO", default_value_t = true, action = clap::ArgAction::Set)]
     demo: bool,
+    #[command(subcommand)]
+    command: Option<Task>,
+}
+
+/// What to do instead of serving.
+#[derive(Debug, clap::Subcommand)]
+enum Task {
+    /// Import a Slack workspace export into the co-op's channels: every conversation
+    /// with members in the map, its messages, threads and reactions. Importing the
+    /// same export again adds nothing. Prints what was brought and what was not.
+    ImportSlack {
+        /// The export: its folder, or the zip Slack gave.
+        export: std::path::PathBuf,
+        /// How Slack's users map to members: a TOML file with a `[members]` table of
+        /// `"<slack id or handle>" = "<member number>"`.
+        #[arg(long)]
+        members: std::path::PathBuf,
+        /// The member who imports, and opens the channels that are new.
+        #[arg(long)]
+        by: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -63,6 +86,19 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     };
     let coop = Arc::new(Coop::open(&location, tenant, access).await?);
     let channels = Arc::new(Channels::new(Arc::clone(&coop)));
+    if let Some(Task::ImportSlack {
+        export,
+        members,
+        by,
+    }) = &args.command
+    {
+        if args.demo {
+            chat::demo::start(&coop, &channels, chrono::Utc::now()).await?;
+        }
+        let outcome = import_slack(&channels, export, members, by).await;
+        coop.close().await;
+        return outcome;
+    }
     if args.demo {
         let members = chat::demo::start(&coop, &channels, chrono::Utc::now()).await?;
         println!("The demo co-op `{}` is ready. Sign in as:", args.tenant);
@@ -87,5 +123,65 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     .with_graceful_shutdown(andel_http::shutdown_signal())
     .await?;
     coop.close().await;
+    Ok(())
+}
+
+/// Reads the export and the map, plans, imports, and prints the report.
+async fn import_slack(
+    channels: &Channels,
+    export: &std::path::Path,
+    members: &std::path::Path,
+    by: &str,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let by: andel_consent::MemberId = by.parse().map_err(|err| format!("--by `{by}`: {err}"))?;
+    let map = std::fs::read_to_string(members)
+        .map_err(|err| format!("cannot read the member map {}: {err}", members.display()))?;
+    let map = chat::slack::MemberMap::from_toml(&map)
+        .map_err(|err| format!("{}: {err}", members.display()))?;
+    let (read, read_report) = if export.is_dir() {
+        chat::slack::read_folder(export)
+    } else {
+        let file = std::fs::File::open(export)
+            .map_err(|err| format!("cannot open {}: {err}", export.display()))?;
+        chat::slack::read_zip_from(std::io::BufReader::new(file))
+    }
+    .map_err(|err| format!("{}: {err}", export.display()))?;
+    let (plans, report) = chat::slack::plan_import(&read, &map, &by);
+    let actor = chat::Actor {
+        member: by,
+        at: andel_journal::Timestamp::new(chrono::Utc::now())?,
+    };
+    let imported = channels.import(&actor, plans).await?;
+    let added: usize = imported.iter().map(|(_, events)| events).sum();
+    let added = match added {
+        0 => "nothing new: all of it was here already".to_owned(),
+        n => format!("{n} entries added"),
+    };
+    println!(
+        "Read {} channels from {}: {} messages ({} replies, {} kept as places of deleted ones), {} reactions; {}.",
+        report.channels,
+        export.display(),
+        report.messages,
+        report.replies,
+        report.vanished,
+        report.reactions,
+        added
+    );
+    if report.edited > 0 {
+        println!(
+            "{} messages were edited in Slack: their last words are imported (an export holds no earlier ones).",
+            report.edited
+        );
+    }
+    let notes: Vec<&String> = read_report.skipped.iter().chain(&report.notes).collect();
+    if !notes.is_empty() {
+        println!(
+            "Not brought, or changed ({} messages not brought):",
+            report.messages_skipped
+        );
+        for note in notes {
+            println!("  {note}");
+        }
+    }
     Ok(())
 }

@@ -19,11 +19,15 @@ struct Demo {
 
 async fn demo() -> Demo {
     let dir = tempfile::tempdir().unwrap();
-    let location = format!("sqlite:{}", dir.path().join("coop.db").display())
-        .parse()
-        .unwrap();
+    let location = format!("sqlite:{}", dir.path().join("coop.db").display());
+    demo_at(dir, &location, "demo").await
+}
+
+/// The demo co-op `tenant` in the database at `location`.
+async fn demo_at(dir: tempfile::TempDir, location: &str, tenant: &str) -> Demo {
+    let location = location.parse().unwrap();
     let coop = Arc::new(
-        Coop::open(&location, "demo".parse().unwrap(), Access::Start)
+        Coop::open(&location, tenant.parse().unwrap(), Access::Start)
             .await
             .unwrap(),
     );
@@ -327,4 +331,53 @@ async fn a_follower_reads_exactly_the_entries_after_the_last_it_saw() {
     assert_eq!(after[0].kind, "chat.posted");
     let kinds: BTreeSet<_> = after[3..].iter().map(|d| d.kind.as_str()).collect();
     assert_eq!(kinds, ["andel.redaction", "chat.deleted"].into());
+}
+
+#[tokio::test]
+async fn the_channels_work_on_postgresql() {
+    let Ok(url) = std::env::var("ANDEL_TEST_POSTGRES") else {
+        let required = std::env::var("ANDEL_REQUIRE_ALL").is_ok_and(|v| v == "1");
+        assert!(
+            !required,
+            "ANDEL_REQUIRE_ALL=1 needs ANDEL_TEST_POSTGRES for the chat PostgreSQL test"
+        );
+        eprintln!("note: skipping the PostgreSQL chat test: set ANDEL_TEST_POSTGRES to run it");
+        return;
+    };
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let tenant = format!("chat-{}-{nanos}", std::process::id());
+    let demo = demo_at(tempfile::tempdir().unwrap(), &url, &tenant).await;
+    let general = general(&demo).await;
+    let (alva, bo) = (actor("1"), actor("2"));
+    let mut reader = demo.channels.reader(&bo, &general).await.unwrap();
+    demo.channels
+        .execute(&alva, &general, post("1", "secret 555-0100", None))
+        .await
+        .unwrap();
+    demo.channels
+        .execute(&bo, &general, post("2", "got it", Some(MessageId(2))))
+        .await
+        .unwrap();
+    assert_eq!(
+        demo.channels
+            .delete(&alva, &general, MessageId(2))
+            .await
+            .unwrap(),
+        1
+    );
+    let entries = demo.channels.entries(&mut reader, 0).await.unwrap();
+    assert_eq!(
+        entries.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        (0..6).collect::<Vec<_>>()
+    );
+    assert_eq!(entries[2].event, None, "the erased post");
+    assert!(Journal::Store(&demo.coop).verify().await.unwrap().is_ok());
+    // Channels opened afresh on the same database (as another process would) read the same.
+    let other = Channels::new(Arc::clone(&demo.coop));
+    let view = other.view(&bo, &general).await.unwrap();
+    assert_eq!(view, demo.channels.view(&bo, &general).await.unwrap());
+    assert_eq!(view.messages[1].replies, [MessageId(3)]);
 }

@@ -310,6 +310,20 @@ struct Origin {
     step: Step,
 }
 
+/// Copies every file and folder in `from` into `to`.
+fn copy_folder(from: &std::path::Path, to: &std::path::Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir(&target).unwrap();
+            copy_folder(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn book_shell_blocks_run_as_written_in_order() {
@@ -318,10 +332,7 @@ fn book_shell_blocks_run_as_written_in_order() {
     let schema = server.as_deref().map(Schema::create);
 
     let scratch = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir(workspace().join("examples/data")).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), scratch.path().join(entry.file_name())).unwrap();
-    }
+    copy_folder(&workspace().join("examples/data"), scratch.path());
     let bin = tempfile::tempdir().unwrap();
     std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_andel"), bin.path().join("andel")).unwrap();
     let out = tempfile::tempdir().unwrap();
@@ -555,6 +566,7 @@ const EXPECTED_BLOCKS: &[(&str, usize, usize)] = &[
     ("guides/leaving.md", 3, 16),
     ("guides/web-services.md", 1, 6),
     ("guides/kanban.md", 1, 1),
+    ("guides/chat.md", 2, 2),
     ("performance.md", 4, 6),
 ];
 

@@ -1,3 +1,6 @@
+//! The channel alone (commands, refusals, events replayed from JSON), in a journal
+//! (deleting by erasure keeps every other message and every place), and importing.
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
