@@ -105,7 +105,7 @@ pub use payload::{MAX_EXACT_INTEGER, MAX_PAYLOAD_BYTES, MAX_PAYLOAD_DEPTH, Paylo
 pub use snapshot::{
     Projection, REPLAY_PAGE, ReplayError, Replayed, Snapshot, SnapshotStore, StateSnapshot, replay,
 };
-pub use store::{JournalStore, MemoryStore, StoreError};
+pub use store::{AppendListener, Appended, JournalStore, MemoryStore, StoreError};
 pub use subjects::{INDEX_CHUNK, SubjectIndex, catch_up};
 pub use time::{Timestamp, TimestampError};
 pub use verify::{Problem, StreamSummary, Summary, Verifier, VerifyError, verify};

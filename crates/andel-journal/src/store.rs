@@ -141,6 +141,40 @@ pub trait JournalStore: Send + Sync {
     ///
     /// A backend failure.
     async fn streams(&self) -> Result<Vec<StreamId>, StoreError>;
+
+    /// Starts hearing of appends to this tenant's streams by every process on the same
+    /// database, each told once its commit is done: so that a service running as
+    /// several processes wakes the others' followers. `None` (the default) from a
+    /// store that cannot tell; whoever appends through it then tells its own process.
+    ///
+    /// # Errors
+    ///
+    /// A backend failure.
+    async fn listen(&self) -> Result<Option<Box<dyn AppendListener>>, StoreError> {
+        Ok(None)
+    }
+}
+
+/// Hears of appends to a tenant's streams ([`JournalStore::listen`]).
+#[async_trait]
+pub trait AppendListener: Send {
+    /// Waits for the next notice: a stream appended to (after the commit), or
+    /// [`Appended::Missed`] when notices may have been lost (the connection to the
+    /// database dropped and came back), after which any stream may have changed.
+    ///
+    /// # Errors
+    ///
+    /// A backend failure that did not mend.
+    async fn next(&mut self) -> Result<Appended, StoreError>;
+}
+
+/// A notice from an [`AppendListener`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Appended {
+    /// Entries were appended to this stream (once or more since the last notice).
+    Stream(StreamId),
+    /// Notices may have been lost: any stream may have changed.
+    Missed,
 }
 
 #[derive(Debug)]

@@ -70,6 +70,11 @@ pub(crate) const POSTGRES_MIGRATIONS: &[Step] = &[
         "accounts",
         include_str!("../migrations/postgres/0005_accounts.sql"),
     ),
+    (
+        6,
+        "appended",
+        include_str!("../migrations/postgres/0006_appended.sql"),
+    ),
 ];
 
 /// Migrations embedded in the binary, so a store needs no files at run time.

@@ -9,7 +9,7 @@ use andel_journal::{
     StreamHead, StreamId, SubjectId, SubjectIndex, TenantId,
 };
 use sqlx::Row;
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, Postgres};
+use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions, Postgres};
 
 use crate::migrate::{Embedded, POSTGRES_MIGRATIONS};
 use crate::sql::HeadCache;
@@ -196,6 +196,26 @@ impl PostgresStore {
         Ok(entries.into_iter().map(EntryBody::from).collect())
     }
 
+    /// Listens on `andel_appended`, which a trigger notifies on each commit that appends
+    /// to a journal stream (migration 6), keeping this tenant's notices. The listener
+    /// holds a connection of its own.
+    async fn listen_appends(
+        &self,
+    ) -> Result<Option<Box<dyn andel_journal::AppendListener>>, StoreError> {
+        let listening = || format!("listening for appends (tenant `{}`)", self.tenant);
+        let mut listener = PgListener::connect_with(&self.pool)
+            .await
+            .map_err(crate::rows::backend(listening))?;
+        listener
+            .listen(APPENDED)
+            .await
+            .map_err(crate::rows::backend(listening))?;
+        Ok(Some(Box::new(PgAppends {
+            listener,
+            tenant: self.tenant.clone(),
+        })))
+    }
+
     /// PostgreSQL keeps the erased row's old version until `VACUUM` reclaims it, which
     /// autovacuum does on its own schedule; the book's Storage chapter says how to
     /// hasten it. Nothing can be done inside the redaction's own connection.
@@ -243,6 +263,43 @@ impl PostgresStore {
             .execute(&self.pool)
             .await
             .map(|_| ())
+    }
+}
+
+/// The channel the journal's trigger notifies (`<tenant>` TAB `<stream>`).
+const APPENDED: &str = "andel_appended";
+
+/// A tenant's notices of appends, from `LISTEN andel_appended`.
+struct PgAppends {
+    listener: PgListener,
+    tenant: TenantId,
+}
+
+#[async_trait::async_trait]
+impl andel_journal::AppendListener for PgAppends {
+    async fn next(&mut self) -> Result<andel_journal::Appended, StoreError> {
+        loop {
+            let notice = self
+                .listener
+                .try_recv()
+                .await
+                .map_err(crate::rows::backend(|| {
+                    format!("hearing of appends (tenant `{}`)", self.tenant)
+                }))?;
+            // The connection dropped; the next call connects again and listens anew.
+            let Some(notice) = notice else {
+                return Ok(andel_journal::Appended::Missed);
+            };
+            let Some((tenant, stream)) = notice.payload().split_once('\t') else {
+                continue;
+            };
+            if tenant != self.tenant.as_str() {
+                continue;
+            }
+            if let Ok(stream) = StreamId::new(stream) {
+                return Ok(andel_journal::Appended::Stream(stream));
+            }
+        }
     }
 }
 

@@ -530,6 +530,12 @@ macro_rules! sql_store {
                     })
                     .collect()
             }
+
+            async fn listen(
+                &self,
+            ) -> Result<Option<Box<dyn andel_journal::AppendListener>>, StoreError> {
+                self.listen_appends().await
+            }
         }
 
         #[async_trait::async_trait]

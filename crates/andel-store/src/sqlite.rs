@@ -203,6 +203,15 @@ impl SqliteStore {
 }
 
 impl SqliteStore {
+    /// SQLite has no notices between processes: a service on it runs as one process,
+    /// which tells its own followers.
+    #[allow(clippy::unused_async)]
+    async fn listen_appends(
+        &self,
+    ) -> Result<Option<Box<dyn andel_journal::AppendListener>>, StoreError> {
+        Ok(None)
+    }
+
     /// Seals a closed ballot box so that no byte of the file orders its ballots by the
     /// time they were cast. The table's rows are in receipt order, but a row's place
     /// in its page is where it landed when it was written: the order of casting. So
