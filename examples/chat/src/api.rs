@@ -12,15 +12,14 @@ use andel_http::axum::response::Response;
 use andel_http::axum::routing::{get, patch, post, put};
 use andel_http::axum::{Json, Router};
 use andel_http::{App, Body, PathParams, Problem, QueryParams, SignedInMember};
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use serde::{Deserialize, Serialize};
-use tokio::sync::broadcast;
 use utoipa::{OpenApi, ToSchema};
 
 use crate::channel::{ChannelCommand, ChannelEvent, ChannelKind, FileMeta, MessageId, Refusal};
 use crate::{
     Actor, ChannelId, ChannelSummary, ChannelView, Channels, ChatError, ContentView, Delivered,
-    MessageView, Reader,
+    Following, MessageView,
 };
 
 /// What the chat handlers share: the co-op's web app and its channels.
@@ -276,11 +275,9 @@ async fn live(
     same_origin(&headers)?;
     let actor = actor(&chat, &member, "use the chat")?;
     let id = channel_id(&channel)?;
-    // Listening before reading: a change between the two is heard, not lost.
-    let changes = chat.channels.changes();
     let reader = chat.channels.reader(&actor, &id).await?;
-    let channels = Arc::clone(&chat.channels);
-    Ok(upgrade.on_upgrade(move |socket| follow(channels, reader, changes, after.after, socket)))
+    let following = chat.channels.follow(reader, after.after).await?;
+    Ok(upgrade.on_upgrade(move |socket| relay(following, socket)))
 }
 
 /// Refuses a WebSocket opened by a page of another site: the session cookie is
@@ -306,58 +303,38 @@ fn same_origin(headers: &HeaderMap) -> Result<(), Problem> {
     }
 }
 
-/// Sends `reader` every entry from `next` on, then each new one, until the socket
-/// closes.
-async fn follow(
-    channels: Arc<Channels>,
-    mut reader: Reader,
-    mut changes: broadcast::Receiver<ChannelId>,
-    mut next: u64,
-    mut socket: WebSocket,
-) {
+/// Sends the follower each entry as it comes, until the socket closes or they leave
+/// the channel.
+async fn relay(mut following: Following, mut socket: WebSocket) {
     loop {
-        loop {
-            let delivered = match channels.entries(&mut reader, next).await {
-                Ok(delivered) => delivered,
-                Err(err) => {
-                    tracing::warn!(%err, channel = %reader.channel(), "a follower stops");
-                    let _ = socket.send(Message::Close(None)).await;
-                    return;
-                }
-            };
-            if delivered.is_empty() {
-                break;
-            }
-            for entry in delivered {
-                next = entry.seq + 1;
-                let left = matches!(&entry.event, Some(ChannelEvent::Left { member }) if member == reader.member());
-                let Ok(json) = serde_json::to_string(&entry) else {
-                    return;
+        tokio::select! {
+            sent = following.next() => {
+                let sent = match sent {
+                    Ok(sent) => sent,
+                    Err(err) => {
+                        tracing::warn!(%err, channel = %following.reader().channel(), "a follower stops");
+                        let _ = socket.send(Message::Close(None)).await;
+                        return;
+                    }
                 };
-                if socket.send(Message::Text(json.into())).await.is_err() {
-                    return;
-                }
-                // Who left a channel follows it no more; they may open a new follow.
-                if left {
-                    let _ = socket.send(Message::Close(None)).await;
-                    return;
+                for entry in sent {
+                    let Ok(text) = Utf8Bytes::try_from(entry.json) else {
+                        return;
+                    };
+                    if socket.send(Message::Text(text)).await.is_err() {
+                        return;
+                    }
+                    // Who left a channel follows it no more; they may open a new follow.
+                    if entry.leaves {
+                        let _ = socket.send(Message::Close(None)).await;
+                        return;
+                    }
                 }
             }
-        }
-        loop {
-            tokio::select! {
-                notice = changes.recv() => match notice {
-                    Ok(id) if id == *reader.channel() => break,
-                    Ok(_) => {}
-                    // Notices were missed: read whatever is there.
-                    Err(broadcast::error::RecvError::Lagged(_)) => break,
-                    Err(broadcast::error::RecvError::Closed) => return,
-                },
-                incoming = socket.recv() => match incoming {
-                    None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return,
-                    Some(Ok(_)) => {}
-                },
-            }
+            incoming = socket.recv() => match incoming {
+                None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return,
+                Some(Ok(_)) => {}
+            },
         }
     }
 }

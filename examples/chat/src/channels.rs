@@ -13,8 +13,8 @@ use andel_consent::{
     ResourceKind,
 };
 use andel_journal::{
-    AuthorId, EntryBody, JournalStore, Kind, REPLAY_PAGE, Redaction, Stored, StoredError, StreamId,
-    Timestamp,
+    Appended, AuthorId, EntryBody, JournalStore, Kind, REPLAY_PAGE, Redaction, Stored, StoredError,
+    StreamId, Timestamp,
 };
 use andel_service::{Coop, ServiceError};
 use chrono::{DateTime, Utc};
@@ -303,6 +303,7 @@ pub struct Channels {
     coop: Arc<Coop>,
     open: Mutex<HashMap<ChannelId, Arc<Mutex<Stored<Channel>>>>>,
     changes: broadcast::Sender<ChannelId>,
+    pub(crate) tails: crate::follow::Tails,
 }
 
 impl fmt::Debug for Channels {
@@ -328,6 +329,7 @@ impl Channels {
             coop,
             open: Mutex::new(HashMap::new()),
             changes: broadcast::channel(4096).0,
+            tails: crate::follow::Tails::default(),
         }
     }
 
@@ -348,6 +350,98 @@ impl Channels {
     pub fn changed(&self, channel: &ChannelId) {
         // No one listening is no failure.
         let _ = self.changes.send(channel.clone());
+    }
+
+    /// Hears of the appends other processes make to the co-op's channels, when the
+    /// store can tell (PostgreSQL: `LISTEN andel_appended`), and tells this process's
+    /// followers: so that a service running as several processes on one database
+    /// delivers to every client. A task does it, as long as these channels are kept;
+    /// when notices may have been lost it wakes every follower, which reads what is
+    /// there. Whether the store can tell.
+    ///
+    /// # Errors
+    ///
+    /// A store that cannot start listening.
+    pub async fn hear_other_processes(self: &Arc<Self>) -> Result<bool, ChatError> {
+        let Some(mut listener) = self
+            .coop
+            .journal()
+            .listen()
+            .await
+            .map_err(ServiceError::from)?
+        else {
+            return Ok(false);
+        };
+        let channels = Arc::downgrade(self);
+        tokio::spawn(async move {
+            loop {
+                let heard = listener.next().await;
+                let Some(channels) = channels.upgrade() else {
+                    return;
+                };
+                match heard {
+                    Ok(Appended::Stream(stream)) => {
+                        let id = stream.as_str().strip_prefix(CHANNEL_PREFIX);
+                        if let Some(id) = id.and_then(|id| id.parse().ok()) {
+                            channels.changed(&id);
+                        }
+                    }
+                    Ok(Appended::Missed) => channels.changed_all().await,
+                    Err(err) => {
+                        tracing::warn!(%err, "hearing of other processes' appends failed; trying again in a second");
+                        drop(channels);
+                        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                    }
+                }
+            }
+        });
+        Ok(true)
+    }
+
+    /// Says that every channel open here may have changed.
+    async fn changed_all(&self) {
+        let open: Vec<ChannelId> = self.open.lock().await.keys().cloned().collect();
+        for id in &open {
+            self.changed(id);
+        }
+    }
+
+    /// Every channel of the co-op, as it is now: for an operator's export of the whole
+    /// workspace ([`crate::slack::export_workspace`]).
+    ///
+    /// # Errors
+    ///
+    /// A store failure, or a channel stream that does not read.
+    pub async fn every_channel(&self) -> Result<Vec<(ChannelId, Channel)>, ChatError> {
+        let mut found = Vec::new();
+        for id in self.ids().await? {
+            let channel = self.state(&id).await?;
+            found.push((id, channel));
+        }
+        Ok(found)
+    }
+
+    /// Every channel `member` is in or wrote in, as it is now: their share of the
+    /// service, for their archive.
+    ///
+    /// # Errors
+    ///
+    /// A store failure, or a channel stream that does not read.
+    pub async fn taken_part_in(
+        &self,
+        member: &MemberId,
+    ) -> Result<Vec<(ChannelId, Channel)>, ChatError> {
+        let mut found = Vec::new();
+        for id in self.ids().await? {
+            let channel = self.state(&id).await?;
+            let wrote = channel
+                .messages()
+                .any(|(_, m)| m.content.as_ref().is_some_and(|c| &c.author == member));
+            if wrote || channel.has_member(member) {
+                found.push((id, channel));
+            }
+        }
+        Ok(found)
     }
 
     /// Opens a channel, `actor` its first member with `members`.
@@ -808,13 +902,12 @@ impl Channels {
         for body in &bodies {
             delivered.push(reader.decode(body)?);
         }
-        let new: BTreeSet<MemberId> = delivered
+        let authors = delivered
             .iter()
             .filter_map(|d| author_of(d.event.as_ref()?))
-            .filter(|author| !reader.authors.contains_key(author))
             .cloned()
             .collect();
-        self.decide_authors(reader, new, false).await?;
+        self.decide_new_authors(reader, authors).await?;
         for entry in &mut delivered {
             let withheld = entry
                 .event
@@ -826,6 +919,20 @@ impl Channels {
             }
         }
         Ok(delivered)
+    }
+
+    /// Asks the consent engine about those of `authors` it was not asked about for
+    /// `reader` yet.
+    pub(crate) async fn decide_new_authors(
+        &self,
+        reader: &mut Reader,
+        authors: BTreeSet<MemberId>,
+    ) -> Result<(), ChatError> {
+        let new = authors
+            .into_iter()
+            .filter(|author| !reader.authors.contains_key(author))
+            .collect();
+        self.decide_authors(reader, new, false).await
     }
 
     async fn require(
@@ -883,24 +990,29 @@ impl Reader {
     }
 
     fn decode(&self, body: &EntryBody) -> Result<Delivered, ChatError> {
-        let kind = body.kind().as_str().to_owned();
-        let event = match body.payload() {
-            Some(payload) if body.kind() != &Kind::REDACTION => Some(
-                payload
-                    .decode::<ChannelEvent>()
-                    .map_err(|err| ChatError::Broken {
-                        channel: self.channel.clone(),
-                        reason: format!("entry {} is not a channel event: {err}", body.seq()),
-                    })?,
-            ),
-            _ => None,
-        };
-        Ok(Delivered {
-            seq: body.seq(),
-            kind,
-            event,
-        })
+        decode_body(&self.channel, body)
     }
+}
+
+/// An entry of channel `channel`'s stream as a follower receives it, its event whole.
+pub(crate) fn decode_body(channel: &ChannelId, body: &EntryBody) -> Result<Delivered, ChatError> {
+    let kind = body.kind().as_str().to_owned();
+    let event = match body.payload() {
+        Some(payload) if body.kind() != &Kind::REDACTION => Some(
+            payload
+                .decode::<ChannelEvent>()
+                .map_err(|err| ChatError::Broken {
+                    channel: channel.clone(),
+                    reason: format!("entry {} is not a channel event: {err}", body.seq()),
+                })?,
+        ),
+        _ => None,
+    };
+    Ok(Delivered {
+        seq: body.seq(),
+        kind,
+        event,
+    })
 }
 
 /// Who wrote what an event carries, when it carries someone's words.
@@ -1026,7 +1138,7 @@ fn channel_resource(
     }))
 }
 
-fn resource_kind(kind: ChannelKind) -> Result<ResourceKind, ChatError> {
+pub(crate) fn resource_kind(kind: ChannelKind) -> Result<ResourceKind, ChatError> {
     kind_named(match kind {
         ChannelKind::Public => "public-channel",
         ChannelKind::Private | ChannelKind::Direct => "channel",

@@ -93,3 +93,21 @@ fn member(id: &str) -> Result<MemberId, ChatError> {
 fn refused(err: impl std::fmt::Display) -> ChatError {
     ChatError::from(ServiceError::Refused(err.to_string()))
 }
+
+/// The demo co-op as controller of its members' data, named on their archives.
+///
+/// # Errors
+///
+/// Never for the text shipped.
+pub fn controller() -> Result<andel_consent::Controller, ChatError> {
+    toml::from_str(CONTROLLER).map_err(refused)
+}
+
+const CONTROLLER: &str = r#"
+name = "Demo chat co-op"
+contact = "The board's secretary"
+address = "Storgatan 1, 211 34 Malmö, Sweden"
+email = "board@chat-demo.example"
+jurisdiction = "SE"
+policy_url = "http://127.0.0.1:8081/"
+"#;

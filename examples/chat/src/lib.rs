@@ -45,14 +45,18 @@
 #![doc(html_root_url = "https://docs.rs/chat")]
 
 pub mod api;
+mod archive;
 pub mod channel;
 mod channels;
 pub mod demo;
+mod follow;
 mod page;
 pub mod slack;
 
 pub use api::{Chat, ChatApi, app};
+pub use archive::{ChatData, MODULE};
 pub use channels::{
     Actor, CHANNEL_PREFIX, ChannelId, ChannelSummary, ChannelView, Channels, ChatError,
     ContentView, Delivered, MAX_ENTRIES, MessageView, Reader, SERVICE,
 };
+pub use follow::{Following, Sent};

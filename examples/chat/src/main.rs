@@ -50,6 +50,13 @@ enum Task {
         #[arg(long)]
         by: String,
     },
+    /// Write every channel out as a Slack workspace export, into a new folder: for a
+    /// co-op that moves to another service (Slack's importers read it, and so does
+    /// `import-slack`).
+    ExportSlack {
+        /// The folder to create; it must not exist.
+        folder: std::path::PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -86,16 +93,18 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     };
     let coop = Arc::new(Coop::open(&location, tenant, access).await?);
     let channels = Arc::new(Channels::new(Arc::clone(&coop)));
-    if let Some(Task::ImportSlack {
-        export,
-        members,
-        by,
-    }) = &args.command
-    {
+    if let Some(task) = &args.command {
         if args.demo {
             chat::demo::start(&coop, &channels, chrono::Utc::now()).await?;
         }
-        let outcome = import_slack(&channels, export, members, by).await;
+        let outcome = match task {
+            Task::ImportSlack {
+                export,
+                members,
+                by,
+            } => import_slack(&channels, export, members, by).await,
+            Task::ExportSlack { folder } => export_slack(&channels, folder).await,
+        };
         coop.close().await;
         return outcome;
     }
@@ -110,11 +119,20 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         }
         println!("(fresh passwords at each start; `--demo false` leaves them as they are)");
     }
+    if channels.hear_other_processes().await? {
+        println!(
+            "Other chat processes on this database deliver to this one's clients, and it to theirs."
+        );
+    }
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .map_err(|err| format!("cannot listen on {}: {err}", args.listen))?;
     println!("chat is serving http://{}/ (Ctrl-C stops it)", args.listen);
-    let http = App::new(Arc::clone(&coop));
+    let mut http = App::new(Arc::clone(&coop))
+        .with_service_data(Arc::new(chat::ChatData::new(Arc::clone(&channels))));
+    if args.demo {
+        http = http.with_controller(chat::demo::controller()?);
+    }
     let routes = chat::app(Chat { http, channels });
     andel_http::axum::serve(
         listener,
@@ -183,5 +201,48 @@ async fn import_slack(
             println!("  {note}");
         }
     }
+    Ok(())
+}
+
+/// Writes the export into a folder beside `folder`, then gives it its name: a folder
+/// that is there is whole.
+async fn export_slack(
+    channels: &Channels,
+    folder: &std::path::Path,
+) -> Result<(), Box<dyn std::error::Error>> {
+    if folder.exists() {
+        return Err(format!("{} exists already; name a new folder", folder.display()).into());
+    }
+    let every = channels.every_channel().await?;
+    let files = chat::slack::export_workspace(&every);
+    let name = folder
+        .file_name()
+        .ok_or_else(|| format!("{} does not name a folder", folder.display()))?;
+    let partial = folder.with_file_name(format!(
+        ".{}.partial-{}",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let written = (|| -> std::io::Result<()> {
+        for (path, bytes) in &files {
+            let path = partial.join(path);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(path, bytes)?;
+        }
+        std::fs::create_dir_all(&partial)?;
+        std::fs::rename(&partial, folder)
+    })();
+    if let Err(err) = written {
+        let _ = std::fs::remove_dir_all(&partial);
+        return Err(format!("cannot write {}: {err}", folder.display()).into());
+    }
+    println!(
+        "Wrote {} channels as a Slack workspace export to {} ({} files).",
+        every.len(),
+        folder.display(),
+        files.len()
+    );
     Ok(())
 }

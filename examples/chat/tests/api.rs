@@ -47,7 +47,9 @@ async fn site() -> Site {
             .await
             .unwrap();
     }
-    let http = App::new(coop);
+    let http = App::new(coop)
+        .with_controller(chat::demo::controller().unwrap())
+        .with_service_data(Arc::new(chat::ChatData::new(Arc::clone(&channels))));
     Site {
         _dir: dir,
         app: chat::app(Chat { http, channels }),
@@ -504,4 +506,104 @@ async fn a_follower_hears_each_entry_once_and_catches_up_after_a_disconnect() {
         .insert(header::ORIGIN, "https://evil.example".parse().unwrap());
     let refused = tokio_tungstenite::connect_async(request).await.unwrap_err();
     assert!(refused.to_string().contains("403"), "{refused}");
+}
+
+#[tokio::test]
+async fn a_members_archive_holds_their_messages_as_activities_and_others_as_places() {
+    let site = site().await;
+    let app = &site.app;
+    let (alva, bo) = (sign_in(app, 1).await, sign_in(app, 2).await);
+    let general = general(app, &alva).await;
+    let base = format!("/api/channels/{general}");
+    bo.post(
+        app,
+        &format!("{base}/messages"),
+        json!({"text": "Bo's question"}),
+    )
+    .await;
+    alva.post(
+        app,
+        &format!("{base}/messages"),
+        json!({"text": "Alva answers <@2>", "thread": 2}),
+    )
+    .await;
+    alva.call(
+        app,
+        Method::PUT,
+        &format!("{base}/messages/2/reactions/tada"),
+        None,
+    )
+    .await;
+    let request = Request::get("/api/me/archive")
+        .header(header::COOKIE, &alva.cookie)
+        .body(Body::empty())
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("alva.zip");
+    std::fs::write(&path, &bytes).unwrap();
+    let report = andel_service::verify_archive(&path).unwrap();
+    assert!(report.is_ok(), "{report:?}");
+    let mut archive =
+        andel_export::Archive::open(std::io::Cursor::new(bytes), andel_export::Limits::default())
+            .unwrap();
+    assert!(
+        archive
+            .manifest()
+            .modules
+            .iter()
+            .any(|m| m.id == chat::MODULE)
+    );
+    let mut text = String::new();
+    let mut file = archive
+        .file(&format!("chat/channels/{general}.activities.json"))
+        .unwrap();
+    std::io::Read::read_to_string(&mut file, &mut text).unwrap();
+    drop(file);
+    let collection: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(collection["type"], "OrderedCollection");
+    let items = collection["orderedItems"].as_array().unwrap();
+    // Her welcome and her answer whole; Bo's question only as its place in the thread.
+    assert_eq!(items[0]["type"], "Create");
+    assert!(
+        items[0]["object"]["content"]
+            .as_str()
+            .unwrap()
+            .starts_with("Welcome")
+    );
+    assert_eq!(
+        items[1],
+        json!({"type": "Tombstone", "id": format!("urn:andel:chat:{general}:2"), "formerType": "Note"})
+    );
+    assert!(
+        !text.contains("Bo's question"),
+        "Bo's words are his: {text}"
+    );
+    let answer = &items[2]["object"];
+    assert_eq!(answer["inReplyTo"], format!("urn:andel:chat:{general}:2"));
+    assert_eq!(answer["tag"][0]["href"], "urn:andel:member:2");
+    assert_eq!(
+        items[3],
+        json!({"type": "Like", "actor": "urn:andel:member:1", "object": format!("urn:andel:chat:{general}:2"), "content": "tada"})
+    );
+    // And her entries of the channel's stream, with proofs.
+    let mut entries = String::new();
+    let mut file = archive.file("journal/entries.ndjson").unwrap();
+    std::io::Read::read_to_string(&mut file, &mut entries).unwrap();
+    assert!(
+        entries
+            .lines()
+            .filter(|l| l.contains("chat.channel."))
+            .count()
+            >= 3,
+        "{entries}"
+    );
 }

@@ -162,3 +162,91 @@ fn mistakes_are_named() {
         "{printed}"
     );
 }
+
+#[test]
+fn an_exported_workspace_imports_into_another_co_op_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let (first, second) = (dir.path().join("first.db"), dir.path().join("second.db"));
+    let import = [
+        "import-slack",
+        "examples/data/slack-export",
+        "--members",
+        "examples/data/slack-members.toml",
+        "--by",
+        "1",
+    ];
+    assert!(chat(&first, &import).0);
+    let out = dir.path().join("moved");
+    let (ok, printed) = chat(&first, &["export-slack", out.to_str().unwrap()]);
+    assert!(ok, "{printed}");
+    assert!(
+        printed.contains("Wrote 3 channels as a Slack workspace export"),
+        "{printed}"
+    );
+    let (ok, printed) = chat(&first, &["export-slack", out.to_str().unwrap()]);
+    assert!(!ok && printed.contains("exists already"), "{printed}");
+    // Into another co-op, its members by the same numbers; then out again: the same.
+    let identity = dir.path().join("identity.toml");
+    std::fs::write(&identity, "[members]\n1 = \"1\"\n2 = \"2\"\n3 = \"3\"\n").unwrap();
+    let (ok, printed) = chat(
+        &second,
+        &[
+            "import-slack",
+            out.to_str().unwrap(),
+            "--members",
+            identity.to_str().unwrap(),
+            "--by",
+            "1",
+        ],
+    );
+    assert!(ok, "{printed}");
+    let again = dir.path().join("again");
+    assert!(chat(&second, &["export-slack", again.to_str().unwrap()]).0);
+    // Every day of every channel comes out again byte for byte (the second co-op has its
+    // own demo channel besides).
+    let days = |root: &Path| -> Vec<String> {
+        let mut days = Vec::new();
+        for folder in std::fs::read_dir(root).unwrap() {
+            let folder = folder.unwrap().path();
+            if folder.is_dir() {
+                for day in std::fs::read_dir(folder).unwrap() {
+                    days.push(std::fs::read_to_string(day.unwrap().path()).unwrap());
+                }
+            }
+        }
+        days
+    };
+    let (was, is) = (days(&out), days(&again));
+    assert_eq!(was.len(), 3, "the first demo's channel, the two imported");
+    for day in &was {
+        assert!(is.contains(day), "{day} did not come out again");
+    }
+    let cake = |root: &Path| {
+        std::fs::read_dir(root)
+            .unwrap()
+            .map(|f| f.unwrap().path())
+            .filter(|f| f.is_dir())
+            .flat_map(|f| std::fs::read_dir(f).unwrap().map(|d| d.unwrap().path()))
+            .find(|d| {
+                std::fs::read_to_string(d)
+                    .unwrap()
+                    .contains("Who brings cake")
+            })
+            .unwrap()
+    };
+    let general = std::fs::read_to_string(cake(&out)).unwrap();
+    for kept in [
+        "\"thread_ts\"",
+        "\"subtype\": \"thread_broadcast\"",
+        "\"name\": \"cake\"",
+        "poster.pdf",
+    ] {
+        assert!(general.contains(kept), "{kept} in {general}");
+    }
+    let garden = std::fs::read_to_string(out.join("garden/2025-01-11.json")).unwrap();
+    assert!(
+        cake(&out).to_str().unwrap().contains("general"),
+        "a general, numbered or not"
+    );
+    assert!(garden.contains("\"subtype\": \"tombstone\""), "{garden}");
+}

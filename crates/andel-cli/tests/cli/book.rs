@@ -566,7 +566,7 @@ const EXPECTED_BLOCKS: &[(&str, usize, usize)] = &[
     ("guides/leaving.md", 3, 16),
     ("guides/web-services.md", 1, 6),
     ("guides/kanban.md", 1, 1),
-    ("guides/chat.md", 2, 2),
+    ("guides/chat.md", 3, 3),
     ("performance.md", 4, 6),
 ];
 

@@ -92,6 +92,7 @@ impl Channel {
                 text,
                 mentions,
                 at,
+                ..
             } => {
                 let found = self.known(*message)?;
                 // The post was deleted and this edit was not: its words go with it.
@@ -101,7 +102,9 @@ impl Channel {
                     content.mentions.clone_from(mentions);
                 }
             }
-            E::Deleted { message, origin } => {
+            E::Deleted {
+                message, origin, ..
+            } => {
                 if let Some(origin) = origin {
                     self.origins.insert(origin.clone(), *message);
                 }

@@ -91,6 +91,9 @@ pub enum ChannelEvent {
     Edited {
         /// The message.
         message: MessageId,
+        /// Its author, who changed them.
+        #[schema(value_type = String)]
+        by: MemberId,
         /// Its words now.
         text: String,
         /// The members it mentions now.
@@ -108,6 +111,9 @@ pub enum ChannelEvent {
     Deleted {
         /// The message.
         message: MessageId,
+        /// Its author, who deleted it.
+        #[schema(value_type = String)]
+        by: MemberId,
         /// Where it came from, when imported.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         origin: Option<Origin>,

@@ -387,6 +387,7 @@ impl Channel {
                 }
                 E::Edited {
                     message,
+                    by: content.author.clone(),
                     mentions: mentions(&text),
                     text,
                     at,
@@ -411,7 +412,11 @@ impl Channel {
                     .iter()
                     .find(|(_, id)| **id == message)
                     .map(|(origin, _)| origin.clone());
-                E::Deleted { message, origin }
+                E::Deleted {
+                    message,
+                    by,
+                    origin,
+                }
             }
             C::React { message, emoji, by } => {
                 self.member(&by)?;

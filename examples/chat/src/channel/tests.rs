@@ -415,6 +415,7 @@ fn events_that_do_not_fit_are_invalid() {
     );
     let edit = ChannelEvent::Edited {
         message: MessageId(3),
+        by: member("alva"),
         text: "x".into(),
         mentions: BTreeSet::new(),
         at: at(),

@@ -60,6 +60,7 @@
 //! ```
 
 mod bounds;
+mod export;
 mod format;
 mod model;
 mod plan;
@@ -75,6 +76,7 @@ use std::path::Path;
 
 use bounds::Limits;
 
+pub use export::export_workspace;
 pub use model::{
     Conversation, ConversationKind, Edited, Export, File, Message, Reaction, ReadReport, User,
 };

@@ -2,6 +2,7 @@
 //! what is refused, the real exports of the shared fixtures, timestamps, and
 //! properties over generated input.
 
+mod export;
 mod plan;
 mod props;
 mod reading;
