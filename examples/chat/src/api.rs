@@ -13,6 +13,7 @@ use andel_http::axum::routing::{get, patch, post, put};
 use andel_http::axum::{Json, Router};
 use andel_http::{App, Body, PathParams, Problem, QueryParams, SignedInMember};
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use futures_util::{SinkExt, StreamExt};
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 
@@ -304,8 +305,18 @@ fn same_origin(headers: &HeaderMap) -> Result<(), Problem> {
 }
 
 /// Sends the follower each entry as it comes, until the socket closes or they leave
-/// the channel.
-async fn relay(mut following: Following, mut socket: WebSocket) {
+/// the channel. What the client sends is read by a task of its own, which wakes only
+/// when something comes: polling the socket for it beside every send would cost a read
+/// (and a cleared buffer) per entry per follower.
+async fn relay(mut following: Following, socket: WebSocket) {
+    let (mut sink, mut stream) = socket.split();
+    let mut closed = tokio::spawn(async move {
+        while let Some(Ok(message)) = stream.next().await {
+            if matches!(message, Message::Close(_)) {
+                return;
+            }
+        }
+    });
     loop {
         tokio::select! {
             sent = following.next() => {
@@ -313,30 +324,34 @@ async fn relay(mut following: Following, mut socket: WebSocket) {
                     Ok(sent) => sent,
                     Err(err) => {
                         tracing::warn!(%err, channel = %following.reader().channel(), "a follower stops");
-                        let _ = socket.send(Message::Close(None)).await;
-                        return;
+                        let _ = sink.send(Message::Close(None)).await;
+                        break;
                     }
                 };
+                let mut leaves = false;
                 for entry in sent {
                     let Ok(text) = Utf8Bytes::try_from(entry.json) else {
-                        return;
+                        break;
                     };
-                    if socket.send(Message::Text(text)).await.is_err() {
+                    if sink.feed(Message::Text(text)).await.is_err() {
+                        closed.abort();
                         return;
                     }
-                    // Who left a channel follows it no more; they may open a new follow.
-                    if entry.leaves {
-                        let _ = socket.send(Message::Close(None)).await;
-                        return;
-                    }
+                    leaves |= entry.leaves;
+                }
+                if sink.flush().await.is_err() {
+                    break;
+                }
+                // Who left a channel follows it no more; they may open a new follow.
+                if leaves {
+                    let _ = sink.send(Message::Close(None)).await;
+                    break;
                 }
             }
-            incoming = socket.recv() => match incoming {
-                None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return,
-                Some(Ok(_)) => {}
-            },
+            _ = &mut closed => return,
         }
     }
+    closed.abort();
 }
 
 /// A message to post.

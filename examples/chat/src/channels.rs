@@ -963,6 +963,11 @@ impl Reader {
         &self.actor.member
     }
 
+    /// Whether the policy was asked about `author` for this reader.
+    pub(crate) fn has_decided(&self, author: &MemberId) -> bool {
+        self.authors.contains_key(author)
+    }
+
     /// Whether the policy lets the reader read what `author` wrote in the channel.
     pub fn may_read(&self, author: &MemberId) -> bool {
         self.authors.get(author).copied().unwrap_or(false)

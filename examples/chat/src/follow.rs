@@ -247,9 +247,12 @@ impl Following {
     /// A told entry as this follower may see it.
     async fn sent_told(&mut self, told: &Told) -> Result<Sent, ChatError> {
         if let Some(author) = &told.author {
-            self.channels
-                .decide_new_authors(&mut self.reader, [author.clone()].into())
-                .await?;
+            if !self.reader.has_decided(author) {
+                let author = [author.clone()].into();
+                self.channels
+                    .decide_new_authors(&mut self.reader, author)
+                    .await?;
+            }
             if !self.reader.may_read(author) {
                 let withheld = Delivered {
                     event: None,
