@@ -66,6 +66,8 @@
 mod ballots;
 #[cfg(feature = "browser")]
 pub mod browser;
+#[cfg(feature = "http")]
+pub mod http;
 
 pub use ballots::{
     BallotBoxHarness, ballot_boxes_apart, ballot_retry_and_taken, ballots_round_trip,

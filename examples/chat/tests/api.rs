@@ -9,10 +9,11 @@ use std::sync::Arc;
 use andel_http::App;
 use andel_http::axum::Router;
 use andel_http::axum::body::Body;
-use andel_http::axum::http::{Method, Request, Response, StatusCode, header};
+use andel_http::axum::http::{Method, Request, StatusCode, header};
 use andel_journal::Timestamp;
 use andel_ledger::MemberNumber;
 use andel_service::{Access, Coop};
+use andel_testkit::http::{Member, send};
 use chat::{Channels, Chat};
 use futures_util::StreamExt;
 use http_body_util::BodyExt;
@@ -56,67 +57,8 @@ async fn site() -> Site {
     }
 }
 
-/// A signed-in member: their cookie and CSRF token.
-struct Member {
-    cookie: String,
-    csrf: String,
-}
-
 async fn sign_in(app: &Router, member: u32) -> Member {
-    let request = Request::post("/api/session")
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(
-            json!({"member": member, "password": PASSWORD}).to_string(),
-        ))
-        .unwrap();
-    let (response, body) = send(app, request).await;
-    assert_eq!(response.status(), StatusCode::OK, "{body}");
-    let set = response.headers()[header::SET_COOKIE].to_str().unwrap();
-    Member {
-        cookie: set.split(';').next().unwrap().to_owned(),
-        csrf: body["csrf"].as_str().unwrap().to_owned(),
-    }
-}
-
-async fn send(app: &Router, request: Request<Body>) -> (Response<Body>, Value) {
-    let response = app.clone().oneshot(request).await.unwrap();
-    let (parts, body) = response.into_parts();
-    let bytes = body.collect().await.unwrap().to_bytes();
-    let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    (Response::from_parts(parts, Body::empty()), json)
-}
-
-impl Member {
-    async fn call(
-        &self,
-        app: &Router,
-        method: Method,
-        path: &str,
-        body: Option<Value>,
-    ) -> (StatusCode, Value) {
-        let mut request = Request::builder()
-            .method(method)
-            .uri(path)
-            .header(header::COOKIE, &self.cookie)
-            .header("x-csrf-token", &self.csrf);
-        let body = match body {
-            Some(body) => {
-                request = request.header(header::CONTENT_TYPE, "application/json");
-                Body::from(body.to_string())
-            }
-            None => Body::empty(),
-        };
-        let (response, json) = send(app, request.body(body).unwrap()).await;
-        (response.status(), json)
-    }
-
-    async fn get(&self, app: &Router, path: &str) -> (StatusCode, Value) {
-        self.call(app, Method::GET, path, None).await
-    }
-
-    async fn post(&self, app: &Router, path: &str, body: Value) -> (StatusCode, Value) {
-        self.call(app, Method::POST, path, Some(body)).await
-    }
+    andel_testkit::http::sign_in(app, member, PASSWORD).await
 }
 
 async fn general(app: &Router, member: &Member) -> String {

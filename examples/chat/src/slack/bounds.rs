@@ -1,10 +1,10 @@
-//! Reading within bounds: the limits, the names a file inside an export may have, the
-//! checks on ids and the cuts of long text, JSON errors with their places, and the
-//! report the checks write to.
+//! Reading within bounds: the limits, the checks on ids and the cuts of long text, JSON
+//! errors with their places, and the report the checks write to. (The names a file
+//! inside an export may have are `andel_export::check_path`'s.)
 
 use super::{
-    MAX_EXPORT_BYTES, MAX_FILE_BYTES, MAX_FILES, MAX_ID_BYTES, MAX_ITEMS, MAX_PATH_BYTES,
-    MAX_REPORT_LINES, ReadReport, SlackError,
+    MAX_EXPORT_BYTES, MAX_FILE_BYTES, MAX_FILES, MAX_ID_BYTES, MAX_ITEMS, MAX_REPORT_LINES,
+    ReadReport, SlackError,
 };
 
 /// How much an export may hold; the public constants, smaller in tests.
@@ -30,37 +30,6 @@ impl Default for Limits {
             items: MAX_ITEMS,
         }
     }
-}
-
-/// Why a name inside an export is refused: it could reach outside the export when
-/// extracted, or no Slack export writes it.
-pub(super) fn check_path(path: &str) -> Result<(), &'static str> {
-    if path.is_empty() {
-        return Err("is empty");
-    }
-    if path.len() > MAX_PATH_BYTES {
-        return Err("is longer than 512 bytes");
-    }
-    if path.starts_with('/') {
-        return Err("is absolute");
-    }
-    if path.contains('\\') {
-        return Err("holds a backslash");
-    }
-    if path.contains(':') {
-        return Err("holds a colon (a drive or a stream on Windows)");
-    }
-    if path.chars().any(char::is_control) {
-        return Err("holds a control character");
-    }
-    for part in path.split('/') {
-        match part {
-            "" => return Err("has an empty part (`//`)"),
-            "." | ".." => return Err("has a `.` or `..` part"),
-            _ => {}
-        }
-    }
-    Ok(())
 }
 
 /// Text as a report or an error shows it: control characters escaped, at most 120

@@ -104,8 +104,9 @@ pub const MAX_NAME_CHARS: usize = 1_000;
 /// The longest file address kept, in bytes; a longer one is left out, and the report
 /// says so.
 pub const MAX_URL_BYTES: usize = 8_192;
-/// The longest path of an entry inside a zip, in bytes.
-pub const MAX_PATH_BYTES: usize = 512;
+/// The longest path of an entry inside a zip, in bytes: the member archive's limit, whose
+/// check of names ([`andel_export::check_path`]) a zip's entries pass.
+pub use andel_export::MAX_PATH_BYTES;
 /// The most lines a report lists; a last line says how many more there were.
 pub const MAX_REPORT_LINES: usize = 1_000;
 

@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 use zip::ZipArchive;
 
 use super::SlackError;
-use super::bounds::{Limits, check_path, shown};
+use andel_export::check_path;
+
+use super::bounds::{Limits, shown};
 use super::format::LIST_FILES;
 
 /// A file of the export, listed and not yet read.

@@ -42,7 +42,10 @@ fn names_reaching_outside_the_export_refuse_the_zip() {
             "holds a colon (a drive or a stream on Windows)",
         ),
         ("general/a\u{0}.json", "holds a control character"),
-        ("general//2025-01-10.json", "has an empty part (`//`)"),
+        (
+            "general//2025-01-10.json",
+            "has an empty part (`//` or a trailing `/`)",
+        ),
     ] {
         let bytes = zip_named(&["users.json", name]);
         let error = read_zip(&bytes).unwrap_err();
@@ -62,7 +65,7 @@ fn names_reaching_outside_the_export_refuse_the_zip() {
     assert!(matches!(
         read_zip(&zip_named(&[&long])),
         Err(SlackError::UnsafePath {
-            problem: "is longer than 512 bytes",
+            problem: "is longer than 255 bytes",
             ..
         })
     ));
