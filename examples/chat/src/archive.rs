@@ -14,7 +14,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use andel_consent::{Action, MemberId, Owners, Principal, Purpose, Request, Resource};
+use andel_consent::{Action, MemberId, Principal, Purpose, Request};
 use andel_export::{ExportModule, Files, Module, WriteError};
 use andel_journal::{EntryBody, StreamId, SubjectId, Timestamp};
 use andel_service::{ServiceData, ServiceError};
@@ -117,39 +117,13 @@ impl ChatData {
         if others.is_empty() {
             return Ok(others);
         }
-        let members: BTreeSet<MemberId> = channel.members().cloned().collect();
-        let kind = crate::channels::resource_kind(
-            channel
-                .kind()
-                .unwrap_or(crate::channel::ChannelKind::Private),
-        )
-        .map_err(|err| ServiceError::Refused(err.to_string()))?;
+        let kind = channel
+            .kind()
+            .unwrap_or(crate::channel::ChannelKind::Private);
         let mut requests = Vec::new();
         for author in &others {
-            let mut resource = Resource::new(
-                "messages"
-                    .parse()
-                    .map_err(|err: andel_consent::NameError| {
-                        ServiceError::Refused(err.to_string())
-                    })?,
-                format!("{id}.{author}")
-                    .parse()
-                    .map_err(|err: andel_consent::NameError| {
-                        ServiceError::Refused(err.to_string())
-                    })?,
-                Owners::one(author.clone()),
-            )
-            .in_parent(
-                kind.clone(),
-                id.as_str()
-                    .parse()
-                    .map_err(|err: andel_consent::NameError| {
-                        ServiceError::Refused(err.to_string())
-                    })?,
-            );
-            for other in &members {
-                resource = resource.shared_with(other.clone());
-            }
+            let resource = crate::channels::messages_resource(id, kind, author, channel.members())
+                .map_err(|err| ServiceError::Refused(err.to_string()))?;
             requests.push(Request {
                 principal: Principal::member(member.clone()),
                 action: Action::Export,

@@ -735,22 +735,13 @@ impl Reader {
     /// Everything `author` wrote in the channel, as a resource: theirs, shared with the
     /// channel's members (in a public channel, with whoever reads it).
     fn messages_of(&self, author: &MemberId) -> Result<Resource, ChatError> {
-        let mut resource = Resource::new(
-            kind_named("messages")?,
-            resource_id(&format!("{}.{author}", self.channel))?,
-            Owners::one(author.clone()),
+        let reader = (self.kind == ChannelKind::Public).then_some(&self.actor.member);
+        messages_resource(
+            &self.channel,
+            self.kind,
+            author,
+            self.members.iter().chain(reader),
         )
-        .in_parent(
-            resource_kind(self.kind)?,
-            resource_id(self.channel.as_str())?,
-        );
-        for member in &self.members {
-            resource = resource.shared_with(member.clone());
-        }
-        if self.kind == ChannelKind::Public {
-            resource = resource.shared_with(self.actor.member.clone());
-        }
-        Ok(resource)
     }
 
     fn decode(&self, body: &EntryBody) -> Result<Delivered, ChatError> {
@@ -855,6 +846,25 @@ fn channel_resource(
         Owners::one(opener.clone()),
     );
     Ok(members.iter().fold(resource, |resource, member| {
+        resource.shared_with(member.clone())
+    }))
+}
+
+/// Everything `author` wrote in channel `id`, as a resource: theirs, in the channel, and
+/// shared with `shared_with`.
+pub(crate) fn messages_resource<'a>(
+    id: &ChannelId,
+    kind: ChannelKind,
+    author: &MemberId,
+    shared_with: impl IntoIterator<Item = &'a MemberId>,
+) -> Result<Resource, ChatError> {
+    let resource = Resource::new(
+        kind_named("messages")?,
+        resource_id(&format!("{id}.{author}"))?,
+        Owners::one(author.clone()),
+    )
+    .in_parent(resource_kind(kind)?, resource_id(id.as_str())?);
+    Ok(shared_with.into_iter().fold(resource, |resource, member| {
         resource.shared_with(member.clone())
     }))
 }
